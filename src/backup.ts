@@ -1,0 +1,61 @@
+import { promises as fs } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { randomBytes } from 'node:crypto'
+import { readAuthEntry, writeAuthEntry, writePrivateFile, type AuthEntry } from './clients/auth-file.js'
+import { maskSecret } from './secrets.js'
+
+/** An auth-file entry as it was before this action touched it (`entry` undefined: there was none). */
+export interface PreviousEntry {
+  authFile: string
+  registry: string
+  entry?: AuthEntry
+}
+
+export function newBackupFile(env: NodeJS.ProcessEnv): string {
+  const dir = env.RUNNER_TEMP || os.tmpdir()
+  return path.join(dir, `registry-login-${randomBytes(8).toString('hex')}.json`)
+}
+
+function maskEntry(entry: AuthEntry | undefined): void {
+  for (const value of Object.values(entry ?? {})) if (typeof value === 'string') maskSecret(value)
+}
+
+/** Remembers each (auth file, registry) the first time it is touched, before the login overwrites it. */
+export class Backup {
+  private readonly entries: PreviousEntry[] = []
+
+  constructor(readonly file: string) {}
+
+  async remember(authFile: string, registry: string): Promise<void> {
+    if (this.entries.some(e => e.authFile === authFile && e.registry === registry)) return
+    const entry = await readAuthEntry(authFile, registry)
+    maskEntry(entry)
+    this.entries.push(entry ? { authFile, registry, entry } : { authFile, registry })
+    await writePrivateFile(this.file, JSON.stringify(this.entries))
+  }
+}
+
+/** Puts back every entry the logins replaced, removes the ones they added, deletes the backup. Returns what failed. */
+export async function restoreBackup(file: string): Promise<string[]> {
+  let entries: PreviousEntry[]
+  try {
+    entries = JSON.parse(await fs.readFile(file, 'utf8')) as PreviousEntry[]
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return []
+    throw error
+  }
+  const failures: string[] = []
+  for (const { authFile, registry, entry } of entries) {
+    maskEntry(entry)
+    try {
+      // No earlier entry: make sure ours is gone even if the client's own logout failed.
+      if (!entry && !(await readAuthEntry(authFile, registry))) continue
+      await writeAuthEntry(authFile, registry, entry)
+    } catch (error) {
+      failures.push(`${registry} in ${authFile}: ${(error as Error).message}`)
+    }
+  }
+  await fs.rm(file, { force: true })
+  return failures
+}

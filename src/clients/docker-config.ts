@@ -1,0 +1,20 @@
+import path from 'node:path'
+import { basicAuth } from '../secrets.js'
+import { writeAuthEntry } from './auth-file.js'
+import type { RegistryClient } from './client.js'
+import { dockerConfigDir } from './docker.js'
+
+/**
+ * No binary: writes the credential straight into docker's config.json (mode 0600), for tools
+ * that only read that file, such as kaniko and buildkit (buildctl, buildx).
+ */
+export const dockerConfig: RegistryClient = {
+  id: 'docker-config',
+  authFile: env => path.join(dockerConfigDir(env), 'config.json'),
+  async login(credential, authFile) {
+    await writeAuthEntry(authFile, credential.registry, { auth: basicAuth(credential.username, credential.password) })
+  },
+  async logout(registry, authFile) {
+    await writeAuthEntry(authFile, registry, undefined)
+  }
+}

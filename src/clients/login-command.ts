@@ -1,0 +1,18 @@
+import { ActionError } from '../errors.js'
+import type { ClientContext } from './client.js'
+
+/** Runs a client command and turns a non-zero exit into an error that quotes the client's own words. */
+export async function runClient(
+  ctx: ClientContext,
+  client: string,
+  args: string[],
+  options: { stdin?: string; env?: NodeJS.ProcessEnv; ignoreFailure?: RegExp } = {}
+): Promise<string> {
+  const { ignoreFailure, ...runOptions } = options
+  const result = await ctx.run(client, args, runOptions)
+  if (result.exitCode !== 0 && !(ignoreFailure && ignoreFailure.test(result.stderr + result.stdout))) {
+    const said = (result.stderr.trim() || result.stdout.trim()).split('\n').slice(-3).join(' / ')
+    throw new ActionError(`'${client} ${args[0] ?? ''}' exited with code ${result.exitCode}: ${said || 'no output'}`)
+  }
+  return result.stdout
+}

@@ -1,0 +1,18 @@
+import path from 'node:path'
+import type { RegistryClient } from './client.js'
+import { dockerConfigDir } from './docker.js'
+import { runClient } from './login-command.js'
+
+/** oras: `oras login --password-stdin`; by default it shares docker's config.json. */
+export const oras: RegistryClient = {
+  id: 'oras',
+  binary: 'oras',
+  authFile: env => path.join(dockerConfigDir(env), 'config.json'),
+  async login(credential, authFile, ctx) {
+    const args = ['login', '--registry-config', authFile, '--username', credential.username, '--password-stdin', credential.registry]
+    await runClient(ctx, 'oras', args, { stdin: credential.password })
+  },
+  async logout(registry, authFile, ctx) {
+    await runClient(ctx, 'oras', ['logout', '--registry-config', authFile, registry], { ignoreFailure: /not logged in/i })
+  }
+}

@@ -1,0 +1,144 @@
+import { HttpClient } from '@actions/http-client'
+import { ActionError } from './errors.js'
+import { retry, type RetryOptions } from './retry.js'
+
+/** What a cloud says about a failed call, in its own words. */
+export interface CloudError {
+  code?: string
+  message?: string
+  requestId?: string
+}
+
+export class HttpError extends ActionError {
+  constructor(
+    readonly service: string,
+    readonly status: number,
+    readonly cloud: CloudError,
+    hint?: string
+  ) {
+    const parts = [cloud.code, cloud.message].filter(Boolean).join(': ')
+    const request = cloud.requestId ? ` (request id ${cloud.requestId})` : ''
+    super(`${service} answered HTTP ${status}${parts ? ` ${parts}` : ''}${request}.`, hint)
+    this.name = 'HttpError'
+  }
+}
+
+/** A failure to reach the service at all: DNS, refused connection, reset, timeout. */
+export class NetworkError extends ActionError {
+  constructor(
+    readonly service: string,
+    cause: string
+  ) {
+    super(`Could not reach ${service}: ${cause}.`)
+    this.name = 'NetworkError'
+  }
+}
+
+export interface HttpRequest {
+  /** Names the service in errors, e.g. "IBM Cloud IAM". */
+  service: string
+  method: 'GET' | 'POST'
+  url: string
+  headers?: Record<string, string>
+  body?: string
+  /** Turns an error body into the cloud's code/message; defaults to none. */
+  parseError?: (body: string) => CloudError
+  /** Adds a fix to the message for a given failure. */
+  hint?: (status: number, cloud: CloudError) => string | undefined
+}
+
+export interface HttpResponse {
+  status: number
+  headers: Record<string, string | string[] | undefined>
+  body: string
+}
+
+export interface Http {
+  request(req: HttpRequest): Promise<HttpResponse>
+  json<T>(req: HttpRequest): Promise<T>
+}
+
+export interface HttpOptions {
+  userAgent: string
+  timeoutMs: number
+  retry: RetryOptions
+}
+
+const RETRYABLE_STATUS = (status: number): boolean => status === 429 || status >= 500
+
+export function createHttp(options: HttpOptions): Http {
+  const client = new HttpClient(options.userAgent, [], {
+    allowRetries: false,
+    allowRedirects: false,
+    socketTimeout: options.timeoutMs,
+    keepAlive: false
+  })
+
+  async function once(req: HttpRequest): Promise<HttpResponse> {
+    let timer: NodeJS.Timeout | undefined
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new NetworkError(req.service, `no answer within ${options.timeoutMs} ms`)), options.timeoutMs)
+    })
+    const call = async (): Promise<HttpResponse> => {
+      const headers = { Accept: 'application/json', ...req.headers }
+      const response = await client
+        .request(req.method, req.url, req.body ?? null, headers)
+        .catch((error: unknown) => {
+          throw new NetworkError(req.service, error instanceof Error ? error.message : String(error))
+        })
+      const body = await response.readBody()
+      return { status: response.message.statusCode ?? 0, headers: response.message.headers, body }
+    }
+    try {
+      const response = await Promise.race([call(), timeout])
+      if (response.status >= 200 && response.status < 300) return response
+      let cloud: CloudError = {}
+      try {
+        cloud = req.parseError?.(response.body) ?? {}
+      } catch {
+        cloud = {}
+      }
+      const error = new HttpError(req.service, response.status, cloud, req.hint?.(response.status, cloud))
+      Object.assign(error, { retryAfter: retryAfterMs(response.headers['retry-after']) })
+      throw error
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+
+  const request = (req: HttpRequest): Promise<HttpResponse> =>
+    retry(() => once(req), {
+      ...options.retry,
+      shouldRetry: error => error instanceof NetworkError || (error instanceof HttpError && RETRYABLE_STATUS(error.status)),
+      delayHint: error => (error as { retryAfter?: number }).retryAfter,
+      label: req.service
+    })
+
+  return {
+    request,
+    async json<T>(req: HttpRequest): Promise<T> {
+      const response = await request(req)
+      try {
+        return JSON.parse(response.body) as T
+      } catch {
+        throw new ActionError(`${req.service} answered HTTP ${response.status} with a body that is not JSON.`)
+      }
+    }
+  }
+}
+
+function retryAfterMs(value: string | string[] | undefined): number | undefined {
+  const text = Array.isArray(value) ? value[0] : value
+  if (!text) return undefined
+  const seconds = Number(text)
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000)
+  const date = Date.parse(text)
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now())
+}
+
+/** application/x-www-form-urlencoded body from pairs, dropping undefined values. */
+export function formBody(fields: Record<string, string | undefined>): string {
+  const params = new URLSearchParams()
+  for (const [key, value] of Object.entries(fields)) if (value !== undefined) params.append(key, value)
+  return params.toString()
+}

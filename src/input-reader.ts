@@ -1,0 +1,64 @@
+import { getInput } from '@actions/core'
+import { InputError } from './errors.js'
+import { maskSecret } from './secrets.js'
+
+/** Reads raw action inputs; every provider validates its own through this. */
+export interface InputReader {
+  /** Trimmed value, '' when unset. */
+  text(name: string): string
+  /** A secret value: masked before it is returned. Not trimmed inside, only at the ends. */
+  secret(name: string): string
+  /** Comma- or newline-separated list, trimmed, empty entries dropped, duplicates removed. */
+  list(name: string): string[]
+  bool(name: string, fallback: boolean): boolean
+  choice<T extends string>(name: string, allowed: readonly T[], fallback: T): T
+  /** A positive whole number within [min, max]. */
+  integer(name: string, fallback: number, min: number, max: number): number
+}
+
+export function splitList(value: string): string[] {
+  const items = value
+    .split(/[,\n]/)
+    .map(item => item.trim())
+    .filter(item => item.length > 0)
+  return [...new Set(items)]
+}
+
+const TRUE = ['true', 'True', 'TRUE', 'yes', 'on', '1']
+const FALSE = ['false', 'False', 'FALSE', 'no', 'off', '0']
+
+export function createInputReader(read: (name: string) => string = name => getInput(name)): InputReader {
+  const text = (name: string): string => read(name).trim()
+  return {
+    text,
+    secret(name) {
+      const value = read(name).trim()
+      maskSecret(value)
+      return value
+    },
+    list: name => splitList(read(name)),
+    bool(name, fallback) {
+      const value = text(name)
+      if (value === '') return fallback
+      if (TRUE.includes(value)) return true
+      if (FALSE.includes(value)) return false
+      throw new InputError(name, `must be true or false, got '${value}'`)
+    },
+    choice<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+      const value = text(name)
+      if (value === '') return fallback
+      const match = allowed.find(option => option === value.toLowerCase())
+      if (!match) throw new InputError(name, `must be one of ${allowed.join(', ')}; got '${value}'`)
+      return match
+    },
+    integer(name, fallback, min, max) {
+      const value = text(name)
+      if (value === '') return fallback
+      const number = Number(value)
+      if (!Number.isInteger(number) || number < min || number > max) {
+        throw new InputError(name, `must be a whole number from ${min} to ${max}; got '${value}'`)
+      }
+      return number
+    }
+  }
+}

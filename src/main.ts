@@ -1,0 +1,88 @@
+import * as core from '@actions/core'
+import { Backup, newBackupFile } from './backup.js'
+import type { ClientContext, RegistryClient } from './clients/client.js'
+import { clients } from './clients/index.js'
+import { clientContext, providerContext } from './context.js'
+import { ActionError, errorMessage } from './errors.js'
+import { createInputReader } from './input-reader.js'
+import { parseInputs, type Inputs } from './inputs.js'
+import type { ProviderContext, RegistryCredential } from './providers/provider.js'
+import { maskCredential } from './secrets.js'
+import { saveState, type PostState } from './state.js'
+import { writeOutputs } from './outputs.js'
+
+export interface MainDeps {
+  providerContext: ProviderContext
+  clientContext: ClientContext
+}
+
+export async function runMain(deps?: MainDeps): Promise<void> {
+  try {
+    const inputs = parseInputs(createInputReader())
+    const { providerContext: pctx, clientContext: cctx } = deps ?? { providerContext: providerContext(), clientContext: clientContext() }
+    const chosen = inputs.clients.map(id => clients[id])
+    await requireBinaries(chosen, cctx)
+
+    core.info(`Logging into ${inputs.plan.registries.join(', ')} (${inputs.provider}: ${inputs.plan.method})`)
+    const credentials = await inputs.plan.getCredentials(pctx)
+    for (const credential of credentials) maskCredential(credential.username, credential.password)
+
+    await logIn(inputs, credentials, chosen, cctx)
+    writeOutputs(inputs, credentials)
+    await writeSummary(inputs, credentials)
+  } catch (error) {
+    core.setFailed(`registry-login: ${errorMessage(error)}`)
+    if (error instanceof Error && error.stack) core.debug(error.stack)
+  }
+}
+
+async function requireBinaries(chosen: RegistryClient[], ctx: ClientContext): Promise<void> {
+  for (const client of chosen) {
+    if (client.binary && !(await ctx.which(client.binary))) {
+      throw new ActionError(
+        `Client '${client.id}' was asked for in input 'clients', but '${client.binary}' is not on PATH.`,
+        `Install ${client.binary} in an earlier step, or drop '${client.id}' from 'clients'.`
+      )
+    }
+  }
+}
+
+async function logIn(inputs: Inputs, credentials: RegistryCredential[], chosen: RegistryClient[], ctx: ClientContext): Promise<void> {
+  const state: PostState = { version: 1, logins: [] }
+  let backup: Backup | undefined
+  if (inputs.logout) {
+    backup = new Backup(newBackupFile(ctx.env))
+    state.backupFile = backup.file
+  } else {
+    core.info("'logout' is false: the credentials stay in the clients' auth files after the job.")
+  }
+  for (const credential of credentials) {
+    for (const client of chosen) {
+      const authFile = client.authFile(ctx.env)
+      if (backup) {
+        await backup.remember(authFile, credential.registry)
+        // Saved before the login so that post undoes it even if the login fails half way.
+        state.logins.push({ client: client.id, registry: credential.registry, authFile })
+        saveState(state)
+      }
+      await client.login(credential, authFile, ctx)
+      core.info(`${client.id}: logged into ${credential.registry} as ${credential.username}`)
+    }
+  }
+}
+
+async function writeSummary(inputs: Inputs, credentials: RegistryCredential[]): Promise<void> {
+  if (!process.env.GITHUB_STEP_SUMMARY) return
+  const rows = credentials.map(c => [
+    { data: c.registry },
+    { data: c.username },
+    { data: c.expiresAt ? c.expiresAt.toISOString() : 'not reported' },
+    { data: inputs.clients.join(', ') }
+  ])
+  await core.summary
+    .addHeading('Registry login', 3)
+    .addRaw(`Provider <code>${inputs.provider}</code>, ${inputs.plan.method}.`, true)
+    .addTable([[{ data: 'Registry', header: true }, { data: 'Username', header: true }, { data: 'Expires', header: true }, { data: 'Clients', header: true }], ...rows])
+    .addRaw(inputs.logout ? 'The post step logs every client out and restores earlier entries.' : 'Logout at the end of the job is off.', true)
+    .write()
+}

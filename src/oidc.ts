@@ -1,0 +1,30 @@
+import { ActionError } from './errors.js'
+import type { Http } from './http.js'
+
+/**
+ * Requests a GitHub Actions OIDC token for `audience` from the runner's token service.
+ * Needs the job permission `id-token: write`.
+ */
+export async function githubIdToken(http: Http, audience: string, env: NodeJS.ProcessEnv): Promise<string> {
+  const url = env.ACTIONS_ID_TOKEN_REQUEST_URL
+  const bearer = env.ACTIONS_ID_TOKEN_REQUEST_TOKEN
+  if (!url || !bearer) {
+    throw new ActionError(
+      'Keyless login needs a GitHub OIDC token, but the runner offers none (ACTIONS_ID_TOKEN_REQUEST_URL is not set).',
+      "Add 'permissions: id-token: write' to the job (or workflow). Pull requests from forks never get one."
+    )
+  }
+  const target = new URL(url)
+  target.searchParams.set('audience', audience)
+  const reply = await http.json<{ value?: unknown }>({
+    service: 'GitHub OIDC token service',
+    method: 'GET',
+    url: target.toString(),
+    headers: { Authorization: `Bearer ${bearer}` },
+    parseError: body => ({ message: body.slice(0, 200) })
+  })
+  if (typeof reply.value !== 'string' || reply.value === '') {
+    throw new ActionError('GitHub OIDC token service answered without a token (no "value" field).')
+  }
+  return reply.value
+}

@@ -1,0 +1,36 @@
+import * as core from '@actions/core'
+import { restoreBackup } from './backup.js'
+import type { ClientContext } from './clients/client.js'
+import { clients, type ClientId } from './clients/index.js'
+import { clientContext } from './context.js'
+import { errorMessage } from './errors.js'
+import { loadState } from './state.js'
+
+/** Logs out what main logged in and puts back earlier entries. Warns, never fails the job. */
+export async function runPost(ctx: ClientContext = clientContext()): Promise<void> {
+  try {
+    const state = loadState()
+    if (!state || state.logins.length === 0) {
+      core.info('Nothing to log out.')
+      return
+    }
+    for (const login of [...state.logins].reverse()) {
+      const client = clients[login.client as ClientId]
+      if (!client) {
+        core.warning(`Unknown client '${login.client}' in saved state; skipped.`)
+        continue
+      }
+      try {
+        await client.logout(login.registry, login.authFile, ctx)
+        core.info(`${client.id}: logged out of ${login.registry}`)
+      } catch (error) {
+        core.warning(`${client.id}: logout of ${login.registry} failed: ${errorMessage(error)}`)
+      }
+    }
+    if (state.backupFile) {
+      for (const failure of await restoreBackup(state.backupFile)) core.warning(`Could not restore the earlier login for ${failure}`)
+    }
+  } catch (error) {
+    core.warning(`registry-login post step: ${errorMessage(error)}`)
+  }
+}

@@ -1,0 +1,36 @@
+import { info } from '@actions/core'
+import { errorMessage } from './errors.js'
+
+export interface RetryOptions {
+  /** Total attempts, the first one included. */
+  attempts: number
+  baseDelayMs: number
+  maxDelayMs: number
+  sleep?: (ms: number) => Promise<void>
+}
+
+export interface RetryPolicy extends RetryOptions {
+  shouldRetry: (error: unknown) => boolean
+  /** A delay the server asked for (Retry-After), used instead of the backoff when present. */
+  delayHint?: (error: unknown) => number | undefined
+  label: string
+}
+
+const defaultSleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))
+
+/** Exponential backoff with full jitter; only errors the policy calls transient are retried. */
+export async function retry<T>(fn: () => Promise<T>, policy: RetryPolicy): Promise<T> {
+  const sleep = policy.sleep ?? defaultSleep
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn()
+    } catch (error) {
+      if (attempt >= policy.attempts || !policy.shouldRetry(error)) throw error
+      const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1))
+      const hinted = policy.delayHint?.(error)
+      const delay = hinted !== undefined ? Math.min(hinted, policy.maxDelayMs) : Math.round(Math.random() * backoff)
+      info(`${policy.label}: attempt ${attempt} of ${policy.attempts} failed (${errorMessage(error)}); retrying in ${delay} ms`)
+      await sleep(delay)
+    }
+  }
+}
