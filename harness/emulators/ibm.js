@@ -1,0 +1,53 @@
+// IBM Cloud IAM `POST /identity/token` (API key grant) and what IBM's registries accept:
+// `iambearer` + an IAM access token it issued, `iamapikey` + a known API key.
+import { randomBytes } from 'node:crypto'
+
+export const IBM_REGISTRY_HOSTS = ['icr.io', 'us.icr.io', 'uk.icr.io', 'de.icr.io', 'au.icr.io', 'jp.icr.io', 'jp2.icr.io',
+  'br.icr.io', 'ca.icr.io', 'ca2.icr.io', 'es.icr.io', 'in.icr.io', 'in2.icr.io', 'private.us.icr.io']
+
+const iamError = (errorCode, errorMessage) => ({
+  errorCode, errorMessage, context: { requestId: randomBytes(8).toString('hex'), requestType: 'incoming.Identity_Token' }
+})
+
+export function createIbmEmulator({ store, now = () => Date.now(), tokenLifetimeSeconds = 3600 }) {
+  /** API keys IAM knows. */
+  const apiKeys = new Set()
+  const requests = []
+  store.acceptWhen('ibm', (username, password) => username === 'iamapikey' && apiKeys.has(password))
+  return {
+    cloud: 'ibm',
+    hosts: ['iam.cloud.ibm.com', 'private.iam.cloud.ibm.com'],
+    registryHosts: IBM_REGISTRY_HOSTS,
+    requests,
+    /** A new API key IAM will accept. */
+    createApiKey() {
+      const key = `ibm-${randomBytes(24).toString('base64url')}`
+      apiKeys.add(key)
+      return key
+    },
+    deleteApiKey: key => apiKeys.delete(key),
+    errorBody: (status, message) => JSON.stringify(iamError(`BXNIM${status}E`, message)),
+    async handle({ req, url, body, reply }) {
+      if (url.pathname !== '/identity/token') return false
+      if (req.method !== 'POST') return reply(405, iamError('BXNIM0405E', 'Method not allowed'))
+      if (!String(req.headers['content-type']).startsWith('application/x-www-form-urlencoded')) {
+        return reply(400, iamError('BXNIM0109E', 'Property missing or empty. Operation not allowed.'))
+      }
+      const form = new URLSearchParams(body.toString())
+      requests.push({ grantType: form.get('grant_type') })
+      if (form.get('grant_type') !== 'urn:ibm:params:oauth:grant-type:apikey') {
+        return reply(400, iamError('BXNIM0103E', 'Unsupported grant type.'))
+      }
+      const apikey = form.get('apikey')
+      if (!apikey) return reply(400, iamError('BXNIM0109E', 'Property missing or empty. Operation not allowed.'))
+      if (!apiKeys.has(apikey)) return reply(400, iamError('BXNIM0415E', 'Provided API key could not be found.'))
+      const accessToken = `eyJ${randomBytes(48).toString('base64url')}`
+      const expiration = Math.floor(now() / 1000) + tokenLifetimeSeconds
+      store.issue('ibm', 'iambearer', accessToken, expiration * 1000)
+      return reply(200, {
+        access_token: accessToken, refresh_token: 'not_supported', ims_user_id: 11800000, token_type: 'Bearer',
+        expires_in: tokenLifetimeSeconds, expiration, scope: 'ibm openid'
+      })
+    }
+  }
+}

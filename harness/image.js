@@ -1,0 +1,34 @@
+// A tiny OCI image (one text file) made with umoci, and a push/pull with skopeo that uses
+// only the credentials a client left in its auth file.
+import { execFileSync, spawn } from 'node:child_process'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+
+let layout
+export function tinyImage() {
+  if (layout) return layout
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'registry-login-image-'))
+  writeFileSync(path.join(dir, 'hello.txt'), 'hello from registry-login\n')
+  const run = args => execFileSync('umoci', args, { cwd: dir, stdio: 'pipe' })
+  run(['init', '--layout', 'oci'])
+  run(['new', '--image', 'oci:v1'])
+  run(['insert', '--image', 'oci:v1', 'hello.txt', '/hello.txt'])
+  layout = path.join(dir, 'oci')
+  return layout
+}
+
+/**
+ * Pushes the tiny image to `ref` (host/repo:tag) with skopeo reading `authFile`. Asynchronous on
+ * purpose: the emulators answering skopeo's token request run in this same process.
+ */
+export function pushWith(authFile, ref) {
+  const image = tinyImage()
+  return new Promise(resolve => {
+    const child = spawn('skopeo', ['copy', '--dest-authfile', authFile, `oci:${image}:v1`, `docker://${ref}`], { stdio: ['ignore', 'pipe', 'pipe'] })
+    let output = ''
+    child.stdout.on('data', d => { output += d })
+    child.stderr.on('data', d => { output += d })
+    child.on('close', code => resolve({ ok: code === 0, output }))
+  })
+}

@@ -1,0 +1,78 @@
+// The local cloud: a test CA, every cloud's API served on its real host name (mapped to
+// loopback in /etc/hosts), GitHub's OIDC service, and one real distribution registry per cloud
+// behind a token service that only accepts credentials the cloud emulators issued.
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { startCloudServer } from './cloud-server.js'
+import { emulatorFactories } from './emulators/index.js'
+import { createGithubOidc } from './github.js'
+import { mapHosts, unmapHosts } from './hosts.js'
+import { makePki } from './pki.js'
+import { startRegistry } from './registry.js'
+import { CredentialStore } from './store.js'
+import { createTokenService, tokenHost } from './token-service.js'
+
+export const API_ADDRESS = '127.0.0.2'
+const registryAddress = index => `127.0.0.${11 + index}`
+const CERT_DIRS = ['/etc/containers/certs.d', '/etc/docker/certs.d']
+
+/**
+ * @param {{ clouds?: string[], dir?: string, log?: (entry: object) => void }} [options]
+ */
+export async function startLocalCloud(options = {}) {
+  const clouds = options.clouds ?? Object.keys(emulatorFactories)
+  const dir = options.dir ?? mkdtempSync(path.join(os.tmpdir(), 'registry-login-cloud-'))
+  const store = new CredentialStore()
+  const github = createGithubOidc()
+  const emulators = Object.fromEntries(clouds.map(cloud => [cloud, emulatorFactories[cloud]({ store, github })]))
+  const apiHosts = [...github.hosts, ...clouds.map(tokenHost), ...Object.values(emulators).flatMap(e => e.hosts)]
+  const registryHosts = Object.fromEntries(clouds.map(cloud => [cloud, emulators[cloud].registryHosts]))
+  const allHosts = [...apiHosts, ...Object.values(registryHosts).flat()]
+
+  mkdirSync(path.join(dir, 'pki'), { recursive: true })
+  const pki = makePki(path.join(dir, 'pki'), allHosts)
+  const tokenService = createTokenService({ pki, store, clouds })
+
+  const hostMap = Object.fromEntries(apiHosts.map(h => [h, API_ADDRESS]))
+  clouds.forEach((cloud, i) => { for (const h of registryHosts[cloud]) hostMap[h] = registryAddress(i) })
+  mapHosts(hostMap)
+
+  const trusted = []
+  for (const host of Object.values(registryHosts).flat()) {
+    for (const base of CERT_DIRS) {
+      const certDir = path.join(base, host)
+      mkdirSync(certDir, { recursive: true })
+      writeFileSync(path.join(certDir, 'ca.crt'), readFileSync(pki.ca))
+      trusted.push(certDir)
+    }
+  }
+
+  const stops = []
+  const stop = async () => {
+    for (const fn of stops.reverse()) await fn().catch(() => {})
+    for (const certDir of trusted) rmSync(certDir, { recursive: true, force: true })
+    unmapHosts()
+  }
+  try {
+    const server = await startCloudServer({ pki, address: API_ADDRESS, port: 443, emulators: [github, tokenService, ...Object.values(emulators)], log: options.log })
+    stops.push(() => server.close())
+    const registries = {}
+    for (const [i, cloud] of clouds.entries()) {
+      registries[cloud] = await startRegistry({ dir, pki, cloud, address: registryAddress(i) })
+      stops.push(() => registries[cloud].stop())
+    }
+    return {
+      dir, pki, store, github, emulators, tokenService, registries, registryHosts,
+      /** Injects a fault into the next request(s) to an API host. */
+      inject: rule => server.inject(rule),
+      clearFaults: () => server.clearFaults(),
+      /** What a runner step needs to trust the local cloud, plus GitHub's OIDC variables. */
+      env: { NODE_EXTRA_CA_CERTS: pki.ca, ...github.runnerEnv() },
+      stop
+    }
+  } catch (error) {
+    await stop()
+    throw error
+  }
+}

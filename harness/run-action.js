@@ -1,0 +1,97 @@
+// Runs the built action the way the GitHub runner does: inputs as INPUT_* with action.yml
+// defaults filled in, fresh command files per step (GITHUB_OUTPUT, GITHUB_STATE, ...),
+// `node dist/main.js`, then `node dist/post.js` with the saved state as STATE_* variables.
+// It also keeps the log the runner would show: ::add-mask:: values replaced by ***.
+import { spawn } from 'node:child_process'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parse } from 'yaml'
+
+export const ACTION_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+
+/** Parses `name=value` lines and `name<<DELIM ... DELIM` blocks of a runner command file. */
+export function parseCommandFile(text) {
+  const values = {}
+  const lines = text.split('\n')
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]
+    const heredoc = /^([^=<]+)<<(.+)$/.exec(line)
+    if (heredoc) {
+      const [, name, delimiter] = heredoc
+      const body = []
+      for (i++; i < lines.length && lines[i] !== delimiter; i++) body.push(lines[i])
+      values[name] = body.join('\n')
+    } else if (line.includes('=')) {
+      values[line.slice(0, line.indexOf('='))] = line.slice(line.indexOf('=') + 1)
+    }
+  }
+  return values
+}
+
+/** What the runner prints for a step's stdout: masks applied, commands hidden. */
+export function runnerLog(stdout) {
+  const masks = []
+  const shown = []
+  for (const line of stdout.split('\n')) {
+    const mask = /^::add-mask::(.*)$/.exec(line)
+    if (mask) {
+      if (mask[1]) masks.push(mask[1])
+      continue
+    }
+    let out = line
+    for (const m of [...masks].sort((a, b) => b.length - a.length)) out = out.split(m).join('***')
+    shown.push(out)
+  }
+  return shown.join('\n')
+}
+
+function runStep(script, env, stepDir) {
+  const files = {}
+  for (const name of ['GITHUB_OUTPUT', 'GITHUB_STATE', 'GITHUB_ENV', 'GITHUB_PATH', 'GITHUB_STEP_SUMMARY']) {
+    files[name] = path.join(stepDir, name.toLowerCase())
+    writeFileSync(files[name], '')
+  }
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(ACTION_DIR, script)], { env: { ...env, ...files }, stdio: ['ignore', 'pipe', 'pipe'] })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', d => { stdout += d })
+    child.stderr.on('data', d => { stderr += d })
+    child.on('error', reject)
+    child.on('close', code => {
+      resolve({
+        code, stdout, stderr, log: runnerLog(stdout),
+        outputs: parseCommandFile(readFileSync(files.GITHUB_OUTPUT, 'utf8')),
+        state: parseCommandFile(readFileSync(files.GITHUB_STATE, 'utf8')),
+        summary: readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8'),
+        files
+      })
+    })
+  })
+}
+
+/**
+ * @param {Record<string, string>} inputs  `with:` values
+ * @param {{ env?: Record<string,string>, between?: () => Promise<void>, skipPost?: boolean }} [options]
+ */
+export async function runAction(inputs, options = {}) {
+  const action = parse(readFileSync(path.join(ACTION_DIR, 'action.yml'), 'utf8'))
+  const temp = mkdtempSync(path.join(os.tmpdir(), 'registry-login-runner-'))
+  const inputEnv = {}
+  for (const [name, spec] of Object.entries(action.inputs)) {
+    const value = inputs[name] ?? spec.default ?? ''
+    inputEnv[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = String(value)
+  }
+  for (const name of Object.keys(inputs)) {
+    if (!(name in action.inputs)) throw new Error(`action.yml has no input '${name}'`)
+  }
+  const base = { PATH: process.env.PATH, HOME: process.env.HOME, RUNNER_TEMP: temp, ...options.env, ...inputEnv }
+  const main = await runStep(action.runs.main, base, mkdtempSync(path.join(temp, 'main-')))
+  if (options.between) await options.between(main)
+  if (options.skipPost) return { main, temp }
+  const stateEnv = Object.fromEntries(Object.entries(main.state).map(([k, v]) => [`STATE_${k}`, v]))
+  const post = await runStep(action.runs.post, { ...base, ...stateEnv }, mkdtempSync(path.join(temp, 'post-')))
+  return { main, post, temp }
+}

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs what the tests and the demo need on a fresh Debian/Ubuntu machine:
+# npm packages, and the Debian packages for the real registry and clients when missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ ! -x node_modules/.bin/jest ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "setup: installing npm packages (npm ci)"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+need=()
+for pair in docker-registry:docker-registry podman:podman skopeo:skopeo buildah:buildah umoci:umoci openssl:openssl; do
+  bin=${pair%%:*}; pkg=${pair##*:}
+  command -v "$bin" >/dev/null 2>&1 || need+=("$pkg")
+done
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then sudo=""; elif command -v sudo >/dev/null 2>&1; then sudo="sudo"; else
+    echo "setup: missing Debian packages: ${need[*]}. Install them as root: apt-get install -y ${need[*]}" >&2
+    exit 1
+  fi
+  echo "setup: installing Debian packages: ${need[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+if [ "$(id -u)" != 0 ]; then
+  echo "setup: the local cloud maps the clouds' host names in /etc/hosts and binds port 443 on 127.0.0.x; run as root (as CI and GitHub runners do)." >&2
+  exit 1
+fi
