@@ -8,6 +8,7 @@ import { startCloudServer } from './cloud-server.js'
 import { emulatorFactories } from './emulators/index.js'
 import { createGithubOidc } from './github.js'
 import { mapHosts, unmapHosts } from './hosts.js'
+import { acquireCloudLock } from './lock.js'
 import { makePki } from './pki.js'
 import { startRegistry } from './registry.js'
 import { CredentialStore } from './store.js'
@@ -21,6 +22,16 @@ const CERT_DIRS = ['/etc/containers/certs.d', '/etc/docker/certs.d']
  * @param {{ clouds?: string[], dir?: string, log?: (entry: object) => void }} [options]
  */
 export async function startLocalCloud(options = {}) {
+  const release = await acquireCloudLock()
+  try {
+    return await start(options, release)
+  } catch (error) {
+    release()
+    throw error
+  }
+}
+
+async function start(options, release) {
   const clouds = options.clouds ?? Object.keys(emulatorFactories)
   const dir = options.dir ?? mkdtempSync(path.join(os.tmpdir(), 'registry-login-cloud-'))
   const store = new CredentialStore()
@@ -53,6 +64,7 @@ export async function startLocalCloud(options = {}) {
     for (const fn of stops.reverse()) await fn().catch(() => {})
     for (const certDir of trusted) rmSync(certDir, { recursive: true, force: true })
     unmapHosts()
+    release()
   }
   try {
     const server = await startCloudServer({ pki, address: API_ADDRESS, port: 443, emulators: [github, tokenService, ...Object.values(emulators)], log: options.log })
