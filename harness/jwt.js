@@ -1,5 +1,5 @@
 // Minimal JWT helpers for the emulators (RS256/PS256 signing and verification with node:crypto).
-import { createPublicKey, createSign, createVerify, constants } from 'node:crypto'
+import { KeyObject, createPublicKey, createSign, createVerify, constants } from 'node:crypto'
 
 export const b64url = buf => Buffer.from(buf).toString('base64url')
 const json64 = value => b64url(JSON.stringify(value))
@@ -25,7 +25,7 @@ export function decodeJwt(token) {
 export function verifyJwt(token, publicKey, alg) {
   const jwt = decodeJwt(token)
   if (jwt.header.alg !== alg) throw new Error(`alg must be ${alg}, got ${jwt.header.alg}`)
-  const key = createPublicKey(publicKey)
+  const key = publicKey instanceof KeyObject && publicKey.type === 'public' ? publicKey : createPublicKey(publicKey)
   const verifier = createVerify('RSA-SHA256').update(jwt.input)
   const ok = alg === 'PS256'
     ? verifier.verify({ key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_AUTO }, jwt.signature)

@@ -1,0 +1,16 @@
+// A plain HTTPS call trusting the local cloud's CA (for tests that talk to an emulator directly).
+import https from 'node:https'
+import { readFileSync } from 'node:fs'
+
+export function httpsCall(url, { method = 'GET', headers = {}, body, ca }) {
+  return new Promise((resolve, reject) => {
+    const req = https.request(url, { method, headers, ca: readFileSync(ca) }, res => {
+      let text = ''
+      res.on('data', d => { text += d })
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: text }))
+    })
+    req.on('error', reject)
+    if (body) req.write(body)
+    req.end()
+  })
+}
