@@ -2,6 +2,11 @@
 import https from 'node:https'
 import { readFileSync } from 'node:fs'
 
+/**
+ * @param {string} url
+ * @param {{ method?: string, headers?: Record<string, string>, body?: string, ca: string }} options
+ * @returns {Promise<{ status: number | undefined, headers: import('node:http').IncomingHttpHeaders, body: string }>}
+ */
 export function httpsCall(url, { method = 'GET', headers = {}, body, ca }) {
   return new Promise((resolve, reject) => {
     const req = https.request(url, { method, headers, ca: readFileSync(ca) }, res => {
