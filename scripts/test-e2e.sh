@@ -3,4 +3,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-NODE_OPTIONS=--experimental-vm-modules NODE_NO_WARNINGS=1 npx jest --selectProjects e2e "$@"
+NODE_OPTIONS=--experimental-vm-modules NODE_NO_WARNINGS=1 npx jest "$@" --selectProjects e2e

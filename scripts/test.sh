@@ -7,4 +7,4 @@ bash scripts/setup.sh
 export NODE_OPTIONS=--experimental-vm-modules NODE_NO_WARNINGS=1
 npx tsc --noEmit -p tsconfig.json
 npx tsc --noEmit -p tsconfig.test.json
-npx jest --selectProjects unit --selectProjects e2e "$@"
+npx jest "$@" --selectProjects unit e2e
