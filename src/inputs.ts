@@ -31,7 +31,8 @@ export function parseInputs(inputs: InputReader): Inputs {
 
   const common: CommonInputs = {
     regions: inputs.list('region').map(region => region.toLowerCase()),
-    registries: inputs.list('registry').map(normalizeRegistry),
+    // de-duplicated after normalizing: https://us.icr.io/ and US.ICR.IO are one registry
+    registries: [...new Set(inputs.list('registry').map(normalizeRegistry))],
     auth: inputs.text('auth').toLowerCase() || 'auto',
     exchange: inputs.bool('exchange', true)
   }

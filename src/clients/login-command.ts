@@ -12,7 +12,9 @@ export async function runClient(
   const result = await ctx.run(client, args, runOptions)
   if (result.exitCode !== 0 && !(ignoreFailure && ignoreFailure.test(result.stderr + result.stdout))) {
     const said = (result.stderr.trim() || result.stdout.trim()).split('\n').slice(-3).join(' / ')
-    throw new ActionError(`'${client} ${args[0] ?? ''}' exited with code ${result.exitCode}: ${said || 'no output'}`)
+    // Name the subcommand, not a global option before it (docker's args start with --config <dir>).
+    const verb = args.find(arg => arg === 'login' || arg === 'logout') ?? args[0] ?? ''
+    throw new ActionError(`'${client} ${verb}' exited with code ${result.exitCode}: ${said || 'no output'}`)
   }
   return result.stdout
 }

@@ -1,0 +1,187 @@
+import { existsSync, lstatSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { readAuthEntry, writeAuthEntry } from '../../src/clients/auth-file.js'
+import { containersAuthFile } from '../../src/clients/containers.js'
+import { clients } from '../../src/clients/index.js'
+import { runClient } from '../../src/clients/login-command.js'
+import { runMain } from '../../src/main.js'
+import type { RegistryCredential } from '../../src/providers/provider.js'
+import { actionEnv, type ActionEnv } from '../helpers/action-env.js'
+import { fakeClientContext, testProviderContext } from '../helpers/contexts.js'
+import { startIamServer, type IamServer } from '../helpers/iam-server.js'
+import { captureStdout, type StdoutCapture } from '../helpers/stdout.js'
+
+let env: ActionEnv
+let stdout: StdoutCapture
+beforeEach(() => {
+  env = actionEnv()
+  stdout = captureStdout()
+})
+afterEach(() => {
+  stdout.restore()
+  env.restore()
+})
+
+const credential: RegistryCredential = { registry: 'us.icr.io', username: 'iambearer', password: 'eyJ-client-test-password' }
+
+describe('a client missing from PATH', () => {
+  let server: IamServer
+  beforeEach(async () => {
+    server = await startIamServer({ apiKeys: ['ibm-key-for-path-test'] })
+  })
+  afterEach(async () => server.close())
+
+  test('fails main with an error naming the client, before any credential is fetched', async () => {
+    env.setInputs({ provider: 'ibm', region: 'us', 'api-key': 'ibm-key-for-path-test', clients: 'docker-config, docker, podman' })
+    const cctx = fakeClientContext({ ...process.env }, { onPath: ['docker'] })
+    await runMain({ providerContext: testProviderContext({ ...process.env, REGISTRY_LOGIN_ENDPOINT_IBM_IAM: server.url }), clientContext: cctx })
+
+    expect(process.exitCode).toBe(1)
+    expect(stdout.lines().filter(line => line.startsWith('::error::'))).toEqual([
+      "::error::registry-login: Client 'podman' was asked for in input 'clients', but 'podman' is not on PATH. Install podman in an earlier step, or drop 'podman' from 'clients'."
+    ])
+    // docker-config needs no binary; docker was found; podman was not
+    expect(cctx.whichAsked).toEqual(['docker', 'podman'])
+    expect(server.requests).toHaveLength(0)
+    expect(cctx.calls).toEqual([])
+    expect(env.state()).toEqual({})
+    expect(existsSync(env.files.dockerConfig)).toBe(false)
+  })
+
+  test('with every binary present, the same inputs log in', async () => {
+    env.setInputs({ provider: 'ibm', region: 'us', 'api-key': 'ibm-key-for-path-test', clients: 'docker-config, docker, podman' })
+    const cctx = fakeClientContext({ ...process.env }, { onPath: ['docker', 'podman'] })
+    await runMain({ providerContext: testProviderContext({ ...process.env, REGISTRY_LOGIN_ENDPOINT_IBM_IAM: server.url }), clientContext: cctx })
+    expect(process.exitCode).toBeUndefined()
+    expect(cctx.calls.map(call => call.command)).toEqual(['docker', 'podman'])
+  })
+})
+
+describe('auth file locations', () => {
+  test('containers: REGISTRY_AUTH_FILE, then DOCKER_CONFIG, then XDG_RUNTIME_DIR, then /run/containers/<uid>', () => {
+    expect(containersAuthFile({ REGISTRY_AUTH_FILE: '/a/auth.json', DOCKER_CONFIG: '/d', XDG_RUNTIME_DIR: '/x' })).toBe('/a/auth.json')
+    expect(containersAuthFile({ DOCKER_CONFIG: '/d', XDG_RUNTIME_DIR: '/x' })).toBe('/d/config.json')
+    expect(containersAuthFile({ XDG_RUNTIME_DIR: '/x' })).toBe('/x/containers/auth.json')
+    expect(containersAuthFile({})).toBe(`/run/containers/${process.getuid?.() ?? 0}/auth.json`)
+  })
+
+  test('docker, oras and docker-config share DOCKER_CONFIG/config.json, else ~/.docker/config.json', () => {
+    for (const client of [clients.docker, clients.oras, clients['docker-config']]) {
+      expect(client.authFile({ DOCKER_CONFIG: '/d', HOME: '/h' })).toBe('/d/config.json')
+      expect(client.authFile({ HOME: '/h' })).toBe('/h/.docker/config.json')
+    }
+  })
+
+  test('helm: HELM_REGISTRY_CONFIG, else XDG_CONFIG_HOME/helm/registry/config.json, else ~/.config/...', () => {
+    expect(clients.helm.authFile({ HELM_REGISTRY_CONFIG: '/r.json', HOME: '/h' })).toBe('/r.json')
+    expect(clients.helm.authFile({ XDG_CONFIG_HOME: '/c', HOME: '/h' })).toBe('/c/helm/registry/config.json')
+    expect(clients.helm.authFile({ HOME: '/h' })).toBe('/h/.config/helm/registry/config.json')
+  })
+})
+
+describe('client commands', () => {
+  const cases: Array<[keyof typeof clients, string[], string[]]> = [
+    ['docker', ['--config', '/d', 'login', '--username', 'iambearer', '--password-stdin', 'us.icr.io'], ['--config', '/d', 'logout', 'us.icr.io']],
+    ['podman', ['login', '--authfile', '/d/config.json', '--username', 'iambearer', '--password-stdin', 'us.icr.io'], ['logout', '--authfile', '/d/config.json', 'us.icr.io']],
+    ['buildah', ['login', '--authfile', '/d/config.json', '--username', 'iambearer', '--password-stdin', 'us.icr.io'], ['logout', '--authfile', '/d/config.json', 'us.icr.io']],
+    ['skopeo', ['login', '--authfile', '/d/config.json', '--username', 'iambearer', '--password-stdin', 'us.icr.io'], ['logout', '--authfile', '/d/config.json', 'us.icr.io']],
+    [
+      'helm',
+      ['registry', 'login', '--registry-config', '/d/config.json', '--username', 'iambearer', '--password-stdin', 'us.icr.io'],
+      ['registry', 'logout', '--registry-config', '/d/config.json', 'us.icr.io']
+    ],
+    ['oras', ['login', '--registry-config', '/d/config.json', '--username', 'iambearer', '--password-stdin', 'us.icr.io'], ['logout', '--registry-config', '/d/config.json', 'us.icr.io']]
+  ]
+
+  test.each(cases)('%s logs in with the password on stdin and logs out of the same file', async (id, loginArgs, logoutArgs) => {
+    const client = clients[id]
+    const ctx = fakeClientContext({}, { behaviour: () => ({ exitCode: 0, stdout: '', stderr: '' }) })
+    await client.login(credential, '/d/config.json', ctx)
+    await client.logout('us.icr.io', '/d/config.json', ctx)
+    expect(client.binary).toBe(id)
+    expect(ctx.calls).toEqual([
+      { command: id, args: loginArgs, stdin: credential.password },
+      { command: id, args: logoutArgs, stdin: undefined }
+    ])
+  })
+
+  test.each(['podman', 'buildah', 'skopeo', 'helm', 'oras'] as const)("%s: logout when not logged in is not a failure", async id => {
+    const ctx = fakeClientContext({}, { behaviour: () => ({ exitCode: 125, stdout: '', stderr: 'Error: not logged into us.icr.io' }) })
+    await expect(clients[id].logout('us.icr.io', '/d/config.json', ctx)).resolves.toBeUndefined()
+  })
+
+  test('a failed login quotes the last three lines the client said', async () => {
+    const ctx = fakeClientContext({}, { behaviour: () => ({ exitCode: 1, stdout: 'ignored', stderr: 'one\ntwo\nthree\nError: unauthorized: bad credentials\n' }) })
+    await expect(clients.podman.login(credential, '/d/config.json', ctx)).rejects.toThrow(
+      "'podman login' exited with code 1: two / three / Error: unauthorized: bad credentials"
+    )
+  })
+
+  test('runClient falls back to stdout, then to "no output"', async () => {
+    const said = fakeClientContext({}, { behaviour: () => ({ exitCode: 3, stdout: 'only stdout\n', stderr: '  ' }) })
+    await expect(runClient(said, 'oras', ['login'])).rejects.toThrow("'oras login' exited with code 3: only stdout")
+    const silent = fakeClientContext({}, { behaviour: () => ({ exitCode: 4, stdout: '', stderr: '' }) })
+    await expect(runClient(silent, 'oras', ['login'])).rejects.toThrow("'oras login' exited with code 4: no output")
+    const ok = fakeClientContext({}, { behaviour: () => ({ exitCode: 0, stdout: 'fine', stderr: 'chatter' }) })
+    await expect(runClient(ok, 'oras', ['login'])).resolves.toBe('fine')
+  })
+
+  test('docker failures name the subcommand, not the --config option in front of it', async () => {
+    const ctx = fakeClientContext({}, { behaviour: () => ({ exitCode: 1, stdout: '', stderr: 'permission denied' }) })
+    await expect(clients.docker.login(credential, '/d/config.json', ctx)).rejects.toThrow("'docker login' exited with code 1: permission denied")
+    // docker has no "not logged in" failure to ignore: a failed logout is reported
+    await expect(clients.docker.logout('us.icr.io', '/d/config.json', ctx)).rejects.toThrow("'docker logout' exited with code 1: permission denied")
+  })
+
+  test('helm failures name its subcommand', async () => {
+    const ctx = fakeClientContext({}, { behaviour: () => ({ exitCode: 1, stdout: '', stderr: 'Error: unauthorized' }) })
+    await expect(clients.helm.login(credential, '/d/config.json', ctx)).rejects.toThrow("'helm login' exited with code 1: Error: unauthorized")
+  })
+})
+
+describe('docker-config client and auth files', () => {
+  test('writes base64(user:password) straight into config.json, 0600, keeping the rest; logout removes only that entry', async () => {
+    const file = env.files.dockerConfig
+    mkdirSync(path.dirname(file), { recursive: true })
+    writeFileSync(file, JSON.stringify({ auths: { 'ghcr.io': { auth: 'Z2g6cGF0' } }, credsStore: 'desktop' }))
+    const ctx = fakeClientContext({})
+    await clients['docker-config'].login(credential, file, ctx)
+    expect(ctx.calls).toEqual([])
+    expect(statSync(file).mode & 0o777).toBe(0o600)
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({
+      auths: { 'ghcr.io': { auth: 'Z2g6cGF0' }, 'us.icr.io': { auth: Buffer.from(`iambearer:${credential.password}`).toString('base64') } },
+      credsStore: 'desktop'
+    })
+    await clients['docker-config'].logout('us.icr.io', file, ctx)
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ auths: { 'ghcr.io': { auth: 'Z2g6cGF0' } }, credsStore: 'desktop' })
+    // logging out again, with nothing there, is fine
+    await clients['docker-config'].logout('us.icr.io', file, ctx)
+  })
+
+  test('creates a missing file and directory; an empty file counts as empty', async () => {
+    const file = path.join(env.dir, 'new', 'deep', 'config.json')
+    expect(await readAuthEntry(file, 'us.icr.io')).toBeUndefined()
+    await writeAuthEntry(file, 'us.icr.io', { auth: 'eA==' })
+    expect(await readAuthEntry(file, 'us.icr.io')).toEqual({ auth: 'eA==' })
+    writeFileSync(file, '  \n')
+    expect(await readAuthEntry(file, 'us.icr.io')).toBeUndefined()
+  })
+
+  test('a file that is not a JSON object is refused, not overwritten', async () => {
+    const file = path.join(env.dir, 'array.json')
+    writeFileSync(file, '[1,2]')
+    await expect(writeAuthEntry(file, 'us.icr.io', { auth: 'eA==' })).rejects.toThrow(`${file} is not a JSON object`)
+    expect(readFileSync(file, 'utf8')).toBe('[1,2]')
+  })
+
+  test('a symlink at the auth file is replaced, never written through', async () => {
+    const target = path.join(env.dir, 'elsewhere.json')
+    writeFileSync(target, '{"auths":{}}')
+    const file = path.join(env.dir, 'link.json')
+    symlinkSync(target, file)
+    await writeAuthEntry(file, 'us.icr.io', { auth: 'eA==' })
+    expect(readFileSync(target, 'utf8')).toBe('{"auths":{}}')
+    expect(lstatSync(file).isSymbolicLink()).toBe(false)
+    expect(await readAuthEntry(file, 'us.icr.io')).toEqual({ auth: 'eA==' })
+  })
+})
