@@ -1,0 +1,197 @@
+import http2 from 'node:http2'
+import { ActionError } from '../../errors.js'
+import { retry } from '../../retry.js'
+
+/**
+ * A minimal unary gRPC client over node:http2: one request message, one response message, status
+ * from the trailers (or from the headers of a trailers-only answer). That is all
+ * TokenExchangeService/Exchange needs; @grpc/grpc-js + protobufjs would add far more to the bundle
+ * than these hundred lines. No compression, no streaming, no proxy (node:http2 has no proxy support).
+ */
+
+/** gRPC status code names (grpc/grpc doc/statuscodes.md). */
+export const GRPC_CODES = [
+  'OK', 'CANCELLED', 'UNKNOWN', 'INVALID_ARGUMENT', 'DEADLINE_EXCEEDED', 'NOT_FOUND', 'ALREADY_EXISTS', 'PERMISSION_DENIED',
+  'RESOURCE_EXHAUSTED', 'FAILED_PRECONDITION', 'ABORTED', 'OUT_OF_RANGE', 'UNIMPLEMENTED', 'INTERNAL', 'UNAVAILABLE',
+  'DATA_LOSS', 'UNAUTHENTICATED'
+] as const
+
+export const grpcCodeName = (code: number): string => GRPC_CODES[code] ?? `code ${code}`
+
+/** A gRPC call that ended with a non-OK status: the cloud's code and message. */
+export class GrpcError extends ActionError {
+  constructor(
+    readonly service: string,
+    readonly code: number,
+    readonly grpcMessage: string,
+    hint?: string
+  ) {
+    super(`${service} answered gRPC status ${grpcCodeName(code)} (${code})${grpcMessage ? `: ${grpcMessage}` : ''}.`, hint)
+    this.name = 'GrpcError'
+  }
+}
+
+/** The connection or the HTTP/2 exchange failed before any gRPC status arrived. */
+export class GrpcTransportError extends ActionError {
+  constructor(
+    readonly service: string,
+    cause: string
+  ) {
+    super(`Could not reach ${service}: ${cause}.`)
+    this.name = 'GrpcTransportError'
+  }
+}
+
+/** Maps an HTTP status of a non-gRPC answer to a gRPC code (grpc/grpc doc/http-grpc-status-mapping.md). */
+export function grpcCodeForHttpStatus(status: number): number {
+  if (status === 400) return 13 // INTERNAL
+  if (status === 401) return 16 // UNAUTHENTICATED
+  if (status === 403) return 7 // PERMISSION_DENIED
+  if (status === 404) return 12 // UNIMPLEMENTED
+  if (status === 429 || status === 502 || status === 503 || status === 504) return 14 // UNAVAILABLE
+  return 2 // UNKNOWN
+}
+
+/** grpc-message is percent-encoded UTF-8 (gRPC over HTTP2 spec); a malformed escape is kept as is. */
+export function decodeGrpcMessage(value: string): string {
+  try {
+    return decodeURIComponent(value)
+  } catch {
+    return value
+  }
+}
+
+/** The 5-byte gRPC message prefix (compressed flag 0, big-endian length) and the message. */
+export function frameMessage(message: Buffer): Buffer {
+  const prefix = Buffer.alloc(5)
+  prefix.writeUInt8(0, 0)
+  prefix.writeUInt32BE(message.length, 1)
+  return Buffer.concat([prefix, message])
+}
+
+/** Splits a response body into its length-prefixed messages. */
+export function unframeMessages(body: Buffer, service: string): Buffer[] {
+  const messages: Buffer[] = []
+  let at = 0
+  while (at < body.length) {
+    if (at + 5 > body.length) throw new GrpcError(service, 13, 'response ends inside a message prefix')
+    if (body[at] !== 0) throw new GrpcError(service, 13, 'response message is compressed, but no compression was offered')
+    const length = body.readUInt32BE(at + 1)
+    if (at + 5 + length > body.length) throw new GrpcError(service, 13, 'response ends inside a message')
+    messages.push(body.subarray(at + 5, at + 5 + length))
+    at += 5 + length
+  }
+  return messages
+}
+
+export interface UnaryCall {
+  /** Names the service in errors. */
+  service: string
+  /** Base URL: https://host[:port] (TLS), or http://host:port for plaintext HTTP/2 (h2c). */
+  url: string
+  /** Full method name, e.g. nebius.iam.v1.TokenExchangeService/Exchange. */
+  method: string
+  message: Buffer
+  timeoutMs: number
+  userAgent: string
+  /** Adds a fix to the message of a failed call. */
+  hint?: (code: number, message: string) => string | undefined
+}
+
+const pick = (value: string | string[] | number | undefined): string | undefined =>
+  Array.isArray(value) ? value[0] : value === undefined ? undefined : String(value)
+
+/** One attempt of a unary call; resolves with the response message. */
+export function unaryOnce(call: UnaryCall): Promise<Buffer> {
+  const base = new URL(call.url)
+  const path = `${base.pathname.replace(/\/+$/, '')}/${call.method}`
+  return new Promise<Buffer>((resolve, reject) => {
+    let settled = false
+    const session = http2.connect(base.origin)
+    const finish = (error: Error | undefined, value?: Buffer): void => {
+      if (settled) return
+      settled = true
+      clearTimeout(timer)
+      session.close()
+      if (!session.destroyed) session.destroy()
+      if (error) reject(error)
+      else resolve(value as Buffer)
+    }
+    const timer = setTimeout(() => finish(new GrpcTransportError(call.service, `no answer within ${call.timeoutMs} ms`)), call.timeoutMs)
+    session.on('error', error => finish(new GrpcTransportError(call.service, error.message)))
+    const stream = session.request({
+      ':method': 'POST',
+      ':path': path,
+      'content-type': 'application/grpc',
+      te: 'trailers',
+      'grpc-accept-encoding': 'identity',
+      'grpc-timeout': `${Math.max(1, Math.ceil(call.timeoutMs))}m`,
+      'user-agent': call.userAgent
+    })
+    let headers: http2.IncomingHttpHeaders & http2.IncomingHttpStatusHeader = {}
+    let trailers: http2.IncomingHttpHeaders | undefined
+    const chunks: Buffer[] = []
+    stream.on('response', h => void (headers = h))
+    stream.on('trailers', t => void (trailers = t))
+    stream.on('data', (chunk: Buffer) => chunks.push(chunk))
+    stream.on('error', error => finish(new GrpcTransportError(call.service, error.message)))
+    stream.on('end', () => {
+      try {
+        finish(undefined, settle(call, headers, trailers, Buffer.concat(chunks)))
+      } catch (error) {
+        finish(error as Error)
+      }
+    })
+    stream.on('close', () => {
+      if (!settled) finish(new GrpcTransportError(call.service, `stream closed before the call ended (HTTP/2 code ${stream.rstCode ?? 'none'})`))
+    })
+    stream.end(frameMessage(call.message))
+  })
+}
+
+/** Turns a finished HTTP/2 response into the message, or the gRPC error it carries. */
+function settle(
+  call: UnaryCall,
+  headers: http2.IncomingHttpHeaders & http2.IncomingHttpStatusHeader,
+  trailers: http2.IncomingHttpHeaders | undefined,
+  body: Buffer
+): Buffer {
+  const fail = (code: number, message: string): GrpcError => new GrpcError(call.service, code, message, call.hint?.(code, message))
+  if (headers[':status'] === undefined) throw new GrpcTransportError(call.service, 'the connection closed before any answer')
+  const httpStatus = Number(headers[':status'])
+  const contentType = pick(headers['content-type']) ?? ''
+  if (httpStatus !== 200 || !contentType.startsWith('application/grpc')) {
+    // Not a gRPC answer (a proxy, a load balancer, a wrong host): map the HTTP status.
+    const excerpt = body.toString('utf8').replace(/\s+/g, ' ').trim().slice(0, 200)
+    throw fail(grpcCodeForHttpStatus(httpStatus), `HTTP ${httpStatus} ${contentType || 'without content type'}${excerpt ? `: ${excerpt}` : ''}`)
+  }
+  const source = trailers && trailers['grpc-status'] !== undefined ? trailers : headers
+  const statusText = pick(source['grpc-status'])
+  if (statusText === undefined) throw fail(13, 'the answer has no grpc-status')
+  const code = Number(statusText)
+  const message = decodeGrpcMessage(pick(source['grpc-message']) ?? '')
+  if (!Number.isInteger(code) || code < 0) throw fail(13, `grpc-status '${statusText}' is not a status code`)
+  if (code !== 0) throw fail(code, message)
+  const messages = unframeMessages(body, call.service)
+  if (messages.length !== 1) throw fail(13, `a unary call answered ${messages.length} messages`)
+  return messages[0] as Buffer
+}
+
+/** Codes worth another attempt: the server was busy or unreachable. */
+const RETRYABLE_CODES = new Set([8, 14]) // RESOURCE_EXHAUSTED, UNAVAILABLE
+
+export interface GrpcRetry {
+  attempts: number
+  baseDelayMs: number
+  maxDelayMs: number
+  sleep?: (ms: number) => Promise<void>
+}
+
+/** A unary call with retries on transport failures, UNAVAILABLE and RESOURCE_EXHAUSTED. */
+export function unary(call: UnaryCall, policy: GrpcRetry): Promise<Buffer> {
+  return retry(() => unaryOnce(call), {
+    ...policy,
+    shouldRetry: error => error instanceof GrpcTransportError || (error instanceof GrpcError && RETRYABLE_CODES.has(error.code)),
+    label: call.service
+  })
+}
