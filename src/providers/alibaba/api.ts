@@ -1,0 +1,231 @@
+import { endpoint } from '../../endpoints.js'
+import { ActionError } from '../../errors.js'
+import { formBody, type CloudError, type HttpRequest } from '../../http.js'
+import type { ProviderContext } from '../provider.js'
+import { encodeParams, isoTimestamp, signRoaRequest, signRpcRequest, type AccessKeyCredential } from './signature.js'
+
+/** ACR OpenAPI endpoint; the override may contain `{region}`. */
+export const ALIBABA_CR_URL = 'https://cr.{region}.aliyuncs.com'
+export const ALIBABA_STS_URL = 'https://sts.aliyuncs.com'
+
+export function crEndpoint(region: string, env: NodeJS.ProcessEnv): string {
+  return endpoint('ALIBABA_CR', ALIBABA_CR_URL, env).replace(/\{region\}/g, region).replace(/\/+$/, '')
+}
+
+export function stsEndpoint(env: NodeJS.ProcessEnv): string {
+  return endpoint('ALIBABA_STS', ALIBABA_STS_URL, env).replace(/\/+$/, '')
+}
+
+/** RPC success codes (pop-core treats these as success, notably ACR's `Code: "success"`). */
+const SUCCESS_CODES = new Set(['success', 'Success', 'OK', '200'])
+
+const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : typeof value === 'number' ? String(value) : undefined)
+
+/**
+ * Alibaba error bodies: RPC JSON `{Code, Message, RequestId}`, ROA JSON `{code, message, requestId}` or
+ * `{errorCode, errorMsg}`, or XML `<Error><Code>…</Code><Message>…</Message><RequestId>…</RequestId></Error>`.
+ */
+export function parseAlibabaError(body: string): CloudError {
+  const trimmed = body.trim()
+  let code: string | undefined
+  let message: string | undefined
+  let requestId: string | undefined
+  if (trimmed.startsWith('<')) {
+    const tag = (name: string): string | undefined => new RegExp(`<${name}>([\\s\\S]*?)</${name}>`).exec(trimmed)?.[1]?.trim() || undefined
+    code = tag('Code')
+    message = tag('Message')
+    requestId = tag('RequestId')
+  } else {
+    const json = JSON.parse(trimmed) as Record<string, unknown>
+    code = text(json.Code) ?? text(json.code) ?? text(json.errorCode)
+    message = text(json.Message) ?? text(json.message) ?? text(json.errorMsg)
+    requestId = text(json.RequestId) ?? text(json.requestId)
+  }
+  return { ...(code ? { code } : {}), ...(message ? { message } : {}), ...(requestId ? { requestId } : {}) }
+}
+
+/** A fix for the errors a CI login meets; `service` tells which call failed. */
+export function alibabaHint(cloud: CloudError, context: { instanceId?: string; region?: string; oidc?: boolean }): string | undefined {
+  const code = cloud.code ?? ''
+  const where = context.oidc ? 'the STS credentials AssumeRoleWithOIDC returned' : "'access-key-id' / 'access-key-secret'"
+  if (code === 'SignatureDoesNotMatch' || code === 'IncompleteSignature') {
+    return context.oidc
+      ? 'The signature made with the STS credentials was refused; the server string-to-sign above helps to compare.'
+      : "Check 'access-key-secret': it must be the secret that belongs to 'access-key-id' (copied whole, no spaces). The server's string-to-sign is shown above for comparison."
+  }
+  if (code.startsWith('InvalidAccessKeyId')) return `Check ${where}: Alibaba Cloud does not know this AccessKey ID, or it is disabled.`
+  if (code.startsWith('InvalidSecurityToken')) {
+    return "Check 'security-token': it must be the current STS SecurityToken issued together with 'access-key-id' (STS.…); STS tokens expire, fetch a fresh one."
+  }
+  if (code === 'NoPrivilege' || code === 'Forbidden.RAM' || code === 'NoPermission') {
+    return `The RAM policy of this user or role must allow the action cr:GetAuthorizationToken${context.instanceId ? ` on acs:cr:${context.region ?? '*'}:*:instance/${context.instanceId}` : ''}.`
+  }
+  if (code.includes('Timestamp') || code.includes('TimeStamp')) return "The runner's clock differs from Alibaba Cloud's by more than 15 minutes; check the runner's time."
+  if (code === 'SignatureNonceUsed') return 'The request was replayed; run the job again.'
+  if (/instance/i.test(code) || /instance/i.test(cloud.message ?? '')) {
+    return `Check 'instance-id' (${context.instanceId ?? 'not set'}): it must be the cri-… id of the Enterprise instance in region ${context.region ?? '?'} (a wrong id or region is reported as not found; see aliyun/acr-login#15).`
+  }
+  return undefined
+}
+
+/** Strings that are no error although they sit in `Code`. */
+export function isRpcFailure(reply: { Code?: unknown; IsSuccess?: unknown }): boolean {
+  if (reply.IsSuccess === false) return true
+  return reply.Code !== undefined && !SUCCESS_CODES.has(String(reply.Code))
+}
+
+/**
+ * A request whose signing headers/body are recomputed on every read, so that a retry of the same
+ * request carries a fresh nonce and timestamp (the cloud refuses a reused nonce).
+ */
+function freshlySigned(base: Omit<HttpRequest, 'headers' | 'body'>, sign: () => { headers: Record<string, string>; body?: string }): HttpRequest {
+  let current: { headers: Record<string, string>; body?: string } | undefined
+  const request = { ...base } as HttpRequest
+  // http.ts reads `headers` first and `body` right after, once per attempt: sign on each `headers` read.
+  Object.defineProperty(request, 'headers', {
+    enumerable: true,
+    get: () => {
+      current = sign()
+      return current.headers
+    }
+  })
+  Object.defineProperty(request, 'body', { enumerable: true, get: () => (current ?? (current = sign())).body })
+  return request
+}
+
+export interface TemporaryRegistryCredential {
+  username: string
+  password: string
+  expiresAt?: Date
+}
+
+function expiry(value: unknown): Date | undefined {
+  const ms = typeof value === 'number' ? value : typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : undefined
+  return ms && Number.isFinite(ms) ? new Date(ms) : undefined
+}
+
+/** EE `GetAuthorizationToken` (2018-12-01, RPC, signature v1), as a signed form POST. */
+export async function getEnterpriseToken(
+  credential: AccessKeyCredential,
+  region: string,
+  instanceId: string,
+  ctx: ProviderContext,
+  oidc = false
+): Promise<TemporaryRegistryCredential> {
+  const request = freshlySigned(
+    {
+      service: `Alibaba Cloud ACR (GetAuthorizationToken, ${region})`,
+      method: 'POST',
+      url: `${crEndpoint(region, ctx.env)}/`,
+      parseError: parseAlibabaError,
+      hint: (_status, cloud) => alibabaHint(cloud, { instanceId, region, oidc })
+    },
+    () => ({
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: encodeParams(
+        signRpcRequest('POST', { Action: 'GetAuthorizationToken', Version: '2018-12-01', InstanceId: instanceId, RegionId: region }, credential, { now: ctx.now() })
+      )
+    })
+  )
+  const reply = await ctx.http.json<Record<string, unknown>>(request)
+  if (isRpcFailure(reply)) {
+    const cloud = parseAlibabaError(JSON.stringify(reply))
+    throw new ActionError(
+      `Alibaba Cloud ACR (GetAuthorizationToken, ${region}) refused: ${[cloud.code, cloud.message].filter(Boolean).join(': ')}${cloud.requestId ? ` (request id ${cloud.requestId})` : ''}.`,
+      alibabaHint(cloud, { instanceId, region, oidc })
+    )
+  }
+  return temporary(reply.TempUsername, reply.AuthorizationToken, reply.ExpireTime, 'GetAuthorizationToken', ctx)
+}
+
+/** Personal Edition `GET /tokens` (2016-06-07, ROA). */
+export async function getPersonalToken(
+  credential: AccessKeyCredential,
+  region: string,
+  ctx: ProviderContext,
+  oidc = false
+): Promise<TemporaryRegistryCredential> {
+  const request = freshlySigned(
+    {
+      service: `Alibaba Cloud ACR (Personal Edition /tokens, ${region})`,
+      method: 'GET',
+      url: `${crEndpoint(region, ctx.env)}/tokens`,
+      parseError: parseAlibabaError,
+      hint: (_status, cloud) => alibabaHint(cloud, { region, oidc })
+    },
+    () => ({ headers: signRoaRequest('GET', '/tokens', '2016-06-07', credential, { now: ctx.now() }) })
+  )
+  const reply = await ctx.http.json<{ data?: Record<string, unknown> }>(request)
+  const data = reply.data ?? {}
+  return temporary(data.tempUserName, data.authorizationToken, data.expireDate, '/tokens', ctx)
+}
+
+function temporary(username: unknown, password: unknown, expires: unknown, call: string, ctx: ProviderContext): TemporaryRegistryCredential {
+  if (typeof password !== 'string' || !password || typeof username !== 'string' || !username) {
+    throw new ActionError(`Alibaba Cloud ACR answered ${call} without a temporary username and authorization token.`)
+  }
+  ctx.mask(password)
+  const expiresAt = expiry(expires)
+  return expiresAt ? { username, password, expiresAt } : { username, password }
+}
+
+export interface OidcRole {
+  roleArn: string
+  oidcProviderArn: string
+  roleSessionName: string
+  durationSeconds: number
+}
+
+export interface StsCredential extends AccessKeyCredential {
+  securityToken: string
+  expiration?: Date
+}
+
+function stsHint(cloud: CloudError, role: OidcRole, audience: string): string | undefined {
+  const code = cloud.code ?? ''
+  if (/Audience|ClientId/i.test(code) || /audience|client id/i.test(cloud.message ?? '')) {
+    return `The OIDC provider's client IDs must include the token audience '${audience}' (input 'audience').`
+  }
+  if (code.includes('OIDCToken')) return "The GitHub OIDC token was refused; check that the OIDC provider's issuer is https://token.actions.githubusercontent.com and its fingerprint is current."
+  if (code.includes('NoPermission') || code.includes('NotAuthorized') || code.includes('AuthenticationFail')) {
+    return `The trust policy of ${role.roleArn} must let the OIDC provider ${role.oidcProviderArn} assume it for this repository's token (condition on oidc:sub, oidc:aud, oidc:iss).`
+  }
+  if (code.includes('Role')) return `Check 'role-arn' (${role.roleArn}): the role must exist in the account of the OIDC provider.`
+  if (code.includes('OIDCProvider') || code.includes('Provider')) return `Check 'oidc-provider-arn' (${role.oidcProviderArn}).`
+  if (code.includes('DurationSeconds') || code.includes('Duration')) return "Lower 'duration-seconds' to at most the role's maximum session duration."
+  return undefined
+}
+
+/** STS `AssumeRoleWithOIDC` (2015-04-01): anonymous, the GitHub token is the credential. */
+export async function assumeRoleWithOidc(oidcToken: string, role: OidcRole, audience: string, ctx: ProviderContext): Promise<StsCredential> {
+  const query = encodeParams({ Action: 'AssumeRoleWithOIDC', Format: 'JSON', Version: '2015-04-01', Timestamp: isoTimestamp(ctx.now()) })
+  const reply = await ctx.http.json<{ Credentials?: Record<string, unknown>; Code?: unknown }>({
+    service: 'Alibaba Cloud STS (AssumeRoleWithOIDC)',
+    method: 'POST',
+    url: `${stsEndpoint(ctx.env)}/?${query}`,
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: formBody({
+      OIDCProviderArn: role.oidcProviderArn,
+      RoleArn: role.roleArn,
+      OIDCToken: oidcToken,
+      RoleSessionName: role.roleSessionName,
+      DurationSeconds: String(role.durationSeconds)
+    }),
+    parseError: parseAlibabaError,
+    hint: (_status, cloud) => stsHint(cloud, role, audience)
+  })
+  const c = reply.Credentials ?? {}
+  const { AccessKeyId: id, AccessKeySecret: secret, SecurityToken: token } = c
+  if (typeof id !== 'string' || !id || typeof secret !== 'string' || !secret || typeof token !== 'string' || !token) {
+    throw new ActionError('Alibaba Cloud STS answered AssumeRoleWithOIDC without Credentials (AccessKeyId, AccessKeySecret, SecurityToken).')
+  }
+  ctx.mask(secret)
+  ctx.mask(token)
+  const expiration = typeof c.Expiration === 'string' ? new Date(c.Expiration) : undefined
+  return {
+    accessKeyId: id,
+    accessKeySecret: secret,
+    securityToken: token,
+    ...(expiration && !Number.isNaN(expiration.getTime()) ? { expiration } : {})
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * Alibaba Cloud Container Registry host names (protocols.md §3.1):
+ * - Enterprise Edition: `<instance-name>-registry[-vpc].<region>.cr.aliyuncs.com`
+ * - Personal Edition (before 2024-09-09): `registry[-vpc].<region>.aliyuncs.com`
+ *   (`registry-intl.<region>.aliyuncs.com` is a third-party-only alias, accepted too)
+ * - Personal Edition (from 2024-09-09): `crpi-<id>[-vpc].<region>.personal.cr.aliyuncs.com`
+ */
+
+export type AlibabaHost =
+  | { edition: 'enterprise'; region: string; instanceName: string; vpc: boolean }
+  | { edition: 'personal'; region: string; vpc: boolean }
+  | { edition: 'personal-instance'; region: string; instanceId: string; vpc: boolean }
+
+/** Region ids look like cn-hangzhou, ap-southeast-1, cn-shanghai-finance-1. */
+export const REGION_PATTERN = /^[a-z]{2,}(-[a-z0-9]+)+$/
+
+const ENTERPRISE = /^([a-z0-9][a-z0-9-]*?)-registry(-vpc)?\.([a-z0-9-]+)\.cr\.aliyuncs\.com$/
+const PERSONAL_INSTANCE = /^(crpi-[a-z0-9]+)(-vpc)?\.([a-z0-9-]+)\.personal\.cr\.aliyuncs\.com$/
+const PERSONAL = /^registry(-intl)?(-vpc)?\.([a-z0-9-]+)\.aliyuncs\.com$/
+
+/** What a registry host says about itself; undefined for a host that is none of the forms above. */
+export function parseAlibabaHost(registry: string): AlibabaHost | undefined {
+  const host = registry.toLowerCase().split('/')[0]?.replace(/:\d+$/, '') ?? ''
+  let match = PERSONAL_INSTANCE.exec(host)
+  if (match && REGION_PATTERN.test(match[3] ?? '')) {
+    return { edition: 'personal-instance', instanceId: match[1] ?? '', vpc: Boolean(match[2]), region: match[3] ?? '' }
+  }
+  match = ENTERPRISE.exec(host)
+  if (match && REGION_PATTERN.test(match[3] ?? '')) {
+    return { edition: 'enterprise', instanceName: match[1] ?? '', vpc: Boolean(match[2]), region: match[3] ?? '' }
+  }
+  match = PERSONAL.exec(host)
+  if (match && REGION_PATTERN.test(match[3] ?? '')) {
+    return { edition: 'personal', vpc: Boolean(match[2]), region: match[3] ?? '' }
+  }
+  return undefined
+}
+
+export const enterpriseHost = (instanceName: string, region: string): string => `${instanceName}-registry.${region}.cr.aliyuncs.com`
+export const personalHost = (region: string): string => `registry.${region}.aliyuncs.com`
+export const personalInstanceHost = (instanceId: string, region: string): string => `${instanceId}.${region}.personal.cr.aliyuncs.com`
