@@ -1,0 +1,143 @@
+import { randomUUID } from 'node:crypto'
+import { endpoint } from '../../endpoints.js'
+import { ActionError } from '../../errors.js'
+import { formBody, type CloudError } from '../../http.js'
+import type { ProviderContext } from '../provider.js'
+import { parseOauthError, parseRpcStatus } from './errors.js'
+import { keyJwt, type AuthorizedKey } from './key.js'
+
+/** IAM REST `IamToken.Create`. */
+export const YANDEX_IAM_URL = 'https://iam.api.cloud.yandex.net/iam/v1/tokens'
+/** Workload identity federation token exchange (RFC 8693). */
+export const YANDEX_WLIF_URL = 'https://auth.yandex.cloud/oauth/token'
+
+export interface IamToken {
+  token: string
+  expiresAt?: Date
+}
+
+/** `expiresAt` is RFC 3339 with 0 to 9 fractional digits; Date.parse is only sure about 3. */
+export function parseRfc3339(value: unknown): Date | undefined {
+  if (typeof value !== 'string') return undefined
+  const normalized = value.replace(/(\.\d{3})\d+/, '$1').replace(/\.(\d{1,2})(?=\D)/, (_, d: string) => `.${d.padEnd(3, '0')}`)
+  const ms = Date.parse(normalized)
+  return Number.isNaN(ms) ? undefined : new Date(ms)
+}
+
+/** Where IAM is, and the `aud` the JWT must carry: IAM checks it against its own token URL. */
+export function iamEndpoints(env: NodeJS.ProcessEnv): { url: string; audience: string } {
+  const url = endpoint('YANDEX_IAM', YANDEX_IAM_URL, env)
+  // Overriding the IAM URL (Kazakhstan: https://iam.api.yandexcloud.kz/iam/v1/tokens) moves the
+  // audience with it; a proxy in front of IAM can pin the audience back with its own variable.
+  return { url, audience: endpoint('YANDEX_JWT_AUDIENCE', url, env) }
+}
+
+const HINTS = {
+  key: (status: number, cloud: CloudError, key: AuthorizedKey): string | undefined => {
+    if (status === 401 || status === 404 || cloud.code === 'UNAUTHENTICATED' || cloud.code === 'NOT_FOUND') {
+      return `IAM does not accept key ${key.id} of service account ${key.serviceAccountId}: it may have been deleted, or the 'service-account-key' secret holds another or an edited key. List the keys with 'yc iam key list --service-account-id ${key.serviceAccountId}' and create a new one if needed.`
+    }
+    if (status === 403 || cloud.code === 'PERMISSION_DENIED') {
+      return `Service account ${key.serviceAccountId} may not get an IAM token (is it deleted or blocked?).`
+    }
+    if (status === 400 || cloud.code === 'INVALID_ARGUMENT') {
+      return "IAM refused the signed JWT. Keep the key file unchanged and the runner's clock right (the JWT is valid for one hour from now)."
+    }
+    return undefined
+  },
+  oauth: (status: number, cloud: CloudError): string | undefined => {
+    if (status === 401 || status === 400 || cloud.code === 'UNAUTHENTICATED' || cloud.code === 'INVALID_ARGUMENT') {
+      return "Check the 'oauth-token' secret: Yandex ID OAuth tokens live 12 months, and none are issued since 2026-06-01. Use keyless login (auth: oidc) or a service-account key instead."
+    }
+    return undefined
+  }
+}
+
+async function createIamToken(body: Record<string, string>, ctx: ProviderContext, hint: (status: number, cloud: CloudError) => string | undefined): Promise<IamToken> {
+  const { url } = iamEndpoints(ctx.env)
+  const reply = await ctx.http.json<{ iamToken?: unknown; expiresAt?: unknown }>({
+    service: 'Yandex Cloud IAM',
+    method: 'POST',
+    url,
+    headers: { 'Content-Type': 'application/json', 'X-Client-Request-Id': randomUUID() },
+    body: JSON.stringify(body),
+    parseError: parseRpcStatus,
+    hint
+  })
+  if (typeof reply.iamToken !== 'string' || reply.iamToken === '') throw new ActionError('Yandex Cloud IAM answered without an iamToken.')
+  ctx.mask(reply.iamToken)
+  const expiresAt = parseRfc3339(reply.expiresAt)
+  return expiresAt ? { token: reply.iamToken, expiresAt } : { token: reply.iamToken }
+}
+
+/** Signs a PS256 JWT with a service account's authorized key and exchanges it for an IAM token. */
+export async function iamTokenFromKey(key: AuthorizedKey, ctx: ProviderContext): Promise<IamToken> {
+  const { audience } = iamEndpoints(ctx.env)
+  const jwt = keyJwt(key, audience, ctx.now())
+  ctx.mask(jwt)
+  return createIamToken({ jwt }, ctx, (status, cloud) => HINTS.key(status, cloud, key))
+}
+
+/** Exchanges a Yandex ID (Passport) OAuth token for an IAM token. */
+export async function iamTokenFromOauth(oauthToken: string, ctx: ProviderContext): Promise<IamToken> {
+  return createIamToken({ yandexPassportOauthToken: oauthToken }, ctx, HINTS.oauth)
+}
+
+/** The `sub` of a GitHub token, for error hints (the token itself is never shown). */
+function subjectOf(jwt: string): string | undefined {
+  try {
+    const claims = JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString()) as { sub?: unknown; aud?: unknown }
+    return typeof claims.sub === 'string' ? claims.sub : undefined
+  } catch {
+    return undefined
+  }
+}
+
+function federationHint(serviceAccountId: string, githubAudience: string, subject: string | undefined, clientRequestId: string) {
+  return (status: number, cloud: CloudError): string | undefined => {
+    const said = `${cloud.code ?? ''} ${cloud.message ?? ''}`.toLowerCase()
+    const trace = cloud.requestId ? '' : ` Yandex support can trace the call by its X-Client-Request-Id ${clientRequestId}.`
+    let fix: string | undefined
+    if (/audience|aud\b/.test(said) && !/service account/.test(said)) {
+      fix = `The workload identity federation must list the GitHub token's audience '${githubAudience}' (set input 'audience' to what the federation expects).`
+    } else if (/subject|federated credential|sub\b/.test(said) || cloud.code === 'invalid_grant') {
+      fix = `Service account ${serviceAccountId} needs a federated credential whose external subject id is exactly this job's subject '${subject ?? '(unknown)'}' (it names the repository and the branch, tag or environment), in a federation with issuer https://token.actions.githubusercontent.com.`
+    } else if (/service account|invalid_target/.test(said) || status === 404) {
+      fix = `Check input 'service-account-id' (${serviceAccountId}): it must be the id of the service account, not its name.`
+    } else if (status === 400 || status === 401 || status === 403) {
+      fix = 'Check the workload identity federation (issuer, audiences, JWKS URL) and the federated credential on the service account.'
+    }
+    return fix || trace ? `${fix ?? ''}${trace}`.trim() : undefined
+  }
+}
+
+/**
+ * Workload identity federation: the GitHub OIDC token is exchanged for an IAM token of the
+ * service account named as the `audience` of the exchange.
+ */
+export async function iamTokenFromGithub(serviceAccountId: string, githubAudience: string, ctx: ProviderContext): Promise<IamToken> {
+  const subjectToken = await ctx.idToken(githubAudience)
+  ctx.mask(subjectToken)
+  const clientRequestId = randomUUID()
+  const reply = await ctx.http.json<{ access_token?: unknown; expires_in?: unknown }>({
+    service: 'Yandex Cloud workload identity federation',
+    method: 'POST',
+    url: endpoint('YANDEX_WLIF', YANDEX_WLIF_URL, ctx.env),
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Client-Request-Id': clientRequestId },
+    body: formBody({
+      grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange',
+      requested_token_type: 'urn:ietf:params:oauth:token-type:access_token',
+      audience: serviceAccountId,
+      subject_token: subjectToken,
+      subject_token_type: 'urn:ietf:params:oauth:token-type:id_token'
+    }),
+    parseError: parseOauthError,
+    hint: federationHint(serviceAccountId, githubAudience, subjectOf(subjectToken), clientRequestId)
+  })
+  if (typeof reply.access_token !== 'string' || reply.access_token === '') {
+    throw new ActionError('Yandex Cloud workload identity federation answered without an access_token.')
+  }
+  ctx.mask(reply.access_token)
+  const expiresAt = typeof reply.expires_in === 'number' ? new Date(ctx.now().getTime() + reply.expires_in * 1000) : undefined
+  return expiresAt ? { token: reply.access_token, expiresAt } : { token: reply.access_token }
+}

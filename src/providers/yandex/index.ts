@@ -1,0 +1,196 @@
+import { ActionError, InputError } from '../../errors.js'
+import type { InputReader } from '../../input-reader.js'
+import { forEachRegistry, type CommonInputs, type LoginPlan, type Provider, type ProviderContext, type RegistryCredential } from '../provider.js'
+import { CLOUD_REGISTRY, containerRegistrySunsetWarning, isCloudRegistry, isContainerRegistry, isKnownHost, YANDEX_REGISTRY_HOSTS } from './hosts.js'
+import { iamTokenFromGithub, iamTokenFromKey, iamTokenFromOauth, type IamToken } from './iam.js'
+import { parseAuthorizedKey, type AuthorizedKey } from './key.js'
+
+/** Yandex's parsed credential: exactly one of these. */
+export type YandexAuth =
+  | { kind: 'oidc'; serviceAccountId: string; audience?: string }
+  | { kind: 'service-account-key'; key: AuthorizedKey; exchange: boolean }
+  | { kind: 'token'; token: string }
+  | { kind: 'oauth-token'; oauthToken: string; exchange: boolean }
+  | { kind: 'api-key'; apiKey: string }
+
+export const YANDEX_AUTH_METHODS = ['oidc', 'service-account-key', 'token', 'oauth-token', 'api-key'] as const
+type Method = (typeof YANDEX_AUTH_METHODS)[number]
+
+/** The input that carries each method's credential. */
+const CREDENTIAL_INPUT: Record<Method, string> = {
+  oidc: 'service-account-id',
+  'service-account-key': 'service-account-key',
+  token: 'token',
+  'oauth-token': 'oauth-token',
+  'api-key': 'api-key'
+}
+
+const SERVICE_ACCOUNT_ID = /^[a-z0-9]{8,64}$/
+
+export function parseYandexAuth(inputs: InputReader, common: CommonInputs): YandexAuth {
+  const serviceAccountId = inputs.text('service-account-id')
+  const keyInput = inputs.secret('service-account-key')
+  const token = inputs.secret('token')
+  const oauthToken = inputs.secret('oauth-token')
+  const apiKey = inputs.secret('api-key')
+  const audience = inputs.text('audience')
+
+  const given: Method[] = []
+  if (keyInput) given.push('service-account-key')
+  if (token) given.push('token')
+  if (oauthToken) given.push('oauth-token')
+  if (apiKey) given.push('api-key')
+
+  if (serviceAccountId && !SERVICE_ACCOUNT_ID.test(serviceAccountId)) {
+    throw new InputError('service-account-id', 'is not a Yandex Cloud service account id', "Give the id (20 lowercase letters and digits, e.g. 'aje…'; yc iam service-account get <name> --format json | jq -r .id), not the name.")
+  }
+
+  let method: string = common.auth
+  if (method === 'auto') {
+    if (given.length > 1) {
+      const [first, second] = given.map(m => CREDENTIAL_INPUT[m])
+      throw new InputError(first ?? '', `and input '${second ?? ''}' are both set`, "Set only one Yandex Cloud credential, or choose one with 'auth'.")
+    }
+    if (given[0]) method = given[0]
+    else if (serviceAccountId) method = 'oidc'
+    else {
+      throw new InputError(
+        'service-account-id',
+        'is empty, and so is every other Yandex Cloud credential input',
+        "For keyless login set 'service-account-id' (and give the job 'permissions: id-token: write'); or set one of 'service-account-key', 'token', 'oauth-token', 'api-key'. In a pull request from a fork, secrets are empty."
+      )
+    }
+  }
+  if (!(YANDEX_AUTH_METHODS as readonly string[]).includes(method)) {
+    throw new InputError('auth', `is '${method}', which Yandex Cloud does not support`, `Use one of: auto, ${YANDEX_AUTH_METHODS.join(', ')}.`)
+  }
+  const chosen = method as Method
+  for (const other of given) {
+    if (other !== chosen) {
+      throw new InputError(CREDENTIAL_INPUT[other], `is set, but 'auth' is ${chosen}, which does not use it`, `Remove '${CREDENTIAL_INPUT[other]}', or set 'auth' to ${other}.`)
+    }
+  }
+  if (serviceAccountId && chosen !== 'oidc' && chosen !== 'service-account-key') {
+    throw new InputError('service-account-id', `is set, but auth method ${chosen} does not use it`, "Remove 'service-account-id', or set 'auth' to oidc for keyless login.")
+  }
+  if (audience && chosen !== 'oidc') {
+    throw new InputError('audience', `is set, but auth method ${chosen} does not use a GitHub OIDC token`, "Remove 'audience', or use keyless login (auth: oidc).")
+  }
+
+  switch (chosen) {
+    case 'oidc':
+      if (!serviceAccountId) {
+        throw new InputError('service-account-id', "is empty but 'auth' is oidc", 'Set it to the id of the service account that has a federated credential for this repository.')
+      }
+      return audience ? { kind: 'oidc', serviceAccountId, audience } : { kind: 'oidc', serviceAccountId }
+    case 'service-account-key': {
+      if (!keyInput) throw new InputError('service-account-key', "is empty but 'auth' is service-account-key", "Pass the authorized key JSON of 'yc iam key create' from a secret, or its path.")
+      const key = parseAuthorizedKey(keyInput)
+      if (serviceAccountId && serviceAccountId !== key.serviceAccountId) {
+        throw new InputError('service-account-id', `is ${serviceAccountId}, but the key belongs to service account ${key.serviceAccountId}`, "Remove 'service-account-id' (the key names its service account), or pass that account's key.")
+      }
+      return { kind: 'service-account-key', key, exchange: common.exchange }
+    }
+    case 'token':
+      if (!token) throw new InputError('token', "is empty but 'auth' is token", "Pass an IAM token (yc iam create-token), logged in as 'iam'.")
+      return { kind: 'token', token }
+    case 'oauth-token':
+      if (!oauthToken) throw new InputError('oauth-token', "is empty but 'auth' is oauth-token", 'Pass a Yandex ID OAuth token from a secret.')
+      return { kind: 'oauth-token', oauthToken, exchange: common.exchange }
+    case 'api-key':
+      if (!apiKey) throw new InputError('api-key', "is empty but 'auth' is api-key", "Pass a service account's API key (yc iam api-key create) from a secret.")
+      return { kind: 'api-key', apiKey }
+  }
+}
+
+export function yandexRegistries(common: CommonInputs): string[] {
+  return common.registries.length > 0 ? common.registries : [CLOUD_REGISTRY]
+}
+
+/** The GitHub token audience Yandex's federation setup expects by default: https://github.com/<owner> (GitHub's default `aud`). */
+export function defaultGithubAudience(env: NodeJS.ProcessEnv): string {
+  const owner = env.GITHUB_REPOSITORY_OWNER?.trim() || env.GITHUB_REPOSITORY?.split('/')[0]?.trim()
+  if (!owner) {
+    throw new ActionError(
+      'Cannot tell the GitHub token audience for keyless login: GITHUB_REPOSITORY_OWNER is not set.',
+      "Set input 'audience' to one of the audiences of the workload identity federation (usually https://github.com/<owner>)."
+    )
+  }
+  // GitHub's own default audience is <server>/<owner>; GitHub Enterprise Server has its own server URL.
+  const server = (env.GITHUB_SERVER_URL?.trim() || 'https://github.com').replace(/\/+$/, '')
+  return `${server}/${owner}`
+}
+
+/** Warnings that do not depend on the credential: old registry, unknown host, ignored region. */
+function hostWarnings(ctx: ProviderContext, common: CommonInputs, registries: string[]): void {
+  if (common.regions.length > 0) {
+    ctx.warn(`Input 'region' is ignored for Yandex Cloud: its registries are not regional (default ${CLOUD_REGISTRY}; set 'registry' to choose hosts).`)
+  }
+  const sunset = containerRegistrySunsetWarning(registries)
+  if (sunset) ctx.warn(sunset)
+  const unknown = registries.filter(r => !isKnownHost(r))
+  if (unknown.length > 0) {
+    ctx.warn(`${unknown.join(', ')} is not one of the documented Yandex Cloud registry hosts (${YANDEX_REGISTRY_HOSTS.join(', ')}); logging in as given (for the Kazakhstan installation also point REGISTRY_LOGIN_ENDPOINT_YANDEX_IAM at its IAM).`)
+  }
+}
+
+const withExpiry = (username: string, { token, expiresAt }: IamToken) => ({ username, password: token, ...(expiresAt ? { expiresAt } : {}) })
+
+export const yandex: Provider = {
+  id: 'yandex',
+  authMethods: YANDEX_AUTH_METHODS,
+  plan(inputs: InputReader, common: CommonInputs): LoginPlan {
+    const auth = parseYandexAuth(inputs, common)
+    const registries = yandexRegistries(common)
+    const plan = (method: string, credentials: (ctx: ProviderContext) => Promise<Omit<RegistryCredential, 'registry'>>): LoginPlan => ({
+      method,
+      registries,
+      getCredentials: async ctx => {
+        hostWarnings(ctx, common, registries)
+        return forEachRegistry(registries, await credentials(ctx))
+      }
+    })
+    switch (auth.kind) {
+      case 'oidc':
+        return plan('GitHub OIDC token exchanged for an IAM token (workload identity federation, iam)', async ctx => {
+          const audience = auth.audience ?? defaultGithubAudience(ctx.env)
+          return withExpiry('iam', await iamTokenFromGithub(auth.serviceAccountId, audience, ctx))
+        })
+      case 'service-account-key':
+        if (!auth.exchange) {
+          return plan('service-account authorized key passed to the registry (json_key)', async ctx => {
+            ctx.warn("The long-lived service-account key is stored in the clients' auth files until post logs out. Leave 'exchange' at true to store a 12-hour IAM token instead.")
+            const cloud = registries.filter(isCloudRegistry)
+            if (cloud.length > 0) {
+              ctx.warn(`Yandex documents the json_key login for Container Registry only; that ${cloud.join(', ')} accepts it is unconfirmed. If the login fails, leave 'exchange' at true.`)
+            }
+            return { username: 'json_key', password: auth.key.json }
+          })
+        }
+        return plan('service-account authorized key exchanged for an IAM token (iam)', async ctx => withExpiry('iam', await iamTokenFromKey(auth.key, ctx)))
+      case 'token':
+        return plan('IAM token (iam)', async ctx => {
+          if (!auth.token.startsWith('t1.')) {
+            ctx.warn("Input 'token' does not look like an IAM token (they start with 't1.'). For a Yandex ID OAuth token use 'oauth-token'; for an API key use 'api-key'.")
+          }
+          return { username: 'iam', password: auth.token }
+        })
+      case 'oauth-token':
+        if (!auth.exchange) {
+          return plan('Yandex ID OAuth token passed to the registry (oauth)', async ctx => {
+            ctx.warn("The long-lived OAuth token is stored in the clients' auth files until post logs out. Leave 'exchange' at true to store a 12-hour IAM token instead.")
+            return { username: 'oauth', password: auth.oauthToken }
+          })
+        }
+        return plan('Yandex ID OAuth token exchanged for an IAM token (iam)', async ctx => withExpiry('iam', await iamTokenFromOauth(auth.oauthToken, ctx)))
+      case 'api-key':
+        return plan('service-account API key (api_key)', async ctx => {
+          const old = registries.filter(isContainerRegistry)
+          if (old.length > 0) {
+            ctx.warn(`Yandex documents the api_key login for Cloud Registry only; that ${old.join(', ')} accepts it is unconfirmed.`)
+          }
+          return { username: 'api_key', password: auth.apiKey }
+        })
+    }
+  }
+}

@@ -1,0 +1,85 @@
+import { createPrivateKey, type KeyObject } from 'node:crypto'
+import { existsSync, readFileSync, statSync } from 'node:fs'
+import { InputError } from '../../errors.js'
+import { signJwt } from '../../jwt.js'
+import { maskSecret } from '../../secrets.js'
+
+/** A service account's authorized key, from the JSON of `yc iam key create --output key.json`. */
+export interface AuthorizedKey {
+  /** Key id: the JWT's `kid`. */
+  id: string
+  serviceAccountId: string
+  privateKey: KeyObject
+  /** The JSON text as given, which the registry takes as the `json_key` password. */
+  json: string
+}
+
+const INPUT = 'service-account-key'
+const HOW = "Pass the whole file that 'yc iam key create --service-account-name <name> --output key.json' wrote (its text from a secret, or its path)."
+
+/** The key JSON itself, or the path of a file that holds it; a file's content is masked as soon as it is read. */
+export function readKeyText(value: string): string {
+  if (value.startsWith('{')) return value
+  let isFile = false
+  try {
+    isFile = value.length < 4096 && !value.includes('\n') && existsSync(value) && statSync(value).isFile()
+  } catch {
+    isFile = false
+  }
+  if (!isFile) throw new InputError(INPUT, 'is neither key JSON nor the path of a readable file', HOW)
+  const content = readFileSync(value, 'utf8').trim()
+  maskSecret(content)
+  if (!content.startsWith('{')) throw new InputError(INPUT, 'names a file that does not hold key JSON', HOW)
+  return content
+}
+
+/**
+ * Current key files start `private_key` with a line Yandex asks to keep in the file:
+ * `PLEASE DO NOT REMOVE THIS LINE! Yandex.Cloud SA Key ID <id>`. The PEM parser does not want it,
+ * so everything before `-----BEGIN` is dropped here (the file and the `json_key` password keep it).
+ */
+export function stripKeyPreamble(privateKey: string): string {
+  const begin = privateKey.indexOf('-----BEGIN')
+  return begin > 0 ? privateKey.slice(begin) : privateKey
+}
+
+export function parseAuthorizedKey(value: string): AuthorizedKey {
+  const json = readKeyText(value)
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(json)
+  } catch {
+    throw new InputError(INPUT, 'is not valid JSON', HOW)
+  }
+  // Text starting with '{' that parses is an object.
+  const fields = parsed as Record<string, unknown>
+  const field = (name: string): string => (typeof fields[name] === 'string' ? (fields[name] as string).trim() : '')
+  if (field('user_account_id') && !field('service_account_id')) {
+    throw new InputError(INPUT, "is a user account's key (it has user_account_id)", "The action logs in as a service account: create a key for one with 'yc iam key create --service-account-name <name> --output key.json'.")
+  }
+  for (const name of ['id', 'service_account_id', 'private_key']) {
+    if (!field(name)) throw new InputError(INPUT, `has no '${name}' field`, `The key JSON must have 'id', 'service_account_id' and 'private_key'. ${HOW}`)
+  }
+  const algorithm = field('key_algorithm')
+  if (algorithm && !algorithm.startsWith('RSA_')) {
+    throw new InputError(INPUT, `has key_algorithm '${algorithm}'`, 'IAM signs service-account JWTs with PS256 only, so the key must be an RSA key (RSA_2048 or RSA_4096).')
+  }
+  const pem = stripKeyPreamble(field('private_key').replace(/\\n/g, '\n'))
+  maskSecret(pem)
+  let privateKey: KeyObject
+  try {
+    privateKey = createPrivateKey(pem)
+  } catch {
+    throw new InputError(INPUT, "has a 'private_key' that is not a readable PEM private key", `Do not edit the key file. ${HOW}`)
+  }
+  if (privateKey.asymmetricKeyType !== 'rsa') {
+    throw new InputError(INPUT, `has a ${privateKey.asymmetricKeyType ?? 'non-RSA'} private key`, 'IAM accepts only PS256-signed JWTs, so the key must be RSA.')
+  }
+  return { id: field('id'), serviceAccountId: field('service_account_id'), privateKey, json }
+}
+
+/** The JWT IAM exchanges for an IAM token: PS256, kid = key id, iss = service account, aud = the IAM URL. */
+export function keyJwt(key: AuthorizedKey, audience: string, now: Date, lifetimeSeconds = 3600): string {
+  const iat = Math.floor(now.getTime() / 1000)
+  return signJwt('PS256', { kid: key.id }, { iss: key.serviceAccountId, aud: audience, iat, exp: iat + lifetimeSeconds }, key.privateKey)
+}
