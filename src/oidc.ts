@@ -28,3 +28,16 @@ export async function githubIdToken(http: Http, audience: string, env: NodeJS.Pr
   }
   return reply.value
 }
+
+/**
+ * GitHub's own default `aud` for an OIDC token: <server>/<owner> (e.g. https://github.com/acme;
+ * GitHub Enterprise Server has its own server URL). Undefined when the runner does not say the owner.
+ */
+export function githubDefaultAudience(env: NodeJS.ProcessEnv): string | undefined {
+  const owner = env.GITHUB_REPOSITORY_OWNER?.trim() || env.GITHUB_REPOSITORY?.split('/')[0]?.trim()
+  return owner ? `${githubServer(env)}/${owner}` : undefined
+}
+
+export function githubServer(env: NodeJS.ProcessEnv): string {
+  return (env.GITHUB_SERVER_URL?.trim() || 'https://github.com').replace(/\/+$/, '')
+}

@@ -1,7 +1,7 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto'
-import { existsSync, readFileSync, statSync } from 'node:fs'
 import { InputError } from '../../errors.js'
 import { maskSecret } from '../../secrets.js'
+import { textOrFile } from '../../text-or-file.js'
 
 /** A service account's authorized public key: what signs the JWT for the token exchange. */
 export interface ServiceAccountKey {
@@ -12,26 +12,6 @@ export interface ServiceAccountKey {
 
 const SA_ID = /^serviceaccount-[A-Za-z0-9]+$/
 const KEY_ID = /^publickey-[A-Za-z0-9]+$/
-
-/**
- * A secret input that is either the text itself (JSON or PEM) or a path to a file holding it.
- * The file's content is masked as soon as it is read. Never echoes the value in an error.
- */
-export function textOrFile(input: string, value: string, looksInline: (text: string) => boolean, what: string): string {
-  if (looksInline(value)) return value
-  let isFile = false
-  try {
-    isFile = value.length < 4096 && !value.includes('\n') && existsSync(value) && statSync(value).isFile()
-  } catch {
-    isFile = false
-  }
-  if (!isFile) {
-    throw new InputError(input, `is neither ${what} nor the path of a readable file`, `Pass the ${what} itself from a secret, or the path of a file that holds it.`)
-  }
-  const text = readFileSync(value, 'utf8').trim()
-  maskSecret(text)
-  return text
-}
 
 export function checkServiceAccountId(input: string, id: string): void {
   if (!SA_ID.test(id)) {

@@ -1,7 +1,9 @@
+import { githubDefaultAudience, githubServer } from '../../oidc.js'
 import { InputError } from '../../errors.js'
 import type { InputReader } from '../../input-reader.js'
 import { forEachRegistry, type CommonInputs, type LoginPlan, type Provider, type ProviderContext } from '../provider.js'
-import { checkServiceAccountId, keyFromFields, parseCredentialsFile, textOrFile, type ServiceAccountKey } from './credentials.js'
+import { checkServiceAccountId, keyFromFields, parseCredentialsFile, type ServiceAccountKey } from './credentials.js'
+import { textOrFile } from '../../text-or-file.js'
 import { exchange, federatedExchangeRequest, jwtExchangeRequest, serviceAccountJwt, type Transport } from './exchange.js'
 import { NEBIUS_REGIONS, nebiusRegistryHost } from './regions.js'
 
@@ -22,13 +24,13 @@ const METHODS = ['oidc', 'service-account-key', 'token'] as const
  * working; which `aud` Nebius checks, if any, is not documented.
  */
 export function defaultAudience(env: NodeJS.ProcessEnv, warn: (message: string) => void): string {
-  const server = (env.GITHUB_SERVER_URL?.trim() || 'https://github.com').replace(/\/+$/, '')
-  const owner = env.GITHUB_REPOSITORY_OWNER?.trim() || env.GITHUB_REPOSITORY?.split('/')[0]?.trim()
-  if (!owner) {
+  const audience = githubDefaultAudience(env)
+  if (!audience) {
+    const server = githubServer(env)
     warn(`The runner does not say who owns the repository (GITHUB_REPOSITORY_OWNER), so the GitHub OIDC token is requested for audience '${server}'. Set 'audience' if your federated credentials expect another one.`)
     return server
   }
-  return `${server}/${owner}`
+  return audience
 }
 
 export function parseNebiusAuth(inputs: InputReader, common: CommonInputs): NebiusAuth {

@@ -1,3 +1,4 @@
+import { githubDefaultAudience } from '../../oidc.js'
 import { ActionError, InputError } from '../../errors.js'
 import type { InputReader } from '../../input-reader.js'
 import { forEachRegistry, type CommonInputs, type LoginPlan, type Provider, type ProviderContext, type RegistryCredential } from '../provider.js'
@@ -109,16 +110,14 @@ export function yandexRegistries(common: CommonInputs): string[] {
 
 /** The GitHub token audience Yandex's federation setup expects by default: https://github.com/<owner> (GitHub's default `aud`). */
 export function defaultGithubAudience(env: NodeJS.ProcessEnv): string {
-  const owner = env.GITHUB_REPOSITORY_OWNER?.trim() || env.GITHUB_REPOSITORY?.split('/')[0]?.trim()
-  if (!owner) {
+  const audience = githubDefaultAudience(env)
+  if (!audience) {
     throw new ActionError(
       'Cannot tell the GitHub token audience for keyless login: GITHUB_REPOSITORY_OWNER is not set.',
       "Set input 'audience' to one of the audiences of the workload identity federation (usually https://github.com/<owner>)."
     )
   }
-  // GitHub's own default audience is <server>/<owner>; GitHub Enterprise Server has its own server URL.
-  const server = (env.GITHUB_SERVER_URL?.trim() || 'https://github.com').replace(/\/+$/, '')
-  return `${server}/${owner}`
+  return audience
 }
 
 /** Warnings that do not depend on the credential: old registry, unknown host, ignored region. */

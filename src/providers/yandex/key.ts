@@ -1,7 +1,7 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto'
-import { existsSync, readFileSync, statSync } from 'node:fs'
 import { InputError } from '../../errors.js'
 import { signJwt } from '../../jwt.js'
+import { textOrFile } from '../../text-or-file.js'
 import { maskSecret } from '../../secrets.js'
 
 /** A service account's authorized key, from the JSON of `yc iam key create --output key.json`. */
@@ -19,16 +19,7 @@ const HOW = "Pass the whole file that 'yc iam key create --service-account-name 
 
 /** The key JSON itself, or the path of a file that holds it; a file's content is masked as soon as it is read. */
 export function readKeyText(value: string): string {
-  if (value.startsWith('{')) return value
-  let isFile = false
-  try {
-    isFile = value.length < 4096 && !value.includes('\n') && existsSync(value) && statSync(value).isFile()
-  } catch {
-    isFile = false
-  }
-  if (!isFile) throw new InputError(INPUT, 'is neither key JSON nor the path of a readable file', HOW)
-  const content = readFileSync(value, 'utf8').trim()
-  maskSecret(content)
+  const content = textOrFile(INPUT, value, text => text.startsWith('{'), 'key JSON', HOW)
   if (!content.startsWith('{')) throw new InputError(INPUT, 'names a file that does not hold key JSON', HOW)
   return content
 }
