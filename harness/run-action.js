@@ -11,6 +11,19 @@ import { parse } from 'yaml'
 
 export const ACTION_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 
+/** Variables every runner step has (a push to acme/app); tests override what they need. */
+export const RUNNER_DEFAULTS = {
+  CI: 'true',
+  GITHUB_ACTIONS: 'true',
+  GITHUB_SERVER_URL: 'https://github.com',
+  GITHUB_REPOSITORY: 'acme/app',
+  GITHUB_REPOSITORY_OWNER: 'acme',
+  GITHUB_REF: 'refs/heads/main',
+  GITHUB_RUN_ID: '1001',
+  GITHUB_RUN_ATTEMPT: '1',
+  RUNNER_OS: 'Linux'
+}
+
 /** Parses `name=value` lines and `name<<DELIM ... DELIM` blocks of a runner command file. */
 export function parseCommandFile(text) {
   const values = {}
@@ -87,7 +100,7 @@ export async function runAction(inputs, options = {}) {
   for (const name of Object.keys(inputs)) {
     if (!(name in action.inputs)) throw new Error(`action.yml has no input '${name}'`)
   }
-  const base = { PATH: process.env.PATH, HOME: process.env.HOME, RUNNER_TEMP: temp, ...options.env, ...inputEnv }
+  const base = { PATH: process.env.PATH, HOME: process.env.HOME, ...RUNNER_DEFAULTS, RUNNER_TEMP: temp, ...options.env, ...inputEnv }
   const main = await runStep(action.runs.main, base, mkdtempSync(path.join(temp, 'main-')))
   if (options.between) await options.between(main)
   if (options.skipPost) return { main, temp }
