@@ -20,6 +20,8 @@ export function createGithubOidc({ repository = 'acme/app', ref = 'refs/heads/ma
     publicKey,
     requestToken,
     requests: [],
+    /** Every token this service minted (the acceptance tests scan for them). */
+    minted: [],
     /** Environment a runner step gets when the job has `id-token: write`. */
     runnerEnv: () => ({
       ACTIONS_ID_TOKEN_REQUEST_URL: `https://${GITHUB_REQUEST_HOST}/oidc/token?api-version=2.0`,
@@ -27,10 +29,12 @@ export function createGithubOidc({ repository = 'acme/app', ref = 'refs/heads/ma
     }),
     mint(audience, extra = {}) {
       const iat = Math.floor(now() / 1000)
-      return signJwt({ alg: 'RS256', typ: 'JWT', kid }, {
+      const token = signJwt({ alg: 'RS256', typ: 'JWT', kid }, {
         iss: GITHUB_ISSUER, sub: gh.subject, aud: audience ?? `https://github.com/${owner}`,
         repository, repository_owner: owner, ref, jti: randomBytes(8).toString('hex'), iat, nbf: iat - 5, exp: iat + 300, ...extra
       }, privateKey)
+      gh.minted.push(token)
+      return token
     },
     /** Verifies a GitHub token the way a cloud does: signature, issuer, expiry and audience. */
     verify(token, expectedAudience) {

@@ -43,6 +43,9 @@ export function parseCommandFile(text) {
   return values
 }
 
+/** Undoes the escaping of workflow command data (%25, %0D, %0A), as the runner does. */
+const unescapeCommand = text => text.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%')
+
 /** What the runner prints for a step's stdout: masks applied, commands hidden. */
 export function runnerLog(stdout) {
   const masks = []
@@ -50,7 +53,7 @@ export function runnerLog(stdout) {
   for (const line of stdout.split('\n')) {
     const mask = /^::add-mask::(.*)$/.exec(line)
     if (mask) {
-      if (mask[1]) masks.push(mask[1])
+      if (mask[1]) masks.push(unescapeCommand(mask[1]))
       continue
     }
     let out = line

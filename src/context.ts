@@ -1,5 +1,5 @@
 import * as core from '@actions/core'
-import { getExecOutput } from '@actions/exec'
+import { spawn } from 'node:child_process'
 import { which } from '@actions/io'
 import type { ClientContext } from './clients/client.js'
 import { createHttp } from './http.js'
@@ -40,18 +40,48 @@ export function providerContext(env: NodeJS.ProcessEnv = process.env): ProviderC
   }
 }
 
+/**
+ * The environment a registry client runs with: the step's, less what only the action needs
+ * (its inputs, which hold the secrets, and the runner's OIDC request token).
+ */
+export function clientEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const [name, value] of Object.entries(env)) {
+    if (value === undefined || name.startsWith('INPUT_') || name.startsWith('ACTIONS_ID_TOKEN_REQUEST_')) continue
+    out[name] = value
+  }
+  return out
+}
+
 export function clientContext(env: NodeJS.ProcessEnv = process.env): ClientContext {
   return {
     env,
     which: binary => which(binary, false),
     async run(command, args, options = {}) {
-      const result = await getExecOutput(command, args, {
-        ...(options.stdin !== undefined ? { input: Buffer.from(options.stdin) } : {}),
-        env: { ...(env as Record<string, string>), ...(options.env as Record<string, string> | undefined) },
-        ignoreReturnCode: true,
-        silent: !core.isDebug()
+      const childEnv = { ...clientEnv(env), ...(options.env as Record<string, string> | undefined) }
+      const debug = core.isDebug()
+      // Resolved like @actions/exec does, so the debug log names the binary that ran.
+      const full = (await which(command, false)) || command
+      if (debug) core.info(`[command]${full} ${args.join(' ')}`)
+      return new Promise((resolve, reject) => {
+        const child = spawn(full, args, { env: childEnv, stdio: ['pipe', 'pipe', 'pipe'] })
+        let stdout = ''
+        let stderr = ''
+        child.stdout.on('data', (chunk: Buffer) => {
+          stdout += chunk.toString()
+          if (debug) process.stdout.write(chunk)
+        })
+        child.stderr.on('data', (chunk: Buffer) => {
+          stderr += chunk.toString()
+          if (debug) process.stderr.write(chunk)
+        })
+        // A client that exits without reading its stdin (it failed early) closes the pipe: EPIPE is
+        // then no crash of the action, the client's exit code tells what happened.
+        child.stdin.on('error', () => {})
+        child.on('error', reject)
+        child.on('close', code => resolve({ exitCode: code ?? 1, stdout, stderr }))
+        child.stdin.end(options.stdin !== undefined ? Buffer.from(options.stdin) : undefined)
       })
-      return { exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr }
     }
   }
 }

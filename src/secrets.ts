@@ -36,4 +36,11 @@ export function basicAuth(username: string, password: string): string {
 export function maskCredential(username: string, password: string): void {
   maskSecret(password)
   mask(basicAuth(username, password))
+  // podman, buildah and skopeo (containers-common) read --password-stdin line by line and join the
+  // lines: a multi-line password (Yandex json_key) is stored, and shown, without its line breaks.
+  const joined = password.split(/\r?\n/).join('')
+  if (joined !== password) {
+    maskSecret(joined)
+    mask(basicAuth(username, joined))
+  }
 }

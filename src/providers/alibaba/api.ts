@@ -2,7 +2,7 @@ import { endpoint } from '../../endpoints.js'
 import { ActionError } from '../../errors.js'
 import { formBody, type CloudError, type HttpRequest } from '../../http.js'
 import type { ProviderContext } from '../provider.js'
-import { encodeParams, isoTimestamp, signRoaRequest, signRpcRequest, type AccessKeyCredential } from './signature.js'
+import { encodeParams, isoTimestamp, percentEncodedForms, signRoaRequest, signRpcRequest, type AccessKeyCredential } from './signature.js'
 
 /** ACR OpenAPI endpoint; the override may contain `{region}`. */
 export const ALIBABA_CR_URL = 'https://cr.{region}.aliyuncs.com'
@@ -221,6 +221,7 @@ export async function assumeRoleWithOidc(oidcToken: string, role: OidcRole, audi
   }
   ctx.mask(secret)
   ctx.mask(token)
+  for (const form of percentEncodedForms(token)) ctx.mask(form)
   const expiration = typeof c.Expiration === 'string' ? new Date(c.Expiration) : undefined
   return {
     accessKeyId: id,

@@ -3,7 +3,8 @@ import type { InputReader } from '../../input-reader.js'
 import type { CommonInputs, LoginPlan, Provider, ProviderContext, RegistryCredential } from '../provider.js'
 import { assumeRoleWithOidc, getEnterpriseToken, getPersonalToken, type TemporaryRegistryCredential } from './api.js'
 import { enterpriseHost, parseAlibabaHost, personalHost, personalInstanceHost, REGION_PATTERN } from './hosts.js'
-import type { AccessKeyCredential } from './signature.js'
+import { percentEncodedForms, type AccessKeyCredential } from './signature.js'
+import { maskSecret } from '../../secrets.js'
 
 export const ALIBABA_DEFAULT_AUDIENCE = 'sts.aliyuncs.com'
 
@@ -26,6 +27,8 @@ export function parseAlibabaAuth(inputs: InputReader, common: CommonInputs): Ali
   const accessKeyId = inputs.text('access-key-id')
   const accessKeySecret = inputs.secret('access-key-secret')
   const securityToken = inputs.secret('security-token')
+  // A SignatureDoesNotMatch error echoes the string-to-sign, which holds the token percent-encoded twice.
+  for (const form of percentEncodedForms(securityToken)) maskSecret(form)
   const roleArn = inputs.text('role-arn')
   const oidcProviderArn = inputs.text('oidc-provider-arn')
   const username = inputs.text('username')

@@ -17,6 +17,15 @@ export function percentEncode(value: string): string {
   return encodeURIComponent(value).replace(/[!'()*]/g, c => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
 }
 
+/**
+ * A value percent-encoded once and twice, where that differs from the value: how an STS
+ * SecurityToken (base64 with + / =) appears in the string-to-sign a SignatureDoesNotMatch echoes.
+ */
+export function percentEncodedForms(value: string): string[] {
+  const once = percentEncode(value)
+  return once === value ? [] : [once, percentEncode(once)]
+}
+
 /** Byte-order comparison of ASCII names (parameter and header names are ASCII). */
 const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
 
