@@ -4,7 +4,7 @@
 // the credentials are gone.
 import { existsSync } from 'node:fs'
 import { clientSandbox } from '../harness/client-env.js'
-import { pushWith } from '../harness/image.js'
+import { pushWith, pushWithPodman } from '../harness/image.js'
 import { startLocalCloud } from '../harness/local-cloud.js'
 import { runAction } from '../harness/run-action.js'
 import { demoScenarios } from '../harness/demo-scenarios.js'
@@ -36,7 +36,13 @@ try {
           const ref = `${scenario.pushTo}/demo/hello:${name.split('/')[0]}`
           const result = await pushWith(file, ref)
           pushes.push(result.ok)
-          console.log(`   ${result.ok ? 'pushed' : 'FAILED to push'} ${ref} using ${name}'s auth file`)
+          console.log(`   ${result.ok ? 'pushed' : 'FAILED to push'} ${ref} with skopeo, using ${name}'s auth file`)
+        }
+        if (clients.includes('podman')) {
+          const ref = `${scenario.pushTo}/demo/hello:podman-push`
+          const result = await pushWithPodman(sandbox.env, ref)
+          pushes.push(result.ok)
+          console.log(`   ${result.ok ? 'pushed' : 'FAILED to push'} ${ref} with podman push${result.ok ? '' : `: ${result.output.trim()}`}`)
         }
       }
     })

@@ -94,6 +94,18 @@ describe('fault injection through the built action', () => {
     expect(sandbox.auths(sandbox.files.docker)).toEqual({})
   })
 
+  test('a cloud that does not answer in time: each attempt times out, then a clear error', async () => {
+    const sandbox = clientSandbox()
+    cloud.inject({ host: 'iam.cloud.ibm.com', kind: 'delay', ms: 1500, times: 2 })
+    const { main } = await runAction(
+      { provider: 'ibm', region: 'us', 'api-key': cloud.emulators.ibm.createApiKey(), clients: 'docker-config' },
+      { env: { ...cloud.env, ...sandbox.env, REGISTRY_LOGIN_HTTP_TIMEOUT_MS: '300', REGISTRY_LOGIN_HTTP_ATTEMPTS: '2', REGISTRY_LOGIN_HTTP_RETRY_DELAY_MS: '10' }, skipPost: true }
+    )
+    expect(main.code).toBe(1)
+    expect(main.log).toMatch(/attempt 1 of 2 failed \(Could not reach IBM Cloud IAM: no answer within 300 ms/)
+    expect(main.log).toMatch(/::error::registry-login: Could not reach IBM Cloud IAM: no answer within 300 ms/)
+  })
+
   test('a malformed body and a reset connection become clear errors', async () => {
     const sandbox = clientSandbox()
     cloud.inject({ host: 'iam.cloud.ibm.com', kind: 'malformed' })
