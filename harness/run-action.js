@@ -81,6 +81,7 @@ function runStep(script, env, stepDir) {
         code, stdout, stderr, log: runnerLog(stdout),
         outputs: parseCommandFile(readFileSync(files.GITHUB_OUTPUT, 'utf8')),
         state: parseCommandFile(readFileSync(files.GITHUB_STATE, 'utf8')),
+        jobEnv: parseCommandFile(readFileSync(files.GITHUB_ENV, 'utf8')),
         summary: readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8'),
         files
       })
@@ -90,7 +91,7 @@ function runStep(script, env, stepDir) {
 
 /**
  * @param {Record<string, string>} inputs  `with:` values
- * @param {{ env?: Record<string,string>, between?: () => Promise<void>, skipPost?: boolean }} [options]
+ * @param {{ env?: Record<string,string>, between?: (main: { jobEnv: Record<string, string>, outputs: Record<string, string> }) => Promise<void>, skipPost?: boolean }} [options]
  */
 export async function runAction(inputs, options = {}) {
   const action = parse(readFileSync(path.join(ACTION_DIR, 'action.yml'), 'utf8'))
@@ -108,6 +109,7 @@ export async function runAction(inputs, options = {}) {
   if (options.between) await options.between(main)
   if (options.skipPost) return { main, temp }
   const stateEnv = Object.fromEntries(Object.entries(main.state).map(([k, v]) => [`STATE_${k}`, v]))
-  const post = await runStep(action.runs.post, { ...base, ...stateEnv }, mkdtempSync(path.join(temp, 'post-')))
+  // Like the runner: what main wrote to GITHUB_ENV is in the environment of every later step, post included.
+  const post = await runStep(action.runs.post, { ...base, ...main.jobEnv, ...stateEnv }, mkdtempSync(path.join(temp, 'post-')))
   return { main, post, temp }
 }

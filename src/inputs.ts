@@ -11,6 +11,7 @@ export interface Inputs {
   clients: ClientId[]
   logout: boolean
   outputPassword: boolean
+  isolatedConfig: boolean
 }
 
 export function parseInputs(inputs: InputReader): Inputs {
@@ -41,7 +42,8 @@ export function parseInputs(inputs: InputReader): Inputs {
     plan: providers[provider].plan(inputs, common),
     clients: clients as ClientId[],
     logout: inputs.bool('logout', true),
-    outputPassword: inputs.bool('output-password', false)
+    outputPassword: inputs.bool('output-password', false),
+    isolatedConfig: inputs.bool('isolated-config', false)
   }
 }
 

@@ -8,6 +8,7 @@ import { createInputReader } from './input-reader.js'
 import { parseInputs, type Inputs } from './inputs.js'
 import type { ProviderContext, RegistryCredential } from './providers/provider.js'
 import { maskCredential } from './secrets.js'
+import { createIsolatedConfig } from './isolation.js'
 import { saveState, type PostState } from './state.js'
 import { writeOutputs } from './outputs.js'
 
@@ -19,15 +20,17 @@ export interface MainDeps {
 export async function runMain(deps?: MainDeps): Promise<void> {
   try {
     const inputs = parseInputs(createInputReader())
-    const { providerContext: pctx, clientContext: cctx } = deps ?? { providerContext: providerContext(), clientContext: clientContext() }
+    const { providerContext: pctx, clientContext: shared } = deps ?? { providerContext: providerContext(), clientContext: clientContext() }
     const chosen = inputs.clients.map(id => clients[id])
-    await requireBinaries(chosen, cctx)
+    await requireBinaries(chosen, shared)
 
     core.info(`Logging into ${inputs.plan.registries.join(', ')} (${inputs.provider}: ${inputs.plan.method})`)
     const credentials = await inputs.plan.getCredentials(pctx)
     for (const credential of credentials) maskCredential(credential.username, credential.password)
 
-    await logIn(inputs, credentials, chosen, cctx)
+    const state: PostState = { version: 1, logins: [] }
+    const cctx = inputs.isolatedConfig ? await isolate(shared, state, inputs.logout) : shared
+    await logIn(inputs, credentials, chosen, cctx, state)
     writeOutputs(inputs, credentials)
     await writeSummary(inputs, credentials)
   } catch (error) {
@@ -47,8 +50,25 @@ async function requireBinaries(chosen: RegistryClient[], ctx: ClientContext): Pr
   }
 }
 
-async function logIn(inputs: Inputs, credentials: RegistryCredential[], chosen: RegistryClient[], ctx: ClientContext): Promise<void> {
-  const state: PostState = { version: 1, logins: [] }
+/** Points the clients, and the job's later steps, at a fresh per-job config directory. */
+async function isolate(ctx: ClientContext, state: PostState, removeInPost: boolean): Promise<ClientContext> {
+  const { dir, env } = await createIsolatedConfig(ctx.env)
+  if (removeInPost) {
+    state.isolatedConfig = dir
+    saveState(state)
+  }
+  for (const [name, value] of Object.entries(env)) core.exportVariable(name, value)
+  core.info(`Isolated config: the clients' credentials go to ${dir} (DOCKER_CONFIG, REGISTRY_AUTH_FILE and HELM_REGISTRY_CONFIG are set for the later steps).`)
+  return { ...ctx, env: { ...ctx.env, ...env } }
+}
+
+async function logIn(
+  inputs: Inputs,
+  credentials: RegistryCredential[],
+  chosen: RegistryClient[],
+  ctx: ClientContext,
+  state: PostState
+): Promise<void> {
   let backup: Backup | undefined
   if (inputs.logout) {
     backup = new Backup(newBackupFile(ctx.env))

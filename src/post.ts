@@ -4,13 +4,14 @@ import type { ClientContext } from './clients/client.js'
 import { clients, type ClientId } from './clients/index.js'
 import { clientContext } from './context.js'
 import { errorMessage } from './errors.js'
+import { removeIsolatedConfig } from './isolation.js'
 import { loadState } from './state.js'
 
 /** Logs out what main logged in and puts back earlier entries. Warns, never fails the job. */
 export async function runPost(ctx: ClientContext = clientContext()): Promise<void> {
   try {
     const state = loadState()
-    if (!state || state.logins.length === 0) {
+    if (!state || (state.logins.length === 0 && !state.isolatedConfig)) {
       core.info('Nothing to log out.')
       return
     }
@@ -29,6 +30,10 @@ export async function runPost(ctx: ClientContext = clientContext()): Promise<voi
     }
     if (state.backupFile) {
       for (const failure of await restoreBackup(state.backupFile)) core.warning(`Could not restore the earlier login for ${failure}`)
+    }
+    if (state.isolatedConfig) {
+      await removeIsolatedConfig(state.isolatedConfig)
+      core.info(`Removed the isolated config ${state.isolatedConfig}`)
     }
   } catch (error) {
     core.warning(`registry-login post step: ${errorMessage(error)}`)

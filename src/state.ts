@@ -15,6 +15,8 @@ export interface PostState {
   logins: LoginRecord[]
   /** 0600 file under RUNNER_TEMP holding the auth entries the logins replaced, to be put back. */
   backupFile?: string
+  /** The per-job config directory of `isolated-config: true`, removed by post. */
+  isolatedConfig?: string
 }
 
 export function saveState(state: PostState): void {

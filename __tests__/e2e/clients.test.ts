@@ -65,3 +65,37 @@ test('a client that is not installed fails before any cloud call, naming the cli
   expect(main.log).toMatch(/::error::registry-login: Client 'oras' was asked for in input 'clients', but 'oras' is not on PATH/)
   expect(cloud.emulators.ibm.requests.length).toBe(before)
 })
+
+test('isolated-config: credentials go to a per-job directory that later steps are pointed at; the user\'s files are untouched; post removes it', async () => {
+  const sandbox = clientSandbox()
+  const { mkdirSync, writeFileSync, existsSync, readFileSync } = await import('node:fs')
+  mkdirSync(sandbox.env.DOCKER_CONFIG, { recursive: true })
+  const before = JSON.stringify({ auths: { 'us.icr.io': { auth: Buffer.from('someone:else').toString('base64') } } })
+  writeFileSync(sandbox.files.docker, before)
+  let pushed = { docker: false, containers: false }
+  let jobEnv: Record<string, string> = {}
+  const { main, post } = await runAction(
+    { provider: 'ibm', region: 'us', 'api-key': cloud.emulators.ibm.createApiKey(), clients: 'docker,podman', 'isolated-config': 'true' },
+    {
+      env: { ...cloud.env, ...sandbox.env },
+      between: async (step: { jobEnv: Record<string, string> }) => {
+        jobEnv = step.jobEnv
+        pushed = {
+          docker: (await pushWith(`${jobEnv.DOCKER_CONFIG}/config.json`, 'us.icr.io/acme/isolated:docker')).ok,
+          containers: (await pushWith(jobEnv.REGISTRY_AUTH_FILE ?? '', 'us.icr.io/acme/isolated:podman')).ok
+        }
+      }
+    }
+  )
+  expect(main.code).toBe(0)
+  const dir = jobEnv.DOCKER_CONFIG?.replace(/\/docker$/, '') ?? ''
+  expect(dir).toMatch(/registry-login-config-/)
+  expect(jobEnv.REGISTRY_AUTH_FILE).toBe(`${dir}/containers/auth.json`)
+  expect(jobEnv.HELM_REGISTRY_CONFIG).toBe(`${dir}/helm/registry.json`)
+  expect(pushed).toEqual({ docker: true, containers: true })
+  expect(readFileSync(sandbox.files.docker, 'utf8')).toBe(before)
+  expect(existsSync(sandbox.files.containers)).toBe(false)
+  expect(post!.code).toBe(0)
+  expect(existsSync(dir)).toBe(false)
+  expect(readFileSync(sandbox.files.docker, 'utf8')).toBe(before)
+})
