@@ -7,7 +7,6 @@ import { clientSandbox } from '../../harness/client-env.js'
 import { ALIBABA_INSTANCE, ALIBABA_OIDC_PROVIDER_ARN, ALIBABA_PERSONAL_INSTANCE } from '../../harness/emulators/alibaba.js'
 import { pathWithHelm } from '../../harness/helm.js'
 import { pushWith } from '../../harness/image.js'
-import { startLocalCloud } from '../../harness/local-cloud.js'
 import { runAction } from '../../harness/run-action.js'
 import {
   argvShim,
@@ -21,21 +20,17 @@ import {
   type Secret,
   type Sources
 } from '../helpers/acceptance.js'
+import { localCloudForFile, REPOSITORY_ENV } from '../helpers/local-cloud.js'
 
-type Cloud = Awaited<ReturnType<typeof startLocalCloud>>
-let cloud: Cloud
+const cloud = localCloudForFile()
 /** Every string value an emulator answered under a credential-ish key (STS keys, tokens, passwords). */
 const answered: string[] = []
 
-beforeAll(async () => {
-  cloud = await startLocalCloud()
-  for (const emulator of Object.values(cloud.emulators) as Array<{ handle: (ctx: any) => Promise<unknown> }>) {
+beforeAll(() => {
+  for (const emulator of Object.values(cloud().emulators) as Array<{ handle: (ctx: any) => Promise<unknown> }>) {
     const original = emulator.handle.bind(emulator)
     emulator.handle = ctx => original({ ...ctx, reply: (status: number, payload: unknown, headers?: object) => (collectAnswered(payload), ctx.reply(status, payload, headers)) })
   }
-})
-afterAll(async () => {
-  await cloud?.stop()
 })
 
 const CREDENTIAL_KEY = /secret|token|password|credential/i
@@ -49,19 +44,19 @@ function collectAnswered(payload: unknown, key = ''): void {
 
 const CONTAINERS = ['docker', 'podman', 'buildah', 'skopeo']
 const DEBUG = { RUNNER_DEBUG: '1', ACTIONS_STEP_DEBUG: 'true' }
-const RUNNER = { GITHUB_REPOSITORY: 'acme/app', GITHUB_REPOSITORY_OWNER: 'acme', GITHUB_SERVER_URL: 'https://github.com', GITHUB_RUN_ID: '777', GITHUB_RUN_ATTEMPT: '1' }
+const RUNNER = { ...REPOSITORY_ENV, GITHUB_RUN_ID: '777', GITHUB_RUN_ATTEMPT: '1' }
 /** Auth files outside the sandbox a misconfigured client could fall back to. */
 const GLOBAL_AUTH_FILES = ['/run/containers/0/auth.json', `${process.env.HOME}/.docker/config.json`, `${process.env.HOME}/.config/containers/auth.json`]
 
 /** Every secret the run involved: the case's own, GitHub's, and everything the clouds issued. */
 function allSecrets(own: Secret[]): Secret[] {
-  const issued = [...cloud.store.issued.entries()].flatMap(([c, list]) =>
+  const issued = [...cloud().store.issued.entries()].flatMap(([c, list]) =>
     list.flatMap((i, n) => [
       { label: `${c} issued password #${n}`, value: i.password },
       { label: `${c} issued ${i.username}:password #${n}`, value: `${i.username}:${i.password}` }
     ])
   )
-  const github = (cloud.github as unknown as { minted: string[] }).minted.map((value, n) => ({ label: `GitHub OIDC JWT #${n}`, value }))
+  const github = (cloud().github as unknown as { minted: string[] }).minted.map((value, n) => ({ label: `GitHub OIDC JWT #${n}`, value }))
   // containers-common's --password-stdin joins the lines of a multi-line password: that form is stored too.
   const joined = own.filter(x => /\r?\n/.test(x.value)).map(x => ({ label: `${x.label} with its line breaks removed`, value: x.value.split(/\r?\n/).join('') }))
   return [
@@ -69,7 +64,7 @@ function allSecrets(own: Secret[]): Secret[] {
     ...joined,
     ...issued,
     ...github,
-    { label: 'ACTIONS_ID_TOKEN_REQUEST_TOKEN', value: cloud.github.requestToken },
+    { label: 'ACTIONS_ID_TOKEN_REQUEST_TOKEN', value: cloud().github.requestToken },
     ...answered.map((value, n) => ({ label: `credential answered by an emulator #${n}`, value }))
   ]
 }
@@ -127,7 +122,7 @@ async function run(c: Case): Promise<Outcome> {
   const storedAuths: Array<{ file: string; auth: string }> = []
   let pushed: Outcome['pushed']
   const { main, post, temp } = await runAction(inputs, {
-    env: { ...cloud.env, ...sandbox.env, ...RUNNER, ...DEBUG, SSL_CERT_FILE: cloud.pki.ca, PATH: `${shim.dir}:${pathWithHelm()}`, ...c.env },
+    env: { ...cloud().env, ...sandbox.env, ...RUNNER, ...DEBUG, SSL_CERT_FILE: cloud().pki.ca, PATH: `${shim.dir}:${pathWithHelm()}`, ...c.env },
     between: async () => {
       for (const [name, file] of Object.entries(sandbox.files)) {
         during[name] = storedPairs(file)
@@ -216,7 +211,7 @@ const s = (label: string, value: string | undefined): Secret => ({ ...b, label, 
 const EE_HOST = `${ALIBABA_INSTANCE.name}-registry.${ALIBABA_INSTANCE.region}.cr.aliyuncs.com`
 const PERSONAL_HOST = 'registry.cn-hangzhou.aliyuncs.com'
 const CRPI_HOST = `${ALIBABA_PERSONAL_INSTANCE.id}.${ALIBABA_PERSONAL_INSTANCE.region}.personal.cr.aliyuncs.com`
-const em = (): any => cloud.emulators
+const em = (): any => cloud().emulators
 
 const cases: Case[] = [
   {
@@ -239,7 +234,7 @@ const cases: Case[] = [
     name: 'ibm token (docker-config client)',
     inputs: () => {
       const token = `eyJ${Math.random().toString(36).slice(2)}ready-iam-access-token-${Date.now()}`
-      cloud.store.issue('ibm', 'iambearer', token, Date.now() + 3_600_000)
+      cloud().store.issue('ibm', 'iambearer', token, Date.now() + 3_600_000)
       return { provider: 'ibm', region: 'uk', token }
     },
     clients: ['docker-config', 'podman', 'skopeo'],
@@ -251,7 +246,7 @@ const cases: Case[] = [
     name: 'yandex oidc (workload identity federation)',
     inputs: () => {
       const sa = em().yandex.createServiceAccount()
-      em().yandex.addFederatedCredential(sa, cloud.github.subject)
+      em().yandex.addFederatedCredential(sa, cloud().github.subject)
       return { provider: 'yandex', registry: 'registry.yandexcloud.net, cr.yandex', 'service-account-id': sa }
     },
     secrets: () => [],
@@ -284,7 +279,7 @@ const cases: Case[] = [
     name: 'yandex token (ready IAM token)',
     inputs: () => {
       const token = `t1.${Math.random().toString(36).slice(2)}-given-iam-token-${Date.now()}`
-      cloud.store.issue('yandex', 'iam', token, Date.now() + 3_600_000)
+      cloud().store.issue('yandex', 'iam', token, Date.now() + 3_600_000)
       return { provider: 'yandex', registry: 'registry.yandexcloud.net', token }
     },
     secrets: i => [s('token', i.token)],
@@ -330,7 +325,7 @@ const cases: Case[] = [
     name: 'nebius oidc (federated credentials)',
     inputs: () => {
       const sa = em().nebius.createServiceAccount()
-      em().nebius.addFederatedCredentials(sa, { subject: cloud.github.subject })
+      em().nebius.addFederatedCredentials(sa, { subject: cloud().github.subject })
       return { provider: 'nebius', region: 'eu-north1', 'service-account-id': sa }
     },
     secrets: () => [],
@@ -478,7 +473,7 @@ describe('main failing half way, debug on: nothing leaks, post cleans up', () =>
     const id = `STS.NTacceptance${Date.now()}`
     const pe = (v: string): string => encodeURIComponent(v)
     const stringToSign = `POST&%2F&${pe(`AccessKeyId=${id}&Action=GetAuthorizationToken&Format=JSON&InstanceId=${ALIBABA_INSTANCE.id}&RegionId=cn-beijing&SecurityToken=${pe(token)}&SignatureMethod=HMAC-SHA1`)}`
-    cloud.inject({
+    cloud().inject({
       host: 'cr.cn-beijing.aliyuncs.com',
       path: '/',
       kind: 'status',

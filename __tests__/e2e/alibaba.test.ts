@@ -1,4 +1,3 @@
-import { existsSync, readFileSync } from 'node:fs'
 import { clientSandbox } from '../../harness/client-env.js'
 import {
   ALIBABA_INSTANCE,
@@ -6,25 +5,18 @@ import {
   ALIBABA_PERSONAL_INSTANCE
 } from '../../harness/emulators/alibaba.js'
 import { pushWith } from '../../harness/image.js'
-import { startLocalCloud } from '../../harness/local-cloud.js'
 import { runAction } from '../../harness/run-action.js'
+import { expectNoAuthEntries, localCloudForFile, stateFileOf } from '../helpers/local-cloud.js'
 import { expectNoSecretIn } from '../helpers/secret-scan.js'
 
-let cloud: Awaited<ReturnType<typeof startLocalCloud>>
-beforeAll(async () => {
-  cloud = await startLocalCloud({ clouds: ['alibaba'] })
-})
-afterAll(async () => {
-  await cloud?.stop()
-})
+const cloud = localCloudForFile({ clouds: ['alibaba'] })
 
 const EE_HOST = `${ALIBABA_INSTANCE.name}-registry.${ALIBABA_INSTANCE.region}.cr.aliyuncs.com`
 const EE_VPC_HOST = `${ALIBABA_INSTANCE.name}-registry-vpc.${ALIBABA_INSTANCE.region}.cr.aliyuncs.com`
 const PERSONAL_HOST = 'registry.cn-hangzhou.aliyuncs.com'
 const CRPI_HOST = `${ALIBABA_PERSONAL_INSTANCE.id}.${ALIBABA_PERSONAL_INSTANCE.region}.personal.cr.aliyuncs.com`
 
-const emulator = (): any => cloud.emulators.alibaba
-const stateOf = (main: { files: { GITHUB_STATE: string } }): string => readFileSync(main.files.GITHUB_STATE, 'utf8')
+const emulator = (): any => cloud().emulators.alibaba
 /** The ::error:: annotation as the runner shows it (workflow-command escapes %25 %0D %0A undone). */
 const annotation = (log: string): string =>
   (/^::error::(.*)$/m.exec(log)?.[1] ?? '').replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%')
@@ -43,7 +35,7 @@ test('keyless: GitHub OIDC -> STS AssumeRoleWithOIDC -> Enterprise GetAuthorizat
       clients: 'docker,podman'
     },
     {
-      env: { ...cloud.env, ...sandbox.env, GITHUB_RUN_ID: '4242', GITHUB_RUN_ATTEMPT: '2' },
+      env: { ...cloud().env, ...sandbox.env, GITHUB_RUN_ID: '4242', GITHUB_RUN_ATTEMPT: '2' },
       between: async () => {
         pushed = {
           docker: (await pushWith(sandbox.files.docker, `${EE_HOST}/acme/hello:oidc`)).ok,
@@ -69,10 +61,9 @@ test('keyless: GitHub OIDC -> STS AssumeRoleWithOIDC -> Enterprise GetAuthorizat
   expect(roa[0]).toMatchObject({ sts: true, region: 'cn-hangzhou' })
   expect(roa[0].accessKeyId).toBe(cr[0].accessKeyId)
   expect(roa[0].accessKeyId).toMatch(/^STS\./)
-  expect((cloud.github.requests as Array<{ audience?: string }>).map(r => r.audience)).toContain('sts.aliyuncs.com')
+  expect((cloud().github.requests as Array<{ audience?: string }>).map(r => r.audience)).toContain('sts.aliyuncs.com')
   expect(post!.code).toBe(0)
-  expect(sandbox.auths(sandbox.files.docker)).toEqual({})
-  expect(sandbox.auths(sandbox.files.containers)).toEqual({})
+  expectNoAuthEntries(sandbox)
   expect((await pushWith(sandbox.files.containers, `${EE_HOST}/acme/hello:after`)).ok).toBe(false)
 })
 
@@ -84,7 +75,7 @@ test('AccessKey -> Enterprise GetAuthorizationToken (RPC) and Personal /tokens (
   const { main, post } = await runAction(
     { provider: 'alibaba', registry: `${PERSONAL_HOST}\n${CRPI_HOST}\n${EE_HOST}`, 'instance-id': ALIBABA_INSTANCE.id, 'access-key-id': key.id, 'access-key-secret': key.secret, clients: 'skopeo' },
     {
-      env: { ...cloud.env, ...sandbox.env },
+      env: { ...cloud().env, ...sandbox.env },
       between: async () => {
         pushed = [
           (await pushWith(sandbox.files.containers, `${PERSONAL_HOST}/acme/hello:ak`)).ok,
@@ -103,7 +94,7 @@ test('AccessKey -> Enterprise GetAuthorizationToken (RPC) and Personal /tokens (
   expect(calls[1]).toMatchObject({ api: 'rpc', region: 'cn-hangzhou', sts: false, accessKeyId: key.id, instanceId: ALIBABA_INSTANCE.id })
   expect(post!.code).toBe(0)
   expect(sandbox.auths(sandbox.files.containers)).toEqual({})
-  expectNoSecretIn([main.log, main.stderr, post!.log, stateOf(main), main.summary], [key.secret])
+  expectNoSecretIn([main.log, main.stderr, post!.log, stateFileOf(main), main.summary], [key.secret])
 })
 
 test('STS credentials (AccessKey + security token) for the Enterprise instance by instance-name and region', async () => {
@@ -121,14 +112,14 @@ test('STS credentials (AccessKey + security token) for the Enterprise instance b
       'security-token': sts.token,
       clients: 'podman'
     },
-    { env: { ...cloud.env, ...sandbox.env }, between: async () => void (pushed = (await pushWith(sandbox.files.containers, `${EE_HOST}/acme/hello:sts`)).ok) }
+    { env: { ...cloud().env, ...sandbox.env }, between: async () => void (pushed = (await pushWith(sandbox.files.containers, `${EE_HOST}/acme/hello:sts`)).ok) }
   )
   expect(main.code).toBe(0)
   expect(main.outputs.registry).toBe(EE_HOST)
   expect(pushed).toBe(true)
   // The registry password lives no longer than the STS credentials (the emulator issued them for 1 h too).
   expect(Date.parse(main.outputs['expires-at'] ?? '')).toBeLessThanOrEqual(sts.expiresAt)
-  expectNoSecretIn([main.log, main.stderr, stateOf(main), main.summary], [sts.secret, sts.token])
+  expectNoSecretIn([main.log, main.stderr, stateFileOf(main), main.summary], [sts.secret, sts.token])
 })
 
 test("the instance's permanent username/password is passed through", async () => {
@@ -137,7 +128,7 @@ test("the instance's permanent username/password is passed through", async () =>
   let pushed = false
   const { main } = await runAction(
     { provider: 'alibaba', registry: EE_HOST, username: 'ci@1357924680135792', password: 'Permanent-Passw0rd!', clients: 'docker' },
-    { env: { ...cloud.env, ...sandbox.env }, between: async () => void (pushed = (await pushWith(sandbox.files.docker, `${EE_HOST}/acme/hello:pw`)).ok) }
+    { env: { ...cloud().env, ...sandbox.env }, between: async () => void (pushed = (await pushWith(sandbox.files.docker, `${EE_HOST}/acme/hello:pw`)).ok) }
   )
   expect(main.code).toBe(0)
   expect(main.outputs.username).toBe('ci@1357924680135792')
@@ -152,7 +143,7 @@ test("a wrong AccessKey secret fails with SignatureDoesNotMatch and the server's
   const sandbox = clientSandbox()
   const { main, post } = await runAction(
     { provider: 'alibaba', registry: EE_HOST, 'instance-id': ALIBABA_INSTANCE.id, 'access-key-id': key.id, 'access-key-secret': wrong, clients: 'docker,podman' },
-    { env: { ...cloud.env, ...sandbox.env } }
+    { env: { ...cloud().env, ...sandbox.env } }
   )
   expect(main.code).toBe(1)
   const shown = annotation(main.log)
@@ -163,8 +154,7 @@ test("a wrong AccessKey secret fails with SignatureDoesNotMatch and the server's
   expect(main.log).toMatch(/Check 'access-key-secret'/)
   expectNoSecretIn([main.log, main.stderr], [wrong, key.secret])
   expect(post!.code).toBe(0)
-  expect(existsSync(sandbox.files.docker) ? sandbox.auths(sandbox.files.docker) : {}).toEqual({})
-  expect(sandbox.auths(sandbox.files.containers)).toEqual({})
+  expectNoAuthEntries(sandbox)
 })
 
 test('a stale timestamp (clocks 20 minutes apart) is refused with InvalidTimeStamp.Expired', async () => {
@@ -174,7 +164,7 @@ test('a stale timestamp (clocks 20 minutes apart) is refused with InvalidTimeSta
     const sandbox = clientSandbox()
     const { main } = await runAction(
       { provider: 'alibaba', region: 'cn-shanghai', 'access-key-id': key.id, 'access-key-secret': key.secret, clients: 'skopeo' },
-      { env: { ...cloud.env, ...sandbox.env }, skipPost: true }
+      { env: { ...cloud().env, ...sandbox.env }, skipPost: true }
     )
     expect(main.code).toBe(1)
     expect(main.log).toMatch(/::error::.*\/tokens, cn-shanghai\) answered HTTP 400 InvalidTimeStamp\.Expired: Specified time stamp or date value is expired\..*clock/)
@@ -196,7 +186,7 @@ test('a role whose trust policy does not cover this repository: STS refuses, wit
       'oidc-provider-arn': ALIBABA_OIDC_PROVIDER_ARN,
       clients: 'docker'
     },
-    { env: { ...cloud.env, ...sandbox.env }, skipPost: true }
+    { env: { ...cloud().env, ...sandbox.env }, skipPost: true }
   )
   expect(main.code).toBe(1)
   expect(main.log).toMatch(/::error::.*AssumeRoleWithOIDC\) answered HTTP 403 AuthenticationFail\.NoPermission: You are not authorized to assume the role acs:ram::\d+:role\/other-repo-only/)
@@ -209,7 +199,7 @@ test('a RAM user without cr:GetAuthorizationToken gets NoPrivilege with the poli
   const sandbox = clientSandbox()
   const { main } = await runAction(
     { provider: 'alibaba', registry: EE_HOST, 'instance-id': ALIBABA_INSTANCE.id, 'access-key-id': key.id, 'access-key-secret': key.secret, clients: 'docker' },
-    { env: { ...cloud.env, ...sandbox.env }, skipPost: true }
+    { env: { ...cloud().env, ...sandbox.env }, skipPost: true }
   )
   expect(main.code).toBe(1)
   expect(main.log).toMatch(/HTTP 403 NoPrivilege: Access denied for this user\..*cr:GetAuthorizationToken/)
@@ -217,14 +207,14 @@ test('a RAM user without cr:GetAuthorizationToken gets NoPrivilege with the poli
 
 test('a 503 from the ACR API is retried with a freshly signed request', async () => {
   const key = emulator().createAccessKey()
-  cloud.inject({ host: 'cr.cn-hangzhou.aliyuncs.com', path: '/tokens', kind: 'status', status: 503, times: 1 })
+  cloud().inject({ host: 'cr.cn-hangzhou.aliyuncs.com', path: '/tokens', kind: 'status', status: 503, times: 1 })
   const sandbox = clientSandbox()
   const before = emulator().requests.length
   const { main } = await runAction(
     { provider: 'alibaba', region: 'cn-hangzhou', 'access-key-id': key.id, 'access-key-secret': key.secret, clients: 'skopeo' },
-    { env: { ...cloud.env, ...sandbox.env, REGISTRY_LOGIN_HTTP_RETRY_DELAY_MS: '10' }, skipPost: true }
+    { env: { ...cloud().env, ...sandbox.env, REGISTRY_LOGIN_HTTP_RETRY_DELAY_MS: '10' }, skipPost: true }
   )
-  cloud.clearFaults()
+  cloud().clearFaults()
   expect(main.code).toBe(0)
   expect(main.log).toMatch(/503/)
   expect(emulator().requests.slice(before)).toHaveLength(1)

@@ -2,26 +2,20 @@
 import { clientSandbox } from '../../harness/client-env.js'
 import { helmAvailable, helmPush, pathWithHelm } from '../../harness/helm.js'
 import { pushWith } from '../../harness/image.js'
-import { startLocalCloud } from '../../harness/local-cloud.js'
 import { runAction } from '../../harness/run-action.js'
+import { localCloudForFile } from '../helpers/local-cloud.js'
 
-let cloud: Awaited<ReturnType<typeof startLocalCloud>>
-beforeAll(async () => {
-  cloud = await startLocalCloud({ clouds: ['ibm'] })
-})
-afterAll(async () => {
-  await cloud?.stop()
-})
+const cloud = localCloudForFile({ clouds: ['ibm'] })
 
 const helmTest = helmAvailable() ? test : test.skip
 
 helmTest('helm logs in with its own registry config, pushes a chart, and is logged out by post', async () => {
   const sandbox = clientSandbox()
   // helm (Go) trusts the local CA through SSL_CERT_FILE
-  const env = { ...cloud.env, ...sandbox.env, PATH: pathWithHelm(), SSL_CERT_FILE: cloud.pki.ca }
+  const env = { ...cloud().env, ...sandbox.env, PATH: pathWithHelm(), SSL_CERT_FILE: cloud().pki.ca }
   let pushed = { ok: false, output: '' }
   const { main, post } = await runAction(
-    { provider: 'ibm', region: 'de', 'api-key': cloud.emulators.ibm.createApiKey(), clients: 'helm' },
+    { provider: 'ibm', region: 'de', 'api-key': cloud().emulators.ibm.createApiKey(), clients: 'helm' },
     { env, between: async () => void (pushed = await helmPush(sandbox.files.helm, 'de.icr.io/charts', env)) }
   )
   expect(main.code).toBe(0)
@@ -38,9 +32,9 @@ test('docker-config writes docker\'s config.json (0600) that other tools push wi
   let pushed = false
   let mode = 0
   const { main, post } = await runAction(
-    { provider: 'ibm', region: 'au', 'api-key': cloud.emulators.ibm.createApiKey(), clients: 'docker-config' },
+    { provider: 'ibm', region: 'au', 'api-key': cloud().emulators.ibm.createApiKey(), clients: 'docker-config' },
     {
-      env: { ...cloud.env, ...sandbox.env },
+      env: { ...cloud().env, ...sandbox.env },
       between: async () => {
         pushed = (await pushWith(sandbox.files.docker, 'au.icr.io/acme/kaniko:v1')).ok
         mode = (await import('node:fs')).statSync(sandbox.files.docker).mode & 0o777
@@ -56,14 +50,14 @@ test('docker-config writes docker\'s config.json (0600) that other tools push wi
 
 test('a client that is not installed fails before any cloud call, naming the client', async () => {
   const sandbox = clientSandbox()
-  const before = cloud.emulators.ibm.requests.length
+  const before = cloud().emulators.ibm.requests.length
   const { main } = await runAction(
-    { provider: 'ibm', region: 'us', 'api-key': cloud.emulators.ibm.createApiKey(), clients: 'podman,oras' },
-    { env: { ...cloud.env, ...sandbox.env, PATH: '/usr/bin:/bin' }, skipPost: true }
+    { provider: 'ibm', region: 'us', 'api-key': cloud().emulators.ibm.createApiKey(), clients: 'podman,oras' },
+    { env: { ...cloud().env, ...sandbox.env, PATH: '/usr/bin:/bin' }, skipPost: true }
   )
   expect(main.code).toBe(1)
   expect(main.log).toMatch(/::error::registry-login: Client 'oras' was asked for in input 'clients', but 'oras' is not on PATH/)
-  expect(cloud.emulators.ibm.requests.length).toBe(before)
+  expect(cloud().emulators.ibm.requests.length).toBe(before)
 })
 
 test('isolated-config: credentials go to a per-job directory that later steps are pointed at; the user\'s files are untouched; post removes it', async () => {
@@ -75,9 +69,9 @@ test('isolated-config: credentials go to a per-job directory that later steps ar
   let pushed = { docker: false, containers: false }
   let jobEnv: Record<string, string> = {}
   const { main, post } = await runAction(
-    { provider: 'ibm', region: 'us', 'api-key': cloud.emulators.ibm.createApiKey(), clients: 'docker,podman', 'isolated-config': 'true' },
+    { provider: 'ibm', region: 'us', 'api-key': cloud().emulators.ibm.createApiKey(), clients: 'docker,podman', 'isolated-config': 'true' },
     {
-      env: { ...cloud.env, ...sandbox.env },
+      env: { ...cloud().env, ...sandbox.env },
       between: async (step: { jobEnv: Record<string, string> }) => {
         jobEnv = step.jobEnv
         pushed = {

@@ -1,21 +1,15 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { generateKeyPairSync } from 'node:crypto'
 import os from 'node:os'
 import path from 'node:path'
 import { clientSandbox } from '../../harness/client-env.js'
 import { pushWith } from '../../harness/image.js'
-import { startLocalCloud } from '../../harness/local-cloud.js'
 import { runAction } from '../../harness/run-action.js'
+import { expectNoAuthEntries, localCloudForFile, REPOSITORY_ENV, stateFileOf } from '../helpers/local-cloud.js'
 import { expectNoSecretIn } from '../helpers/secret-scan.js'
 
-let cloud: Awaited<ReturnType<typeof startLocalCloud>>
-beforeAll(async () => {
-  cloud = await startLocalCloud({ clouds: ['nebius'] })
-})
-afterAll(async () => {
-  await cloud?.stop()
-})
-afterEach(() => cloud?.clearFaults())
+const cloud = localCloudForFile({ clouds: ['nebius'] })
+afterEach(() => cloud().clearFaults())
 
 interface NebiusKey {
   serviceAccountId: string
@@ -29,10 +23,8 @@ const nebius = (): {
   createKey(id: string): NebiusKey
   createStaticKey(): string
   addFederatedCredentials(id: string, options?: { subject?: string; audience?: string }): void
-} => cloud.emulators.nebius
+} => cloud().emulators.nebius
 const TWELVE_HOURS = 12 * 3600 * 1000
-// What a GitHub runner always sets; the default OIDC audience is derived from it.
-const RUNNER = { GITHUB_REPOSITORY_OWNER: 'acme', GITHUB_REPOSITORY: 'acme/app', GITHUB_SERVER_URL: 'https://github.com' }
 
 /** Runs the action with `inputs`, pushing to eu-north1 with docker's file and to us-central1 with podman's. */
 async function loginTwoRegionsAndPush(inputs: Record<string, string>) {
@@ -41,7 +33,7 @@ async function loginTwoRegionsAndPush(inputs: Record<string, string>) {
   const run = await runAction(
     { provider: 'nebius', region: 'eu-north1, us-central1', clients: 'docker,podman', ...inputs },
     {
-      env: { ...cloud.env, ...sandbox.env, ...RUNNER },
+      env: { ...cloud().env, ...sandbox.env, ...REPOSITORY_ENV },
       between: async () => {
         pushed = {
           docker: (await pushWith(sandbox.files.docker, 'cr.eu-north1.nebius.cloud/e00registry/hello:docker')).ok,
@@ -55,8 +47,7 @@ async function loginTwoRegionsAndPush(inputs: Record<string, string>) {
 
 async function expectLoggedOutAfterPost(run: Awaited<ReturnType<typeof loginTwoRegionsAndPush>>): Promise<void> {
   expect(run.post!.code).toBe(0)
-  expect(run.sandbox.auths(run.sandbox.files.docker)).toEqual({})
-  expect(run.sandbox.auths(run.sandbox.files.containers)).toEqual({})
+  expectNoAuthEntries(run.sandbox)
   expect((await pushWith(run.sandbox.files.containers, 'cr.eu-north1.nebius.cloud/e00registry/hello:after')).ok).toBe(false)
 }
 
@@ -80,10 +71,10 @@ test('service-account credentials file, exchanged over HTTPS: two regions, one e
   expectTwoRegionLogin(run)
   expectTwelveHourExpiry(run)
   expect(nebius().requests.slice(before)).toEqual([{ transport: 'http', grant: 'jwt', ok: true }])
-  expect(cloud.tokenService.seen.filter(s => s.ok).map(s => s.username)).toContain('iam')
+  expect(cloud().tokenService.seen.filter(s => s.ok).map(s => s.username)).toContain('iam')
   await expectLoggedOutAfterPost(run)
   const pemLines = key.privateKeyPem.split('\n').filter(line => line.length > 20 && !line.startsWith('-----'))
-  expectNoSecretIn([run.main.log, run.main.stderr, run.post!.log, readFileSync(run.main.files.GITHUB_STATE, 'utf8'), run.main.summary], [key.credentialsFile, ...pemLines])
+  expectNoSecretIn([run.main.log, run.main.stderr, run.post!.log, stateFileOf(run.main), run.main.summary], [key.credentialsFile, ...pemLines])
 })
 
 test('separate key inputs (private key from a file), exchanged over gRPC', async () => {
@@ -105,7 +96,7 @@ test('separate key inputs (private key from a file), exchanged over gRPC', async
 test('auto falls back to gRPC when the HTTPS gateway refuses (HTTP 404), and says so', async () => {
   const sa = nebius().createServiceAccount()
   const key = nebius().createKey(sa)
-  cloud.inject({ host: 'auth.eu.nebius.com', path: '/oauth2/token/exchange', kind: 'status', status: 404 })
+  cloud().inject({ host: 'auth.eu.nebius.com', path: '/oauth2/token/exchange', kind: 'status', status: 404 })
   const before = nebius().requests.length
   const run = await loginTwoRegionsAndPush({ 'service-account-key': key.credentialsFile })
   expectTwoRegionLogin(run)
@@ -117,12 +108,12 @@ test('auto falls back to gRPC when the HTTPS gateway refuses (HTTP 404), and say
 test('gRPC survives a connection reset and an HTTP 503 in front of the service (retried)', async () => {
   const sa = nebius().createServiceAccount()
   const key = nebius().createKey(sa)
-  cloud.inject({ host: 'tokens.iam.api.nebius.cloud', kind: 'reset' })
-  cloud.inject({ host: 'tokens.iam.api.nebius.cloud', kind: 'status', status: 503 })
+  cloud().inject({ host: 'tokens.iam.api.nebius.cloud', kind: 'reset' })
+  cloud().inject({ host: 'tokens.iam.api.nebius.cloud', kind: 'status', status: 503 })
   const sandbox = clientSandbox()
   const { main } = await runAction(
     { provider: 'nebius', region: 'eu-west1', 'service-account-key': key.credentialsFile, 'token-exchange': 'grpc', clients: 'skopeo' },
-    { env: { ...cloud.env, ...sandbox.env, ...RUNNER, REGISTRY_LOGIN_HTTP_RETRY_DELAY_MS: '10' }, skipPost: true }
+    { env: { ...cloud().env, ...sandbox.env, ...REPOSITORY_ENV, REGISTRY_LOGIN_HTTP_RETRY_DELAY_MS: '10' }, skipPost: true }
   )
   expect(main.code).toBe(0)
   expect(main.log).toMatch(/Nebius IAM token exchange \(gRPC\): attempt 1 of 4 failed \(Could not reach/)
@@ -132,14 +123,14 @@ test('gRPC survives a connection reset and an HTTP 503 in front of the service (
 
 test('federated credentials (keyless): the GitHub OIDC token is exchanged over gRPC', async () => {
   const sa = nebius().createServiceAccount()
-  nebius().addFederatedCredentials(sa, { subject: cloud.github.subject })
+  nebius().addFederatedCredentials(sa, { subject: cloud().github.subject })
   const before = nebius().requests.length
   const run = await loginTwoRegionsAndPush({ 'service-account-id': sa })
   expectTwoRegionLogin(run)
   expectTwelveHourExpiry(run)
   // GitHub's own default audience, asked for explicitly.
   expect(nebius().requests.slice(before)).toEqual([
-    { transport: 'grpc', grant: 'federated', ok: true, audience: 'https://github.com/acme', subject: cloud.github.subject }
+    { transport: 'grpc', grant: 'federated', ok: true, audience: 'https://github.com/acme', subject: cloud().github.subject }
   ])
   await expectLoggedOutAfterPost(run)
 })
@@ -180,8 +171,7 @@ describe('refusals carry the cloud\'s own message and leave no auth entry', () =
     expect(run.main.code).toBe(1)
     expect(run.pushed).toEqual({ docker: false, podman: false })
     expect(run.post!.code).toBe(0)
-    expect(existsSync(run.sandbox.files.docker) ? run.sandbox.auths(run.sandbox.files.docker) : {}).toEqual({})
-    expect(run.sandbox.auths(run.sandbox.files.containers)).toEqual({})
+    expectNoAuthEntries(run.sandbox)
   }
 
   test('a wrong key over HTTPS: the gateway\'s invalid_grant, no fallback to gRPC', async () => {
@@ -203,8 +193,8 @@ describe('refusals carry the cloud\'s own message and leave no auth entry', () =
     nebius().addFederatedCredentials(sa, { subject: 'repo:acme/app:ref:refs/heads/release' })
     const run = await loginTwoRegionsAndPush({ 'service-account-id': sa })
     expectNothingLeft(run)
-    expect(run.main.log).toContain(`PERMISSION_DENIED (7): federated subject ${cloud.github.subject} is not allowed to act as ${sa}.`)
-    expect(run.main.log).toContain(`exactly this job's subject '${cloud.github.subject}'`)
+    expect(run.main.log).toContain(`PERMISSION_DENIED (7): federated subject ${cloud().github.subject} is not allowed to act as ${sa}.`)
+    expect(run.main.log).toContain(`exactly this job's subject '${cloud().github.subject}'`)
   })
 
   test('federated credentials over the HTTPS gateway (token-exchange: http) are refused as the real one reportedly does', async () => {

@@ -1,24 +1,18 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { clientSandbox } from '../../harness/client-env.js'
 import { pushWith } from '../../harness/image.js'
-import { startLocalCloud } from '../../harness/local-cloud.js'
 import { runAction } from '../../harness/run-action.js'
+import { expectNoAuthEntries, localCloudForFile, REPOSITORY_ENV, stateFileOf } from '../helpers/local-cloud.js'
 import { expectNoSecretIn } from '../helpers/secret-scan.js'
 
-let cloud: Awaited<ReturnType<typeof startLocalCloud>>
-beforeAll(async () => {
-  cloud = await startLocalCloud({ clouds: ['yandex'] })
-})
-afterAll(async () => {
-  await cloud?.stop()
-})
+const cloud = localCloudForFile({ clouds: ['yandex'] })
 
 const ALL_CLIENTS = 'docker,podman,buildah,skopeo'
 const BOTH = 'registry.yandexcloud.net, cr.yandex'
 const HOSTS = ['registry.yandexcloud.net', 'cr.yandex']
-const yandex = () => cloud.emulators.yandex
+const yandex = () => cloud().emulators.yandex
 
 interface Case {
   name: string
@@ -99,22 +93,17 @@ beforeAll(() => {
   oauthToken = yandex().createOAuthToken()
   apiKey = yandex().createApiKey()
   federatedSa = yandex().createServiceAccount()
-  yandex().addFederatedCredential(federatedSa, cloud.github.subject)
+  yandex().addFederatedCredential(federatedSa, cloud().github.subject)
   iamToken = `t1.${Date.now()}-given-iam-token`
-  cloud.store.issue('yandex', 'iam', iamToken, Date.now() + 3_600_000)
+  cloud().store.issue('yandex', 'iam', iamToken, Date.now() + 3_600_000)
 })
 
-const runnerEnv = (sandboxEnv: Record<string, string>): Record<string, string> => ({
-  ...cloud.env,
-  ...sandboxEnv,
-  GITHUB_REPOSITORY: 'acme/app',
-  GITHUB_REPOSITORY_OWNER: 'acme'
-})
+const runnerEnv = (sandboxEnv: Record<string, string>): Record<string, string> => ({ ...cloud().env, ...sandboxEnv, ...REPOSITORY_ENV })
 
 test.each(cases)('$name: logs docker, podman, buildah and skopeo into both hosts, pushes, and post logs out', async c => {
   const sandbox = clientSandbox()
   const tag = c.username
-  const issuedBefore = cloud.store.issued.get('yandex')?.length ?? 0
+  const issuedBefore = cloud().store.issued.get('yandex')?.length ?? 0
   let pushed: Record<string, boolean> = {}
   let pushOutput = ''
   const { main, post } = await runAction(
@@ -145,19 +134,18 @@ test.each(cases)('$name: logs docker, podman, buildah and skopeo into both hosts
     pushOutput: ''
   })
   // The token service saw this method's username with real credentials.
-  expect(cloud.tokenService.seen.some(s => s.ok && s.username === c.username)).toBe(true)
+  expect(cloud().tokenService.seen.some(s => s.ok && s.username === c.username)).toBe(true)
   // cr.yandex is being shut down: a warning annotation says so and points at Cloud Registry.
   expect(main.log).toMatch(/::warning::Yandex Container Registry \(cr\.yandex\) is being shut down: it is read-only from 2026-11-10 and stops working on 2026-12-14\. Migrate the images to Cloud Registry and log into registry\.yandexcloud\.net/)
   if (c.warns) expect(main.log).toMatch(c.warns)
 
   expect(post!.code).toBe(0)
-  expect(sandbox.auths(sandbox.files.docker)).toEqual({})
-  expect(sandbox.auths(sandbox.files.containers)).toEqual({})
+  expectNoAuthEntries(sandbox)
   expect((await pushWith(sandbox.files.containers, `registry.yandexcloud.net/crp0registry/hello:${tag}-after`)).ok).toBe(false)
   // Neither the input secrets nor the IAM tokens issued during this run show up in logs, state or summary.
-  const issuedNow = (cloud.store.issued.get('yandex') ?? []).slice(issuedBefore).map((i: { password: string }) => i.password)
+  const issuedNow = (cloud().store.issued.get('yandex') ?? []).slice(issuedBefore).map((i: { password: string }) => i.password)
   if (c.expires) expect(issuedNow.length).toBeGreaterThan(0)
-  expectNoSecretIn([main.log, main.stderr, post!.log, post!.stderr, readFileSync(main.files.GITHUB_STATE, 'utf8'), main.summary], [...c.secrets(), ...issuedNow])
+  expectNoSecretIn([main.log, main.stderr, post!.log, post!.stderr, stateFileOf(main), main.summary], [...c.secrets(), ...issuedNow])
 })
 
 test('the default host is registry.yandexcloud.net, and the private-endpoint host is accepted without a warning', async () => {
@@ -180,11 +168,6 @@ test('the default host is registry.yandexcloud.net, and the private-endpoint hos
   expect(private_.post!.code).toBe(0)
 })
 
-function expectNothingStored(sandbox: ReturnType<typeof clientSandbox>): void {
-  expect(existsSync(sandbox.files.docker) ? sandbox.auths(sandbox.files.docker) : {}).toEqual({})
-  expect(sandbox.auths(sandbox.files.containers)).toEqual({})
-}
-
 test("a wrong key (deleted in IAM) fails with IAM's message, request id and a hint; nothing is stored", async () => {
   const deleted = yandex().createAuthorizedKey()
   yandex().deleteKey(deleted.id)
@@ -198,7 +181,7 @@ test("a wrong key (deleted in IAM) fails with IAM's message, request id and a hi
     new RegExp(`::error::registry-login: Yandex Cloud IAM answered HTTP 401 UNAUTHENTICATED: Key ${deleted.id} not found or deleted \\(request id [0-9a-f-]{36}\\)\\. IAM does not accept key ${deleted.id} of service account ${deleted.serviceAccountId}`)
   )
   expect(post!.code).toBe(0)
-  expectNothingStored(sandbox)
+  expectNoAuthEntries(sandbox)
   expectNoSecretIn([main.log, main.stderr], [deleted.json, JSON.parse(deleted.json).private_key])
 })
 
@@ -210,13 +193,13 @@ test("a key whose private key does not match (another key's id) fails with IAM's
   const { main } = await runAction({ provider: 'yandex', 'service-account-key': forged, clients: 'skopeo' }, { env: runnerEnv(sandbox.env), skipPost: true })
   expect(main.code).toBe(1)
   expect(main.log).toMatch(new RegExp(`::error::.*HTTP 401 UNAUTHENTICATED: Invalid JWT: signature does not match key ${real.id}`))
-  expectNothingStored(sandbox)
+  expectNoAuthEntries(sandbox)
 })
 
 test('a wrong subject (another repository) fails with the federation\'s message and names the subject to add', async () => {
   const sandbox = clientSandbox()
-  const original = cloud.github.subject
-  cloud.github.subject = 'repo:acme/other:ref:refs/heads/main'
+  const original = cloud().github.subject
+  cloud().github.subject = 'repo:acme/other:ref:refs/heads/main'
   try {
     const { main, post } = await runAction(
       { provider: 'yandex', registry: BOTH, 'service-account-id': federatedSa, clients: ALL_CLIENTS },
@@ -228,9 +211,9 @@ test('a wrong subject (another repository) fails with the federation\'s message 
     )
     expect(main.log).toMatch(/X-Client-Request-Id [0-9a-f-]{36}/)
     expect(post!.code).toBe(0)
-    expectNothingStored(sandbox)
+    expectNoAuthEntries(sandbox)
   } finally {
-    cloud.github.subject = original
+    cloud().github.subject = original
   }
 })
 
@@ -254,23 +237,23 @@ test("an expired OAuth token fails with IAM's message; an expired IAM token is r
   expect(main.log).not.toContain(expired)
 
   const stale = `t1.${Date.now()}-expired-iam-token`
-  cloud.store.issue('yandex', 'iam', stale, Date.now() - 1000)
+  cloud().store.issue('yandex', 'iam', stale, Date.now() - 1000)
   const sandbox2 = clientSandbox()
   const second = await runAction({ provider: 'yandex', token: stale, clients: 'podman' }, { env: runnerEnv(sandbox2.env) })
   expect(second.main.code).toBe(1)
   expect(second.main.log).toMatch(/::error::.*podman login.*exited with code/)
   expect(second.post!.code).toBe(0)
-  expectNothingStored(sandbox2)
+  expectNoAuthEntries(sandbox2)
 })
 
 test('IAM answering 503 once is retried; the login then succeeds', async () => {
-  cloud.inject({ host: 'iam.api.cloud.yandex.net', path: '/iam/v1/tokens', kind: 'status', status: 503, times: 1 })
+  cloud().inject({ host: 'iam.api.cloud.yandex.net', path: '/iam/v1/tokens', kind: 'status', status: 503, times: 1 })
   const sandbox = clientSandbox()
   const { main } = await runAction(
     { provider: 'yandex', 'service-account-key': keyFile.json, clients: 'skopeo' },
     { env: { ...runnerEnv(sandbox.env), REGISTRY_LOGIN_HTTP_RETRY_DELAY_MS: '10' }, skipPost: true }
   )
-  cloud.clearFaults()
+  cloud().clearFaults()
   expect(main.code).toBe(0)
   expect(main.log).toMatch(/Yandex Cloud IAM: attempt 1 of \d+ failed \(Yandex Cloud IAM answered HTTP 503 UNAVAILABLE: Injected fault \(request id [0-9a-f-]{36}\)\.\); retrying/)
   expect(main.outputs.username).toBe('iam')

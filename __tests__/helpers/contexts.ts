@@ -48,6 +48,18 @@ export function testProviderContext(env: NodeJS.ProcessEnv, http: Http = fastHtt
   }
 }
 
+/** Gives `ctx` a GitHub OIDC token service: `mint` makes the token, and every audience asked for is recorded. */
+export function withGithubOidc<T extends ProviderContext>(ctx: T, mint: (audience: string) => string): T & { audiences: string[] } {
+  const audiences: string[] = []
+  return Object.assign(ctx, {
+    audiences,
+    idToken: async (audience: string) => {
+      audiences.push(audience)
+      return mint(audience)
+    }
+  })
+}
+
 export interface RunCall {
   command: string
   args: string[]

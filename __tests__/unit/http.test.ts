@@ -3,6 +3,7 @@ import { formBody, HttpError, NetworkError, type HttpRequest } from '../../src/h
 import { fastHttp } from '../helpers/contexts.js'
 import { closedPort, startIamServer, type IamServer } from '../helpers/iam-server.js'
 import { captureStdout, type StdoutCapture } from '../helpers/stdout.js'
+import { failure } from '../helpers/thrown.js'
 
 let server: IamServer
 let stdout: StdoutCapture
@@ -22,15 +23,6 @@ const request = (overrides: Partial<HttpRequest> = {}): HttpRequest => ({
   parseError: body => JSON.parse(body) as { code?: string; message?: string },
   ...overrides
 })
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise
-  } catch (error) {
-    return error as Error
-  }
-  throw new Error('expected a failure')
-}
 
 test('a 2xx answer comes back with status, headers and body; method, body and headers are sent', async () => {
   server.behaviour = () => ({ status: 201, body: 'created', headers: { 'X-Thing': 'yes' } })

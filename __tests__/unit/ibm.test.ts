@@ -9,6 +9,7 @@ import type { LoginPlan } from '../../src/providers/provider.js'
 import { fastHttp, testProviderContext } from '../helpers/contexts.js'
 import { startIamServer, UNKNOWN_KEY_BODY, type IamServer } from '../helpers/iam-server.js'
 import { captureStdout, type StdoutCapture } from '../helpers/stdout.js'
+import { failure } from '../helpers/thrown.js'
 
 describe('IBM Cloud Container Registry regions', () => {
   // IBM Cloud docs, "Regions" of Container Registry: region id, domain prefixes, domain.
@@ -77,15 +78,6 @@ const iamEnv = (): NodeJS.ProcessEnv => ({ REGISTRY_LOGIN_ENDPOINT_IBM_IAM: serv
 
 function plan(values: Record<string, string>): LoginPlan {
   return parseInputs(createInputReader(name => values[name] ?? '')).plan
-}
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise
-  } catch (error) {
-    return error as Error
-  }
-  throw new Error('expected a failure')
 }
 
 describe('exchangeApiKey against a local IAM', () => {

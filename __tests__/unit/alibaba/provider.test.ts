@@ -16,8 +16,9 @@ import { alibaba, defaultSessionName } from '../../../src/providers/alibaba/inde
 import type { CommonInputs, LoginPlan } from '../../../src/providers/provider.js'
 import { rpcStringToSign } from '../../../src/providers/alibaba/signature.js'
 import { ALIBABA_INSTANCE, ALIBABA_OIDC_PROVIDER_ARN, ALIBABA_PERSONAL_INSTANCE } from '../../../harness/emulators/alibaba.js'
-import { fastHttp, testProviderContext, type TestProviderContext } from '../../helpers/contexts.js'
+import { fastHttp, testProviderContext, withGithubOidc, type TestProviderContext } from '../../helpers/contexts.js'
 import { captureStdout, type StdoutCapture } from '../../helpers/stdout.js'
+import { failure, thrownInputError } from '../../helpers/thrown.js'
 import { startLocalAlibaba, type LocalAlibaba } from './local-alibaba.js'
 
 const EE_HOST = 'acme-registry.cn-hangzhou.cr.aliyuncs.com'
@@ -32,22 +33,7 @@ function plan(values: Record<string, string>, c: Partial<CommonInputs> = {}): Lo
 }
 
 function planError(values: Record<string, string>, c: Partial<CommonInputs> = {}): InputError {
-  try {
-    plan(values, c)
-  } catch (error) {
-    expect(error).toBeInstanceOf(InputError)
-    return error as InputError
-  }
-  throw new Error('expected an InputError')
-}
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise
-  } catch (error) {
-    return error as Error
-  }
-  throw new Error('expected a failure')
+  return thrownInputError(() => plan(values, c))
 }
 
 let stdout: StdoutCapture
@@ -219,17 +205,8 @@ describe('against the emulator on 127.0.0.1', () => {
     await local.close()
   })
 
-  const ctx = (extra: NodeJS.ProcessEnv = {}, attempts = 3): TestProviderContext & { audiences: string[] } => {
-    const audiences: string[] = []
-    const base = testProviderContext({ ...local.env, ...extra }, fastHttp({ attempts }).http, NOW)
-    return Object.assign(base, {
-      audiences,
-      idToken: async (audience: string) => {
-        audiences.push(audience)
-        return local.github.mint(audience) as string
-      }
-    })
-  }
+  const ctx = (extra: NodeJS.ProcessEnv = {}, attempts = 3): TestProviderContext & { audiences: string[] } =>
+    withGithubOidc(testProviderContext({ ...local.env, ...extra }, fastHttp({ attempts }).http, NOW), audience => local.github.mint(audience) as string)
   const eeInputs = (key: { id: string; secret: string }): Record<string, string> => ({ 'access-key-id': key.id, 'access-key-secret': key.secret, 'instance-id': ALIBABA_INSTANCE.id })
 
   test('AccessKey -> Enterprise GetAuthorizationToken: signed form POST, temp_user_cr, expiry, token masked, registry accepts it', async () => {

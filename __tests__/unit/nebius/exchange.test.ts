@@ -11,21 +11,13 @@ import {
 import { GrpcError } from '../../../src/providers/nebius/grpc.js'
 import { fastHttp, testProviderContext } from '../../helpers/contexts.js'
 import { captureStdout, type StdoutCapture } from '../../helpers/stdout.js'
+import { failure } from '../../helpers/thrown.js'
 import { frame, startGrpcServer, type FakeGrpcServer } from './grpc-server.js'
 
 const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
 const KEY: ServiceAccountKey = { serviceAccountId: 'serviceaccount-e00unit', publicKeyId: 'publickey-e00unit', privateKey }
 const NOW = new Date('2030-01-01T00:00:00Z')
 const b64json = (part: string): Record<string, unknown> => JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Record<string, unknown>
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise
-  } catch (error) {
-    return error as Error
-  }
-  throw new Error('expected a failure')
-}
 
 describe('the service-account JWT', () => {
   const jwt = serviceAccountJwt(KEY, NOW)

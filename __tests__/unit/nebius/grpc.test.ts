@@ -4,6 +4,7 @@ import {
   decodeGrpcMessage, frameMessage, grpcCodeForHttpStatus, grpcCodeName, GrpcError, GrpcTransportError, unary, unaryOnce, unframeMessages, type UnaryCall
 } from '../../../src/providers/nebius/grpc.js'
 import { captureStdout, type StdoutCapture } from '../../helpers/stdout.js'
+import { failure } from '../../helpers/thrown.js'
 import { frame, startGrpcServer, type FakeGrpcServer } from './grpc-server.js'
 
 let server: FakeGrpcServer
@@ -26,15 +27,6 @@ const call = (overrides: Partial<UnaryCall> = {}): UnaryCall => ({
   userAgent: 'test-agent/1',
   ...overrides
 })
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise
-  } catch (error) {
-    return error as Error
-  }
-  throw new Error('expected a failure')
-}
 
 describe('framing and status helpers', () => {
   test('a message is prefixed with flag 0 and its big-endian 32-bit length', () => {

@@ -8,8 +8,9 @@ import { parseInputs } from '../../../src/inputs.js'
 import { defaultAudience, nebius, parseNebiusAuth } from '../../../src/providers/nebius/index.js'
 import { NEBIUS_REGIONS, nebiusRegistryHost } from '../../../src/providers/nebius/regions.js'
 import type { LoginPlan } from '../../../src/providers/provider.js'
-import { testProviderContext } from '../../helpers/contexts.js'
+import { testProviderContext, withGithubOidc } from '../../helpers/contexts.js'
 import { captureStdout, type StdoutCapture } from '../../helpers/stdout.js'
+import { thrownInputError } from '../../helpers/thrown.js'
 
 const SA = 'serviceaccount-e00unit0123456789'
 const KID = 'publickey-e00unitkey0123'
@@ -38,17 +39,11 @@ function plan(values: Record<string, string>): LoginPlan {
 
 /** The InputError a set of inputs raises; checks that no secret value leaks into it. */
 function inputError(values: Record<string, string>): InputError {
-  try {
-    plan({ provider: 'nebius', region: 'eu-north1', ...values })
-  } catch (error) {
-    expect(error).toBeInstanceOf(InputError)
-    const message = (error as Error).message
-    for (const secret of [rsa, PEM_BODY_LINE, values.token, values['service-account-key'], values['private-key']]) {
-      if (secret && secret.length > 12 && !secret.startsWith('/')) expect(message).not.toContain(secret)
-    }
-    return error as InputError
+  const error = thrownInputError(() => plan({ provider: 'nebius', region: 'eu-north1', ...values }))
+  for (const secret of [rsa, PEM_BODY_LINE, values.token, values['service-account-key'], values['private-key']]) {
+    if (secret && secret.length > 12 && !secret.startsWith('/')) expect(error.message).not.toContain(secret)
   }
-  throw new Error('expected an InputError')
+  return error
 }
 
 describe('regions', () => {
@@ -183,14 +178,12 @@ describe('plans and credentials', () => {
   })
 
   test('oidc asks GitHub for the default audience https://github.com/<owner>, or the audience input', async () => {
-    const asked: string[] = []
-    const ctx = { ...testProviderContext({ GITHUB_REPOSITORY_OWNER: 'acme', REGISTRY_LOGIN_ENDPOINT_NEBIUS_TOKEN_GRPC: 'http://127.0.0.1:1' }), idToken: async (aud: string) => {
-      asked.push(aud)
+    const ctx = withGithubOidc(testProviderContext({ GITHUB_REPOSITORY_OWNER: 'acme', REGISTRY_LOGIN_ENDPOINT_NEBIUS_TOKEN_GRPC: 'http://127.0.0.1:1' }), () => {
       throw new Error('stop here')
-    } }
+    })
     await expect(plan({ provider: 'nebius', region: 'eu-north1', 'service-account-id': SA }).getCredentials(ctx)).rejects.toThrow('stop here')
     await expect(plan({ provider: 'nebius', region: 'eu-north1', 'service-account-id': SA, audience: 'custom' }).getCredentials(ctx)).rejects.toThrow('stop here')
-    expect(asked).toEqual(['https://github.com/acme', 'custom'])
+    expect(ctx.audiences).toEqual(['https://github.com/acme', 'custom'])
     expect(nebius.authMethods).toEqual(['oidc', 'service-account-key', 'token'])
   })
 

@@ -5,6 +5,7 @@ import { createInputReader } from '../../../src/input-reader.js'
 import { parseInputs } from '../../../src/inputs.js'
 import { parseYandexAuth, yandex, YANDEX_AUTH_METHODS } from '../../../src/providers/yandex/index.js'
 import { captureStdout, type StdoutCapture } from '../../helpers/stdout.js'
+import { thrownInputError } from '../../helpers/thrown.js'
 
 const emulator = createYandexEmulator({ store: new CredentialStore(), github: { repository: 'acme/app', subject: 'repo:acme/app:ref:refs/heads/main' } })
 const key = emulator.createAuthorizedKey()
@@ -25,14 +26,9 @@ function parse(values: Record<string, string>) {
 }
 
 function inputError(values: Record<string, string>): InputError {
-  try {
-    parseInputs(createInputReader(name => ({ provider: 'yandex', ...values })[name] ?? ''))
-  } catch (error) {
-    expect(error).toBeInstanceOf(InputError)
-    for (const secret of [IAM, OAUTH, API_KEY, key.json]) expect((error as Error).message).not.toContain(secret)
-    return error as InputError
-  }
-  throw new Error('expected an InputError')
+  const error = thrownInputError(() => parseInputs(createInputReader(name => ({ provider: 'yandex', ...values })[name] ?? '')))
+  for (const secret of [IAM, OAUTH, API_KEY, key.json]) expect(error.message).not.toContain(secret)
+  return error
 }
 
 describe('auth: auto picks the method from the credential inputs', () => {

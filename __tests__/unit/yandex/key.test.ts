@@ -4,9 +4,9 @@ import os from 'node:os'
 import path from 'node:path'
 import { createYandexEmulator } from '../../../harness/emulators/yandex.js'
 import { CredentialStore } from '../../../harness/store.js'
-import { InputError } from '../../../src/errors.js'
 import { keyJwt, parseAuthorizedKey, stripKeyPreamble } from '../../../src/providers/yandex/key.js'
 import { captureStdout, type StdoutCapture } from '../../helpers/stdout.js'
+import { thrownInputError } from '../../helpers/thrown.js'
 
 let stdout: StdoutCapture
 beforeEach(() => {
@@ -17,16 +17,6 @@ afterEach(() => stdout.restore())
 const emulator = createYandexEmulator({ store: new CredentialStore(), github: { repository: 'acme/app', subject: 'repo:acme/app:ref:refs/heads/main' } })
 const made = emulator.createAuthorizedKey()
 const file = JSON.parse(made.json) as Record<string, string>
-
-function inputError(fn: () => unknown): InputError {
-  try {
-    fn()
-  } catch (error) {
-    expect(error).toBeInstanceOf(InputError)
-    return error as InputError
-  }
-  throw new Error('expected an InputError')
-}
 
 describe('the authorized key file of yc iam key create', () => {
   test('the key file has the PLEASE DO NOT REMOVE line before the PEM (as Yandex writes it)', () => {
@@ -71,34 +61,34 @@ describe('the authorized key file of yc iam key create', () => {
   test.each(['id', 'service_account_id', 'private_key'])('a key without %s names the missing field', field => {
     const broken = { ...file }
     delete broken[field]
-    const error = inputError(() => parseAuthorizedKey(JSON.stringify(broken)))
+    const error = thrownInputError(() => parseAuthorizedKey(JSON.stringify(broken)))
     expect(error.message).toMatch(new RegExp(`^Input 'service-account-key' has no '${field}' field\\. The key JSON must have 'id', 'service_account_id' and 'private_key'\\.`))
     expect(error.message).not.toContain('BEGIN PRIVATE KEY')
   })
 
   test('invalid JSON: says so, and does not echo the text', () => {
-    const error = inputError(() => parseAuthorizedKey('{"id": "aje1", "private_key": "secret-material'))
+    const error = thrownInputError(() => parseAuthorizedKey('{"id": "aje1", "private_key": "secret-material'))
     expect(error.message).toMatch(/^Input 'service-account-key' is not valid JSON\. Pass the whole file that 'yc iam key create/)
     expect(error.message).not.toContain('secret-material')
   })
 
   test('an empty object names the first missing field', () => {
-    expect(inputError(() => parseAuthorizedKey('{}')).message).toMatch(/has no 'id' field/)
+    expect(thrownInputError(() => parseAuthorizedKey('{}')).message).toMatch(/has no 'id' field/)
   })
 
   test('text that is neither an object nor a path is refused before parsing', () => {
-    expect(inputError(() => parseAuthorizedKey('["not", "a", "key"]')).message).toMatch(/is neither key JSON nor the path of a readable file/)
+    expect(thrownInputError(() => parseAuthorizedKey('["not", "a", "key"]')).message).toMatch(/is neither key JSON nor the path of a readable file/)
   })
 
   test('neither JSON nor an existing file', () => {
-    const error = inputError(() => parseAuthorizedKey('/no/such/key-file.json'))
+    const error = thrownInputError(() => parseAuthorizedKey('/no/such/key-file.json'))
     expect(error.message).toBe("Input 'service-account-key' is neither key JSON nor the path of a readable file. Pass the whole file that 'yc iam key create --service-account-name <name> --output key.json' wrote (its text from a secret, or its path).")
   })
 
   test('a file that does not hold JSON', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'yc-key-unit-'))
     writeFileSync(path.join(dir, 'key.pem'), file.private_key ?? '')
-    const error = inputError(() => parseAuthorizedKey(path.join(dir, 'key.pem')))
+    const error = thrownInputError(() => parseAuthorizedKey(path.join(dir, 'key.pem')))
     expect(error.message).toMatch(/^Input 'service-account-key' names a file that does not hold key JSON\./)
     expect(error.message).not.toContain('BEGIN')
   })
@@ -106,22 +96,22 @@ describe('the authorized key file of yc iam key create', () => {
   test("a user account's key is refused with the reason", () => {
     const user = { ...file, user_account_id: 'ajeuser0000000000000' }
     delete (user as Record<string, string>).service_account_id
-    expect(inputError(() => parseAuthorizedKey(JSON.stringify(user))).message).toMatch(/is a user account's key \(it has user_account_id\)/)
+    expect(thrownInputError(() => parseAuthorizedKey(JSON.stringify(user))).message).toMatch(/is a user account's key \(it has user_account_id\)/)
   })
 
   test('a non-RSA key algorithm is refused', () => {
-    expect(inputError(() => parseAuthorizedKey(JSON.stringify({ ...file, key_algorithm: 'ECDSA_P256' }))).message).toMatch(/has key_algorithm 'ECDSA_P256'\. IAM signs service-account JWTs with PS256 only/)
+    expect(thrownInputError(() => parseAuthorizedKey(JSON.stringify({ ...file, key_algorithm: 'ECDSA_P256' }))).message).toMatch(/has key_algorithm 'ECDSA_P256'\. IAM signs service-account JWTs with PS256 only/)
   })
 
   test('a private key that is not PEM is refused without echoing it', () => {
-    const error = inputError(() => parseAuthorizedKey(JSON.stringify({ ...file, private_key: 'PLEASE DO NOT REMOVE THIS LINE!\n-----BEGIN PRIVATE KEY-----\nnot-base64-secretbits\n-----END PRIVATE KEY-----' })))
+    const error = thrownInputError(() => parseAuthorizedKey(JSON.stringify({ ...file, private_key: 'PLEASE DO NOT REMOVE THIS LINE!\n-----BEGIN PRIVATE KEY-----\nnot-base64-secretbits\n-----END PRIVATE KEY-----' })))
     expect(error.message).toMatch(/has a 'private_key' that is not a readable PEM private key/)
     expect(error.message).not.toContain('secretbits')
   })
 
   test('an EC private key is refused', () => {
     const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string
-    expect(inputError(() => parseAuthorizedKey(JSON.stringify({ ...file, key_algorithm: '', private_key: ec }))).message).toMatch(/has a ec private key/)
+    expect(thrownInputError(() => parseAuthorizedKey(JSON.stringify({ ...file, key_algorithm: '', private_key: ec }))).message).toMatch(/has a ec private key/)
   })
 })
 

@@ -5,8 +5,9 @@ import { createInputReader } from '../../../src/input-reader.js'
 import { parseInputs } from '../../../src/inputs.js'
 import type { LoginPlan } from '../../../src/providers/provider.js'
 import { parseRfc3339, YANDEX_IAM_URL, YANDEX_WLIF_URL } from '../../../src/providers/yandex/iam.js'
-import { fastHttp, testProviderContext, type TestProviderContext } from '../../helpers/contexts.js'
+import { fastHttp, testProviderContext, withGithubOidc, type TestProviderContext } from '../../helpers/contexts.js'
 import { captureStdout, type StdoutCapture } from '../../helpers/stdout.js'
+import { failure } from '../../helpers/thrown.js'
 import { startLocalYandex, type LocalYandex } from './local-yandex.js'
 
 let stdout: StdoutCapture
@@ -27,24 +28,7 @@ function plan(values: Record<string, string>): LoginPlan {
 
 /** A provider context against the local Yandex, with a GitHub OIDC token service. */
 function context(env: NodeJS.ProcessEnv = yc.env(), http = fastHttp().http): TestProviderContext & { audiences: string[] } {
-  const audiences: string[] = []
-  const ctx = testProviderContext(env, http, new Date())
-  return Object.assign(ctx, {
-    audiences,
-    idToken: async (audience: string) => {
-      audiences.push(audience)
-      return yc.github.mint(audience) as string
-    }
-  })
-}
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise
-  } catch (error) {
-    return error as Error
-  }
-  throw new Error('expected a failure')
+  return withGithubOidc(testProviderContext(env, http, new Date()), audience => yc.github.mint(audience) as string)
 }
 
 const body = (n = 0): Record<string, string> => JSON.parse(yc.seen[n]?.body ?? '{}') as Record<string, string>
