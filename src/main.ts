@@ -30,7 +30,7 @@ export async function runMain(deps?: MainDeps): Promise<void> {
 
     const state: PostState = { version: 1, logins: [] }
     const cctx = inputs.isolatedConfig ? await isolate(shared, state, inputs.logout) : shared
-    await logIn(inputs, credentials, chosen, cctx, state)
+    await logIn(inputs, credentials, cctx, state)
     writeOutputs(inputs, credentials)
     await writeSummary(inputs, credentials)
   } catch (error) {
@@ -65,7 +65,6 @@ async function isolate(ctx: ClientContext, state: PostState, removeInPost: boole
 async function logIn(
   inputs: Inputs,
   credentials: RegistryCredential[],
-  chosen: RegistryClient[],
   ctx: ClientContext,
   state: PostState
 ): Promise<void> {
@@ -77,12 +76,13 @@ async function logIn(
     core.info("'logout' is false: the credentials stay in the clients' auth files after the job.")
   }
   for (const credential of credentials) {
-    for (const client of chosen) {
+    for (const id of inputs.clients) {
+      const client = clients[id]
       const authFile = client.authFile(ctx.env)
       if (backup) {
         await backup.remember(authFile, credential.registry)
         // Saved before the login so that post undoes it even if the login fails half way.
-        state.logins.push({ client: client.id, registry: credential.registry, authFile })
+        state.logins.push({ client: id, registry: credential.registry, authFile })
         saveState(state)
       }
       await client.login(credential, authFile, ctx)

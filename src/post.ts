@@ -1,7 +1,7 @@
 import * as core from '@actions/core'
 import { restoreBackup } from './backup.js'
 import type { ClientContext } from './clients/client.js'
-import { clients, type ClientId } from './clients/index.js'
+import { clients } from './clients/index.js'
 import { clientContext } from './context.js'
 import { errorMessage } from './errors.js'
 import { removeIsolatedConfig } from './isolation.js'
@@ -16,11 +16,7 @@ export async function runPost(ctx: ClientContext = clientContext()): Promise<voi
       return
     }
     for (const login of [...state.logins].reverse()) {
-      const client = clients[login.client as ClientId]
-      if (!client) {
-        core.warning(`Unknown client '${login.client}' in saved state; skipped.`)
-        continue
-      }
+      const client = clients[login.client]
       try {
         await client.logout(login.registry, login.authFile, ctx)
         core.info(`${client.id}: logged out of ${login.registry}`)

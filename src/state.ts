@@ -1,10 +1,11 @@
-import { getState, saveState as coreSaveState } from '@actions/core'
+import { getState, saveState as coreSaveState, warning } from '@actions/core'
+import { CLIENT_IDS, type ClientId } from './clients/index.js'
 
 const KEY = 'registry-login'
 
 /** One client login that post has to undo. */
 export interface LoginRecord {
-  client: string
+  client: ClientId
   registry: string
   authFile: string
 }
@@ -27,9 +28,25 @@ export function saveState(state: PostState): void {
 export function loadState(): PostState | undefined {
   const raw = getState(KEY)
   if (!raw) return undefined
-  const parsed = JSON.parse(raw) as Partial<PostState>
+  const parsed = JSON.parse(raw) as Partial<PostState> & { logins?: unknown[] }
   if (parsed.version !== 1 || !Array.isArray(parsed.logins)) {
     throw new Error('the state saved by the main step has an unknown shape')
   }
-  return parsed as PostState
+  const logins: LoginRecord[] = []
+  for (const login of parsed.logins) {
+    if (isLoginRecord(login)) logins.push(login)
+    else warning(`Unknown client '${String((login as { client?: unknown } | null)?.client)}' in saved state; skipped.`)
+  }
+  return { ...(parsed as PostState), logins }
+}
+
+function isLoginRecord(value: unknown): value is LoginRecord {
+  const login = value as Partial<LoginRecord> | null
+  return (
+    typeof login === 'object' &&
+    login !== null &&
+    (CLIENT_IDS as string[]).includes(login.client ?? '') &&
+    typeof login.registry === 'string' &&
+    typeof login.authFile === 'string'
+  )
 }

@@ -143,17 +143,17 @@ describe('docker-config client and auth files', () => {
   test('writes base64(user:password) straight into config.json, 0600, keeping the rest; logout removes only that entry', async () => {
     const file = env.files.dockerConfig
     mkdirSync(path.dirname(file), { recursive: true })
-    writeFileSync(file, JSON.stringify({ auths: { 'ghcr.io': { auth: 'Z2g6cGF0' } }, credsStore: 'desktop' }))
+    writeFileSync(file, JSON.stringify({ auths: { 'ghcr.io': { auth: 'Z2g6cGF0' } }, psFormat: 'table {{.ID}}' }))
     const ctx = fakeClientContext({})
     await clients['docker-config'].login(credential, file, ctx)
     expect(ctx.calls).toEqual([])
     expect(statSync(file).mode & 0o777).toBe(0o600)
     expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({
       auths: { 'ghcr.io': { auth: 'Z2g6cGF0' }, 'us.icr.io': { auth: Buffer.from(`iambearer:${credential.password}`).toString('base64') } },
-      credsStore: 'desktop'
+      psFormat: 'table {{.ID}}'
     })
     await clients['docker-config'].logout('us.icr.io', file, ctx)
-    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ auths: { 'ghcr.io': { auth: 'Z2g6cGF0' } }, credsStore: 'desktop' })
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ auths: { 'ghcr.io': { auth: 'Z2g6cGF0' } }, psFormat: 'table {{.ID}}' })
     // logging out again, with nothing there, is fine
     await clients['docker-config'].logout('us.icr.io', file, ctx)
   })
@@ -170,18 +170,56 @@ describe('docker-config client and auth files', () => {
   test('a file that is not a JSON object is refused, not overwritten', async () => {
     const file = path.join(env.dir, 'array.json')
     writeFileSync(file, '[1,2]')
-    await expect(writeAuthEntry(file, 'us.icr.io', { auth: 'eA==' })).rejects.toThrow(`${file} is not a JSON object`)
+    await expect(writeAuthEntry(file, 'us.icr.io', { auth: 'eA==' })).rejects.toThrow(`${file} does not hold a JSON object`)
     expect(readFileSync(file, 'utf8')).toBe('[1,2]')
   })
 
-  test('a symlink at the auth file is replaced, never written through', async () => {
+  test('a symlinked auth file (a dotfile manager\'s) is written through: the link stays, its target gets the entry', async () => {
     const target = path.join(env.dir, 'elsewhere.json')
-    writeFileSync(target, '{"auths":{}}')
+    writeFileSync(target, '{"auths":{"other.example":{"auth":"bz1v"}}}')
     const file = path.join(env.dir, 'link.json')
     symlinkSync(target, file)
     await writeAuthEntry(file, 'us.icr.io', { auth: 'eA==' })
-    expect(readFileSync(target, 'utf8')).toBe('{"auths":{}}')
-    expect(lstatSync(file).isSymbolicLink()).toBe(false)
-    expect(await readAuthEntry(file, 'us.icr.io')).toEqual({ auth: 'eA==' })
+    expect(lstatSync(file).isSymbolicLink()).toBe(true)
+    expect(JSON.parse(readFileSync(target, 'utf8')).auths).toEqual({ 'other.example': { auth: 'bz1v' }, 'us.icr.io': { auth: 'eA==' } })
+    expect(statSync(target).mode & 0o777).toBe(0o600)
+    await writeAuthEntry(file, 'us.icr.io', undefined)
+    expect(lstatSync(file).isSymbolicLink()).toBe(true)
+    expect(JSON.parse(readFileSync(target, 'utf8')).auths).toEqual({ 'other.example': { auth: 'bz1v' } })
+  })
+
+  test('an auth file that is not JSON: a clear error naming the file and the fix', async () => {
+    const file = path.join(env.dir, 'broken.json')
+    writeFileSync(file, '{"auths": {,}')
+    await expect(writeAuthEntry(file, 'us.icr.io', { auth: 'eA==' })).rejects.toThrow(
+      `The auth file ${file} does not hold a JSON object, so the action cannot add its login to it (nor put back what it held). Fix or delete the file in an earlier step, or set 'isolated-config: true' to use a fresh per-job auth file.`
+    )
+    await expect(readAuthEntry(file, 'us.icr.io')).rejects.toThrow(/does not hold a JSON object/)
+  })
+})
+
+describe('review fixes: credential helpers and helm config home', () => {
+  test('docker-config refuses a registry docker hands to a credential helper, and leaves the file alone', async () => {
+    const file = path.join(env.dir, 'helper', 'config.json')
+    mkdirSync(path.dirname(file), { recursive: true })
+    const ctx = fakeClientContext({})
+    for (const config of [{ credsStore: 'desktop' }, { credHelpers: { 'us.icr.io': 'ecr-login' } }]) {
+      writeFileSync(file, JSON.stringify(config))
+      await expect(clients['docker-config'].login(credential, file, ctx)).rejects.toThrow(
+        /^Client 'docker-config' cannot log into us\.icr\.io: .* hands that registry to the credential helper '(desktop|ecr-login)'.*Use client 'docker'/
+      )
+      expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(config)
+    }
+    // A helper for another registry, or an empty one, leaves this registry to the file.
+    writeFileSync(file, JSON.stringify({ credHelpers: { 'other.example': 'x', 'us.icr.io': '' } }))
+    await clients['docker-config'].login(credential, file, ctx)
+    expect(await readAuthEntry(file, 'us.icr.io')).toEqual({ auth: Buffer.from('iambearer:eyJ-client-test-password').toString('base64') })
+  })
+
+  test('helm: HELM_REGISTRY_CONFIG, else HELM_CONFIG_HOME/registry/config.json, else the XDG default', () => {
+    expect(clients.helm.authFile({ HELM_REGISTRY_CONFIG: '/r.json', HELM_CONFIG_HOME: '/h' })).toBe('/r.json')
+    expect(clients.helm.authFile({ HELM_CONFIG_HOME: '/h', XDG_CONFIG_HOME: '/x' })).toBe('/h/registry/config.json')
+    expect(clients.helm.authFile({ XDG_CONFIG_HOME: '/x' })).toBe('/x/helm/registry/config.json')
+    expect(clients.helm.authFile({ HOME: '/home/u' })).toBe('/home/u/.config/helm/registry/config.json')
   })
 })

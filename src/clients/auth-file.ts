@@ -1,5 +1,6 @@
 import { promises as fs, constants } from 'node:fs'
 import path from 'node:path'
+import { ActionError } from '../errors.js'
 
 /** One `auths` entry of a docker-format auth file (docker, podman, buildah, skopeo, helm, oras). */
 export type AuthEntry = Record<string, unknown>
@@ -18,11 +19,28 @@ async function readJson(file: string): Promise<AuthFileJson | undefined> {
     throw error
   }
   if (text.trim() === '') return {}
-  const parsed: unknown = JSON.parse(text)
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch {
+    parsed = undefined
+  }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new Error(`${file} is not a JSON object`)
+    throw new ActionError(
+      `The auth file ${file} does not hold a JSON object, so the action cannot add its login to it (nor put back what it held).`,
+      "Fix or delete the file in an earlier step, or set 'isolated-config: true' to use a fresh per-job auth file."
+    )
   }
   return parsed as AuthFileJson
+}
+
+/** The file a path names, through symlinks (a dotfile manager's link stays a link); the path itself if it does not exist yet. */
+async function resolveLink(file: string): Promise<string> {
+  try {
+    return await fs.realpath(file)
+  } catch {
+    return file
+  }
 }
 
 /** The entry for `registry` in `file`, if there is one. */
@@ -31,8 +49,21 @@ export async function readAuthEntry(file: string, registry: string): Promise<Aut
   return json?.auths?.[registry]
 }
 
+/**
+ * The docker credential helper that owns `registry` in a docker config.json (`credHelpers`, else
+ * `credsStore`): docker keeps such a registry's password in the helper and ignores `auths`.
+ */
+export async function dockerCredentialHelper(file: string, registry: string): Promise<string | undefined> {
+  const json = await readJson(file)
+  const helpers = json?.credHelpers
+  const own = helpers && typeof helpers === 'object' ? (helpers as Record<string, unknown>)[registry] : undefined
+  if (typeof own === 'string') return own || undefined
+  return typeof json?.credsStore === 'string' && json.credsStore ? json.credsStore : undefined
+}
+
 /** Sets (or, with `undefined`, removes) the entry for `registry`, keeping everything else in the file. */
-export async function writeAuthEntry(file: string, registry: string, entry: AuthEntry | undefined): Promise<void> {
+export async function writeAuthEntry(authFile: string, registry: string, entry: AuthEntry | undefined): Promise<void> {
+  const file = await resolveLink(authFile)
   const json = (await readJson(file)) ?? {}
   const auths = { ...(json.auths ?? {}) }
   if (entry === undefined) delete auths[registry]

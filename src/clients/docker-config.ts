@@ -1,6 +1,7 @@
 import path from 'node:path'
 import { basicAuth } from '../secrets.js'
-import { writeAuthEntry } from './auth-file.js'
+import { ActionError } from '../errors.js'
+import { dockerCredentialHelper, writeAuthEntry } from './auth-file.js'
 import type { RegistryClient } from './client.js'
 import { dockerConfigDir } from './docker.js'
 
@@ -12,6 +13,13 @@ export const dockerConfig: RegistryClient = {
   id: 'docker-config',
   authFile: env => path.join(dockerConfigDir(env), 'config.json'),
   async login(credential, authFile) {
+    const helper = await dockerCredentialHelper(authFile, credential.registry)
+    if (helper) {
+      throw new ActionError(
+        `Client 'docker-config' cannot log into ${credential.registry}: ${authFile} hands that registry to the credential helper '${helper}' (credsStore/credHelpers), so docker would ignore an entry written to the file.`,
+        "Use client 'docker' (it stores through the helper), or 'isolated-config: true' for a fresh config.json."
+      )
+    }
     await writeAuthEntry(authFile, credential.registry, { auth: basicAuth(credential.username, credential.password) })
   },
   async logout(registry, authFile) {

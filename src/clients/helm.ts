@@ -9,6 +9,7 @@ export const helm: RegistryClient = {
   binary: 'helm',
   authFile(env) {
     if (env.HELM_REGISTRY_CONFIG) return env.HELM_REGISTRY_CONFIG
+    if (env.HELM_CONFIG_HOME) return path.join(env.HELM_CONFIG_HOME, 'registry', 'config.json')
     const config = env.XDG_CONFIG_HOME || path.join(env.HOME || os.homedir(), '.config')
     return path.join(config, 'helm', 'registry', 'config.json')
   },

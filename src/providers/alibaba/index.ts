@@ -109,13 +109,12 @@ export function parseAlibabaAuth(inputs: InputReader, common: CommonInputs): Ali
 }
 
 /** One registry host and the API call that gives its temporary password. */
-export interface AlibabaTarget {
-  registry: string
-  region: string
-  /** `enterprise`: GetAuthorizationToken 2018-12-01 with InstanceId; `personal`: ROA GET /tokens; `none`: no call (password). */
-  api: 'enterprise' | 'personal' | 'none'
-  instanceId?: string
-}
+/** Where to log in, and which API issues its password: an Enterprise call always has its InstanceId. */
+export type AlibabaTarget = { registry: string; region: string } & (
+  | { api: 'enterprise'; instanceId: string } // GetAuthorizationToken 2018-12-01
+  | { api: 'personal' } // ROA GET /tokens 2016-06-07
+  | { api: 'none' } // permanent password, no call
+)
 
 const HOST_FORMS =
   '<instance-name>-registry[-vpc].<region>.cr.aliyuncs.com (Enterprise), registry[-vpc].<region>.aliyuncs.com or crpi-<id>[-vpc].<region>.personal.cr.aliyuncs.com (Personal)'
@@ -194,14 +193,18 @@ export function alibabaTargets(inputs: InputReader, common: CommonInputs, auth: 
     if (needsApi && !ENTERPRISE_ID.test(instanceId)) {
       throw new InputError('instance-id', `has '${instanceId}', but 'instance-name' names an Enterprise Edition instance`, 'Use the Enterprise instance id, which starts with cri-.')
     }
-    return [{ registry: enterpriseHost(instanceName, region), region, api: needsApi ? 'enterprise' : 'none', ...(needsApi ? { instanceId } : {}) }]
+    const registry = enterpriseHost(instanceName, region)
+    return [needsApi ? { registry, region, api: 'enterprise', instanceId } : { registry, region, api: 'none' }]
   }
   if (instanceId && ENTERPRISE_ID.test(instanceId)) {
     throw new InputError('instance-name', `is empty, so the host of Enterprise instance ${instanceId} is unknown`, "Set 'instance-name' (the <instance-name> in <instance-name>-registry.<region>.cr.aliyuncs.com) or 'registry'.")
   }
   if (instanceId) {
     // A new Personal Edition instance named by id: its host; the instance API only when asked for (UNCONFIRMED).
-    return regions.map(region => ({ registry: personalInstanceHost(instanceId, region), region, api: needsApi ? 'enterprise' : 'none', ...(needsApi ? { instanceId } : {}) }))
+    return regions.map((region): AlibabaTarget => {
+      const registry = personalInstanceHost(instanceId, region)
+      return needsApi ? { registry, region, api: 'enterprise', instanceId } : { registry, region, api: 'none' }
+    })
   }
   return regions.map(region => ({ registry: personalHost(region), region, api: needsApi ? 'personal' : 'none' }))
 }
@@ -218,12 +221,12 @@ async function fetchAll(targets: AlibabaTarget[], credential: AccessKeyCredentia
   const cache = new Map<string, Promise<TemporaryRegistryCredential>>()
   const results: RegistryCredential[] = []
   for (const target of targets) {
-    const key = `${target.api}|${target.region}|${target.instanceId ?? ''}`
+    const key = `${target.api}|${target.region}|${target.api === 'enterprise' ? target.instanceId : ''}`
     let pending = cache.get(key)
     if (!pending) {
       pending =
         target.api === 'enterprise'
-          ? getEnterpriseToken(credential, target.region, target.instanceId ?? '', ctx, oidc)
+          ? getEnterpriseToken(credential, target.region, target.instanceId, ctx, oidc)
           : getPersonalToken(credential, target.region, ctx, oidc)
       cache.set(key, pending)
     }
