@@ -4,6 +4,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+mkdir -p .harness
 npm run -s lint
-npm run -s test:unit -- "$@"
-npm run -s test:e2e -- "$@"
+npm run -s test:unit -- --json --outputFile=.harness/unit-results.json "$@"
+npm run -s test:e2e -- --json --outputFile=.harness/e2e-results.json "$@"
+# One closing line for both runs, in the plain form CI reads.
+node -e '
+  let passed = 0, failed = 0, skipped = 0
+  for (const file of process.argv.slice(1)) {
+    const r = JSON.parse(require("fs").readFileSync(file, "utf8"))
+    passed += r.numPassedTests; failed += r.numFailedTests; skipped += r.numPendingTests + r.numTodoTests
+  }
+  console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`)
+' .harness/unit-results.json .harness/e2e-results.json
