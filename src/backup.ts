@@ -2,14 +2,18 @@ import { promises as fs } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { randomBytes } from 'node:crypto'
-import { readAuthEntry, writeAuthEntry, writePrivateFile, type AuthEntry } from './clients/auth-file.js'
+import { readAuthEntry, readCredHelper, writeAuthEntry, writeCredHelper, writePrivateFile, type AuthEntry } from './clients/auth-file.js'
 import { maskSecret } from './secrets.js'
 
-/** An auth-file entry as it was before this action touched it (`entry` undefined: there was none). */
+/**
+ * An auth-file entry as it was before this action touched it (`entry` undefined: there was none),
+ * with the file's `credHelpers` mapping for the registry (`credHelper` undefined: none).
+ */
 export interface PreviousEntry {
   authFile: string
   registry: string
   entry?: AuthEntry
+  credHelper?: string
 }
 
 export function newBackupFile(env: NodeJS.ProcessEnv): string {
@@ -30,8 +34,9 @@ export class Backup {
   async remember(authFile: string, registry: string): Promise<void> {
     if (this.entries.some(e => e.authFile === authFile && e.registry === registry)) return
     const entry = await readAuthEntry(authFile, registry)
+    const credHelper = await readCredHelper(authFile, registry)
     maskEntry(entry)
-    this.entries.push(entry ? { authFile, registry, entry } : { authFile, registry })
+    this.entries.push({ authFile, registry, ...(entry ? { entry } : {}), ...(credHelper !== undefined ? { credHelper } : {}) })
     await writePrivateFile(this.file, JSON.stringify(this.entries))
   }
 }
@@ -46,9 +51,10 @@ export async function restoreBackup(file: string): Promise<string[]> {
     throw error
   }
   const failures: string[] = []
-  for (const { authFile, registry, entry } of entries) {
+  for (const { authFile, registry, entry, credHelper } of entries) {
     maskEntry(entry)
     try {
+      if ((await readCredHelper(authFile, registry)) !== credHelper) await writeCredHelper(authFile, registry, credHelper)
       // No earlier entry: make sure ours is gone even if the client's own logout failed.
       if (!entry && !(await readAuthEntry(authFile, registry))) continue
       await writeAuthEntry(authFile, registry, entry)

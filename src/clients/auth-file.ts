@@ -63,12 +63,36 @@ export async function dockerCredentialHelper(file: string, registry: string): Pr
 
 /** Sets (or, with `undefined`, removes) the entry for `registry`, keeping everything else in the file. */
 export async function writeAuthEntry(authFile: string, registry: string, entry: AuthEntry | undefined): Promise<void> {
+  await updateMap(authFile, 'auths', registry, entry)
+}
+
+/**
+ * The `credHelpers` mapping for `registry` (docker, podman/buildah/skopeo and helm all read it):
+ * the helper's name (`docker-credential-<name>`), '' for "this registry's credentials live in the
+ * file", or undefined when the file maps no helper for it.
+ */
+export async function readCredHelper(file: string, registry: string): Promise<string | undefined> {
+  const helpers = (await readJson(file))?.credHelpers
+  const value = helpers && typeof helpers === 'object' ? (helpers as Record<string, unknown>)[registry] : undefined
+  return typeof value === 'string' ? value : undefined
+}
+
+/** Sets (or, with `undefined`, removes) `credHelpers[registry]`, keeping everything else in the file. */
+export async function writeCredHelper(authFile: string, registry: string, helper: string | undefined): Promise<void> {
+  await updateMap(authFile, 'credHelpers', registry, helper)
+}
+
+/** Read-modify-write of one key of one top-level map (`auths`, `credHelpers`); an emptied `credHelpers` is dropped. */
+async function updateMap(authFile: string, map: 'auths' | 'credHelpers', key: string, value: unknown): Promise<void> {
   const file = await resolveLink(authFile)
   const json = (await readJson(file)) ?? {}
-  const auths = { ...(json.auths ?? {}) }
-  if (entry === undefined) delete auths[registry]
-  else auths[registry] = entry
-  await writePrivateFile(file, `${JSON.stringify({ ...json, auths }, null, 2)}\n`)
+  const current = json[map]
+  const next: Record<string, unknown> = { ...(current && typeof current === 'object' && !Array.isArray(current) ? current : {}) }
+  if (value === undefined) delete next[key]
+  else next[key] = value
+  const out: AuthFileJson = { ...json, [map]: next }
+  if (map === 'credHelpers' && Object.keys(next).length === 0) delete out.credHelpers
+  await writePrivateFile(file, `${JSON.stringify(out, null, 2)}\n`)
 }
 
 /** Writes a file only its owner can read, refusing to follow a symlink at the destination. */

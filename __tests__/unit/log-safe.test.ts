@@ -1,0 +1,31 @@
+import { escapeHtml, MAX_SHOWN, safeText } from '../../src/log-safe.js'
+
+describe('safeText: outside text can never start a workflow command or a new log line', () => {
+  test.each([
+    ['line feed then a command', 'ci\n::warning::x', 'ci\\x0a:\u200b:warning:\u200b:x'],
+    ['carriage return', 'a\rb', 'a\\x0db'],
+    ['add-mask at the start', '::add-mask::secret', ':\u200b:add-mask:\u200b:secret'],
+    ['stop-commands', '::stop-commands::tok', ':\u200b:stop-commands:\u200b:tok'],
+    ['legacy ##[ prefix', '##[error]boom', '#\u200b#[error]boom'],
+    ['ANSI colour dropped', '\u001b[31mred\u001b[0m', 'red'],
+    ['NUL and DEL', 'a\u0000b\u007f', 'a\\x00b\\x7f'],
+    ['Unicode line separator', 'a\u2028b', 'a\\u2028b'],
+    ['plain text kept', 'us.icr.io', 'us.icr.io']
+  ])('%s', (_name, input, expected) => {
+    const out = safeText(input)
+    expect(out).toBe(expected)
+    expect(out).not.toMatch(/[\n\r]/)
+    expect(out).not.toContain('::')
+  })
+
+  test('a long value is cut and says how long it was', () => {
+    const out = safeText('x'.repeat(120_000))
+    expect(out.startsWith('x'.repeat(MAX_SHOWN))).toBe(true)
+    expect(out).toContain('(120000 characters, cut)')
+    expect(out.length).toBeLessThan(MAX_SHOWN + 40)
+  })
+
+  test('escapeHtml escapes markup after making the text safe', () => {
+    expect(escapeHtml('<img src=x onerror="a&b">\n::x')).toBe('&lt;img src=x onerror=&quot;a&amp;b&quot;&gt;\\x0a:\u200b:x')
+  })
+})

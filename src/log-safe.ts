@@ -1,0 +1,43 @@
+/**
+ * The one place that makes outside text (inputs, cloud replies, client output, file names) safe
+ * to print: the runner treats a line that starts with `::` (or `##[`) as a workflow command, so
+ * a value with a line break could otherwise write `::add-mask::`, `::stop-commands::`, … into
+ * the log. Every such value goes through `safeText` before `core.info`/`warning`/`error`, and
+ * through `escapeHtml` before the job summary.
+ */
+
+/** Longest piece of outside text a log line shows; the rest is cut with a note of its length. */
+export const MAX_SHOWN = 200
+
+// C0 and C1 controls (line breaks, \r, ESC of ANSI sequences, NUL, …) and the Unicode line and
+// paragraph separators, which some log viewers also break on.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g
+const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]/g
+
+/**
+ * One line of printable text: ANSI sequences dropped, other control characters shown as `\xNN`
+ * / `\uNNNN` (so `\n` never starts a new log line), workflow-command markers broken up, and
+ * anything longer than `max` characters cut.
+ */
+export function safeText(value: unknown, max: number = MAX_SHOWN): string {
+  let text = String(value).replace(ANSI, '')
+  const length = text.length
+  if (length > max) text = text.slice(0, max)
+  text = text
+    .replace(CONTROL, ch => {
+      const code = ch.charCodeAt(0)
+      return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`
+    })
+    // A zero-width break keeps `::` and `##[` from ever reading as a command, wherever the line
+    // ends up (a later core.info that starts with this value, an annotation, a summary cell).
+    .replace(/::/g, ':\u200b:')
+    .replace(/##\[/g, '#\u200b#[')
+  return length > max ? `${text}… (${length} characters, cut)` : text
+}
+
+const HTML: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
+
+/** Text for the job summary (HTML): made safe as a log line, then HTML-escaped. */
+export function escapeHtml(value: unknown, max: number = MAX_SHOWN): string {
+  return safeText(value, max).replace(/[&<>"']/g, ch => HTML[ch] ?? ch)
+}
