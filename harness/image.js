@@ -22,12 +22,13 @@ export function tinyImage() {
 
 /**
  * Pushes the tiny image to `ref` (host/repo:tag) with skopeo reading `authFile`. Asynchronous on
- * purpose: the emulators answering skopeo's token request run in this same process.
+ * purpose: the emulators answering skopeo's token request run in this same process. `env` is added
+ * to this process's environment (a later step's PATH, for a credential helper).
  */
-export function pushWith(authFile, ref) {
+export function pushWith(authFile, ref, env = {}) {
   const image = tinyImage()
   return new Promise(resolve => {
-    const child = spawn('skopeo', ['copy', '--dest-authfile', authFile, `oci:${image}:v1`, `docker://${ref}`], { stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn('skopeo', ['copy', '--dest-authfile', authFile, `oci:${image}:v1`, `docker://${ref}`], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
     let output = ''
     child.stdout.on('data', d => { output += d })
     child.stderr.on('data', d => { output += d })

@@ -19,7 +19,10 @@ const registryAddress = index => `127.0.0.${11 + index}`
 const CERT_DIRS = ['/etc/containers/certs.d', '/etc/docker/certs.d']
 
 /**
- * @param {{ clouds?: string[], dir?: string, log?: (entry: object) => void }} [options]
+ * @param {{ clouds?: string[], dir?: string, log?: (entry: object) => void, tokenTtlSeconds?: number }} [options]
+ *   tokenTtlSeconds: every credential the clouds issue (IAM and access tokens, STS credentials, temporary
+ *   registry passwords, registry tokens) expires after this many seconds; default from the environment
+ *   variable LOCAL_CLOUD_TOKEN_TTL_SECONDS, else each cloud's real lifetime.
  */
 export async function startLocalCloud(options = {}) {
   const release = await acquireCloudLock()
@@ -31,19 +34,29 @@ export async function startLocalCloud(options = {}) {
   }
 }
 
+/** LOCAL_CLOUD_TOKEN_TTL_SECONDS: a positive number of seconds, or undefined for the clouds' real lifetimes. */
+export function tokenTtlFromEnv(env = process.env) {
+  const raw = env.LOCAL_CLOUD_TOKEN_TTL_SECONDS
+  if (!raw) return undefined
+  const seconds = Number(raw)
+  if (!Number.isFinite(seconds) || seconds <= 0) throw new Error(`LOCAL_CLOUD_TOKEN_TTL_SECONDS must be a positive number of seconds, got '${raw}'`)
+  return seconds
+}
+
 async function start(options, release) {
   const clouds = options.clouds ?? Object.keys(emulatorFactories)
   const dir = options.dir ?? mkdtempSync(path.join(os.tmpdir(), 'registry-login-cloud-'))
+  const tokenTtlSeconds = options.tokenTtlSeconds ?? tokenTtlFromEnv()
   const store = new CredentialStore()
   const github = createGithubOidc()
-  const emulators = Object.fromEntries(clouds.map(cloud => [cloud, emulatorFactories[cloud]({ store, github })]))
+  const emulators = Object.fromEntries(clouds.map(cloud => [cloud, emulatorFactories[cloud]({ store, github, tokenTtlSeconds })]))
   const apiHosts = [...github.hosts, ...clouds.map(tokenHost), ...Object.values(emulators).flatMap(e => e.hosts)]
   const registryHosts = Object.fromEntries(clouds.map(cloud => [cloud, emulators[cloud].registryHosts]))
   const allHosts = [...apiHosts, ...Object.values(registryHosts).flat()]
 
   mkdirSync(path.join(dir, 'pki'), { recursive: true })
   const pki = makePki(path.join(dir, 'pki'), allHosts)
-  const tokenService = createTokenService({ pki, store, clouds })
+  const tokenService = createTokenService({ pki, store, clouds, tokenTtlSeconds })
 
   const hostMap = Object.fromEntries(apiHosts.map(h => [h, API_ADDRESS]))
   clouds.forEach((cloud, i) => { for (const h of registryHosts[cloud]) hostMap[h] = registryAddress(i) })

@@ -82,6 +82,8 @@ function runStep(script, env, stepDir) {
         outputs: parseCommandFile(readFileSync(files.GITHUB_OUTPUT, 'utf8')),
         state: parseCommandFile(readFileSync(files.GITHUB_STATE, 'utf8')),
         jobEnv: parseCommandFile(readFileSync(files.GITHUB_ENV, 'utf8')),
+        /** Directories the step added to PATH (GITHUB_PATH), one a line. */
+        jobPath: readFileSync(files.GITHUB_PATH, 'utf8').split('\n').filter(Boolean),
         summary: readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8'),
         files
       })
@@ -91,7 +93,9 @@ function runStep(script, env, stepDir) {
 
 /**
  * @param {Record<string, string>} inputs  `with:` values
- * @param {{ env?: Record<string,string>, between?: (main: { jobEnv: Record<string, string>, outputs: Record<string, string> }) => Promise<void>, skipPost?: boolean }} [options]
+ * @param {{ env?: Record<string,string>, between?: (main: { jobEnv: Record<string, string>, jobPath: string[], outputs: Record<string, string>, state: Record<string, string> }, laterStep: { env: Record<string, string> }) => Promise<void>, skipPost?: boolean }} [options]
+ *   `between` runs as a later step of the job: `laterStep.env` is what such a step has (the job's
+ *   environment with main's GITHUB_ENV and GITHUB_PATH applied, no INPUT_*).
  */
 export async function runAction(inputs, options = {}) {
   const action = parse(readFileSync(path.join(ACTION_DIR, 'action.yml'), 'utf8'))
@@ -106,10 +110,12 @@ export async function runAction(inputs, options = {}) {
   }
   const base = { PATH: process.env.PATH, HOME: process.env.HOME, ...RUNNER_DEFAULTS, RUNNER_TEMP: temp, ...options.env, ...inputEnv }
   const main = await runStep(action.runs.main, base, mkdtempSync(path.join(temp, 'main-')))
-  if (options.between) await options.between(main)
+  // Like the runner: what main wrote to GITHUB_ENV and GITHUB_PATH is in the environment of every later step, post included.
+  const jobEnv = { ...main.jobEnv, PATH: [...[...main.jobPath].reverse(), base.PATH].filter(Boolean).join(path.delimiter) }
+  const laterEnv = Object.fromEntries(Object.entries({ ...base, ...jobEnv }).filter(([name]) => !name.startsWith('INPUT_')))
+  if (options.between) await options.between(main, { env: laterEnv })
   if (options.skipPost) return { main, temp }
   const stateEnv = Object.fromEntries(Object.entries(main.state).map(([k, v]) => [`STATE_${k}`, v]))
-  // Like the runner: what main wrote to GITHUB_ENV is in the environment of every later step, post included.
-  const post = await runStep(action.runs.post, { ...base, ...main.jobEnv, ...stateEnv }, mkdtempSync(path.join(temp, 'post-')))
+  const post = await runStep(action.runs.post, { ...base, ...jobEnv, ...stateEnv }, mkdtempSync(path.join(temp, 'post-')))
   return { main, post, temp }
 }

@@ -11,7 +11,9 @@ export function tokenHost(cloud) {
   return `token.${cloud}.registry.test`
 }
 
-export function createTokenService({ pki, store, clouds, now = () => Date.now() }) {
+export function createTokenService({ pki, store, clouds, now = () => Date.now(), tokenTtlSeconds = undefined }) {
+  // Registry tokens live 5 minutes, or shorter with the local cloud's LOCAL_CLOUD_TOKEN_TTL_SECONDS.
+  const lifetime = Math.min(300, tokenTtlSeconds ?? 300)
   const key = createPrivateKey(readFileSync(pki.tokenKey))
   const x5c = readFileSync(pki.tokenCert, 'utf8').replace(/-----[^-]+-----/g, '').replace(/\s+/g, '')
   const seen = []
@@ -47,10 +49,10 @@ export function createTokenService({ pki, store, clouds, now = () => Date.now() 
         return type && name && actions ? [{ type, name, actions: actions.split(',') }] : []
       })
       const token = signJwt({ typ: 'JWT', alg: 'RS256', x5c: [x5c] }, {
-        iss: TOKEN_ISSUER, sub: username, aud: `${cloud}-registry`, exp: iat + 300, nbf: iat - 10, iat,
+        iss: TOKEN_ISSUER, sub: username, aud: `${cloud}-registry`, exp: iat + lifetime, nbf: iat - 10, iat,
         jti: randomBytes(8).toString('hex'), access
       }, key)
-      return reply(200, { token, access_token: token, expires_in: 300, issued_at: new Date(iat * 1000).toISOString() })
+      return reply(200, { token, access_token: token, expires_in: lifetime, issued_at: new Date(iat * 1000).toISOString() })
     }
   }
 }

@@ -15,7 +15,12 @@ function envNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): numb
   return env[name] && Number.isFinite(value) && value >= 0 ? value : fallback
 }
 
-export function providerContext(env: NodeJS.ProcessEnv = process.env): ProviderContext {
+/** Where a provider's masking, warnings and debug lines go: the runner's log by default. */
+export type ProviderLog = Pick<ProviderContext, 'mask' | 'warn' | 'debug'>
+
+const runnerLog: ProviderLog = { mask: maskSecret, warn: message => core.warning(message), debug: message => core.debug(message) }
+
+export function providerContext(env: NodeJS.ProcessEnv = process.env, log: ProviderLog = runnerLog): ProviderContext {
   const http = createHttp({
     userAgent: `registry-login/${VERSION}`,
     timeoutMs: envNumber(env, 'REGISTRY_LOGIN_HTTP_TIMEOUT_MS', 30_000),
@@ -30,12 +35,10 @@ export function providerContext(env: NodeJS.ProcessEnv = process.env): ProviderC
     env,
     async idToken(audience) {
       const token = await githubIdToken(http, audience, env)
-      maskSecret(token)
+      log.mask(token)
       return token
     },
-    mask: maskSecret,
-    warn: message => core.warning(message),
-    debug: message => core.debug(message),
+    ...log,
     now: () => new Date()
   }
 }

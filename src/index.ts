@@ -1,3 +1,4 @@
-/** The bundle's entry: dist/main.js and dist/post.js each call one of these. */
+/** The bundle's entry: dist/main.js, dist/post.js and dist/helper.js each call one of these. */
 export { runMain } from './main.js'
 export { runPost } from './post.js'
+export { runCredentialHelper } from './credential-helper/entry.js'

@@ -3,6 +3,7 @@ import { InputError } from './errors.js'
 import type { InputReader } from './input-reader.js'
 import { PROVIDER_IDS, providers, type ProviderId } from './providers/index.js'
 import type { CommonInputs, LoginPlan } from './providers/provider.js'
+import { parseCredentialHelper } from './credential-helper/inputs.js'
 
 /** Everything main needs, parsed and validated before any network call. */
 export interface Inputs {
@@ -12,6 +13,8 @@ export interface Inputs {
   logout: boolean
   outputPassword: boolean
   isolatedConfig: boolean
+  /** Install docker-credential-registry-login instead of storing a password (credential-helper mode). */
+  credentialHelper: boolean
 }
 
 export function parseInputs(inputs: InputReader): Inputs {
@@ -37,13 +40,15 @@ export function parseInputs(inputs: InputReader): Inputs {
     auth: inputs.text('auth').toLowerCase() || 'auto',
     exchange: inputs.bool('exchange', true)
   }
+  const logout = inputs.bool('logout', true)
   return {
     provider,
     plan: providers[provider].plan(inputs, common),
     clients: clients as ClientId[],
-    logout: inputs.bool('logout', true),
+    logout,
     outputPassword: inputs.bool('output-password', false),
-    isolatedConfig: inputs.bool('isolated-config', false)
+    isolatedConfig: inputs.bool('isolated-config', false),
+    credentialHelper: parseCredentialHelper(inputs, clients as ClientId[], logout)
   }
 }
 

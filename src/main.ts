@@ -11,6 +11,8 @@ import { maskCredential } from './secrets.js'
 import { createIsolatedConfig } from './isolation.js'
 import { saveState, type PostState } from './state.js'
 import { writeOutputs } from './outputs.js'
+import { recordingInputs } from './credential-helper/config.js'
+import { installCredentialHelper } from './credential-helper/install.js'
 
 export interface MainDeps {
   providerContext: ProviderContext
@@ -19,7 +21,8 @@ export interface MainDeps {
 
 export async function runMain(deps?: MainDeps): Promise<void> {
   try {
-    const inputs = parseInputs(createInputReader())
+    const read = recordingInputs()
+    const inputs = parseInputs(createInputReader(read.read))
     const { providerContext: pctx, clientContext: shared } = deps ?? { providerContext: providerContext(), clientContext: clientContext() }
     const chosen = inputs.clients.map(id => clients[id])
     await requireBinaries(chosen, shared)
@@ -30,7 +33,8 @@ export async function runMain(deps?: MainDeps): Promise<void> {
 
     const state: PostState = { version: 1, logins: [] }
     const cctx = inputs.isolatedConfig ? await isolate(shared, state, inputs.logout) : shared
-    await logIn(inputs, credentials, cctx, state)
+    if (inputs.credentialHelper) await installCredentialHelper({ inputs, recordedInputs: read.recorded, credentials, ctx: cctx, state })
+    else await logIn(inputs, credentials, cctx, state)
     writeOutputs(inputs, credentials)
     await writeSummary(inputs, credentials)
   } catch (error) {

@@ -5,13 +5,14 @@ import { clients } from './clients/index.js'
 import { clientContext } from './context.js'
 import { errorMessage } from './errors.js'
 import { removeIsolatedConfig } from './isolation.js'
+import { removeCredentialHelper } from './credential-helper/install.js'
 import { loadState } from './state.js'
 
 /** Logs out what main logged in and puts back earlier entries. Warns, never fails the job. */
 export async function runPost(ctx: ClientContext = clientContext()): Promise<void> {
   try {
     const state = loadState()
-    if (!state || (state.logins.length === 0 && !state.isolatedConfig)) {
+    if (!state || (state.logins.length === 0 && !state.isolatedConfig && !state.credentialHelper)) {
       core.info('Nothing to log out.')
       return
     }
@@ -26,6 +27,10 @@ export async function runPost(ctx: ClientContext = clientContext()): Promise<voi
     }
     if (state.backupFile) {
       for (const failure of await restoreBackup(state.backupFile)) core.warning(`Could not restore the earlier login for ${failure}`)
+    }
+    if (state.credentialHelper) {
+      await removeCredentialHelper(state.credentialHelper)
+      core.info(`Removed the credential helper ${state.credentialHelper} (its PATH entry stays for the rest of the job and finds nothing)`)
     }
     if (state.isolatedConfig) {
       await removeIsolatedConfig(state.isolatedConfig)

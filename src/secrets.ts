@@ -44,3 +44,15 @@ export function maskCredential(username: string, password: string): void {
     mask(basicAuth(username, joined))
   }
 }
+
+/**
+ * `text` with every value masked so far replaced by ***: for output the runner's masker never sees,
+ * such as the credential helper's replies, which a client prints in a later step.
+ */
+export function redactSecrets(text: string): string {
+  let out = text
+  for (const value of [...masked].sort((a, b) => b.length - a.length)) {
+    if (value.length >= MIN_MASK_LENGTH) out = out.split(value).join('***')
+  }
+  return out
+}

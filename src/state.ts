@@ -18,6 +18,8 @@ export interface PostState {
   backupFile?: string
   /** The per-job config directory of `isolated-config: true`, removed by post. */
   isolatedConfig?: string
+  /** The directory of credential-helper mode (launcher, configuration, cache), removed by post. */
+  credentialHelper?: string
 }
 
 export function saveState(state: PostState): void {

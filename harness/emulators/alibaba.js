@@ -30,13 +30,14 @@ export const ALIBABA_REGISTRY_HOSTS = [
 ]
 
 const MAX_SKEW_MS = 15 * 60 * 1000
-const TOKEN_LIFETIME_MS = 3600 * 1000
 
 const requestId = () => randomUUID().toUpperCase()
 const rpcError = (Code, Message) => ({ RequestId: requestId(), HostId: 'cr.aliyuncs.com', Code, Message, Recommend: `https://api.aliyun.com/troubleshoot?q=${Code}` })
 const random = (n = 24) => randomBytes(n).toString('base64url')
 
-export function createAlibabaEmulator({ store, github, now = () => Date.now() }) {
+export function createAlibabaEmulator({ store, github, now = () => Date.now(), tokenTtlSeconds = undefined }) {
+  // Temporary registry passwords live 1 hour; STS credentials as long as asked, both capped by the local cloud's knob.
+  const tokenLifetimeMs = (tokenTtlSeconds ?? 3600) * 1000
   /** Long-lived AccessKeys of RAM users: id -> { secret, user, allowed } */
   const accessKeys = new Map()
   /** STS credentials: id -> { secret, token, expiresAt, role, allowed } */
@@ -100,7 +101,7 @@ export function createAlibabaEmulator({ store, github, now = () => Date.now() })
     const id = `STS.NT${randomBytes(12).toString('hex')}`
     const secret = random(30)
     const token = `CAIS${random(180)}`
-    const expiresAt = clock() + lifetimeSeconds * 1000
+    const expiresAt = clock() + Math.min(lifetimeSeconds, tokenTtlSeconds ?? Infinity) * 1000
     stsKeys.set(id, { secret, token, expiresAt, role, allowed })
     return { id, secret, token, expiresAt }
   }
@@ -127,7 +128,7 @@ export function createAlibabaEmulator({ store, github, now = () => Date.now() })
 
   function issue(key, username) {
     const password = `${random(16)}:${random(32)}`
-    const expiresAt = Math.min(clock() + TOKEN_LIFETIME_MS, key.expiresAt ?? Infinity)
+    const expiresAt = Math.min(clock() + tokenLifetimeMs, key.expiresAt ?? Infinity)
     store.issue('alibaba', username, password, expiresAt)
     return { password, expiresAt }
   }

@@ -9,7 +9,7 @@ const iamError = (errorCode, errorMessage) => ({
   errorCode, errorMessage, context: { requestId: randomBytes(8).toString('hex'), requestType: 'incoming.Identity_Token' }
 })
 
-export function createIbmEmulator({ store, now = () => Date.now(), tokenLifetimeSeconds = 3600 }) {
+export function createIbmEmulator({ store, now = () => Date.now(), tokenTtlSeconds = undefined, tokenLifetimeSeconds = tokenTtlSeconds ?? 3600 }) {
   /** API keys IAM knows. */
   const apiKeys = new Set()
   const requests = []

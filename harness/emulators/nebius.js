@@ -31,7 +31,7 @@ const PERMISSION_DENIED = { grpc: 7, http: 400, oauth: 'invalid_grant' }
 
 const id = prefix => `${prefix}-e00${randomBytes(10).toString('hex').slice(0, 17)}`
 
-export function createNebiusEmulator({ store, github, now = () => Date.now(), tokenLifetimeSeconds = 43200, maxJwtLifetimeSeconds = 3600 }) {
+export function createNebiusEmulator({ store, github, now = () => Date.now(), tokenTtlSeconds = undefined, tokenLifetimeSeconds = tokenTtlSeconds ?? 43200, maxJwtLifetimeSeconds = 3600 }) {
   /** kid -> { serviceAccountId, publicKey } */
   const publicKeys = new Map()
   const serviceAccounts = new Set()

@@ -36,9 +36,9 @@ const rfc3339Nanos = ms => new Date(ms).toISOString().replace(/\.(\d{3})Z$/, (_,
 
 /**
  * @param {{ store: import('../store.js').CredentialStore, github: any, now?: () => number,
- *   iamTokenLifetimeSeconds?: number, iamAudience?: string }} options
+ *   tokenTtlSeconds?: number, iamTokenLifetimeSeconds?: number, iamAudience?: string }} options
  */
-export function createYandexEmulator({ store, github, now = () => Date.now(), iamTokenLifetimeSeconds = 12 * 3600, iamAudience = YANDEX_IAM_AUDIENCE }) {
+export function createYandexEmulator({ store, github, now = () => Date.now(), tokenTtlSeconds = undefined, iamTokenLifetimeSeconds = tokenTtlSeconds ?? 12 * 3600, iamAudience = YANDEX_IAM_AUDIENCE }) {
   const serviceAccounts = new Set()
   /** key id -> { serviceAccountId, publicKey (PEM), privateKeyText (as in the file) } */
   const keys = new Map()

@@ -1,0 +1,61 @@
+import { promises as fs } from 'node:fs'
+import { writePrivateFile } from '../clients/auth-file.js'
+import type { RegistryCredential } from '../providers/provider.js'
+import { registryHost } from './hosts.js'
+
+/** A registry password minted earlier in the job, kept so that not every blob costs an exchange. */
+export interface CachedCredential {
+  username: string
+  password: string
+  /** When it was minted (ms since the epoch). */
+  obtainedAt: number
+  /** When the cloud says it stops working (ms), if it says. */
+  expiresAt?: number
+}
+
+/** Registry host → its cached credential. */
+export type CredentialCache = Record<string, CachedCredential>
+
+/** How long a credential whose cloud reports no expiry is reused. */
+export const UNKNOWN_EXPIRY_REUSE_MS = 5 * 60_000
+const MIN_MARGIN_MS = 60_000
+
+/**
+ * Whether a cached credential can still be handed out: it must have at least max(60 s, 10 % of its
+ * lifetime) left, so that a push that starts now does not run into the expiry half way.
+ */
+export function isFresh(entry: CachedCredential, now: number): boolean {
+  if (entry.expiresAt === undefined) return now - entry.obtainedAt < UNKNOWN_EXPIRY_REUSE_MS
+  const margin = Math.max(MIN_MARGIN_MS, (entry.expiresAt - entry.obtainedAt) / 10)
+  return now < entry.expiresAt - margin
+}
+
+export function cacheEntries(credentials: RegistryCredential[], now: number): CredentialCache {
+  const cache: CredentialCache = {}
+  for (const { registry, username, password, expiresAt } of credentials) {
+    cache[registryHost(registry)] = { username, password, obtainedAt: now, ...(expiresAt ? { expiresAt: expiresAt.getTime() } : {}) }
+  }
+  return cache
+}
+
+/** The cache file's content; a missing or unreadable cache is an empty one (the helper mints again). */
+export async function readCache(file: string): Promise<CredentialCache> {
+  try {
+    const parsed = JSON.parse(await fs.readFile(file, 'utf8')) as unknown
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return {}
+    const cache: CredentialCache = {}
+    for (const [host, value] of Object.entries(parsed as Record<string, Partial<CachedCredential>>)) {
+      if (typeof value?.username === 'string' && typeof value.password === 'string' && typeof value.obtainedAt === 'number') {
+        cache[host] = { username: value.username, password: value.password, obtainedAt: value.obtainedAt, ...(typeof value.expiresAt === 'number' ? { expiresAt: value.expiresAt } : {}) }
+      }
+    }
+    return cache
+  } catch {
+    return {}
+  }
+}
+
+/** 0600, written whole and renamed into place, so a concurrent `get` never reads half a file. */
+export async function writeCache(file: string, cache: CredentialCache): Promise<void> {
+  await writePrivateFile(file, JSON.stringify(cache))
+}

@@ -1,0 +1,67 @@
+import { getInput } from '@actions/core'
+import { promises as fs } from 'node:fs'
+import path from 'node:path'
+import { writePrivateFile } from '../clients/auth-file.js'
+
+/**
+ * What the helper needs to run main's login plan again in a later step. Written 0600 in the helper's
+ * directory under RUNNER_TEMP and removed by post. A key-based login keeps its key here: the
+ * documented trade-off of credential-helper mode (the key never enters an auth file).
+ */
+export interface HelperConfig {
+  version: 1
+  /** The non-empty action inputs main's parsing read, re-parsed by the helper through the same code. */
+  inputs: Record<string, string>
+  /** Main's variables that decide where and as whom the plan logs in (endpoint overrides, the GitHub context). */
+  env: Record<string, string>
+  /** Registry host → username, for the protocol's `list`. */
+  usernames: Record<string, string>
+}
+
+/** The files of one helper installation, all in one 0700 directory. */
+export function helperFiles(dir: string): { config: string; cache: string } {
+  return { config: path.join(dir, 'config.json'), cache: path.join(dir, 'cache.json') }
+}
+
+const CARRIED_ENV = ['GITHUB_SERVER_URL', 'GITHUB_REPOSITORY', 'GITHUB_REPOSITORY_OWNER', 'GITHUB_RUN_ID', 'GITHUB_RUN_ATTEMPT']
+
+/** The part of main's environment the plan reads (REGISTRY_LOGIN_* tunables and endpoints, the GitHub context). */
+export function carriedEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const [name, value] of Object.entries(env)) {
+    if (value !== undefined && (name.startsWith('REGISTRY_LOGIN_') || CARRIED_ENV.includes(name))) out[name] = value
+  }
+  return out
+}
+
+/** An input reader's source that remembers every non-empty input it was asked for. */
+export function recordingInputs(read: (name: string) => string = name => getInput(name)): { read: (name: string) => string; recorded: Record<string, string> } {
+  const recorded: Record<string, string> = {}
+  return {
+    recorded,
+    read(name) {
+      const value = read(name)
+      if (value !== '') recorded[name] = value
+      return value
+    }
+  }
+}
+
+export async function writeHelperConfig(file: string, config: HelperConfig): Promise<void> {
+  await writePrivateFile(file, JSON.stringify(config))
+}
+
+export async function readHelperConfig(file: string): Promise<HelperConfig> {
+  let parsed: Partial<HelperConfig>
+  try {
+    parsed = JSON.parse(await fs.readFile(file, 'utf8')) as Partial<HelperConfig>
+  } catch (error) {
+    throw new Error(
+      `cannot read its configuration ${file} (${(error as NodeJS.ErrnoException).code ?? 'not JSON'}): the registry-login step that set it up has ended (post removed it) or did not finish`
+    )
+  }
+  if (parsed.version !== 1 || typeof parsed.inputs !== 'object' || typeof parsed.env !== 'object' || typeof parsed.usernames !== 'object') {
+    throw new Error(`its configuration ${file} has an unknown shape`)
+  }
+  return parsed as HelperConfig
+}

@@ -1,0 +1,100 @@
+import * as core from '@actions/core'
+import { promises as fs, constants } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { Backup, newBackupFile } from '../backup.js'
+import { writeCredHelper } from '../clients/auth-file.js'
+import type { ClientContext } from '../clients/client.js'
+import { clients } from '../clients/index.js'
+import { ActionError } from '../errors.js'
+import type { Inputs } from '../inputs.js'
+import { safeText } from '../log-safe.js'
+import type { RegistryCredential } from '../providers/provider.js'
+import { saveState, type PostState } from '../state.js'
+import { cacheEntries, writeCache } from './cache.js'
+import { carriedEnv, helperFiles, writeHelperConfig } from './config.js'
+import { registryHost } from './hosts.js'
+import { HELPER_BINARY, HELPER_NAME } from './protocol.js'
+
+const DIR_PREFIX = 'registry-login-helper-'
+
+export interface HelperSetup {
+  inputs: Inputs
+  /** The non-empty inputs main's parsing read. */
+  recordedInputs: Record<string, string>
+  /** What main minted: seeds the cache and names the usernames. */
+  credentials: RegistryCredential[]
+  ctx: ClientContext
+  state: PostState
+}
+
+/**
+ * Credential-helper mode: puts `docker-credential-registry-login` on PATH for the later steps and
+ * points every chosen client's auth file at it for the plan's registries (`credHelpers`), so that no
+ * password is written to an auth file and every push gets a credential that is still valid.
+ */
+export async function installCredentialHelper({ inputs, recordedInputs, credentials, ctx, state }: HelperSetup): Promise<void> {
+  const node = process.execPath
+  const script = path.join(path.dirname(process.argv[1] ?? ''), 'helper.js')
+  await requireRunnable(node, script)
+
+  const dir = await fs.mkdtemp(path.join(ctx.env.RUNNER_TEMP || os.tmpdir(), DIR_PREFIX))
+  // Saved first: post removes the directory even if main stops half way.
+  state.credentialHelper = dir
+  const backup = new Backup(newBackupFile(ctx.env))
+  state.backupFile = backup.file
+  saveState(state)
+
+  const files = helperFiles(dir)
+  const now = Date.now()
+  const usernames = Object.fromEntries(credentials.map(c => [registryHost(c.registry), c.username]))
+  await writeHelperConfig(files.config, { version: 1, inputs: recordedInputs, env: carriedEnv(ctx.env), usernames })
+  await writeCache(files.cache, cacheEntries(credentials, now))
+  await writeLauncher(dir, node, script, files.config, ctx.env)
+  core.addPath(dir)
+
+  for (const host of Object.keys(usernames)) {
+    for (const id of inputs.clients) {
+      const authFile = clients[id].authFile(ctx.env)
+      await backup.remember(authFile, host)
+      await writeCredHelper(authFile, host, HELPER_NAME)
+      core.info(`${id}: ${safeText(host)} now gets its credentials from ${HELPER_BINARY} (credHelpers in ${safeText(authFile)})`)
+    }
+  }
+  core.info(`Credential helper: ${HELPER_BINARY} is on PATH for the later steps and mints a fresh credential whenever a client needs one; no password is stored in an auth file.`)
+}
+
+async function requireRunnable(node: string, script: string): Promise<void> {
+  try {
+    await fs.access(node, constants.X_OK)
+    await fs.access(script, constants.R_OK)
+  } catch {
+    throw new ActionError(
+      `'credential-helper' needs the action's node (${safeText(node)}) and its helper.js (${safeText(script)}) in the later steps of the job, and one of them cannot be run.`,
+      "Run the action as a JavaScript action on the runner (not copied into a container action), or set 'credential-helper: false'."
+    )
+  }
+}
+
+const shQuote = (value: string): string => `'${value.replace(/'/g, `'\\''`)}'`
+
+/** A launcher that runs the action's own bundled helper with the node that runs the action. */
+async function writeLauncher(dir: string, node: string, script: string, config: string, env: NodeJS.ProcessEnv): Promise<void> {
+  if (process.platform === 'win32') {
+    const cmd = ['@echo off', `"${node}" "${script}" "${config}" %*`, ''].join('\r\n')
+    await fs.writeFile(path.join(dir, `${HELPER_BINARY}.cmd`), cmd, { mode: 0o700 })
+    return
+  }
+  const lines = ['#!/bin/sh', `# The docker credential helper of the registry-login action, for this job only (its post step removes it).`]
+  // The CA bundle main trusted for the cloud calls, unless the calling step sets its own.
+  if (env.NODE_EXTRA_CA_CERTS) lines.push(`[ -n "$NODE_EXTRA_CA_CERTS" ] || { NODE_EXTRA_CA_CERTS=${shQuote(env.NODE_EXTRA_CA_CERTS)}; export NODE_EXTRA_CA_CERTS; }`)
+  lines.push(`exec ${shQuote(node)} ${shQuote(script)} ${shQuote(config)} "$@"`, '')
+  await fs.writeFile(path.join(dir, HELPER_BINARY), lines.join('\n'), { mode: 0o700 })
+}
+
+/** Removes the helper's directory: the launcher, its configuration (and key) and the credential cache. */
+export async function removeCredentialHelper(dir: string): Promise<void> {
+  // Only ever a directory this action made.
+  if (!path.basename(dir).startsWith(DIR_PREFIX)) throw new Error(`refusing to remove ${dir}`)
+  await fs.rm(dir, { recursive: true, force: true })
+}

@@ -1,0 +1,47 @@
+import path from 'node:path'
+import { providerContext, type ProviderLog } from '../context.js'
+import { createInputReader } from '../input-reader.js'
+import { parseInputs } from '../inputs.js'
+import { safeText } from '../log-safe.js'
+import { maskSecret, redactSecrets } from '../secrets.js'
+import { cacheEntries, isFresh, readCache, writeCache } from './cache.js'
+import { helperFiles, readHelperConfig } from './config.js'
+import { registryHost } from './hosts.js'
+import { HELPER_BINARY, type CredentialSource } from './protocol.js'
+
+/**
+ * Main's plan, rebuilt from the saved inputs through the same parsing and provider code: keyless
+ * flows ask the job's GitHub OIDC service for a new token, key-based flows use the saved key.
+ */
+export async function credentialSource(configFile: string, env: NodeJS.ProcessEnv = process.env): Promise<CredentialSource> {
+  const config = await readHelperConfig(configFile)
+  const planEnv = { ...env, ...config.env }
+  const { plan } = parseInputs(createInputReader(name => config.inputs[name] ?? ''))
+  const ctx = providerContext(planEnv, helperLog(planEnv))
+  const cacheFile = helperFiles(path.dirname(configFile)).cache
+  const hosts = [...new Set(plan.registries.map(registryHost))]
+  return {
+    usernames: Object.fromEntries(hosts.map(host => [host, config.usernames[host] ?? ''])),
+    async credential(host) {
+      const cache = await readCache(cacheFile)
+      const cached = cache[host]
+      if (cached && isFresh(cached, Date.now())) return cached
+      const minted = cacheEntries(await plan.getCredentials(ctx), Date.now())
+      await writeCache(cacheFile, { ...cache, ...minted })
+      const credential = minted[host]
+      if (!credential) throw new Error(`the login plan gave no credential for ${host}`)
+      return credential
+    }
+  }
+}
+
+/**
+ * The helper's stdout belongs to the protocol and its stderr to the client's terminal: masking only
+ * feeds the redaction of its replies, warnings and debug lines go to stderr with step debug on.
+ */
+function helperLog(env: NodeJS.ProcessEnv): ProviderLog {
+  const say = (message: string): void => void process.stderr.write(`${HELPER_BINARY}: ${safeText(redactSecrets(message), 1000)}\n`)
+  const quiet = (): void => {}
+  const debug = env.RUNNER_DEBUG === '1'
+  return { mask: maskSecret, warn: debug ? say : quiet, debug: debug ? say : quiet }
+}
