@@ -33,6 +33,7 @@ function run(command: string, args: string[], env: Record<string, string>, stdin
     let stderr = ''
     child.stdout.on('data', d => (stdout += d))
     child.stderr.on('data', d => (stderr += d))
+    child.on('error', error => resolve({ ok: false, code: 1, stdout, stderr: String(error), output: String(error) }))
     child.on('close', code => resolve({ ok: code === 0, code: code ?? 1, stdout, stderr, output: stdout + stderr }))
     child.stdin.end(stdin)
   })
