@@ -6,6 +6,7 @@ import { clientContext } from './context.js'
 import { errorMessage } from './errors.js'
 import { removeIsolatedConfig } from './isolation.js'
 import { removeCredentialHelper } from './credential-helper/install.js'
+import { safeText } from './log-safe.js'
 import { loadState } from './state.js'
 
 /** Logs out what main logged in and puts back earlier entries. Warns, never fails the job. */
@@ -25,12 +26,13 @@ export async function runPost(ctx: ClientContext = clientContext()): Promise<voi
         core.warning(`${client.id}: logout of ${login.registry} failed: ${errorMessage(error)}`)
       }
     }
-    if (state.backupFile) {
-      for (const failure of await restoreBackup(state.backupFile)) core.warning(`Could not restore the earlier login for ${failure}`)
-    }
+    // First: its directory holds the key of a key-based login, which must not outlive the job even if a restore fails.
     if (state.credentialHelper) {
       await removeCredentialHelper(state.credentialHelper)
-      core.info(`Removed the credential helper ${state.credentialHelper} (its PATH entry stays for the rest of the job and finds nothing)`)
+      core.info(`Removed the credential helper ${safeText(state.credentialHelper)} (its PATH entry stays for the rest of the job and finds nothing)`)
+    }
+    if (state.backupFile) {
+      for (const failure of await restoreBackup(state.backupFile)) core.warning(`Could not restore the earlier login for ${failure}`)
     }
     if (state.isolatedConfig) {
       await removeIsolatedConfig(state.isolatedConfig)

@@ -1,0 +1,61 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { removeCredentialHelper } from '../../../src/credential-helper/install.js'
+import { runPost } from '../../../src/post.js'
+import { saveState } from '../../../src/state.js'
+import { actionEnv, type ActionEnv } from '../../helpers/action-env.js'
+import { fakeClientContext } from '../../helpers/contexts.js'
+import { captureStdout, type StdoutCapture } from '../../helpers/stdout.js'
+
+let env: ActionEnv
+let stdout: StdoutCapture
+beforeEach(() => {
+  env = actionEnv()
+  stdout = captureStdout()
+})
+afterEach(() => {
+  stdout.restore()
+  env.restore()
+})
+
+/** A helper directory as main leaves it: launcher, configuration with a key, cache. */
+function helperDir(): string {
+  const dir = path.join(env.files.runnerTemp, 'registry-login-helper-abc123')
+  mkdirSync(dir, { recursive: true })
+  for (const name of ['docker-credential-registry-login', 'config.json', 'cache.json']) writeFileSync(path.join(dir, name), 'x')
+  return dir
+}
+
+test('post removes the helper directory and restores the earlier credHelpers mapping', async () => {
+  const dir = helperDir()
+  mkdirSync(path.dirname(env.files.dockerConfig), { recursive: true })
+  writeFileSync(env.files.dockerConfig, JSON.stringify({ credHelpers: { 'us.icr.io': 'registry-login', 'other.example': 'pass' }, auths: { 'us.icr.io': {} } }))
+  const backupFile = path.join(env.files.runnerTemp, 'registry-login-backup.json')
+  writeFileSync(backupFile, JSON.stringify([{ authFile: env.files.dockerConfig, registry: 'us.icr.io', credHelper: 'secretservice' }]))
+  saveState({ version: 1, logins: [], backupFile, credentialHelper: dir })
+  env.handStateToPost()
+  const cctx = fakeClientContext(process.env)
+  await runPost(cctx)
+  expect(existsSync(dir)).toBe(false)
+  expect(JSON.parse(readFileSync(env.files.dockerConfig, 'utf8'))).toEqual({ credHelpers: { 'us.icr.io': 'secretservice', 'other.example': 'pass' }, auths: {} })
+  expect(cctx.calls).toEqual([])
+  expect(stdout.text()).toMatch(/Removed the credential helper .*registry-login-helper-abc123/)
+})
+
+test('a corrupt backup does not keep the key on disk: the helper directory is removed first', async () => {
+  const dir = helperDir()
+  const backupFile = path.join(env.files.runnerTemp, 'registry-login-backup.json')
+  writeFileSync(backupFile, '{not json')
+  saveState({ version: 1, logins: [], backupFile, credentialHelper: dir })
+  env.handStateToPost()
+  await runPost(fakeClientContext(process.env))
+  expect(existsSync(dir)).toBe(false)
+  expect(stdout.text()).toMatch(/::warning::registry-login post step/)
+})
+
+test('only a directory the action made is ever removed', async () => {
+  const foreign = path.join(env.files.runnerTemp, 'somebody-elses')
+  mkdirSync(foreign, { recursive: true })
+  await expect(removeCredentialHelper(foreign)).rejects.toThrow(/refusing to remove/)
+  expect(existsSync(foreign)).toBe(true)
+})
