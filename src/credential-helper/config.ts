@@ -18,6 +18,9 @@ export interface HelperConfig {
   usernames: Record<string, string>
 }
 
+/** Every installation is a directory `<RUNNER_TEMP>/registry-login-helper-*`. */
+export const HELPER_DIR_PREFIX = 'registry-login-helper-'
+
 /** The files of one helper installation, all in one 0700 directory. */
 export function helperFiles(dir: string): { config: string; cache: string } {
   return { config: path.join(dir, 'config.json'), cache: path.join(dir, 'cache.json') }
@@ -64,4 +67,24 @@ export async function readHelperConfig(file: string): Promise<HelperConfig> {
     throw new Error(`its configuration ${file} has an unknown shape`)
   }
   return parsed as HelperConfig
+}
+
+/**
+ * The configuration files of every installation in this job, `own` first: a job that runs the action
+ * twice (two clouds) has two launchers of the same name on PATH, and the one found first serves both.
+ */
+export async function jobHelperConfigs(own: string): Promise<string[]> {
+  const parent = path.dirname(path.dirname(own))
+  let names: string[] = []
+  try {
+    names = await fs.readdir(parent)
+  } catch {
+    names = []
+  }
+  const others = names
+    .filter(name => name.startsWith(HELPER_DIR_PREFIX))
+    .map(name => helperFiles(path.join(parent, name)).config)
+    .filter(file => file !== own)
+    .sort()
+  return [own, ...others]
 }

@@ -1,6 +1,6 @@
 import { errorMessage } from '../errors.js'
 import { answer, failure, type HelperReply } from './protocol.js'
-import { credentialSource } from './source.js'
+import { jobCredentialSource } from './source.js'
 
 /** The helper as a whole never waits longer: the cloud calls have their own deadlines and retries inside this. */
 export const HELPER_DEADLINE_MS = 90_000
@@ -18,7 +18,7 @@ export async function runCredentialHelper(argv: string[] = process.argv.slice(2)
   let reply: HelperReply
   try {
     const stdin = verb === 'list' ? '' : await readStdin()
-    reply = await answer(verb, stdin, () => credentialSource(configFile))
+    reply = await answer(verb, stdin, () => jobCredentialSource(configFile))
   } catch (error) {
     reply = failure(`registry-login: ${errorMessage(error)}`)
   }

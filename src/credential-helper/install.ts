@@ -12,11 +12,9 @@ import { safeText } from '../log-safe.js'
 import type { RegistryCredential } from '../providers/provider.js'
 import { saveState, type PostState } from '../state.js'
 import { cacheEntries, writeCache } from './cache.js'
-import { carriedEnv, helperFiles, writeHelperConfig } from './config.js'
+import { carriedEnv, HELPER_DIR_PREFIX, helperFiles, writeHelperConfig } from './config.js'
 import { registryHost } from './hosts.js'
 import { HELPER_BINARY, HELPER_NAME } from './protocol.js'
-
-const DIR_PREFIX = 'registry-login-helper-'
 
 export interface HelperSetup {
   inputs: Inputs
@@ -38,7 +36,7 @@ export async function installCredentialHelper({ inputs, recordedInputs, credenti
   const script = path.join(path.dirname(process.argv[1] ?? ''), 'helper.js')
   await requireRunnable(node, script)
 
-  const dir = await fs.mkdtemp(path.join(ctx.env.RUNNER_TEMP || os.tmpdir(), DIR_PREFIX))
+  const dir = await fs.mkdtemp(path.join(ctx.env.RUNNER_TEMP || os.tmpdir(), HELPER_DIR_PREFIX))
   // Saved first: post removes the directory even if main stops half way.
   state.credentialHelper = dir
   const backup = new Backup(newBackupFile(ctx.env))
@@ -95,6 +93,6 @@ async function writeLauncher(dir: string, node: string, script: string, config: 
 /** Removes the helper's directory: the launcher, its configuration (and key) and the credential cache. */
 export async function removeCredentialHelper(dir: string): Promise<void> {
   // Only ever a directory this action made.
-  if (!path.basename(dir).startsWith(DIR_PREFIX)) throw new Error(`refusing to remove ${dir}`)
+  if (!path.basename(dir).startsWith(HELPER_DIR_PREFIX)) throw new Error(`refusing to remove ${dir}`)
   await fs.rm(dir, { recursive: true, force: true })
 }

@@ -5,9 +5,40 @@ import { parseInputs } from '../inputs.js'
 import { safeText } from '../log-safe.js'
 import { maskSecret, redactSecrets } from '../secrets.js'
 import { cacheEntries, isFresh, readCache, writeCache } from './cache.js'
-import { helperFiles, readHelperConfig } from './config.js'
+import { helperFiles, jobHelperConfigs, readHelperConfig } from './config.js'
 import { registryHost } from './hosts.js'
 import { HELPER_BINARY, type CredentialSource } from './protocol.js'
+
+/**
+ * Every login of this job that installed a helper, this launcher's own first: each registry is served
+ * by the first installation that covers it. Another installation's unreadable configuration is skipped.
+ */
+export async function jobCredentialSource(configFile: string, env: NodeJS.ProcessEnv = process.env): Promise<CredentialSource> {
+  const owners = new Map<string, string>()
+  const usernames: Record<string, string> = {}
+  for (const file of await jobHelperConfigs(configFile)) {
+    let config
+    try {
+      config = await readHelperConfig(file)
+    } catch (error) {
+      if (file === configFile) throw error
+      continue
+    }
+    for (const [host, username] of Object.entries(config.usernames)) {
+      if (owners.has(host)) continue
+      owners.set(host, file)
+      usernames[host] = username
+    }
+  }
+  return {
+    usernames,
+    async credential(host) {
+      const file = owners.get(host)
+      if (!file) throw new Error(`no login of this job covers ${host}`)
+      return (await credentialSource(file, env)).credential(host)
+    }
+  }
+}
 
 /**
  * Main's plan, rebuilt from the saved inputs through the same parsing and provider code: keyless

@@ -1,37 +1,45 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { helperFiles, writeHelperConfig } from '../../../src/credential-helper/config.js'
-import { credentialSource } from '../../../src/credential-helper/source.js'
+import { credentialSource, jobCredentialSource } from '../../../src/credential-helper/source.js'
 import { startIamServer, type IamServer } from '../../helpers/iam-server.js'
 import { captureStdout, type StdoutCapture } from '../../helpers/stdout.js'
 
 const API_KEY = 'ibm-helper-source-key-Rt5Yu7Io9'
 let server: IamServer
+let runnerTemp: string
 let dir: string
 let stdout: StdoutCapture
 
 beforeEach(async () => {
   server = await startIamServer({ apiKeys: [API_KEY] })
-  dir = mkdtempSync(path.join(os.tmpdir(), 'registry-login-helper-'))
+  runnerTemp = mkdtempSync(path.join(os.tmpdir(), 'helper-source-'))
+  dir = path.join(runnerTemp, 'registry-login-helper-b')
+  mkdirSync(dir)
   stdout = captureStdout()
 })
 afterEach(async () => {
   stdout.restore()
   await server.close()
-  rmSync(dir, { recursive: true, force: true })
+  rmSync(runnerTemp, { recursive: true, force: true })
 })
+
+/** Saves an IBM API-key plan for `registries` the way main saves it. */
+async function saveIbmPlan(into: string, registries: string[], apiKey = API_KEY): Promise<string> {
+  const { config } = helperFiles(into)
+  await writeHelperConfig(config, {
+    version: 1,
+    inputs: { provider: 'ibm', registry: registries.join(','), 'api-key': apiKey, 'credential-helper': 'true' },
+    env: { REGISTRY_LOGIN_ENDPOINT_IBM_IAM: server.url, REGISTRY_LOGIN_HTTP_ATTEMPTS: '1' },
+    usernames: Object.fromEntries(registries.map(host => [host, 'iambearer']))
+  })
+  return config
+}
 
 /** The helper's source for an IBM API-key plan saved the way main saves it. */
 async function source(apiKey = API_KEY) {
-  const { config, cache } = helperFiles(dir)
-  await writeHelperConfig(config, {
-    version: 1,
-    inputs: { provider: 'ibm', registry: 'us.icr.io,de.icr.io', 'api-key': apiKey, 'credential-helper': 'true' },
-    env: { REGISTRY_LOGIN_ENDPOINT_IBM_IAM: server.url, REGISTRY_LOGIN_HTTP_ATTEMPTS: '1' },
-    usernames: { 'us.icr.io': 'iambearer', 'de.icr.io': 'iambearer' }
-  })
-  return { cache, source: await credentialSource(config, {}) }
+  return { source: await credentialSource(await saveIbmPlan(dir, ['us.icr.io', 'de.icr.io'], apiKey), {}) }
 }
 
 test('one exchange serves every registry of the plan until the token nears its expiry', async () => {
@@ -59,4 +67,19 @@ test('a token with less than 60 s left is exchanged again', async () => {
 test("a refusal is the cloud's own error", async () => {
   const { source: helper } = await source('ibm-not-a-key-IAM-knows-000')
   await expect(helper.credential('us.icr.io')).rejects.toThrow(/IBM Cloud IAM answered HTTP 400 BXNIM0415E: Provided API key could not be found/)
+})
+
+test('a job with two logins: the launcher found first on PATH serves the other login\'s registries from that login\'s plan', async () => {
+  server.expiration = Math.floor(Date.now() / 1000) + 3600
+  const own = await saveIbmPlan(dir, ['us.icr.io'])
+  const earlierDir = path.join(runnerTemp, 'registry-login-helper-a')
+  mkdirSync(earlierDir)
+  await saveIbmPlan(earlierDir, ['jp.icr.io', 'us.icr.io'])
+  mkdirSync(path.join(runnerTemp, 'registry-login-helper-c')) // an installation post already emptied
+  const job = await jobCredentialSource(own, {})
+  expect(job.usernames).toEqual({ 'us.icr.io': 'iambearer', 'jp.icr.io': 'iambearer' })
+  await job.credential('us.icr.io')
+  await job.credential('jp.icr.io')
+  expect(server.requests).toHaveLength(2)
+  await expect(job.credential('de.icr.io')).rejects.toThrow(/no login of this job covers de\.icr\.io/)
 })
