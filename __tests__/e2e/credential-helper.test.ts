@@ -65,6 +65,9 @@ function storedPasswords(file: string): string[] {
   )
 }
 
+/** Every registry password the cloud has issued so far (the IAM tokens the helper minted among them). */
+const issuedPasswords = (name: string): string[] => (cloud().store.issued.get(name) ?? []).map(c => c.password)
+
 const credHelpersOf = (file: string): Record<string, string> | undefined =>
   existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { credHelpers?: Record<string, string> }).credHelpers : undefined
 
@@ -142,6 +145,8 @@ test('IBM API key: after the token expired, docker, podman, skopeo and helm stil
   expect(existsSync(helperDir)).toBe(false)
   expect(existsSync(launcher)).toBe(false)
   expectNoSecretIn([main.log, main.stderr, post!.log, post!.stderr, stateFileOf(main), main.summary], [apiKey])
+  // Step debug is on in the later step too: the helper's stderr, which the clients pass through, shows no secret.
+  expectNoSecretIn([...Object.values(outcomes).map(o => o.output), ...Object.values(protocol).map(p => p.stderr)], [apiKey, ...issuedPasswords('ibm')])
 }, 90_000)
 
 test('the same operations after a plain login fail with 401 once the token expired', async () => {
@@ -200,7 +205,7 @@ const keyless: KeylessCase[] = [
   }
 ]
 
-test.each(keyless)('$cloud keyless: the helper asks the job\'s GitHub OIDC service for a new token and exchanges it after the first one expired', async ({ host, inputs }) => {
+test.each(keyless)('$cloud keyless: the helper asks the job\'s GitHub OIDC service for a new token and exchanges it after the first one expired', async ({ cloud: name, host, inputs }) => {
   const sandbox = clientSandbox()
   let pushed: Outcome = { ok: false, output: '' }
   let inspected: Outcome = { ok: false, output: '' }
@@ -227,6 +232,7 @@ test.each(keyless)('$cloud keyless: the helper asks the job\'s GitHub OIDC servi
   expect(inspected.ok).toBe(true)
   // skopeo's get minted with a new GitHub token; docker's get came after that credential expired too, or from the cache.
   expect(oidcRequests.helper).toBeGreaterThanOrEqual(1)
+  expectNoSecretIn([pushed.output, inspected.output, main.log, post!.log], [...issuedPasswords(name), ...cloud().github.minted])
   expect(post!.code).toBe(0)
   expect(credHelpersOf(sandbox.files.docker)).toBeUndefined()
   expect(credHelpersOf(sandbox.files.containers)).toBeUndefined()
