@@ -77,7 +77,7 @@ async function requireRunnable(node: string, script: string): Promise<void> {
 const shQuote = (value: string): string => `'${value.replace(/'/g, `'\\''`)}'`
 
 /** A launcher that runs the action's own bundled helper with the node that runs the action. */
-async function writeLauncher(dir: string, node: string, script: string, config: string, env: NodeJS.ProcessEnv): Promise<void> {
+export async function writeLauncher(dir: string, node: string, script: string, config: string, env: NodeJS.ProcessEnv): Promise<void> {
   if (process.platform === 'win32') {
     const cmd = ['@echo off', `"${node}" "${script}" "${config}" %*`, ''].join('\r\n')
     await fs.writeFile(path.join(dir, `${HELPER_BINARY}.cmd`), cmd, { mode: 0o700 })

@@ -1,0 +1,37 @@
+import { execFileSync } from 'node:child_process'
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { writeLauncher } from '../../../src/credential-helper/install.js'
+
+let dir: string
+beforeEach(() => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'helper-launcher-'))
+})
+afterEach(() => rmSync(dir, { recursive: true, force: true }))
+
+/** A stand-in for node that prints its arguments and NODE_EXTRA_CA_CERTS, one a line. */
+function fakeNode(): string {
+  const bin = path.join(dir, "it's node", 'node')
+  mkdirSync(path.dirname(bin), { recursive: true })
+  writeFileSync(bin, '#!/bin/sh\nfor a in "$@"; do echo "arg:$a"; done\necho "ca:$NODE_EXTRA_CA_CERTS"\n')
+  chmodSync(bin, 0o755)
+  return bin
+}
+
+const testOnPosix = process.platform === 'win32' ? test.skip : test
+
+testOnPosix.each([
+  ['the step sets no CA bundle: main\'s is used', {}, 'ca:/etc/ssl/main ca.pem'],
+  ['the step sets its own: it wins', { NODE_EXTRA_CA_CERTS: '/step/ca.pem' }, 'ca:/step/ca.pem']
+])('the launcher runs the helper with the action\'s node, its paths quoted; %s', (_name, stepEnv, ca) => {
+  const node = fakeNode()
+  const script = path.join(dir, 'dist $x', 'helper.js')
+  const config = path.join(dir, 'a "b"', 'config.json')
+  const launcher = path.join(dir, 'docker-credential-registry-login')
+  return writeLauncher(dir, node, script, config, { NODE_EXTRA_CA_CERTS: '/etc/ssl/main ca.pem' }).then(() => {
+    expect(statSync(launcher).mode & 0o777).toBe(0o700)
+    const out = execFileSync(launcher, ['get', 'two words'], { env: { PATH: '/usr/bin:/bin', ...stepEnv }, encoding: 'utf8' })
+    expect(out.split('\n')).toEqual([`arg:${script}`, `arg:${config}`, 'arg:get', 'arg:two words', ca, ''])
+  })
+})
