@@ -167,7 +167,10 @@ describe('OAuth token', () => {
     const ctx = context()
     const credentials = await plan({ 'oauth-token': 'y0_direct-oauth-token', exchange: 'false' }).getCredentials(ctx)
     expect(credentials).toEqual([{ registry: 'registry.yandexcloud.net', username: 'oauth', password: 'y0_direct-oauth-token' }])
-    expect(ctx.warnings).toEqual([expect.stringMatching(/^The long-lived OAuth token is stored/)])
+    expect(ctx.warnings).toEqual([
+      expect.stringMatching(/^The long-lived OAuth token is stored/),
+      expect.stringMatching(/^Yandex Cloud Registry's documentation lists only IAM tokens and API keys for docker login, not the oauth login; registry\.yandexcloud\.net may refuse it/)
+    ])
     expect(yc.seen).toHaveLength(0)
   })
 })
