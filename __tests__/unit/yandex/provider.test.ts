@@ -227,6 +227,8 @@ describe('keyless: GitHub OIDC token exchanged at the federation endpoint', () =
     const error = await failure(plan({ 'service-account-id': yc.emulator.createServiceAccount() }).getCredentials(context(env)))
     expect(error.message).toBe("Cannot tell the GitHub token audience for keyless login: GITHUB_REPOSITORY_OWNER is not set. Set input 'audience' to one of the audiences of the workload identity federation (usually https://github.com/<owner>).")
     expect(yc.seen).toHaveLength(0)
+    const ghes = await failure(plan({ 'service-account-id': yc.emulator.createServiceAccount() }).getCredentials(context({ ...env, GITHUB_SERVER_URL: 'https://ghe.example.com' })))
+    expect(ghes.message).toMatch(/\(usually https:\/\/ghe\.example\.com\/<owner>\)\.$/)
   })
 
   test("a wrong subject: the federation's OAuth error and a hint with this job's subject and the client request id", async () => {

@@ -1,4 +1,4 @@
-import { githubDefaultAudience } from '../../oidc.js'
+import { githubDefaultAudience, githubServer } from '../../oidc.js'
 import { safeText } from '../../log-safe.js'
 import { ActionError, InputError } from '../../errors.js'
 import type { InputReader } from '../../input-reader.js'
@@ -137,13 +137,13 @@ export function yandexRegistries(common: CommonInputs): string[] {
   return common.registries.length > 0 ? common.registries : [CLOUD_REGISTRY]
 }
 
-/** The GitHub token audience Yandex's federation setup expects by default: https://github.com/<owner> (GitHub's default `aud`). */
+/** The GitHub token audience Yandex's federation setup expects by default: <server>/<owner>, GitHub's default `aud` (https://github.com/<owner> on github.com). */
 export function defaultGithubAudience(env: NodeJS.ProcessEnv): string {
   const audience = githubDefaultAudience(env)
   if (!audience) {
     throw new ActionError(
       'Cannot tell the GitHub token audience for keyless login: GITHUB_REPOSITORY_OWNER is not set.',
-      "Set input 'audience' to one of the audiences of the workload identity federation (usually https://github.com/<owner>)."
+      `Set input 'audience' to one of the audiences of the workload identity federation (usually ${safeText(githubServer(env))}/<owner>).`
     )
   }
   return audience
