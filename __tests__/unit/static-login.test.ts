@@ -4,6 +4,7 @@ import { createYandexEmulator } from '../../harness/emulators/yandex.js'
 import { CredentialStore } from '../../harness/store.js'
 import { createInputReader } from '../../src/input-reader.js'
 import { parseInputs } from '../../src/inputs.js'
+import { parseAlibabaAuth } from '../../src/providers/alibaba/index.js'
 import { parseIbmAuth } from '../../src/providers/ibm/index.js'
 import { parseNebiusAuth } from '../../src/providers/nebius/index.js'
 import type { CommonInputs, LoginPlan } from '../../src/providers/provider.js'
@@ -40,7 +41,8 @@ const common = (values: Record<string, string>): CommonInputs => ({
 const parsers = {
   ibm: (values: Record<string, string>) => parseIbmAuth(reader(values), common(values)),
   yandex: (values: Record<string, string>) => parseYandexAuth(reader(values), common(values)),
-  nebius: (values: Record<string, string>) => parseNebiusAuth(reader(values), common(values))
+  nebius: (values: Record<string, string>) => parseNebiusAuth(reader(values), common(values)),
+  alibaba: (values: Record<string, string>) => parseAlibabaAuth(reader(values), common(values))
 }
 
 function plan(provider: string, values: Record<string, string>): LoginPlan {
@@ -71,7 +73,9 @@ describe('each documented registry username selects the cloud method its passwor
     ['yandex', 'json_key', key.json, { exchange: 'false', auth: 'service-account-key' }, { kind: 'service-account-key', exchange: false, username: 'json_key' }],
     // Nebius Container Registry authentication page: iam + static key (up to 3 years) or access token
     ['nebius', 'iam', NEBIUS_KEY, {}, { kind: 'token', token: NEBIUS_KEY, username: 'iam' }],
-    ['nebius', 'iam', NEBIUS_KEY, { auth: 'password' }, { kind: 'token', token: NEBIUS_KEY, username: 'iam' }]
+    ['nebius', 'iam', NEBIUS_KEY, { auth: 'password' }, { kind: 'token', token: NEBIUS_KEY, username: 'iam' }],
+    // Alibaba configure-access-credentials: the account or RAM user login name + the instance's access credential
+    ['alibaba', 'ci@1234567890123456', 'Instance-Passw0rd', {}, { kind: 'password', username: 'ci@1234567890123456', password: 'Instance-Passw0rd' }]
   ]
   test.each(documented)('%s: username %s', (cloud, username, password, extra, expected) => {
     expect(parsers[cloud]({ username, password, ...extra })).toMatchObject(expected)
