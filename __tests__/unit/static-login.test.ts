@@ -123,6 +123,12 @@ describe('what the clients get', () => {
     expect(old.warnings.join('\n')).not.toMatch(/Cloud Registry's documentation/)
   })
 
+  test("Yandex username iam with something that is no IAM token: the warning speaks of 'password' and the other usernames", async () => {
+    const ctx = testProviderContext({})
+    await plan('yandex', { username: 'iam', password: YC_OAUTH }).getCredentials(ctx)
+    expect(ctx.warnings).toEqual([expect.stringMatching(/^Input 'password' \(username iam\) does not look like an IAM token.*use username oauth; for an API key use username api_key\.$/)])
+  })
+
   test('Yandex oauth is exchanged by default: the IAM call gets the OAuth token', async () => {
     const ctx = testProviderContext({ REGISTRY_LOGIN_ENDPOINT_YANDEX_IAM: `${iam.url}/yandex` }, fastHttp({ attempts: 1 }).http)
     const login = plan('yandex', { username: 'oauth', password: YC_OAUTH })

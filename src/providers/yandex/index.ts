@@ -201,7 +201,11 @@ export const yandex: Provider = {
       case 'token':
         return plan('IAM token (iam)', async ctx => {
           if (!auth.token.startsWith('t1.')) {
-            ctx.warn("Input 'token' does not look like an IAM token (they start with 't1.'). For a Yandex ID OAuth token use 'oauth-token'; for an API key use 'api-key'.")
+            ctx.warn(
+              auth.username
+                ? "Input 'password' (username iam) does not look like an IAM token (they start with 't1.'). For a Yandex ID OAuth token use username oauth; for an API key use username api_key."
+                : "Input 'token' does not look like an IAM token (they start with 't1.'). For a Yandex ID OAuth token use 'oauth-token'; for an API key use 'api-key'."
+            )
           }
           return { username: 'iam', password: auth.token }
         })
