@@ -18,14 +18,17 @@ const REFUSED = [
   /incorrect username or password/i,
   /authentication required/i,
   /\bstatus(?: code)?:? 40[13]\b/i,
-  /\b40[13] (?:unauthorized|forbidden)\b/i,
-  /\bdenied: /i,
-  /\baccess (?:to the resource is )?denied\b/i
+  /\bstatus code from registry 40[13]\b/i,
+  /\b40[13] \(?(?:unauthorized|forbidden)\b/i,
+  // the registry's DENIED error ("denied: requested access…", docker's bare `: denied`), not a file's "permission denied"
+  /(?<!permission )\bdenied\b/i
 ]
 
 const TRANSIENT = [
   /\bstatus(?: code)?:? (?:429|5\d\d)\b/i,
-  /\b(?:429 too many requests|toomanyrequests)\b/i,
+  /\bstatus code from registry (?:429|5\d\d)\b/i,
+  /\bHTTP (?:429|5\d\d)\b/,
+  /\btoo many requests\b|\btoomanyrequests\b/i,
   /\b5\d\d (?:internal server error|bad gateway|service unavailable|gateway time-?out)\b/i,
   /\bconnection refused\b/i,
   /\bconnection reset\b/i,
@@ -36,6 +39,7 @@ const TRANSIENT = [
   /\bcontext deadline exceeded\b/i,
   /\btimed out\b/i,
   /\bunexpected EOF\b|: EOF\b/,
+  /\bstream error\b/i,
   /\btemporary failure in name resolution\b/i,
   /\bserver misbehaving\b/i,
   /\bnetwork is unreachable\b/i

@@ -172,11 +172,14 @@ describe('retries', () => {
     expect(stdout.text()).toMatch(/Test service: attempt 1 of 3 failed \(Test service answered gRPC status UNAVAILABLE \(14\): try again\.\)/)
   })
 
-  test('RESOURCE_EXHAUSTED forever: gives up after the attempts', async () => {
+  test('RESOURCE_EXHAUSTED is final unless the cloud calls it "try again" (retryable); then it is retried until the attempts run out', async () => {
     server.behaviour = () => ({ kind: 'trailers-only', status: 8, message: 'quota' })
-    const error = await failure(unary(call(), policy))
+    const plain = await failure(unary(call(), policy))
+    expect((plain as GrpcError).code).toBe(8)
+    expect(server.calls).toHaveLength(1)
+    const error = await failure(unary({ ...call(), retryable: code => code === 8 }, policy))
     expect((error as GrpcError).code).toBe(8)
-    expect(server.calls).toHaveLength(3)
+    expect(server.calls).toHaveLength(4)
   })
 
   test('UNAUTHENTICATED is final: not retried', async () => {
