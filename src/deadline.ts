@@ -46,11 +46,10 @@ const seconds = (ms: number): string => (ms < 1_000 ? `${Math.round(ms)} ms` : `
 export class DeadlineError extends ActionError {
   constructor(
     readonly what: string,
-    readonly limit: Limit,
-    detail = 'was stopped, with the processes it started'
+    readonly limit: Limit
   ) {
     super(
-      `'${what}' did not finish within ${seconds(limit.ms)} and ${detail}.`,
+      `'${what}' did not finish within ${seconds(limit.ms)} and was stopped, with the processes it started.`,
       `If it is only slow, raise the environment variable ${limit.variable} (milliseconds).`
     )
     this.name = 'DeadlineError'
@@ -133,6 +132,29 @@ export function groupAlive(pgid: number): boolean {
   return false
 }
 
+/** Process groups of the clients running now. */
+const running = new Set<number>()
+let forwarding = false
+
+/**
+ * Registers a client's process group so that a cancelled step takes it along: the runner stops a
+ * cancelled step with SIGINT/SIGTERM to the action's process, which a client in its own group would
+ * not receive. The signal is then raised again, so the action ends as it would have.
+ */
+function track(pgid: number): () => void {
+  running.add(pgid)
+  if (!forwarding && !WINDOWS) {
+    forwarding = true
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      process.once(signal, () => {
+        for (const group of running) signalGroup(group, 'SIGKILL')
+        process.kill(process.pid, signal)
+      })
+    }
+  }
+  return () => void running.delete(pgid)
+}
+
 /**
  * Runs a process in its own process group under a deadline. When the deadline passes, the group gets
  * SIGTERM, then SIGKILL after a grace period if anything in it is left, and the call rejects with a
@@ -142,6 +164,7 @@ export function runProcess(file: string, args: string[], options: ProcessOptions
   const graceMs = options.graceMs ?? KILL_GRACE_MS
   return new Promise((resolve, reject) => {
     const child = spawn(file, args, { env: options.env, stdio: ['pipe', 'pipe', 'pipe'], detached: !WINDOWS })
+    const untrack = child.pid !== undefined ? track(child.pid) : () => {}
     let stdout = ''
     let stderr = ''
     let settled = false
@@ -151,6 +174,7 @@ export function runProcess(file: string, args: string[], options: ProcessOptions
     const later = (ms: number, fn: () => void): void => void timers.push(setTimeout(fn, ms))
 
     const release = (): void => {
+      untrack()
       for (const timer of timers) clearTimeout(timer)
       child.stdin.destroy()
       child.stdout.destroy()
@@ -208,13 +232,4 @@ export function runProcess(file: string, args: string[], options: ProcessOptions
 
     child.stdin.end(options.stdin !== undefined ? Buffer.from(options.stdin) : undefined)
   })
-}
-
-/** Resolves with the value, or rejects with a DeadlineError when the budget runs out first. */
-export function within<T>(work: Promise<T>, what: string, limit: Limit): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new DeadlineError(what, limit, 'was given up')), limit.ms)
-  })
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer))
 }

@@ -51,6 +51,13 @@ function alive(pid: number): boolean {
 }
 
 const childPid = (pidFile: string): number => Number(readFileSync(pidFile, 'utf8').trim())
+
+/** Whether the shim's child is gone, allowing a moment for a SIGKILL to land. */
+async function gone(pidFile: string): Promise<boolean> {
+  const pid = childPid(pidFile)
+  for (let i = 0; i < 20 && alive(pid); i++) await new Promise(resolve => setTimeout(resolve, 100))
+  return pid > 0 && !alive(pid)
+}
 const backupFiles = (temp: string): string[] => readdirSync(temp).filter(name => /^registry-login-[0-9a-f]+\.json$/.test(name))
 
 test('a login that hangs in main is killed with its child at the deadline; main fails naming the client and the override', async () => {
@@ -67,11 +74,35 @@ test('a login that hangs in main is killed with its child at the deadline; main 
   )
   // the hung login is not retried: one attempt, then the error
   expect(main.log).not.toMatch(/attempt 1 of/)
-  expect(alive(childPid(shim.pidFile))).toBe(false)
+  expect(await gone(shim.pidFile)).toBe(true)
   expect(Date.now() - started).toBeLessThan(60_000)
   expect(post!.code).toBe(0)
   expect(sandbox.auths(sandbox.files.docker)).toEqual({})
   expect(backupFiles(temp)).toEqual([])
+})
+
+test('a cancelled step (the runner\'s SIGTERM to the action) takes the hung client and its child along', async () => {
+  const sandbox = clientSandbox()
+  const shim = hangingDocker('login')
+  const { main } = await runAction(
+    { provider: 'ibm', region: 'us', 'api-key': cloud().emulators.ibm.createApiKey(), clients: 'docker' },
+    {
+      env: { ...cloud().env, ...sandbox.env, PATH: `${shim.dir}:${process.env.PATH}` },
+      skipPost: true,
+      onSpawn: (step, child) => {
+        // cancel main once the hung client has started its child, as the runner does on "Cancel workflow"
+        const poll = setInterval(() => {
+          if (step === 'main' && existsSync(shim.pidFile) && readFileSync(shim.pidFile, 'utf8').trim()) {
+            clearInterval(poll)
+            child.kill('SIGTERM')
+          }
+        }, 50)
+        child.once('close', () => clearInterval(poll))
+      }
+    }
+  )
+  expect(main.signal).toBe('SIGTERM')
+  expect(await gone(shim.pidFile)).toBe(true)
 })
 
 test.each([
@@ -91,7 +122,7 @@ test.each([
   expect(post!.log).toMatch(
     /::warning::docker: logout of us\.icr\.io failed: 'docker logout' did not finish within 1 s and was stopped, with the processes it started\. If it is only slow, raise the environment variable REGISTRY_LOGIN_LOGOUT_TIMEOUT_MS/
   )
-  expect(alive(childPid(shim.pidFile))).toBe(false)
+  expect(await gone(shim.pidFile)).toBe(true)
   // podman logged out normally; docker's earlier entry is back, byte for byte what it was
   expect(sandbox.auths(sandbox.files.docker)).toEqual({ 'us.icr.io': someoneElse })
   expect(sandbox.auths(sandbox.files.containers)).toEqual({})
@@ -110,7 +141,7 @@ test('isolated-config: a hung logout still leaves no per-job directory behind', 
   expect(dir).toMatch(/registry-login-config-/)
   expect(post!.code).toBe(0)
   expect(post!.log).toMatch(/::warning::docker: logout of us\.icr\.io failed: 'docker logout' did not finish within 1 s/)
-  expect(alive(childPid(shim.pidFile))).toBe(false)
+  expect(await gone(shim.pidFile)).toBe(true)
   expect(existsSync(dir)).toBe(false)
   expect(backupFiles(temp)).toEqual([])
 })

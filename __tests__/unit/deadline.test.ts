@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs'
-import { budget, DEADLINES, DeadlineError, deadlineFor, runProcess, tighter, within } from '../../src/deadline.js'
+import { budget, DEADLINES, DeadlineError, deadlineFor, runProcess, tighter } from '../../src/deadline.js'
 
 const env = { PATH: process.env.PATH ?? '' }
 const limit = (ms: number) => ({ ms, variable: 'REGISTRY_LOGIN_CLIENT_TIMEOUT_MS' })
@@ -104,18 +104,5 @@ describe('runProcess', () => {
     expect(result.exitCode).toBe(0)
     expect(result.stdout).toBe('done\n')
     expect(Date.now() - started).toBeLessThan(10_000)
-  })
-})
-
-describe('within', () => {
-  test('passes a value through before the limit', async () => {
-    await expect(within(Promise.resolve(7), 'post', limit(1_000))).resolves.toBe(7)
-  })
-
-  test('rejects with a DeadlineError once the limit passes', async () => {
-    const never = new Promise<never>(() => {})
-    await expect(within(never, 'post', { ms: 20, variable: 'REGISTRY_LOGIN_POST_TIMEOUT_MS' })).rejects.toThrow(
-      "'post' did not finish within 20 ms and was given up. If it is only slow, raise the environment variable REGISTRY_LOGIN_POST_TIMEOUT_MS (milliseconds)."
-    )
   })
 })
