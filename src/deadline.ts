@@ -42,7 +42,7 @@ export function deadlineFor(kind: keyof typeof DEADLINES, env: NodeJS.ProcessEnv
 
 const seconds = (ms: number): string => (ms < 1_000 ? `${Math.round(ms)} ms` : `${Number((ms / 1000).toFixed(1))} s`)
 
-/** A process (or post as a whole) ran past its deadline. */
+/** A client process ran past its deadline (its own, or what was left of post's) and was stopped. */
 export class DeadlineError extends ActionError {
   constructor(
     readonly what: string,
