@@ -45,10 +45,6 @@ export function openTunnel(proxy: URL, host: string, port: number, signal?: Abor
       if (head.length > 0) socket.unshift(head)
       resolve(socket)
     })
-    request.once('response', (response: http.IncomingMessage) => {
-      response.resume()
-      reject(new Error(`the proxy ${proxyName(proxy)} did not open a tunnel to ${authority} (HTTP ${response.statusCode ?? '?'})`))
-    })
     request.once('error', error => reject(new Error(`the proxy ${proxyName(proxy)} could not be used: ${error.message}`)))
     request.end()
   })

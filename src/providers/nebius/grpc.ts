@@ -183,7 +183,8 @@ export function unaryOnce(call: UnaryCall): Promise<Buffer> {
         if (!settled) return exchange(opened)
         opened.destroy()
       },
-      (error: Error) => finish(transport(error.message))
+      // The tunnel's errors name the proxy already.
+      (error: Error) => finish(new GrpcTransportError(call.service, error.message))
     )
   })
 }
