@@ -207,6 +207,6 @@ test('a credential the registry refuses (401) is not retried, and the error name
   expect(main.code).toBe(1)
   expect(cloud().tokenService.seen.slice(seen).map(s => s.ok)).toEqual([false])
   expect(main.log).not.toMatch(/attempt 1 of/)
-  expect(main.log).toMatch(/::error::registry-login: us\.icr\.io refused the credential of user 'iamapikey' \('podman login' exited with code 125: .*invalid username\/password\)\. Not retried: check that the credential belongs to this registry/)
+  expect(main.log).toMatch(/::error::registry-login: 'podman login' exited with code 125: .*invalid username\/password\. The registry us\.icr\.io refused the credential of user 'iamapikey' \(not retried\)\. Check that the credential belongs to this registry/)
   expect(main.log).not.toContain(apiKey)
 })

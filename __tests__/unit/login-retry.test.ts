@@ -70,7 +70,7 @@ describe('clientFailure', () => {
     expect(error.verdict).toBe('refused')
     expect(error.transient).toBe(false)
     expect(error.message).toBe(
-      "us.icr.io refused the credential of user 'iambearer' ('podman login' exited with code 125: Error: logging into \"us.icr.io\": invalid username/password). Not retried: check that the credential belongs to this registry (its cloud account, region or instance), that it has not expired or been revoked, and that this identity may pull from or push to it."
+      "'podman login' exited with code 125: Error: logging into \"us.icr.io\": invalid username/password. The registry us.icr.io refused the credential of user 'iambearer' (not retried). Check that the credential belongs to this registry (its cloud account, region or instance), that it has not expired or been revoked, and that this identity may pull from or push to it."
     )
   })
 
@@ -114,7 +114,7 @@ describe('client login retries', () => {
 
   test('a refused credential is not retried', async () => {
     const ctx = fakeClientContext(fastEnv, { behaviour: () => failed('Error: response status code 401: unauthorized: invalid username/password') })
-    await expect(clients.helm.login(credential, '/d/config.json', ctx)).rejects.toThrow("us.icr.io refused the credential of user 'iambearer'")
+    await expect(clients.helm.login(credential, '/d/config.json', ctx)).rejects.toThrow("The registry us.icr.io refused the credential of user 'iambearer' (not retried).")
     expect(ctx.calls).toHaveLength(1)
   })
 

@@ -89,8 +89,8 @@ export function clientFailure(
   const verdict = loginVerdict(`${result.stderr}\n${result.stdout}`)
   if (verdict !== 'refused') return new ClientCommandError(base, verdict)
   return new ClientCommandError(
-    `${safeText(login.registry)} refused the credential of user '${safeText(login.username)}' ('${client} ${verb}' exited with code ${result.exitCode}: ${said}).`,
+    `${base}. The registry ${safeText(login.registry)} refused the credential of user '${safeText(login.username)}' (not retried).`,
     'refused',
-    'Not retried: check that the credential belongs to this registry (its cloud account, region or instance), that it has not expired or been revoked, and that this identity may pull from or push to it.'
+    'Check that the credential belongs to this registry (its cloud account, region or instance), that it has not expired or been revoked, and that this identity may pull from or push to it.'
   )
 }
