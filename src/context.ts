@@ -10,7 +10,6 @@ import { envNumber } from './tunables.js'
 
 const VERSION = '0.1.0'
 
-
 export function providerContext(env: NodeJS.ProcessEnv = process.env): ProviderContext {
   const http = createHttp({
     userAgent: `registry-login/${VERSION}`,
