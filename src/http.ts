@@ -108,8 +108,10 @@ export function createHttp(options: HttpOptions): Http {
       } catch {
         cloud = {}
       }
-      const transient = retryableStatus(response.status) || req.retryable?.(response.status, cloud) === true
-      const error = new HttpError(req.service, response.status, cloud, req.hint?.(response.status, cloud), transient)
+      // A cloud's "try again" is nobody's mistake: no hint about credentials or inputs for it.
+      const tryAgain = req.retryable?.(response.status, cloud) === true
+      const hint = tryAgain ? undefined : req.hint?.(response.status, cloud)
+      const error = new HttpError(req.service, response.status, cloud, hint, retryableStatus(response.status) || tryAgain)
       Object.assign(error, { retryAfter: retryAfterMs(response.headers['retry-after']) })
       throw error
     } finally {

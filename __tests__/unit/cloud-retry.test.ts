@@ -123,6 +123,15 @@ describe('the retryable hook in the shared HTTP policy', () => {
     expect(server.requests).toHaveLength(2)
   })
 
+  test('a "try again" answer gets no hint (the hint is about credentials and inputs); other answers keep theirs', async () => {
+    server.behaviour = () => throttled
+    const { http } = fastHttp({ attempts: 1 })
+    const hint = (): string => 'Check your access key.'
+    expect((await failure(http.request(request({ hint })))).message).not.toContain('Check your access key.')
+    server.behaviour = () => ({ status: 400, body: { Code: 'InvalidParameter', Message: 'bad' } })
+    expect((await failure(http.request(request({ hint })))).message).toContain('Check your access key.')
+  })
+
   test('the hook never makes a 2xx fail, and 5xx stay retried whatever it says', async () => {
     server.behaviour = (_req, n) => (n === 1 ? { status: 503, body: { Code: 'Whatever' } } : { status: 200, body: { ok: 1 } })
     const { http } = fastHttp({ attempts: 2 })
