@@ -51,6 +51,12 @@ export function createAlibabaEmulator({ store, github, now = () => Date.now() })
   const passwords = new Map()
   const nonces = new Set()
   const requests = []
+  const throttles = []
+  const THROTTLE_MESSAGES = {
+    Throttling: 'Request was denied due to request throttling.',
+    'Throttling.User': 'Request was denied due to user flow control.',
+    'Throttling.Api': 'Request was denied due to api flow control.'
+  }
   store.acceptWhen('alibaba', (username, password) => passwords.has(username) && passwords.get(username) === password)
 
   const emulator = {
@@ -60,6 +66,14 @@ export function createAlibabaEmulator({ store, github, now = () => Date.now() })
     requests,
     /** Added to the emulator's clock: a skew of 20 minutes makes every request look stale. */
     clockSkewMs: 0,
+    /**
+     * Throttles the next `times` calls to `host` the way Alibaba Cloud does: HTTP 400 with
+     * `Code: Throttling`, `Throttling.User` or `Throttling.Api` (not a 429). Each throttled call is
+     * recorded in `requests` as `{ api: 'throttled', host, code }`.
+     */
+    throttle(host, { times = 1, code = 'Throttling.User' } = {}) {
+      throttles.push({ host, times, code })
+    },
     /**
      * A RAM user's AccessKey; `allowed: false` means its policy lacks cr:GetAuthorizationToken,
      * `registered: false` that the user never got a Personal Edition registry account.
@@ -87,6 +101,12 @@ export function createAlibabaEmulator({ store, github, now = () => Date.now() })
     errorBody: (status, message) =>
       JSON.stringify(rpcError(status === 429 ? 'Throttling.User' : status >= 500 ? 'ServiceUnavailable' : 'InvalidParameter', message)),
     async handle({ req, url, body, reply, host }) {
+      const throttled = throttles.find(t => t.host === host && t.times > 0)
+      if (throttled) {
+        throttled.times--
+        requests.push({ api: 'throttled', host, code: throttled.code })
+        return reply(400, rpcError(throttled.code, THROTTLE_MESSAGES[throttled.code] ?? 'Request was denied due to flow control.'))
+      }
       if (host === 'sts.aliyuncs.com') {
         if (url.pathname !== '/') return false
         return assumeRoleWithOidc(req, url, body, reply)

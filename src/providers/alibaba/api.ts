@@ -85,6 +85,16 @@ function userNotExistHint(oidc: boolean): string {
   )
 }
 
+/**
+ * Alibaba's "try again" codes, retried whatever the HTTP status (throttling comes as HTTP 400):
+ * `Throttling`, `Throttling.User`, `Throttling.Api` (and any other `Throttling.*`), and
+ * `ServiceUnavailable` / `ServiceUnavailableTemporary`.
+ */
+export function alibabaRetryable(_status: number, cloud: CloudError): boolean {
+  const code = cloud.code ?? ''
+  return code === 'Throttling' || code.startsWith('Throttling.') || code === 'ServiceUnavailable' || code === 'ServiceUnavailableTemporary'
+}
+
 /** Strings that are no error although they sit in `Code`. */
 export function isRpcFailure(reply: { Code?: unknown; IsSuccess?: unknown }): boolean {
   if (reply.IsSuccess === false) return true
@@ -135,7 +145,8 @@ export async function getEnterpriseToken(
       method: 'POST',
       url: `${crEndpoint(region, ctx.env)}/`,
       parseError: parseAlibabaError,
-      hint: (_status, cloud) => alibabaHint(cloud, { instanceId, region, oidc })
+      hint: (_status, cloud) => alibabaHint(cloud, { instanceId, region, oidc }),
+      retryable: alibabaRetryable
     },
     () => ({
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
@@ -168,7 +179,8 @@ export async function getPersonalToken(
       method: 'GET',
       url: `${crEndpoint(region, ctx.env)}/tokens`,
       parseError: parseAlibabaError,
-      hint: (_status, cloud) => alibabaHint(cloud, { region, oidc })
+      hint: (_status, cloud) => alibabaHint(cloud, { region, oidc }),
+      retryable: alibabaRetryable
     },
     () => ({ headers: signRoaRequest('GET', '/tokens', '2016-06-07', credential, { now: ctx.now() }) })
   )
@@ -229,7 +241,8 @@ export async function assumeRoleWithOidc(oidcToken: string, role: OidcRole, audi
       DurationSeconds: String(role.durationSeconds)
     }),
     parseError: parseAlibabaError,
-    hint: (_status, cloud) => stsHint(cloud, role, audience)
+    hint: (_status, cloud) => stsHint(cloud, role, audience),
+    retryable: alibabaRetryable
   })
   const c = reply.Credentials ?? {}
   const { AccessKeyId: id, AccessKeySecret: secret, SecurityToken: token } = c
