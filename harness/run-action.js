@@ -63,7 +63,7 @@ export function runnerLog(stdout) {
   return shown.join('\n')
 }
 
-function runStep(script, env, stepDir) {
+function runStep(script, env, stepDir, onSpawn) {
   const files = {}
   for (const name of ['GITHUB_OUTPUT', 'GITHUB_STATE', 'GITHUB_ENV', 'GITHUB_PATH', 'GITHUB_STEP_SUMMARY']) {
     files[name] = path.join(stepDir, name.toLowerCase())
@@ -71,14 +71,15 @@ function runStep(script, env, stepDir) {
   }
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [path.join(ACTION_DIR, script)], { env: { ...env, ...files }, stdio: ['ignore', 'pipe', 'pipe'] })
+    onSpawn?.(child)
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', d => { stdout += d })
     child.stderr.on('data', d => { stderr += d })
     child.on('error', reject)
-    child.on('close', code => {
+    child.on('close', (code, signal) => {
       resolve({
-        code, stdout, stderr, log: runnerLog(stdout),
+        code, signal, stdout, stderr, log: runnerLog(stdout),
         outputs: parseCommandFile(readFileSync(files.GITHUB_OUTPUT, 'utf8')),
         state: parseCommandFile(readFileSync(files.GITHUB_STATE, 'utf8')),
         jobEnv: parseCommandFile(readFileSync(files.GITHUB_ENV, 'utf8')),
@@ -93,9 +94,11 @@ function runStep(script, env, stepDir) {
 
 /**
  * @param {Record<string, string>} inputs  `with:` values
- * @param {{ env?: Record<string,string>, between?: (main: { jobEnv: Record<string, string>, jobPath: string[], outputs: Record<string, string>, state: Record<string, string> }, laterStep: { env: Record<string, string> }) => Promise<void>, skipPost?: boolean }} [options]
+ * @param {{ env?: Record<string,string>, between?: (main: { jobEnv: Record<string, string>, jobPath: string[], outputs: Record<string, string>, state: Record<string, string> }, laterStep: { env: Record<string, string> }) => Promise<void>, skipPost?: boolean,
+ *   onSpawn?: (step: 'main' | 'post', child: import('node:child_process').ChildProcess) => void }} [options]
  *   `between` runs as a later step of the job: `laterStep.env` is what such a step has (the job's
  *   environment with main's GITHUB_ENV and GITHUB_PATH applied, no INPUT_*).
+ *   `onSpawn` sees each step's node process as it starts (to cancel it as the runner would).
  */
 export async function runAction(inputs, options = {}) {
   const action = parse(readFileSync(path.join(ACTION_DIR, 'action.yml'), 'utf8'))
@@ -109,13 +112,13 @@ export async function runAction(inputs, options = {}) {
     if (!(name in action.inputs)) throw new Error(`action.yml has no input '${name}'`)
   }
   const base = { PATH: process.env.PATH, HOME: process.env.HOME, ...RUNNER_DEFAULTS, RUNNER_TEMP: temp, ...options.env, ...inputEnv }
-  const main = await runStep(action.runs.main, base, mkdtempSync(path.join(temp, 'main-')))
+  const main = await runStep(action.runs.main, base, mkdtempSync(path.join(temp, 'main-')), child => options.onSpawn?.('main', child))
   // Like the runner: what main wrote to GITHUB_ENV and GITHUB_PATH is in the environment of every later step, post included.
   const jobEnv = { ...main.jobEnv, PATH: [...[...main.jobPath].reverse(), base.PATH].filter(Boolean).join(path.delimiter) }
   const laterEnv = Object.fromEntries(Object.entries({ ...base, ...jobEnv }).filter(([name]) => !name.startsWith('INPUT_')))
   if (options.between) await options.between(main, { env: laterEnv })
   if (options.skipPost) return { main, temp }
   const stateEnv = Object.fromEntries(Object.entries(main.state).map(([k, v]) => [`STATE_${k}`, v]))
-  const post = await runStep(action.runs.post, { ...base, ...jobEnv, ...stateEnv }, mkdtempSync(path.join(temp, 'post-')))
+  const post = await runStep(action.runs.post, { ...base, ...jobEnv, ...stateEnv }, mkdtempSync(path.join(temp, 'post-')), child => options.onSpawn?.('post', child))
   return { main, post, temp }
 }
