@@ -1,9 +1,10 @@
 import * as core from '@actions/core'
 import { spawn } from 'node:child_process'
-import { which } from '@actions/io'
+import { findBinary, spawnTarget } from './binary.js'
 import type { ClientContext } from './clients/client.js'
 import { createHttp } from './http.js'
 import { githubIdToken } from './oidc.js'
+import { thisPlatform } from './platform.js'
 import type { ProviderContext } from './providers/provider.js'
 import { maskSecret } from './secrets.js'
 
@@ -54,17 +55,23 @@ export function clientEnv(env: NodeJS.ProcessEnv): Record<string, string> {
 }
 
 export function clientContext(env: NodeJS.ProcessEnv = process.env): ClientContext {
+  const platform = thisPlatform()
   return {
     env,
-    which: binary => which(binary, false),
+    which: binary => findBinary(binary, env, platform),
     async run(command, args, options = {}) {
       const childEnv = { ...clientEnv(env), ...(options.env as Record<string, string> | undefined) }
       const debug = core.isDebug()
-      // Resolved like @actions/exec does, so the debug log names the binary that ran.
-      const full = (await which(command, false)) || command
+      // Resolved on PATH (with PATHEXT on Windows), so the debug log names the binary that ran.
+      const full = (await findBinary(command, env, platform)) || command
       if (debug) core.info(`[command]${full} ${args.join(' ')}`)
+      const target = spawnTarget(full, args, env, platform)
       return new Promise((resolve, reject) => {
-        const child = spawn(full, args, { env: childEnv, stdio: ['pipe', 'pipe', 'pipe'] })
+        const child = spawn(target.command, target.args, {
+          env: childEnv,
+          stdio: ['pipe', 'pipe', 'pipe'],
+          windowsVerbatimArguments: target.windowsVerbatimArguments
+        })
         let stdout = ''
         let stderr = ''
         child.stdout.on('data', (chunk: Buffer) => {

@@ -1,9 +1,10 @@
 import * as core from '@actions/core'
 import { Backup, newBackupFile } from './backup.js'
-import type { ClientContext, RegistryClient } from './clients/client.js'
+import { requireClients } from './clients/availability.js'
+import type { ClientContext } from './clients/client.js'
 import { clients } from './clients/index.js'
 import { clientContext, providerContext } from './context.js'
-import { ActionError, errorMessage } from './errors.js'
+import { errorMessage } from './errors.js'
 import { createInputReader } from './input-reader.js'
 import { parseInputs, type Inputs } from './inputs.js'
 import type { ProviderContext, RegistryCredential } from './providers/provider.js'
@@ -22,7 +23,7 @@ export async function runMain(deps?: MainDeps): Promise<void> {
     const inputs = parseInputs(createInputReader())
     const { providerContext: pctx, clientContext: shared } = deps ?? { providerContext: providerContext(), clientContext: clientContext() }
     const chosen = inputs.clients.map(id => clients[id])
-    await requireBinaries(chosen, shared)
+    await requireClients(chosen, shared)
 
     core.info(`Logging into ${inputs.plan.registries.join(', ')} (${inputs.provider}: ${inputs.plan.method})`)
     const credentials = await inputs.plan.getCredentials(pctx)
@@ -36,17 +37,6 @@ export async function runMain(deps?: MainDeps): Promise<void> {
   } catch (error) {
     core.setFailed(`registry-login: ${errorMessage(error)}`)
     if (error instanceof Error && error.stack) core.debug(error.stack)
-  }
-}
-
-async function requireBinaries(chosen: RegistryClient[], ctx: ClientContext): Promise<void> {
-  for (const client of chosen) {
-    if (client.binary && !(await ctx.which(client.binary))) {
-      throw new ActionError(
-        `Client '${client.id}' was asked for in input 'clients', but '${client.binary}' is not on PATH.`,
-        `Install ${client.binary} in an earlier step, or drop '${client.id}' from 'clients'.`
-      )
-    }
   }
 }
 
