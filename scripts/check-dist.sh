@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fails when dist/ is not what a fresh build of src/ produces.
+# Fails when dist/ is not what a fresh build of src/ produces, or when it is over its size budget.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 npm run -s build
@@ -9,3 +9,4 @@ if [ -n "$(git status --porcelain -- dist)" ]; then
   exit 1
 fi
 echo "dist/ matches a fresh build"
+node scripts/dist-size.mjs
