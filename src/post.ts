@@ -5,6 +5,7 @@ import { clients } from './clients/index.js'
 import { clientContext } from './context.js'
 import { errorMessage } from './errors.js'
 import { removeIsolatedConfig } from './isolation.js'
+import { runPerAuthFile } from './schedule.js'
 import { loadState } from './state.js'
 
 /** Logs out what main logged in and puts back earlier entries. Warns, never fails the job. */
@@ -15,7 +16,7 @@ export async function runPost(ctx: ClientContext = clientContext()): Promise<voi
       core.info('Nothing to log out.')
       return
     }
-    for (const login of [...state.logins].reverse()) {
+    await runPerAuthFile([...state.logins].reverse(), async login => {
       const client = clients[login.client]
       try {
         await client.logout(login.registry, login.authFile, ctx)
@@ -23,7 +24,7 @@ export async function runPost(ctx: ClientContext = clientContext()): Promise<voi
       } catch (error) {
         core.warning(`${client.id}: logout of ${login.registry} failed: ${errorMessage(error)}`)
       }
-    }
+    })
     if (state.backupFile) {
       for (const failure of await restoreBackup(state.backupFile)) core.warning(`Could not restore the earlier login for ${failure}`)
     }
