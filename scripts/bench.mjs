@@ -8,7 +8,7 @@ import { execFileSync, spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import path from 'node:path'
-import { BUDGET_BYTES, distSize } from './dist-size.mjs'
+import { BUDGET_BYTES, DIST, distSize } from './dist-size.mjs'
 
 const kb = n => `${(n / 1024).toFixed(1)} KB`
 const size = distSize()
@@ -38,7 +38,7 @@ const CLIENTS = ['docker', 'podman', 'skopeo']
 const HOST = 'us.icr.io'
 
 /** Runs a command (through /usr/bin/time when there is one); wall ms and peak RSS in MiB. */
-function timed(command, args, { env, stdin } = {}) {
+function timed(command, args, { env, stdin, exitCode = 0 } = {}) {
   const memFile = path.join(mkdtempSync(path.join(tmpdir(), 'bench-')), 'mem')
   const argv = measureMemory ? [TIME, '-f', '%M', '-o', memFile, command, ...args] : [command, ...args]
   return new Promise((resolve, reject) => {
@@ -49,8 +49,10 @@ function timed(command, args, { env, stdin } = {}) {
     child.on('error', reject)
     child.on('close', code => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6
-      if (code !== 0) return reject(new Error(`${command} ${args.join(' ')} exited ${code}: ${stderr}`))
-      resolve({ ms, mib: readMemory(memFile) })
+      if (code !== exitCode) return reject(new Error(`${command} ${args.join(' ')} exited ${code}: ${stderr}`))
+      const mib = readMemory(memFile)
+      rmSync(path.dirname(memFile), { recursive: true, force: true })
+      resolve({ ms, mib })
     })
     child.stdin.end(stdin ?? '')
   })
@@ -59,7 +61,6 @@ function timed(command, args, { env, stdin } = {}) {
 function readMemory(file) {
   if (!measureMemory) return undefined
   const kib = Number(readFileSync(file, 'utf8').trim().split('\n').pop())
-  rmSync(path.dirname(file), { recursive: true, force: true })
   return kib / 1024
 }
 
@@ -97,6 +98,8 @@ try {
 
   const scenarios = [
     async () => add('node -e \'\'', await timed(process.execPath, ['-e', ''])),
+    // Loading the bundle and nothing else: main with no inputs stops at the missing 'provider'.
+    async () => add('start-up', await timed(process.execPath, [path.join(DIST, 'main.js')], { env: { PATH: process.env.PATH }, exitCode: 1 })),
     ...CLIENTS.map(client => async () => {
       const { login, logout } = await bareLogin(client, 'iamapikey', apiKey, env)
       add(`bare ${client} login`, login)
@@ -144,6 +147,7 @@ const rows = [
   ["floor: node -e '' + bare docker login", floor.login, undefined, `${fmtMem(mib("node -e ''"))} / ${fmtMem(mib('bare docker login'))}`, ''],
   ['floor for post: node + bare docker logout', floor.logout, undefined, `– / ${fmtMem(mib('bare docker logout'))}`, ''],
   ['IAM round trip (the exchange)', iam, undefined, '', ''],
+  ['start-up: node dist/main.js, no inputs (loads the bundle, fails)', ms('start-up'), node, fmtMem(mib('start-up')), ''],
   ['static login (IBM api-key, exchange: false), main', ms('static main'), floor.login, fmtMem(mib('static main')), target(ms('static main') <= floor.login + 15, 'floor + 15 ms')],
   ['static login, post', ms('static post'), floor.logout, fmtMem(mib('static post')), target(ms('static post') <= floor.logout + 15, 'floor + 15 ms')],
   ['token exchange (IBM api-key -> IAM), main', ms('exchange main'), floor.login, fmtMem(mib('exchange main')), target(ms('exchange main') <= floor.login + iam + 15, 'floor + IAM round trip + 15 ms')],
@@ -172,7 +176,7 @@ const machine = `${cpus().length} CPUs (nproc ${execFileSync('nproc').toString()
 console.log(`machine: ${machine}; medians of ${RUNS} runs`)
 for (const [name, value, base, mem, note] of rows) {
   const ratio = base ? ` = ${(value / base).toFixed(2)} x floor (+${(value - base).toFixed(1)} ms)` : ''
-  console.log(`${name.padEnd(54)} ${value.toFixed(1).padStart(7)} ms${ratio}${mem ? `, peak ${mem}` : ''}${note ? `  [${note}]` : ''}`)
+  console.log(`${name.padEnd(66)} ${value.toFixed(1).padStart(7)} ms${ratio}${mem ? `, peak ${mem}` : ''}${note ? `  [${note}]` : ''}`)
 }
 console.log(`peak memory of any step: ${measureMemory ? `${peak.toFixed(0)} MiB [<= 50 MiB: ${peak <= 50 ? 'met' : 'NOT met'}]` : 'not measured'}`)
 console.log(`bundle: ${kb(size.bytes)} [<= 150 KB: ${size.bytes <= 150 * 1024 ? 'met' : 'NOT met'}]`)
