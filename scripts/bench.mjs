@@ -7,6 +7,7 @@
 import { execFileSync, spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
+import https from 'node:https'
 import path from 'node:path'
 import { BUDGET_BYTES, DIST, distSize } from './dist-size.mjs'
 
@@ -29,7 +30,6 @@ const measureMemory = existsSync(TIME)
 const { startLocalCloud } = await import('../harness/local-cloud.js')
 const { runAction } = await import('../harness/run-action.js')
 const { clientSandbox } = await import('../harness/client-env.js')
-const { httpsCall } = await import('../harness/https-call.js')
 
 const RUNS = Number(process.env.BENCH_RUNS || 15)
 const REGION = 'us'
@@ -84,22 +84,28 @@ const add = (name, value) => (samples[name] ??= []).push(value)
 try {
   const apiKey = cloud.emulators.ibm.createApiKey()
   const env = { ...process.env, ...cloud.env }
+  // node's start depends on its environment (NODE_EXTRA_CA_CERTS of a whole CA bundle costs tens of ms):
+  // the floor's node runs with what the action's steps get.
+  const stepEnv = { PATH: process.env.PATH, HOME: process.env.HOME, ...cloud.env }
   const memDir = mkdtempSync(path.join(tmpdir(), 'bench-mem-'))
+  const ca = readFileSync(cloud.pki.ca)
   const memWrap = step => (measureMemory ? [TIME, '-f', '%M', '-o', path.join(memDir, step)] : [])
 
   async function action(name, inputs) {
     const sandbox = clientSandbox()
-    const { main, post } = await runAction({ provider: 'ibm', 'api-key': apiKey, ...inputs }, { env: { ...cloud.env, ...sandbox.env }, wrap: memWrap })
+    const rssEnv = { NODE_OPTIONS: `--import ${path.join(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), 'bench-rss.mjs')}`, BENCH_RSS_DIR: memDir }
+    const { main, post } = await runAction({ provider: 'ibm', 'api-key': apiKey, ...inputs }, { env: { ...cloud.env, ...sandbox.env, ...rssEnv }, wrap: memWrap })
     if (main.code !== 0 || post.code !== 0) throw new Error(`${name} failed:\n${main.log}\n${main.stderr}\n${post.log}`)
-    add(`${name} main`, { ms: main.ms, mib: readMemory(path.join(memDir, 'main')) })
-    add(`${name} post`, { ms: post.ms, mib: readMemory(path.join(memDir, 'post')) })
+    const nodeMib = step => Number(readFileSync(path.join(memDir, `${step}.js`), 'utf8')) / 1024
+    add(`${name} main`, { ms: main.ms, mib: readMemory(path.join(memDir, 'main')), nodeMib: nodeMib('main') })
+    add(`${name} post`, { ms: post.ms, mib: readMemory(path.join(memDir, 'post')), nodeMib: nodeMib('post') })
     rmSync(sandbox.dir, { recursive: true, force: true })
   }
 
   const scenarios = [
-    async () => add('node -e \'\'', await timed(process.execPath, ['-e', ''])),
+    async () => add('node -e \'\'', await timed(process.execPath, ['-e', ''], { env: stepEnv })),
     // Loading the bundle and nothing else: main with no inputs stops at the missing 'provider'.
-    async () => add('start-up', await timed(process.execPath, [path.join(DIST, 'main.js')], { env: { PATH: process.env.PATH }, exitCode: 1 })),
+    async () => add('start-up', await timed(process.execPath, [path.join(DIST, 'main.js')], { env: stepEnv, exitCode: 1 })),
     ...CLIENTS.map(client => async () => {
       const { login, logout } = await bareLogin(client, 'iamapikey', apiKey, env)
       add(`bare ${client} login`, login)
@@ -108,13 +114,16 @@ try {
     async () => {
       // The IAM round trip the exchange adds: one API key grant on a fresh connection, as the action makes it.
       const started = process.hrtime.bigint()
-      const reply = await httpsCall('https://iam.cloud.ibm.com/identity/token', {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
-        body: `grant_type=urn%3Aibm%3Aparams%3Aoauth%3Agrant-type%3Aapikey&apikey=${encodeURIComponent(apiKey)}`,
-        ca: cloud.pki.ca
+      const status = await new Promise((resolve, reject) => {
+        const body = `grant_type=urn%3Aibm%3Aparams%3Aoauth%3Agrant-type%3Aapikey&apikey=${encodeURIComponent(apiKey)}`
+        const req = https.request('https://iam.cloud.ibm.com/identity/token', { method: 'POST', agent: false, ca, headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' } }, res => {
+          res.resume()
+          res.on('end', () => resolve(res.statusCode))
+        })
+        req.on('error', reject)
+        req.end(body)
       })
-      if (reply.status !== 200) throw new Error(`IAM answered ${reply.status}`)
+      if (status !== 200) throw new Error(`IAM answered ${status}`)
       add('IAM round trip', { ms: Number(process.hrtime.bigint() - started) / 1e6 })
     },
     () => action('static', { region: REGION, exchange: 'false', clients: 'docker' }),
@@ -143,27 +152,34 @@ const floor = { login: node + ms('bare docker login'), logout: node + ms('bare d
 const floor3 = { login: node + CLIENTS.reduce((sum, c) => sum + ms(`bare ${c} login`), 0), logout: node + CLIENTS.reduce((sum, c) => sum + ms(`bare ${c} logout`), 0) }
 const iam = ms('IAM round trip')
 
+const nodeMib = name => median(samples[name].map(s => s.nodeMib))
+/** The action's node process alone, then the largest process of the step (a client may be larger). */
+const stepMem = name => `${fmtMem(nodeMib(name))} (largest process ${fmtMem(mib(name))})`
+const mainRow = (label, name, base, note = '') => [label, ms(name), base, stepMem(name), note]
+
 const rows = [
-  ["floor: node -e '' + bare docker login", floor.login, undefined, `${fmtMem(mib("node -e ''"))} / ${fmtMem(mib('bare docker login'))}`, ''],
-  ['floor for post: node + bare docker logout', floor.logout, undefined, `– / ${fmtMem(mib('bare docker logout'))}`, ''],
-  ['IAM round trip (the exchange)', iam, undefined, '', ''],
+  ["floor: node -e '' + bare docker login", floor.login, undefined, `${fmtMem(mib("node -e ''"))} / docker ${fmtMem(mib('bare docker login'))}`, ''],
+  ['floor for post: node + bare docker logout', floor.logout, undefined, `docker ${fmtMem(mib('bare docker logout'))}`, ''],
+  ['floor for 3 clients: node + bare docker, podman, skopeo logins', floor3.login, undefined, `podman ${fmtMem(mib('bare podman login'))}, skopeo ${fmtMem(mib('bare skopeo login'))}`, ''],
+  ['IAM round trip (fresh TLS connection)', iam, undefined, '', ''],
   ['start-up: node dist/main.js, no inputs (loads the bundle, fails)', ms('start-up'), node, fmtMem(mib('start-up')), ''],
-  ['static login (IBM api-key, exchange: false), main', ms('static main'), floor.login, fmtMem(mib('static main')), target(ms('static main') <= floor.login + 15, 'floor + 15 ms')],
-  ['static login, post', ms('static post'), floor.logout, fmtMem(mib('static post')), target(ms('static post') <= floor.logout + 15, 'floor + 15 ms')],
-  ['token exchange (IBM api-key -> IAM), main', ms('exchange main'), floor.login, fmtMem(mib('exchange main')), target(ms('exchange main') <= floor.login + iam + 15, 'floor + IAM round trip + 15 ms')],
-  ['token exchange, post', ms('exchange post'), floor.logout, fmtMem(mib('exchange post')), target(ms('exchange post') <= floor.logout + 15, 'floor + 15 ms')],
-  ['1 region x 3 clients (docker, podman, skopeo), main', ms('1 region x 3 clients main'), floor3.login, fmtMem(mib('1 region x 3 clients main')), ''],
-  ['1 region x 3 clients, post', ms('1 region x 3 clients post'), floor3.logout, fmtMem(mib('1 region x 3 clients post')), ''],
-  [
+  mainRow('static login (IBM api-key, exchange: false), main', 'static main', floor.login, target(ms('static main') <= floor.login + 15, 'floor + 15 ms')),
+  mainRow('static login, post', 'static post', floor.logout, target(ms('static post') <= floor.logout + 15, 'floor + 15 ms')),
+  mainRow('token exchange (IBM api-key -> IAM), main', 'exchange main', floor.login, target(ms('exchange main') <= floor.login + iam + 15, 'floor + IAM round trip + 15 ms')),
+  mainRow('token exchange, post', 'exchange post', floor.logout, target(ms('exchange post') <= floor.logout + 15, 'floor + 15 ms')),
+  mainRow('1 region x 3 clients (docker, podman, skopeo), main', '1 region x 3 clients main', floor3.login),
+  mainRow('1 region x 3 clients, post', '1 region x 3 clients post', floor3.logout),
+  mainRow(
     '4 regions x 3 clients, main',
-    ms('4 regions x 3 clients main'),
+    '4 regions x 3 clients main',
     floor3.login,
-    fmtMem(mib('4 regions x 3 clients main')),
     target(ms('4 regions x 3 clients main') <= 1.3 * ms('1 region x 3 clients main'), `1.3 x one region (${(ms('4 regions x 3 clients main') / ms('1 region x 3 clients main')).toFixed(2)} x)`)
-  ],
-  ['4 regions x 3 clients, post', ms('4 regions x 3 clients post'), floor3.logout, fmtMem(mib('4 regions x 3 clients post')), '']
+  ),
+  mainRow('4 regions x 3 clients, post', '4 regions x 3 clients post', floor3.logout)
 ]
-const peak = Math.max(...Object.keys(samples).filter(n => / (main|post)$/.test(n)).map(n => mib(n) ?? 0))
+const steps = Object.keys(samples).filter(n => / (main|post)$/.test(n))
+const peak = Math.max(...steps.map(nodeMib))
+const peakAny = measureMemory ? Math.max(...steps.map(n => mib(n) ?? 0)) : undefined
 
 function fmtMem(value) {
   return value === undefined ? '–' : `${value.toFixed(0)} MiB`
@@ -178,7 +194,7 @@ for (const [name, value, base, mem, note] of rows) {
   const ratio = base ? ` = ${(value / base).toFixed(2)} x floor (+${(value - base).toFixed(1)} ms)` : ''
   console.log(`${name.padEnd(66)} ${value.toFixed(1).padStart(7)} ms${ratio}${mem ? `, peak ${mem}` : ''}${note ? `  [${note}]` : ''}`)
 }
-console.log(`peak memory of any step: ${measureMemory ? `${peak.toFixed(0)} MiB [<= 50 MiB: ${peak <= 50 ? 'met' : 'NOT met'}]` : 'not measured'}`)
+console.log(`peak memory of the action's node process, any step: ${peak.toFixed(0)} MiB [<= 50 MiB: ${peak <= 50 ? 'met' : 'NOT met'}]; largest process of any step, clients included: ${fmtMem(peakAny)}`)
 console.log(`bundle: ${kb(size.bytes)} [<= 150 KB: ${size.bytes <= 150 * 1024 ? 'met' : 'NOT met'}]`)
 
 if (process.argv.includes('--markdown')) {
@@ -188,5 +204,6 @@ if (process.argv.includes('--markdown')) {
   for (const [name, value, base, mem, note] of rows) {
     console.log(`| ${name} | ${value.toFixed(1)} ms | ${base ? `${(value / base).toFixed(2)} x (+${(value - base).toFixed(1)} ms)` : ''} | ${mem} | ${note} |`)
   }
+  console.log(`| peak memory, the action's node process (any step) | | | ${peak.toFixed(0)} MiB | ≤ 50 MiB: ${peak <= 50 ? 'met' : 'NOT met'} |`)
   console.log(`| dist/ (main + post) | ${kb(size.bytes)} (${kb(size.gzipped)} gzipped) | | | ≤ 150 KB: ${size.bytes <= 150 * 1024 ? 'met' : 'NOT met'} |`)
 }

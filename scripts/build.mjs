@@ -12,6 +12,19 @@ const dist = path.join(root, 'dist')
 rmSync(dist, { recursive: true, force: true })
 mkdirSync(dist)
 
+/**
+ * @actions/core's getIDToken() (oidc-utils) imports @actions/http-client statically, which would load the
+ * http client (and https, tls) at start-up. The action has its own OIDC code (src/oidc.ts) and never calls it.
+ */
+const withoutCoreOidc = {
+  name: 'without-core-oidc',
+  setup(bundler) {
+    bundler.onResolve({ filter: /^\.\/oidc-utils\.js$/ }, args =>
+      args.importer.includes(`${path.sep}@actions${path.sep}core${path.sep}`) ? { path: path.join(root, 'scripts/core-oidc-stub.mjs') } : undefined
+    )
+  }
+}
+
 const result = await build({
   absWorkingDir: root,
   entryPoints: { index: 'src/index.ts' },
@@ -23,6 +36,11 @@ const result = await build({
   minify: true,
   legalComments: 'none',
   alias: { undici: './scripts/undici-stub.mjs' },
+  // What only some logins need (the http client, node:http2) is imported on first use: esbuild puts it in
+  // chunks of its own that a login without a cloud call never loads.
+  splitting: true,
+  chunkNames: 'chunk-[hash]',
+  plugins: [withoutCoreOidc],
   // The bundled CommonJS packages (tunnel) require node built-ins; ESM has no `require` of its own.
   banner: { js: "import{createRequire as __createRequire}from'node:module';const require=__createRequire(import.meta.url);" },
   metafile: true,

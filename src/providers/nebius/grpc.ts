@@ -1,4 +1,4 @@
-import http2 from 'node:http2'
+import type http2 from 'node:http2'
 import { ActionError } from '../../errors.js'
 import { retry } from '../../retry.js'
 
@@ -102,12 +102,14 @@ const pick = (value: string | string[] | number | undefined): string | undefined
   Array.isArray(value) ? value[0] : value === undefined ? undefined : String(value)
 
 /** One attempt of a unary call; resolves with the response message. */
-export function unaryOnce(call: UnaryCall): Promise<Buffer> {
+export async function unaryOnce(call: UnaryCall): Promise<Buffer> {
+  // Loaded on first use: node:http2 pulls in tls and http, which no other cloud's login needs at start-up.
+  const { connect } = await import('node:http2')
   const base = new URL(call.url)
   const path = `${base.pathname.replace(/\/+$/, '')}/${call.method}`
   return new Promise<Buffer>((resolve, reject) => {
     let settled = false
-    const session = http2.connect(base.origin)
+    const session = connect(base.origin)
     const finish = (error: Error | undefined, value?: Buffer): void => {
       if (settled) return
       settled = true
