@@ -1,10 +1,12 @@
 // Logins into one auth file must take turns: a client reads the file, adds its entry and writes the
 // whole file back, so two at once lose one entry. The action runs logins into different files at the
-// same time and those into one file one after another (src/schedule.ts).
+// same time and those into one file one after another (src/schedule.ts). The real clients run through
+// wrappers that trace when each run starts and ends, so the test sees the turns themselves, not only
+// their outcome (without the scheduler this test fails: 3-8 runs on one file at once).
 import { mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { clientSandbox } from '../../harness/client-env.js'
-import { dockerLoginsAtOnce } from '../../harness/concurrent-logins.js'
+import { dockerLoginsAtOnce, mostAtOnce, tracedClients } from '../../harness/concurrent-logins.js'
 import { pushWith } from '../../harness/image.js'
 import { runAction } from '../../harness/run-action.js'
 import { localCloudForFile } from '../helpers/local-cloud.js'
@@ -41,11 +43,14 @@ test.each([
   }
   let during: Record<string, string[]> = {}
   let pushed: boolean[] = []
+  let mainAtOnce: Record<string, number> = {}
+  const traced = tracedClients(['docker', 'podman', 'buildah', 'skopeo'])
   const { main, post } = await runAction(
     { provider: 'ibm', region: REGIONS.join(','), 'api-key': apiKey, clients },
     {
-      env: { ...cloud().env, ...sandbox.env },
+      env: { ...cloud().env, ...sandbox.env, PATH: traced.PATH },
       between: async () => {
+        mainAtOnce = mostAtOnce(traced.trace)
         during = { docker: Object.keys(sandbox.auths(sandbox.files.docker)).sort(), containers: Object.keys(sandbox.auths(sandbox.files.containers)).sort() }
         pushed = [
           (await pushWith(sandbox.files.docker, 'au.icr.io/acme/race:docker')).ok,
@@ -55,6 +60,10 @@ test.each([
     }
   )
   expect(main.code).toBe(0)
+  // The real clients ran one at a time on each auth file, in main and in post.
+  const files = [sandbox.files.docker, ...(ids.some(id => id !== 'docker' && id !== 'docker-config') ? [sandbox.files.containers] : [])]
+  expect(mainAtOnce).toEqual(Object.fromEntries(files.map(file => [file, 1])))
+  expect(mostAtOnce(traced.trace)).toEqual(Object.fromEntries(files.map(file => [file, 1])))
   const expected = ['jp.icr.io', ...HOSTS].sort()
   expect(during).toEqual({ docker: expected, containers: expected })
   expect(pushed).toEqual([true, true])
