@@ -7,11 +7,11 @@ import { gzipSync } from 'node:zlib'
 import { fileURLToPath } from 'node:url'
 
 /**
- * Issue #11's target is 150 KB. The bundle measured 95 KB when this budget was set (esbuild,
- * undici stubbed out); the budget leaves room for the features merged next to it, and stops a
+ * Issue #11's target is 150 KB. The bundle measured 95 KB with esbuild and undici stubbed out, 108 KB after
+ * merging the deadlines and static-login work; the budget leaves room for the features merged next, and stops a
  * dependency that drags in a library (undici alone was 440 KB) at once.
  */
-export const BUDGET_BYTES = 120 * 1024
+export const BUDGET_BYTES = 125 * 1024
 
 export const DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist')
 
