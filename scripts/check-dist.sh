@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Fails when dist/ is not what a fresh build of src/ produces (the release workflow relies on it).
+# Fails when dist/ is not what a fresh build of src/ produces (the release workflow relies on it),
+# or when it is over its size budget.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 npm run -s build
@@ -12,3 +13,4 @@ if [ -n "$status" ]; then
   exit 1
 fi
 echo "dist/ matches a fresh build"
+node scripts/dist-size.mjs

@@ -10,6 +10,7 @@ import { parseInputs, type Inputs } from './inputs.js'
 import type { ProviderContext, RegistryCredential } from './providers/provider.js'
 import { maskCredential } from './secrets.js'
 import { createIsolatedConfig } from './isolation.js'
+import { runPerAuthFile } from './schedule.js'
 import { saveState, type PostState } from './state.js'
 import { writeOutputs } from './outputs.js'
 
@@ -65,20 +66,18 @@ async function logIn(
   } else {
     core.info("'logout' is false: the credentials stay in the clients' auth files after the job.")
   }
-  for (const credential of credentials) {
-    for (const id of inputs.clients) {
-      const client = clients[id]
-      const authFile = client.authFile(ctx.env)
-      if (backup) {
-        await backup.remember(authFile, credential.registry)
-        // Saved before the login so that post undoes it even if the login fails half way.
-        state.logins.push({ client: id, registry: credential.registry, authFile })
-        saveState(state)
-      }
-      await client.login(credential, authFile, ctx)
-      core.info(`${client.id}: logged into ${credential.registry} as ${credential.username}`)
+  const logins = credentials.flatMap(credential => inputs.clients.map(id => ({ credential, id, authFile: clients[id].authFile(ctx.env) })))
+  await runPerAuthFile(logins, async ({ credential, id, authFile }) => {
+    const client = clients[id]
+    if (backup) {
+      await backup.remember(authFile, credential.registry)
+      // Saved before the login so that post undoes it even if the login fails half way.
+      state.logins.push({ client: id, registry: credential.registry, authFile })
+      saveState(state)
     }
-  }
+    await client.login(credential, authFile, ctx)
+    core.info(`${client.id}: logged into ${credential.registry} as ${credential.username}`)
+  })
 }
 
 async function writeSummary(inputs: Inputs, credentials: RegistryCredential[]): Promise<void> {

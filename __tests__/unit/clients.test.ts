@@ -52,7 +52,7 @@ describe('a client missing from PATH', () => {
     const cctx = fakeClientContext({ ...process.env }, { onPath: ['docker', 'podman'] })
     await runMain({ providerContext: testProviderContext({ ...process.env, REGISTRY_LOGIN_ENDPOINT_IBM_IAM: server.url }), clientContext: cctx })
     expect(process.exitCode).toBeUndefined()
-    expect(cctx.calls.map(call => call.command)).toEqual(['docker', 'podman'])
+    expect(cctx.calls.map(call => call.command).sort()).toEqual(['docker', 'podman'])
   })
 })
 
