@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process'
 import { which } from '@actions/io'
 import type { ClientContext } from './clients/client.js'
 import { createHttp } from './http.js'
+import { log, safeLines } from './log.js'
 import { githubIdToken } from './oidc.js'
 import type { ProviderContext } from './providers/provider.js'
 import { maskSecret } from './secrets.js'
@@ -34,8 +35,8 @@ export function providerContext(env: NodeJS.ProcessEnv = process.env): ProviderC
       return token
     },
     mask: maskSecret,
-    warn: message => core.warning(message),
-    debug: message => core.debug(message),
+    warn: message => log.warning(message),
+    debug: message => log.debug(message),
     now: () => new Date()
   }
 }
@@ -62,24 +63,31 @@ export function clientContext(env: NodeJS.ProcessEnv = process.env): ClientConte
       const debug = core.isDebug()
       // Resolved like @actions/exec does, so the debug log names the binary that ran.
       const full = (await which(command, false)) || command
-      if (debug) core.info(`[command]${full} ${args.join(' ')}`)
+      if (debug) log.info(`[command]${full} ${args.join(' ')}`)
       return new Promise((resolve, reject) => {
         const child = spawn(full, args, { env: childEnv, stdio: ['pipe', 'pipe', 'pipe'] })
         let stdout = ''
         let stderr = ''
+        // Step debug shows the client's own output, line by line made safe.
+        const shownOut = safeLines(text => process.stdout.write(text))
+        const shownErr = safeLines(text => process.stderr.write(text))
         child.stdout.on('data', (chunk: Buffer) => {
           stdout += chunk.toString()
-          if (debug) process.stdout.write(chunk)
+          if (debug) shownOut.push(chunk)
         })
         child.stderr.on('data', (chunk: Buffer) => {
           stderr += chunk.toString()
-          if (debug) process.stderr.write(chunk)
+          if (debug) shownErr.push(chunk)
         })
         // A client that exits without reading its stdin (it failed early) closes the pipe: EPIPE is
         // then no crash of the action, the client's exit code tells what happened.
         child.stdin.on('error', () => {})
         child.on('error', reject)
-        child.on('close', code => resolve({ exitCode: code ?? 1, stdout, stderr }))
+        child.on('close', code => {
+          shownOut.end()
+          shownErr.end()
+          resolve({ exitCode: code ?? 1, stdout, stderr })
+        })
         child.stdin.end(options.stdin !== undefined ? Buffer.from(options.stdin) : undefined)
       })
     }

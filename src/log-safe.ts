@@ -5,6 +5,7 @@
  * the log. Every such value goes through `safeText` before `core.info`/`warning`/`error`, and
  * through `escapeHtml` before the job summary.
  */
+import { redactSecrets } from './secrets.js'
 
 /** Longest piece of outside text a log line shows; the rest is cut with a note of its length. */
 export const MAX_SHOWN = 200
@@ -20,7 +21,8 @@ const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]/g
  * anything longer than `max` characters cut.
  */
 export function safeText(value: unknown, max: number = MAX_SHOWN): string {
-  let text = String(value).replace(ANSI, '')
+  // Masked secrets go first: cut in half, one would no longer match the runner's mask.
+  let text = redactSecrets(String(value)).replace(ANSI, '')
   const length = text.length
   if (length > max) text = text.slice(0, max)
   text = text

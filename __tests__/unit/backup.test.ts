@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { readCredHelper, writeAuthEntry, writeCredHelper } from '../../src/clients/auth-file.js'
-import { Backup, restoreBackup } from '../../src/backup.js'
+import { Backup, loadBackup, restoreBackup } from '../../src/backup.js'
 
 const tmp = (): string => mkdtempSync(path.join(os.tmpdir(), 'backup-'))
 const read = (file: string): Record<string, unknown> => JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>
@@ -39,7 +39,7 @@ describe('backup and restore', () => {
     await writeCredHelper(file, 'cr.yandex', '')
     await writeAuthEntry(file, 'cr.yandex', { auth: 'bmV3Om5ldw==' })
 
-    expect(await restoreBackup(backup.file)).toEqual([])
+    expect(await restoreBackup(await loadBackup(backup.file))).toEqual({ leftAlone: [], failures: [] })
     expect(read(file)).toEqual({ auths: { 'us.icr.io': { auth: 'b2xkOm9sZA==' } }, credHelpers: { 'cr.yandex': 'yc' } })
   })
 })

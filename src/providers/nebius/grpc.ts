@@ -1,5 +1,6 @@
 import http2 from 'node:http2'
 import { ActionError } from '../../errors.js'
+import { safeText } from '../../log-safe.js'
 import { retry } from '../../retry.js'
 
 /**
@@ -26,7 +27,7 @@ export class GrpcError extends ActionError {
     readonly grpcMessage: string,
     hint?: string
   ) {
-    super(`${service} answered gRPC status ${grpcCodeName(code)} (${code})${grpcMessage ? `: ${grpcMessage}` : ''}.`, hint)
+    super(`${service} answered gRPC status ${grpcCodeName(code)} (${code})${grpcMessage ? `: ${safeText(grpcMessage)}` : ''}.`, hint)
     this.name = 'GrpcError'
   }
 }
@@ -37,7 +38,7 @@ export class GrpcTransportError extends ActionError {
     readonly service: string,
     cause: string
   ) {
-    super(`Could not reach ${service}: ${cause}.`)
+    super(`Could not reach ${service}: ${safeText(cause)}.`)
     this.name = 'GrpcTransportError'
   }
 }
