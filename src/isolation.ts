@@ -18,7 +18,9 @@ const PREFIX = 'registry-login-config-'
  * docker setup comes along, less its credentials (see `carryOverDocker`).
  */
 export async function createIsolatedConfig(env: NodeJS.ProcessEnv): Promise<{ dir: string; env: IsolatedEnv }> {
-  const dir = await fs.mkdtemp(path.join(env.RUNNER_TEMP || os.tmpdir(), PREFIX))
+  const base = env.RUNNER_TEMP || os.tmpdir()
+  await fs.mkdir(base, { recursive: true })
+  const dir = await fs.mkdtemp(path.join(base, PREFIX))
   const isolated: IsolatedEnv = {
     DOCKER_CONFIG: path.join(dir, 'docker'),
     REGISTRY_AUTH_FILE: path.join(dir, 'containers', 'auth.json'),

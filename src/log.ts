@@ -33,18 +33,18 @@ function shown(value: unknown): string {
 }
 
 /** One safe log line from a tagged template or a composed message. */
-export function line(text: Text, values: unknown[] = []): string {
+export function line(text: Text, ...values: unknown[]): string {
   if (typeof text === 'string') return safeText(text, MAX_LINE)
   return text.reduce((out, literal, i) => out + literal + (i < values.length ? shown(values[i]) : ''), '')
 }
 
 export const log = {
-  info: (text: Text, ...values: unknown[]): void => core.info(line(text, values)),
-  notice: (text: Text, ...values: unknown[]): void => core.notice(line(text, values)),
-  warning: (text: Text, ...values: unknown[]): void => core.warning(line(text, values)),
-  debug: (text: Text, ...values: unknown[]): void => core.debug(line(text, values)),
+  info: (text: Text, ...values: unknown[]): void => core.info(line(text, ...values)),
+  notice: (text: Text, ...values: unknown[]): void => core.notice(line(text, ...values)),
+  warning: (text: Text, ...values: unknown[]): void => core.warning(line(text, ...values)),
+  debug: (text: Text, ...values: unknown[]): void => core.debug(line(text, ...values)),
   /** The step's one ::error:: annotation and a failing exit code. */
-  failed: (text: Text, ...values: unknown[]): void => core.setFailed(line(text, values))
+  failed: (text: Text, ...values: unknown[]): void => core.setFailed(line(text, ...values))
 }
 
 /**
