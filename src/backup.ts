@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { createHmac, randomBytes } from 'node:crypto'
+import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto'
 import { readAuthEntry, readCredHelper, writeAuthEntry, writeCredHelper, writePrivateFile, type AuthEntry } from './clients/auth-file.js'
 import { errorMessage } from './errors.js'
 import { maskSecret } from './secrets.js'
@@ -19,13 +19,9 @@ export interface PreviousEntry {
   wrote?: string
 }
 
-/**
- * The 0600 backup file under RUNNER_TEMP. `salt` keys the fingerprints: an entry holds a
- * password, so its plain hash could be guessed offline; the salt never leaves this file.
- */
+/** The 0600 backup file under RUNNER_TEMP. */
 interface BackupJson {
   version: 2
-  salt: string
   records: PreviousEntry[]
 }
 
@@ -48,12 +44,26 @@ function canonical(value: unknown): string {
   return JSON.stringify(value) ?? 'null'
 }
 
-const fingerprint = (salt: string, entry: AuthEntry): string => createHmac('sha256', salt).update(canonical(entry)).digest('hex')
+/**
+ * `salt:hash` of an auth entry: scrypt with a random salt, since an entry holds a password (a
+ * plain hash of a weak one could be guessed offline) and the fingerprint may be handed over to
+ * the next job's post (see `release`).
+ */
+function fingerprint(entry: AuthEntry, salt = randomBytes(16).toString('hex')): string {
+  return `${salt}:${scryptSync(canonical(entry), salt, 32).toString('hex')}`
+}
+
+function matches(entry: AuthEntry, print: string): boolean {
+  const [salt, hash] = print.split(':')
+  if (!salt || !hash) return false
+  const expected = Buffer.from(hash, 'hex')
+  const actual = Buffer.from(fingerprint(entry, salt).split(':')[1] ?? '', 'hex')
+  return expected.length === actual.length && timingSafeEqual(expected, actual)
+}
 
 /** Remembers each (auth file, registry) the first time it is touched, before the login overwrites it. */
 export class Backup {
   private readonly records: PreviousEntry[] = []
-  private readonly salt = randomBytes(32).toString('hex')
 
   constructor(readonly file: string) {}
 
@@ -71,7 +81,7 @@ export class Backup {
     const record = this.find(authFile, registry)
     const entry = await readAuthEntry(authFile, registry)
     if (!record || !entry) return
-    record.wrote = fingerprint(this.salt, entry)
+    record.wrote = fingerprint(entry)
     await this.save()
   }
 
@@ -80,7 +90,7 @@ export class Backup {
   }
 
   private async save(): Promise<void> {
-    const json: BackupJson = { version: 2, salt: this.salt, records: this.records }
+    const json: BackupJson = { version: 2, records: this.records }
     await writePrivateFile(this.file, JSON.stringify(json))
   }
 }
@@ -88,7 +98,6 @@ export class Backup {
 /** The backup as post reads it back; `skipped` counts records that were not well-formed. */
 export interface SavedBackup {
   file: string
-  salt: string
   records: PreviousEntry[]
   skipped: number
 }
@@ -132,12 +141,12 @@ export async function loadBackup(file: string): Promise<SavedBackup> {
   } catch {
     throw new BackupUnreadable(file, 'is not valid JSON')
   }
-  if (!isObject(json) || json.version !== 2 || typeof json.salt !== 'string' || json.salt === '' || !Array.isArray(json.records)) {
+  if (!isObject(json) || json.version !== 2 || !Array.isArray(json.records)) {
     throw new BackupUnreadable(file, 'does not hold what the main step writes there')
   }
   const records = json.records.filter(isRecord)
   for (const record of records) maskEntry(record.entry)
-  return { file, salt: json.salt, records, skipped: json.records.length - records.length }
+  return { file, records, skipped: json.records.length - records.length }
 }
 
 /** Deletes a backup that cannot be used (it may still hold earlier secrets). */
@@ -157,7 +166,7 @@ export async function ownership(backup: SavedBackup | undefined, authFile: strin
   if (!backup || !record?.wrote) return 'unknown'
   const now = await readAuthEntry(authFile, registry)
   if (!now) return 'gone'
-  return fingerprint(backup.salt, now) === record.wrote ? 'ours' : 'foreign'
+  return matches(now, record.wrote) ? 'ours' : 'foreign'
 }
 
 /** What restoring did not do: entries another login holds now (left as they are), and failures. */
@@ -178,16 +187,77 @@ export async function restoreBackup(backup: SavedBackup): Promise<RestoreReport>
     try {
       if ((await ownership(backup, authFile, registry)) === 'foreign') {
         report.leftAlone.push(record)
+        await release(record)
         continue
       }
       if ((await readCredHelper(authFile, registry)) !== credHelper) await writeCredHelper(authFile, registry, credHelper)
+      const earlier = await unreleased(authFile, registry, entry)
       // No earlier entry: make sure ours is gone even if the client's own logout failed.
-      if (!entry && !(await readAuthEntry(authFile, registry))) continue
-      await writeAuthEntry(authFile, registry, entry)
+      if (!earlier && !(await readAuthEntry(authFile, registry))) continue
+      await writeAuthEntry(authFile, registry, earlier)
     } catch (error) {
       report.failures.push({ record, reason: errorMessage(error) })
     }
   }
   await fs.rm(backup.file, { force: true })
   return report
+}
+
+/*
+ * Hand-over between jobs sharing an auth file. Job A logs in, job B logs in over it (B's backup
+ * holds A's entry as "earlier"), A's post finds B's entry and leaves it. Without a word from A,
+ * B's post would later put A's entry back: a login whose job is over. So A's post leaves a note
+ * next to the auth file (0600): "the entry with this fingerprint is over; what was there before
+ * it is this". B's post, about to restore an entry, follows such notes instead.
+ */
+interface Released {
+  registry: string
+  wrote: string
+  earlier?: AuthEntry
+}
+
+const releasedFile = (authFile: string): string => `${authFile}.registry-login-released`
+
+async function readReleased(authFile: string): Promise<Released[]> {
+  let json: unknown
+  try {
+    json = JSON.parse(await fs.readFile(releasedFile(authFile), 'utf8'))
+  } catch {
+    return [] // none, or unreadable: restore what the backup says
+  }
+  const items = isObject(json) && Array.isArray(json.released) ? (json.released as unknown[]) : []
+  return items.filter(
+    (item): item is Released => isObject(item) && typeof item.registry === 'string' && typeof item.wrote === 'string' && optional(item.earlier, isObject)
+  )
+}
+
+async function writeReleased(authFile: string, items: Released[]): Promise<void> {
+  if (items.length === 0) await fs.rm(releasedFile(authFile), { force: true })
+  else await writePrivateFile(releasedFile(authFile), JSON.stringify({ version: 1, released: items }))
+}
+
+/** Notes that this step's entry, replaced by a later login, is over, and what it had replaced. */
+async function release(record: PreviousEntry): Promise<void> {
+  if (!record.wrote) return
+  const items = await readReleased(record.authFile)
+  items.push({ registry: record.registry, wrote: record.wrote, ...(record.entry ? { earlier: record.entry } : {}) })
+  await writeReleased(record.authFile, items)
+}
+
+/** The entry to put back: the backup's, unless its job released it (then what it had replaced, and so on). */
+async function unreleased(authFile: string, registry: string, entry: AuthEntry | undefined): Promise<AuthEntry | undefined> {
+  if (!entry) return undefined
+  const items = await readReleased(authFile)
+  if (items.length === 0) return entry
+  let current: AuthEntry | undefined = entry
+  for (;;) {
+    const candidate: AuthEntry | undefined = current
+    const at: number = candidate ? items.findIndex(item => item.registry === registry && matches(candidate, item.wrote)) : -1
+    if (at < 0) break
+    current = items[at]?.earlier
+    items.splice(at, 1)
+  }
+  maskEntry(current)
+  await writeReleased(authFile, items)
+  return current
 }
