@@ -91,7 +91,8 @@ function runStep(script, env, stepDir) {
 
 /**
  * @param {Record<string, string>} inputs  `with:` values
- * @param {{ env?: Record<string,string>, between?: (main: { jobEnv: Record<string, string>, outputs: Record<string, string> }) => Promise<void>, skipPost?: boolean }} [options]
+ * @param {{ env?: Record<string,string>, between?: (main: { jobEnv: Record<string, string>, outputs: Record<string, string> }) => Promise<void>, skipPost?: boolean, deferPost?: boolean }} [options]
+ *   deferPost: return `runPost` to run the post step later (jobs interleaved on one runner)
  */
 export async function runAction(inputs, options = {}) {
   const action = parse(readFileSync(path.join(ACTION_DIR, 'action.yml'), 'utf8'))
@@ -110,6 +111,8 @@ export async function runAction(inputs, options = {}) {
   if (options.skipPost) return { main, temp }
   const stateEnv = Object.fromEntries(Object.entries(main.state).map(([k, v]) => [`STATE_${k}`, v]))
   // Like the runner: what main wrote to GITHUB_ENV is in the environment of every later step, post included.
-  const post = await runStep(action.runs.post, { ...base, ...main.jobEnv, ...stateEnv }, mkdtempSync(path.join(temp, 'post-')))
+  const runPost = () => runStep(action.runs.post, { ...base, ...main.jobEnv, ...stateEnv }, mkdtempSync(path.join(temp, 'post-')))
+  if (options.deferPost) return { main, temp, runPost }
+  const post = await runPost()
   return { main, post, temp }
 }

@@ -13,7 +13,7 @@ export async function runClient(
   const result = await ctx.run(client, args, runOptions)
   if (result.exitCode !== 0 && !(ignoreFailure && ignoreFailure.test(result.stderr + result.stdout))) {
     // The client's last three lines, each made safe: its output may echo what it was given.
-    const said = (result.stderr.trim() || result.stdout.trim()).split('\n').slice(-3).map(text => safeText(text.trim())).join(' / ')
+    const said = (result.stderr.trim() || result.stdout.trim()).split('\n').slice(-3).map(text => safeText(text.trim(), 400)).join(' / ')
     // Name the subcommand, not a global option before it (docker's args start with --config <dir>).
     const verb = args.find(arg => arg === 'login' || arg === 'logout') ?? args[0] ?? ''
     throw new ActionError(`'${client} ${verb}' exited with code ${result.exitCode}: ${said || 'no output'}`)
