@@ -50,14 +50,28 @@ function canonical(value: unknown): string {
  * the next job's post (see `release`).
  */
 function fingerprint(entry: AuthEntry, salt = randomBytes(16).toString('hex')): string {
-  return `${salt}:${scryptSync(canonical(entry), salt, 32).toString('hex')}`
+  return `${salt}:${hashOf(entry, salt)}`
+}
+
+// scrypt is slow on purpose; one step checks the same entry several times (one per client).
+const hashes = new Map<string, string>()
+
+function hashOf(entry: AuthEntry, salt: string): string {
+  const text = canonical(entry)
+  const key = `${salt}\0${text}`
+  let hash = hashes.get(key)
+  if (!hash) {
+    hash = scryptSync(text, salt, 32).toString('hex')
+    hashes.set(key, hash)
+  }
+  return hash
 }
 
 function matches(entry: AuthEntry, print: string): boolean {
   const [salt, hash] = print.split(':')
   if (!salt || !hash) return false
   const expected = Buffer.from(hash, 'hex')
-  const actual = Buffer.from(fingerprint(entry, salt).split(':')[1] ?? '', 'hex')
+  const actual = Buffer.from(hashOf(entry, salt), 'hex')
   return expected.length === actual.length && timingSafeEqual(expected, actual)
 }
 
@@ -81,7 +95,8 @@ export class Backup {
     const record = this.find(authFile, registry)
     const entry = await readAuthEntry(authFile, registry)
     if (!record || !entry) return
-    record.wrote = fingerprint(entry)
+    // One salt per record: a second client writing the same entry costs no second scrypt.
+    record.wrote = fingerprint(entry, record.wrote?.split(':')[0])
     await this.save()
   }
 
@@ -164,7 +179,12 @@ export type Ownership = 'ours' | 'foreign' | 'gone' | 'unknown'
 export async function ownership(backup: SavedBackup | undefined, authFile: string, registry: string): Promise<Ownership> {
   const record = backup?.records.find(r => r.authFile === authFile && r.registry === registry)
   if (!backup || !record?.wrote) return 'unknown'
-  const now = await readAuthEntry(authFile, registry)
+  let now: AuthEntry | undefined
+  try {
+    now = await readAuthEntry(authFile, registry)
+  } catch {
+    return 'unknown' // not JSON any more: the client's logout and the restore say what is wrong
+  }
   if (!now) return 'gone'
   return matches(now, record.wrote) ? 'ours' : 'foreign'
 }
