@@ -192,7 +192,7 @@ export async function ownership(backup: SavedBackup | undefined, authFile: strin
 /** What restoring did not do: entries another login holds now (left as they are), and failures. */
 export interface RestoreReport {
   leftAlone: PreviousEntry[]
-  failures: Array<{ record: PreviousEntry; reason: string }>
+  failures: Array<{ record: PreviousEntry; error: unknown }>
 }
 
 /**
@@ -216,7 +216,7 @@ export async function restoreBackup(backup: SavedBackup): Promise<RestoreReport>
       if (!earlier && !(await readAuthEntry(authFile, registry))) continue
       await writeAuthEntry(authFile, registry, earlier)
     } catch (error) {
-      report.failures.push({ record, reason: errorMessage(error) })
+      report.failures.push({ record, error })
     }
   }
   await fs.rm(backup.file, { force: true })

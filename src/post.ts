@@ -60,7 +60,7 @@ async function undoLogins(state: PostState, ctx: ClientContext): Promise<void> {
   if (backup) {
     const report = await restoreBackup(backup)
     for (const record of report.leftAlone) leftAlone.set(where(record), record)
-    for (const { record, reason } of report.failures) log.warning`The earlier login for ${record.registry} in ${record.authFile} could not be restored: ${reason}`
+    for (const { record, error } of report.failures) log.warning`The earlier login for ${record.registry} in ${record.authFile} could not be restored: ${error}`
   }
   if (leftAlone.size > 0) {
     log.notice`Left ${[...leftAlone.keys()]} as they are: another login replaced this step's since (a later job on this runner?), so logging out or restoring would undo it.`

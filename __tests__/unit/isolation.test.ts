@@ -93,8 +93,19 @@ describe('isolated-config carries over the docker setup, less its credentials', 
     expect(readdirSync(none.env.DOCKER_CONFIG)).toEqual([])
     const docker = mkdtempSync(path.join(os.tmpdir(), 'iso-bad-'))
     writeFileSync(path.join(docker, 'config.json'), '{not json')
-    const bad = await createIsolatedConfig({ RUNNER_TEMP: temp, DOCKER_CONFIG: docker })
+    const written: string[] = []
+    const original = process.stdout.write
+    process.stdout.write = ((chunk: string) => void written.push(chunk)) as unknown as typeof process.stdout.write
+    let bad: Awaited<ReturnType<typeof createIsolatedConfig>>
+    try {
+      bad = await createIsolatedConfig({ RUNNER_TEMP: temp, DOCKER_CONFIG: docker })
+    } finally {
+      process.stdout.write = original
+    }
     expect(readdirSync(bad.env.DOCKER_CONFIG)).toEqual([])
+    expect(written.filter(line => line.startsWith('::warning::'))).toEqual([
+      expect.stringMatching(new RegExp(`^::warning::The docker config ${path.join(docker, 'config.json')} is not carried over to the isolated config: it cannot be read as JSON`))
+    ])
   })
 
   test('a second isolated step of the same job keeps the first one\'s logins', async () => {

@@ -171,3 +171,37 @@ describe('shared runners: post touches an entry only while it still holds this s
     })
   })
 })
+
+describe('what post cannot do is one warning each, and the rest still happens', () => {
+  test('an auth file that is no longer JSON: the earlier login could not be restored, saying why', async () => {
+    const file = env.files.containersAuth
+    const { mkdirSync } = await import('node:fs')
+    mkdirSync(path.dirname(file), { recursive: true })
+    writeFileSync(file, JSON.stringify({ auths: { 'us.icr.io': { auth: b64('someone:earlier-password') } } }))
+    const cctx = fakeClientContext({ ...process.env }, { behaviour: () => ({ exitCode: 0, stdout: '', stderr: '' }) })
+    await main(cctx)
+    writeFileSync(file, 'garbage')
+    const { warnings } = await post(cctx)
+    expect(warnings).toEqual([
+      `::warning::The earlier login for us.icr.io in ${file} could not be restored: The auth file ${file} does not hold a JSON object, so the action cannot add its login to it (nor put back what it held). Fix or delete the file in an earlier step, or set 'isolated-config: true' to use a fresh per-job auth file.`
+    ])
+  })
+
+  test('a state naming a directory the action did not make: not removed, one warning', async () => {
+    const cctx = fakeClientContext({ ...process.env })
+    process.env['STATE_registry-login'] = JSON.stringify({ version: 1, logins: [], isolatedConfig: env.dir })
+    const { warnings } = await post(cctx)
+    expect(warnings).toEqual([`::warning::Could not remove the isolated config ${env.dir}: refusing to remove ${env.dir}`])
+    expect(existsSync(env.dir)).toBe(true)
+  })
+
+  test('hostile text in the state is shown safely', async () => {
+    const cctx = fakeClientContext({ ...process.env })
+    process.env['STATE_registry-login'] = JSON.stringify({ version: 1, logins: [{ client: 'x\n::add-mask::y', registry: 'r', authFile: 'f' }] })
+    const { warnings } = await post(cctx)
+    expect(warnings).toEqual([
+      '::warning::Skipped 1 login record(s) of the saved state that name an unknown client or are not well-formed (x\\x0a:\u200b:add-mask:\u200b:y).'
+    ])
+    expect(stdout.lines().some(l => l.startsWith('::add-mask::y'))).toBe(false)
+  })
+})
