@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { runMain } from '../../src/main.js'
 import { runPost } from '../../src/post.js'
@@ -30,6 +30,15 @@ async function main(cctx: FakeClientContext, inputs: Record<string, string> = {}
   return JSON.parse(env.state()['registry-login'] ?? '{}') as Record<string, unknown>
 }
 
+/** The containers auth file with someone's earlier login for us.icr.io in it. */
+function withEarlierEntry(): { file: string; earlier: { auth: string } } {
+  const file = env.files.containersAuth
+  const earlier = { auth: b64('someone:earlier-password') }
+  mkdirSync(path.dirname(file), { recursive: true })
+  writeFileSync(file, JSON.stringify({ auths: { 'us.icr.io': earlier } }))
+  return { file, earlier }
+}
+
 async function post(cctx: FakeClientContext): Promise<{ warnings: string[]; notices: string[]; calls: string[] }> {
   env.handStateToPost()
   const before = stdout.lines().length
@@ -56,7 +65,6 @@ describe('a lost or damaged backup: one warning, the logins are still undone, th
     const isolated = state.isolatedConfig as string
     const authFile = path.join(isolated, 'containers', 'auth.json')
     expect(Object.keys(auths(authFile))).toEqual(['us.icr.io'])
-    const { rmSync } = await import('node:fs')
     rmSync(backupFile)
     damage(backupFile)
 
@@ -70,11 +78,7 @@ describe('a lost or damaged backup: one warning, the logins are still undone, th
   })
 
   test('malformed records are skipped with one warning; the good ones are restored', async () => {
-    const file = env.files.containersAuth
-    const earlier = { auth: b64('someone:earlier-password') }
-    const { mkdirSync } = await import('node:fs')
-    mkdirSync(path.dirname(file), { recursive: true })
-    writeFileSync(file, JSON.stringify({ auths: { 'us.icr.io': earlier } }))
+    const { file, earlier } = withEarlierEntry()
     const cctx = fakeClientContext({ ...process.env })
     const state = await main(cctx)
     const backupFile = state.backupFile as string
@@ -120,11 +124,7 @@ describe('a damaged state: one warning, no raw error', () => {
 
 describe('shared runners: post touches an entry only while it still holds this step\'s login', () => {
   test('another job logged in after this one: no logout, no restore, one notice, their entry stays', async () => {
-    const file = env.files.containersAuth
-    const earlier = { auth: b64('someone:earlier-password') }
-    const { mkdirSync } = await import('node:fs')
-    mkdirSync(path.dirname(file), { recursive: true })
-    writeFileSync(file, JSON.stringify({ auths: { 'us.icr.io': earlier } }))
+    const { file, earlier } = withEarlierEntry()
     const cctx = fakeClientContext({ ...process.env })
     await main(cctx, { clients: 'podman,skopeo' })
     const theirs = { auth: b64('iambearer:job-b-token') }
@@ -141,11 +141,7 @@ describe('shared runners: post touches an entry only while it still holds this s
   })
 
   test('our entry still there: logged out and the earlier one put back, no notice', async () => {
-    const file = env.files.containersAuth
-    const earlier = { auth: b64('someone:earlier-password') }
-    const { mkdirSync } = await import('node:fs')
-    mkdirSync(path.dirname(file), { recursive: true })
-    writeFileSync(file, JSON.stringify({ auths: { 'us.icr.io': earlier } }))
+    const { file, earlier } = withEarlierEntry()
     const cctx = fakeClientContext({ ...process.env })
     await main(cctx)
     // the entry is ours, whatever order the client wrote its keys in
@@ -174,10 +170,7 @@ describe('shared runners: post touches an entry only while it still holds this s
 
 describe('what post cannot do is one warning each, and the rest still happens', () => {
   test('an auth file that is no longer JSON: the earlier login could not be restored, saying why', async () => {
-    const file = env.files.containersAuth
-    const { mkdirSync } = await import('node:fs')
-    mkdirSync(path.dirname(file), { recursive: true })
-    writeFileSync(file, JSON.stringify({ auths: { 'us.icr.io': { auth: b64('someone:earlier-password') } } }))
+    const { file } = withEarlierEntry()
     const cctx = fakeClientContext({ ...process.env }, { behaviour: () => ({ exitCode: 0, stdout: '', stderr: '' }) })
     await main(cctx)
     writeFileSync(file, 'garbage')
