@@ -4,6 +4,7 @@ import { which } from '@actions/io'
 import type { ClientContext } from './clients/client.js'
 import { createHttp } from './http.js'
 import { log, safeLines } from './log.js'
+import { safeText } from './log-safe.js'
 import { githubIdToken } from './oidc.js'
 import type { ProviderContext } from './providers/provider.js'
 import { maskSecret } from './secrets.js'
@@ -63,7 +64,7 @@ export function clientContext(env: NodeJS.ProcessEnv = process.env): ClientConte
       const debug = core.isDebug()
       // Resolved like @actions/exec does, so the debug log names the binary that ran.
       const full = (await which(command, false)) || command
-      if (debug) log.info(`[command]${full} ${args.join(' ')}`)
+      if (debug) log.info(`[command]${full} ${args.map(arg => safeText(arg)).join(' ')}`)
       return new Promise((resolve, reject) => {
         const child = spawn(full, args, { env: childEnv, stdio: ['pipe', 'pipe', 'pipe'] })
         let stdout = ''

@@ -25,16 +25,27 @@ export function safeText(value: unknown, max: number = MAX_SHOWN): string {
   let text = redactSecrets(String(value)).replace(ANSI, '')
   const length = text.length
   if (length > max) text = text.slice(0, max)
-  text = text
-    .replace(CONTROL, ch => {
-      const code = ch.charCodeAt(0)
-      return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`
-    })
-    // A zero-width break keeps `::` and `##[` from ever reading as a command, wherever the line
-    // ends up (a later core.info that starts with this value, an annotation, a summary cell).
-    .replace(/::/g, ':\u200b:')
-    .replace(/##\[/g, '#\u200b#[')
+  text = breakCommands(text).replace(CONTROL, ch => {
+    const code = ch.charCodeAt(0)
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`
+  })
   return length > max ? `${text}… (${length} characters, cut)` : text
+}
+
+// `::` where a line starts: at the start of the text or after a line break, blanks allowed.
+const LINE_START_COLONS = /((?:^|[\n\r\u0085\u2028\u2029])[ \t]*)::/g
+// `::name::` or `::name props::`, the shape of a workflow command (the runner reads the name up
+// to the first space or the next `::`).
+const COMMAND = /::([ \t]*[A-Za-z][\w-]*(?:[ \t][^\n\r\u0085\u2028\u2029]*?)?)::/g
+
+/**
+ * A zero-width break keeps a command from ever reading as one, wherever the text ends up (a
+ * later core.info that starts with it, an annotation, a summary cell): a `::` where a line
+ * starts, both `::` of anything shaped like `::name …::`, and every legacy `##[`. A lone `::`
+ * inside a line (an ARN, acs:ram::123:role/ci) is no command and stays, so it can be copied.
+ */
+function breakCommands(text: string): string {
+  return text.replace(COMMAND, ':\u200b:$1:\u200b:').replace(LINE_START_COLONS, '$1:\u200b:').replace(/##\[/g, '#\u200b#[')
 }
 
 const HTML: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }

@@ -2,8 +2,9 @@ import * as core from '@actions/core'
 import { safeText } from './log-safe.js'
 
 /**
- * The only door to the job log. Every line goes through `safeText` (src/log-safe.ts), so no
- * input, cloud reply, client output or file name can write a workflow command:
+ * The only door to the job log. Every outside value, and every whole line once more, goes
+ * through `safeText` (src/log-safe.ts), so no input, cloud reply, client output or file name can
+ * write a workflow command:
  *
  * - as a tagged template, log.info`logged into ${registry} as ${username}`: the literal parts
  *   are the action's own words; each interpolated value is made safe and cut at MAX_SHOWN
@@ -35,7 +36,8 @@ function shown(value: unknown): string {
 /** One safe log line from a tagged template or a composed message. */
 export function line(text: Text, ...values: unknown[]): string {
   if (typeof text === 'string') return safeText(text, MAX_LINE)
-  return text.reduce((out, literal, i) => out + literal + (i < values.length ? shown(values[i]) : ''), '')
+  // The whole line once more: a value the template starts with must not start a command.
+  return safeText(text.reduce((out, literal, i) => out + literal + (i < values.length ? shown(values[i]) : ''), ''), Infinity)
 }
 
 export const log = {

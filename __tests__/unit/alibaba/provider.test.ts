@@ -394,7 +394,7 @@ describe('against the emulator on 127.0.0.1', () => {
     expect(error.message).toMatch(/HTTP 404 EntityNotExist\.OIDCProvider.*Check 'oidc-provider-arn'/)
 
     error = await failure(plan({ ...oidc, 'role-arn': 'acs:ram::1357924680135792:role/nope' }, { regions: ['cn-hangzhou'] }).getCredentials(ctx()))
-    expect(error.message).toMatch(/HTTP 404 EntityNotExist\.Role: The role not exists: acs:ram:\u200b:1357924680135792:role\/nope\..*Check 'role-arn'/)
+    expect(error.message).toMatch(/HTTP 404 EntityNotExist\.Role: The role not exists: acs:ram::1357924680135792:role\/nope\..*Check 'role-arn'/)
 
     error = await failure(plan({ ...oidc, 'duration-seconds': '7200' }, { regions: ['cn-hangzhou'] }).getCredentials(ctx()))
     expect(error.message).toMatch(/InvalidParameter\.DurationSeconds: The Min\/Max value of DurationSeconds is 900\/3600 seconds\..*Lower 'duration-seconds'/)
