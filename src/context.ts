@@ -1,9 +1,12 @@
 import * as core from '@actions/core'
-import { which } from '@actions/io'
+import { findBinary, spawnTarget } from './binary.js'
 import type { ClientContext } from './clients/client.js'
 import { deadlineFor, runProcess, tighter, type Budget } from './deadline.js'
 import { createHttp } from './http.js'
+import { log, safeLines } from './log.js'
+import { safeText } from './log-safe.js'
 import { githubIdToken } from './oidc.js'
+import { thisPlatform } from './platform.js'
 import type { ProviderContext } from './providers/provider.js'
 import { maskSecret } from './secrets.js'
 import { envNumber } from './tunables.js'
@@ -13,9 +16,9 @@ const VERSION = '0.1.0'
 /** Where a provider's masking, warnings and debug lines go: the runner's log by default. */
 export type ProviderLog = Pick<ProviderContext, 'mask' | 'warn' | 'debug'>
 
-const runnerLog: ProviderLog = { mask: maskSecret, warn: message => core.warning(message), debug: message => core.debug(message) }
+const runnerLog: ProviderLog = { mask: maskSecret, warn: message => log.warning(message), debug: message => log.debug(message) }
 
-export function providerContext(env: NodeJS.ProcessEnv = process.env, log: ProviderLog = runnerLog): ProviderContext {
+export function providerContext(env: NodeJS.ProcessEnv = process.env, sink: ProviderLog = runnerLog): ProviderContext {
   const http = createHttp({
     userAgent: `registry-login/${VERSION}`,
     timeoutMs: envNumber(env, 'REGISTRY_LOGIN_HTTP_TIMEOUT_MS', 30_000),
@@ -30,10 +33,10 @@ export function providerContext(env: NodeJS.ProcessEnv = process.env, log: Provi
     env,
     async idToken(audience) {
       const token = await githubIdToken(http, audience, env)
-      log.mask(token)
+      sink.mask(token)
       return token
     },
-    ...log,
+    ...sink,
     now: () => new Date()
   }
 }
@@ -56,23 +59,34 @@ export function clientEnv(env: NodeJS.ProcessEnv): Record<string, string> {
  * `budget` when one is given (post's overall deadline).
  */
 export function clientContext(env: NodeJS.ProcessEnv = process.env, budget?: Budget): ClientContext {
+  const platform = thisPlatform()
   return {
     env,
-    which: binary => which(binary, false),
+    which: binary => findBinary(binary, env, platform),
     async run(command, args, options = {}) {
       const childEnv = { ...clientEnv(env), ...(options.env as Record<string, string> | undefined) }
       const debug = core.isDebug()
-      // Resolved like @actions/exec does, so the debug log names the binary that ran.
-      const full = (await which(command, false)) || command
-      if (debug) core.info(`[command]${full} ${args.join(' ')}`)
+      // Resolved on PATH (with PATHEXT on Windows), so the debug log names the binary that ran.
+      const full = (await findBinary(command, env, platform)) || command
+      if (debug) log.info(`[command]${full} ${args.map(arg => safeText(arg)).join(' ')}`)
       const purpose = options.purpose ?? 'login'
-      return runProcess(full, args, {
-        env: childEnv,
-        ...(options.stdin !== undefined ? { stdin: options.stdin } : {}),
-        limit: tighter(deadlineFor(purpose, env), budget),
-        what: `${command} ${purpose}`,
-        ...(debug ? { onStdout: chunk => process.stdout.write(chunk), onStderr: chunk => process.stderr.write(chunk) } : {})
-      })
+      const target = spawnTarget(full, args, env, platform)
+      // Step debug shows the client's own output, line by line made safe.
+      const shownOut = safeLines(text => process.stdout.write(text))
+      const shownErr = safeLines(text => process.stderr.write(text))
+      try {
+        return await runProcess(target.command, target.args, {
+          windowsVerbatimArguments: target.windowsVerbatimArguments,
+          env: childEnv,
+          ...(options.stdin !== undefined ? { stdin: options.stdin } : {}),
+          limit: tighter(deadlineFor(purpose, env), budget),
+          what: `${command} ${purpose}`,
+          ...(debug ? { onStdout: chunk => shownOut.push(chunk), onStderr: chunk => shownErr.push(chunk) } : {})
+        })
+      } finally {
+        shownOut.end()
+        shownErr.end()
+      }
     }
   }
 }

@@ -1,5 +1,6 @@
-import { HttpClient } from '@actions/http-client'
+import type { HttpClient } from '@actions/http-client'
 import { ActionError } from './errors.js'
+import { safeText } from './log-safe.js'
 import { retry, type RetryOptions } from './retry.js'
 
 /** What a cloud says about a failed call, in its own words. */
@@ -18,9 +19,7 @@ export class HttpError extends ActionError {
     /** Worth another attempt: 429, 5xx, or the cloud's own "try again" code. */
     readonly transient = retryableStatus(status)
   ) {
-    const parts = [cloud.code, cloud.message].filter(Boolean).join(': ')
-    const request = cloud.requestId ? ` (request id ${cloud.requestId})` : ''
-    super(`${service} answered HTTP ${status}${parts ? ` ${parts}` : ''}${request}.`, hint)
+    super(`${service} answered HTTP ${status}${cloudWords(cloud)}.`, hint)
     this.name = 'HttpError'
   }
 }
@@ -32,9 +31,21 @@ export class NetworkError extends ActionError {
     readonly service: string,
     cause: string
   ) {
-    super(`Could not reach ${service}: ${cause}.`)
+    super(`Could not reach ${service}: ${safeText(cause)}.`)
     this.name = 'NetworkError'
   }
+}
+
+/** Longest cloud message quoted: enough for a server's string-to-sign, far less than a hostile reply. */
+const MAX_CLOUD_MESSAGE = 1000
+
+/** What a cloud said, quoted for a message: ` Code: message (request id …)`, each part made safe. */
+export function cloudWords(cloud: CloudError): string {
+  const code = cloud.code ? safeText(cloud.code, 100) : ''
+  const message = cloud.message ? safeText(cloud.message, MAX_CLOUD_MESSAGE) : ''
+  const parts = [code, message].filter(Boolean).join(': ')
+  const request = cloud.requestId ? ` (request id ${safeText(cloud.requestId, 80)})` : ''
+  return `${parts ? ` ${parts}` : ''}${request}`
 }
 
 export interface HttpRequest {
@@ -77,12 +88,18 @@ function retryableStatus(status: number): boolean {
 }
 
 export function createHttp(options: HttpOptions): Http {
-  const client = new HttpClient(options.userAgent, [], {
-    allowRetries: false,
-    allowRedirects: false,
-    socketTimeout: options.timeoutMs,
-    keepAlive: false
-  })
+  // Loaded on the first call (a separate chunk of dist/): a login without a cloud call starts without https and tls.
+  let client: Promise<HttpClient> | undefined
+  const httpClient = (): Promise<HttpClient> =>
+    (client ??= import('@actions/http-client').then(
+      ({ HttpClient }) =>
+        new HttpClient(options.userAgent, [], {
+          allowRetries: false,
+          allowRedirects: false,
+          socketTimeout: options.timeoutMs,
+          keepAlive: false
+        })
+    ))
 
   async function once(req: HttpRequest): Promise<HttpResponse> {
     let timer: NodeJS.Timeout | undefined
@@ -91,7 +108,7 @@ export function createHttp(options: HttpOptions): Http {
     })
     const call = async (): Promise<HttpResponse> => {
       const headers = { Accept: 'application/json', ...req.headers }
-      const response = await client
+      const response = await (await httpClient())
         .request(req.method, req.url, req.body ?? null, headers)
         .catch((error: unknown) => {
           throw new NetworkError(req.service, error instanceof Error ? error.message : String(error))

@@ -1,14 +1,17 @@
 import * as core from '@actions/core'
 import { Backup, newBackupFile } from './backup.js'
-import type { ClientContext, RegistryClient } from './clients/client.js'
+import { requireClients } from './clients/availability.js'
+import type { ClientContext } from './clients/client.js'
 import { clients } from './clients/index.js'
 import { clientContext, providerContext } from './context.js'
-import { ActionError, errorMessage } from './errors.js'
 import { createInputReader } from './input-reader.js'
 import { parseInputs, type Inputs } from './inputs.js'
 import type { ProviderContext, RegistryCredential } from './providers/provider.js'
 import { maskCredential } from './secrets.js'
-import { createIsolatedConfig } from './isolation.js'
+import { adviseIsolation, createIsolatedConfig } from './isolation.js'
+import { log } from './log.js'
+import { escapeHtml } from './log-safe.js'
+import { runPerAuthFile } from './schedule.js'
 import { saveState, type PostState } from './state.js'
 import { writeOutputs } from './outputs.js'
 import { recordingInputs } from './credential-helper/config.js'
@@ -25,32 +28,22 @@ export async function runMain(deps?: MainDeps): Promise<void> {
     const inputs = parseInputs(createInputReader(read.read))
     const { providerContext: pctx, clientContext: shared } = deps ?? { providerContext: providerContext(), clientContext: clientContext() }
     const chosen = inputs.clients.map(id => clients[id])
-    await requireBinaries(chosen, shared)
+    await requireClients(chosen, shared)
 
-    core.info(`Logging into ${inputs.plan.registries.join(', ')} (${inputs.provider}: ${inputs.plan.method})`)
+    log.info`Logging into ${inputs.plan.registries} (${inputs.provider}: ${inputs.plan.method})`
     const credentials = await inputs.plan.getCredentials(pctx)
     for (const credential of credentials) maskCredential(credential.username, credential.password)
 
     const state: PostState = { version: 1, logins: [] }
+    adviseIsolation(shared.env, inputs.isolatedConfig)
     const cctx = inputs.isolatedConfig ? await isolate(shared, state, inputs.logout) : shared
     if (inputs.credentialHelper) await installCredentialHelper({ inputs, recordedInputs: read.recorded, credentials, ctx: cctx, state })
     else await logIn(inputs, credentials, cctx, state)
     writeOutputs(inputs, credentials)
     await writeSummary(inputs, credentials)
   } catch (error) {
-    core.setFailed(`registry-login: ${errorMessage(error)}`)
-    if (error instanceof Error && error.stack) core.debug(error.stack)
-  }
-}
-
-async function requireBinaries(chosen: RegistryClient[], ctx: ClientContext): Promise<void> {
-  for (const client of chosen) {
-    if (client.binary && !(await ctx.which(client.binary))) {
-      throw new ActionError(
-        `Client '${client.id}' was asked for in input 'clients', but '${client.binary}' is not on PATH.`,
-        `Install ${client.binary} in an earlier step, or drop '${client.id}' from 'clients'.`
-      )
-    }
+    log.failed`registry-login: ${error}`
+    if (error instanceof Error && error.stack) log.debug(error.stack)
   }
 }
 
@@ -62,7 +55,7 @@ async function isolate(ctx: ClientContext, state: PostState, removeInPost: boole
     saveState(state)
   }
   for (const [name, value] of Object.entries(env)) core.exportVariable(name, value)
-  core.info(`Isolated config: the clients' credentials go to ${dir} (DOCKER_CONFIG, REGISTRY_AUTH_FILE and HELM_REGISTRY_CONFIG are set for the later steps).`)
+  log.info`Isolated config: the clients' credentials go to ${dir} (DOCKER_CONFIG, REGISTRY_AUTH_FILE and HELM_REGISTRY_CONFIG are set for the later steps).`
   return { ...ctx, env: { ...ctx.env, ...env } }
 }
 
@@ -77,35 +70,34 @@ async function logIn(
     backup = new Backup(newBackupFile(ctx.env))
     state.backupFile = backup.file
   } else {
-    core.info("'logout' is false: the credentials stay in the clients' auth files after the job.")
+    log.info("'logout' is false: the credentials stay in the clients' auth files after the job.")
   }
-  for (const credential of credentials) {
-    for (const id of inputs.clients) {
-      const client = clients[id]
-      const authFile = client.authFile(ctx.env)
-      if (backup) {
-        await backup.remember(authFile, credential.registry)
-        // Saved before the login so that post undoes it even if the login fails half way.
-        state.logins.push({ client: id, registry: credential.registry, authFile })
-        saveState(state)
-      }
-      await client.login(credential, authFile, ctx)
-      core.info(`${client.id}: logged into ${credential.registry} as ${credential.username}`)
+  const logins = credentials.flatMap(credential => inputs.clients.map(id => ({ credential, id, authFile: clients[id].authFile(ctx.env) })))
+  await runPerAuthFile(logins, async ({ credential, id, authFile }) => {
+    const client = clients[id]
+    if (backup) {
+      await backup.remember(authFile, credential.registry)
+      // Saved before the login so that post undoes it even if the login fails half way.
+      state.logins.push({ client: id, registry: credential.registry, authFile })
+      saveState(state)
     }
-  }
+    await client.login(credential, authFile, ctx)
+    await backup?.noteWritten(authFile, credential.registry)
+    log.info`${client.id}: logged into ${credential.registry} as ${credential.username}`
+  })
 }
 
 async function writeSummary(inputs: Inputs, credentials: RegistryCredential[]): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return
   const rows = credentials.map(c => [
-    { data: c.registry },
-    { data: c.username },
+    { data: escapeHtml(c.registry) },
+    { data: escapeHtml(c.username) },
     { data: c.expiresAt ? c.expiresAt.toISOString() : 'not reported' },
-    { data: inputs.clients.join(', ') }
+    { data: escapeHtml(inputs.clients.join(', ')) }
   ])
   await core.summary
     .addHeading('Registry login', 3)
-    .addRaw(`Provider <code>${inputs.provider}</code>, ${inputs.plan.method}.`, true)
+    .addRaw(`Provider <code>${escapeHtml(inputs.provider)}</code>, ${escapeHtml(inputs.plan.method)}.`, true)
     .addTable([[{ data: 'Registry', header: true }, { data: 'Username', header: true }, { data: 'Expires', header: true }, { data: 'Clients', header: true }], ...rows])
     .addRaw(inputs.logout ? 'The post step logs every client out and restores earlier entries.' : 'Logout at the end of the job is off.', true)
     .write()

@@ -8,6 +8,7 @@ import type { ClientContext } from '../clients/client.js'
 import { clients } from '../clients/index.js'
 import { ActionError } from '../errors.js'
 import type { Inputs } from '../inputs.js'
+import { log } from '../log.js'
 import { safeText } from '../log-safe.js'
 import type { RegistryCredential } from '../providers/provider.js'
 import { saveState, type PostState } from '../state.js'
@@ -56,10 +57,10 @@ export async function installCredentialHelper({ inputs, recordedInputs, credenti
       const authFile = clients[id].authFile(ctx.env)
       await backup.remember(authFile, host)
       await writeCredHelper(authFile, host, HELPER_NAME)
-      core.info(`${id}: ${safeText(host)} now gets its credentials from ${HELPER_BINARY} (credHelpers in ${safeText(authFile)})`)
+      log.info`${id}: ${host} now gets its credentials from ${HELPER_BINARY} (credHelpers in ${authFile})`
     }
   }
-  core.info(`Credential helper: ${HELPER_BINARY} is on PATH for the later steps and mints a fresh credential whenever a client needs one; no password is stored in an auth file.`)
+  log.info(`Credential helper: ${HELPER_BINARY} is on PATH for the later steps and mints a fresh credential whenever a client needs one; no password is stored in an auth file.`)
 }
 
 async function requireRunnable(node: string, script: string): Promise<void> {

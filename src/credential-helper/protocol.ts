@@ -1,6 +1,5 @@
 import { errorMessage } from '../errors.js'
 import { safeText } from '../log-safe.js'
-import { redactSecrets } from '../secrets.js'
 import { serverHost } from './hosts.js'
 
 /** The helper's name in `credHelpers`; the binary on PATH is `docker-credential-registry-login`. */
@@ -31,7 +30,7 @@ const ok = (stdout = ''): HelperReply => ({ stdout, stderr: '', exitCode: 0 })
  * error, as docker-credential-helpers do) and on stderr (which docker, skopeo and helm pass through).
  */
 export function failure(message: string): HelperReply {
-  const line = safeText(redactSecrets(message), 1000)
+  const line = safeText(message, 1000)
   return { stdout: `${line}\n`, stderr: `${HELPER_BINARY}: ${line}\n`, exitCode: 1 }
 }
 

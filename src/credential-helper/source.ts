@@ -3,7 +3,7 @@ import { providerContext, type ProviderLog } from '../context.js'
 import { createInputReader } from '../input-reader.js'
 import { parseInputs } from '../inputs.js'
 import { safeText } from '../log-safe.js'
-import { maskSecret, redactSecrets } from '../secrets.js'
+import { maskSecret } from '../secrets.js'
 import { cacheEntries, isFresh, readCache, writeCache } from './cache.js'
 import { helperFiles, jobHelperConfigs, readHelperConfig } from './config.js'
 import { registryHost } from './hosts.js'
@@ -71,7 +71,7 @@ export async function credentialSource(configFile: string, env: NodeJS.ProcessEn
  * feeds the redaction of its replies, warnings and debug lines go to stderr with step debug on.
  */
 function helperLog(env: NodeJS.ProcessEnv): ProviderLog {
-  const say = (message: string): void => void process.stderr.write(`${HELPER_BINARY}: ${safeText(redactSecrets(message), 1000)}\n`)
+  const say = (message: string): void => void process.stderr.write(`${HELPER_BINARY}: ${safeText(message, 1000)}\n`)
   const quiet = (): void => {}
   const debug = env.RUNNER_DEBUG === '1'
   return { mask: maskSecret, warn: debug ? say : quiet, debug: debug ? say : quiet }

@@ -31,7 +31,7 @@ test('post removes the helper directory and restores the earlier credHelpers map
   mkdirSync(path.dirname(env.files.dockerConfig), { recursive: true })
   writeFileSync(env.files.dockerConfig, JSON.stringify({ credHelpers: { 'us.icr.io': 'registry-login', 'other.example': 'pass' }, auths: { 'us.icr.io': {} } }))
   const backupFile = path.join(env.files.runnerTemp, 'registry-login-backup.json')
-  writeFileSync(backupFile, JSON.stringify([{ authFile: env.files.dockerConfig, registry: 'us.icr.io', credHelper: 'secretservice' }]))
+  writeFileSync(backupFile, JSON.stringify({ version: 2, records: [{ authFile: env.files.dockerConfig, registry: 'us.icr.io', credHelper: 'secretservice' }] }))
   saveState({ version: 1, logins: [], backupFile, credentialHelper: dir })
   env.handStateToPost()
   const cctx = fakeClientContext(process.env)
@@ -50,7 +50,7 @@ test('a corrupt backup does not keep the key on disk: the helper directory is re
   env.handStateToPost()
   await runPost(fakeClientContext(process.env))
   expect(existsSync(dir)).toBe(false)
-  expect(stdout.text()).toMatch(/::warning::registry-login post step/)
+  expect(existsSync(backupFile)).toBe(false)
 })
 
 test('only a directory the action made is ever removed', async () => {

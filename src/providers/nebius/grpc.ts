@@ -1,7 +1,7 @@
-import http2 from 'node:http2'
-import tls from 'node:tls'
+import type http2 from 'node:http2'
 import { ActionError } from '../../errors.js'
 import { openTunnel, proxyName } from '../../proxy-tunnel.js'
+import { safeText } from '../../log-safe.js'
 import { retry } from '../../retry.js'
 
 /**
@@ -34,7 +34,7 @@ export class GrpcError extends ActionError {
     /** Worth another attempt: UNAVAILABLE, or a code the cloud uses for "try again" (UnaryCall.retryable). */
     readonly transient = code === UNAVAILABLE
   ) {
-    super(`${service} answered gRPC status ${grpcCodeName(code)} (${code})${grpcMessage ? `: ${grpcMessage}` : ''}.`, hint)
+    super(`${service} answered gRPC status ${grpcCodeName(code)} (${code})${grpcMessage ? `: ${safeText(grpcMessage)}` : ''}.`, hint)
     this.name = 'GrpcError'
   }
 }
@@ -46,7 +46,7 @@ export class GrpcTransportError extends ActionError {
     readonly service: string,
     cause: string
   ) {
-    super(`Could not reach ${service}: ${cause}.`)
+    super(`Could not reach ${service}: ${safeText(cause)}.`)
     this.name = 'GrpcTransportError'
   }
 }
@@ -116,7 +116,10 @@ const pick = (value: string | string[] | number | undefined): string | undefined
 
 /** The HTTP/2 session: direct, or TLS with ALPN h2 inside a CONNECT tunnel through the proxy. */
 async function connect(base: URL, proxy: URL | undefined, signal: AbortSignal): Promise<http2.ClientHttp2Session> {
+  // Loaded on first use: node:http2 and tls, which no other cloud's login needs, stay out of the start-up.
+  const http2 = await import('node:http2')
   if (!proxy || base.protocol !== 'https:') return http2.connect(base.origin)
+  const tls = await import('node:tls')
   const host = base.hostname.replace(/^\[|\]$/g, '')
   const socket = await openTunnel(proxy, host, Number(base.port) || 443, signal)
   return http2.connect(base.origin, {
