@@ -1,3 +1,5 @@
+import { safeText } from './log-safe.js'
+
 /** An error the user can act on: what went wrong, and optionally what would fix it. */
 export class ActionError extends Error {
   constructor(
@@ -9,14 +11,20 @@ export class ActionError extends Error {
   }
 }
 
-/** Bad or missing input: the message always names the input. */
+/** Longest problem text an input error shows: a quoted input value is cut well before this. */
+const MAX_PROBLEM = 400
+
+/**
+ * Bad or missing input: the message always names the input. The problem may quote the value: it is
+ * made one safe line here (controls escaped, ANSI dropped, `::` broken, cut), so callers never have to.
+ */
 export class InputError extends ActionError {
   constructor(
     readonly input: string,
     problem: string,
     hint?: string
   ) {
-    super(`Input '${input}' ${problem}.`, hint)
+    super(`Input '${input}' ${safeText(problem, MAX_PROBLEM)}.`, hint)
     this.name = 'InputError'
   }
 }

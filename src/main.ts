@@ -5,12 +5,12 @@ import { clients } from './clients/index.js'
 import { clientContext, providerContext } from './context.js'
 import { ActionError, errorMessage } from './errors.js'
 import { createInputReader } from './input-reader.js'
-import { parseInputs, type Inputs } from './inputs.js'
+import { parseStep, type Inputs } from './inputs.js'
 import type { ProviderContext, RegistryCredential } from './providers/provider.js'
 import { maskCredential } from './secrets.js'
 import { createIsolatedConfig } from './isolation.js'
 import { saveState, type PostState } from './state.js'
-import { writeOutputs } from './outputs.js'
+import { skipLogin, writeOutputs } from './outputs.js'
 
 export interface MainDeps {
   providerContext: ProviderContext
@@ -19,7 +19,10 @@ export interface MainDeps {
 
 export async function runMain(deps?: MainDeps): Promise<void> {
   try {
-    const inputs = parseInputs(createInputReader())
+    const parsed = parseStep(createInputReader())
+    if (parsed.skipped) return skipLogin(parsed)
+    const inputs = parsed
+    for (const { level, message } of inputs.notices) level === 'warning' ? core.warning(message) : core.info(message)
     const { providerContext: pctx, clientContext: shared } = deps ?? { providerContext: providerContext(), clientContext: clientContext() }
     const chosen = inputs.clients.map(id => clients[id])
     await requireBinaries(chosen, shared)

@@ -1,8 +1,8 @@
 import { InputError } from '../../errors.js'
 import type { InputReader } from '../../input-reader.js'
-import { forEachRegistry, type CommonInputs, type LoginPlan, type Provider } from '../provider.js'
+import { forEachRegistry, type AuthMethodSpec, type CommonInputs, type LoginPlan, type Provider } from '../provider.js'
 import { exchangeApiKey } from './iam.js'
-import { IBM_REGION_NAMES, ibmRegistryHost } from './regions.js'
+import { IBM_REGION_NAMES, IBM_REGISTRY_HOSTS, ibmRegistryHost } from './regions.js'
 
 /** IBM's parsed credential: exactly one of these. */
 export type IbmAuth =
@@ -59,11 +59,18 @@ export function ibmRegistries(common: CommonInputs): string[] {
 export const ibm: Provider = {
   id: 'ibm',
   authMethods: METHODS,
+  methods: {
+    'api-key': { reads: ['api-key'] },
+    token: { reads: ['token'] }
+  } satisfies Record<(typeof METHODS)[number], AuthMethodSpec>,
+  registryHosts: IBM_REGISTRY_HOSTS,
+  regional: true,
   plan(inputs: InputReader, common: CommonInputs): LoginPlan {
     const auth = parseIbmAuth(inputs, common)
     const registries = ibmRegistries(common)
     if (auth.kind === 'token') {
       return {
+        auth: 'token',
         method: 'IAM access token (iambearer)',
         registries,
         getCredentials: async () => forEachRegistry(registries, { username: 'iambearer', password: auth.token })
@@ -71,6 +78,7 @@ export const ibm: Provider = {
     }
     if (!auth.exchange) {
       return {
+        auth: 'api-key',
         method: 'API key passed to the registry (iamapikey)',
         registries,
         getCredentials: async ctx => {
@@ -80,6 +88,7 @@ export const ibm: Provider = {
       }
     }
     return {
+      auth: 'api-key',
       method: 'API key exchanged for an IAM access token (iambearer)',
       registries,
       getCredentials: async ctx => {

@@ -1,8 +1,8 @@
 import { githubDefaultAudience } from '../../oidc.js'
 import { ActionError, InputError } from '../../errors.js'
 import type { InputReader } from '../../input-reader.js'
-import { forEachRegistry, type CommonInputs, type LoginPlan, type Provider, type ProviderContext, type RegistryCredential } from '../provider.js'
-import { CLOUD_REGISTRY, containerRegistrySunsetWarning, isCloudRegistry, isContainerRegistry, isKnownHost, YANDEX_REGISTRY_HOSTS } from './hosts.js'
+import { forEachRegistry, type AuthMethodSpec, type CommonInputs, type LoginPlan, type Provider, type ProviderContext, type RegistryCredential } from '../provider.js'
+import { CLOUD_REGISTRY, containerRegistrySunsetWarning, isCloudRegistry, isContainerRegistry, YANDEX_REGISTRY_POLICY } from './hosts.js'
 import { iamTokenFromGithub, iamTokenFromKey, iamTokenFromOauth, type IamToken } from './iam.js'
 import { parseAuthorizedKey, type AuthorizedKey } from './key.js'
 
@@ -30,7 +30,7 @@ const SERVICE_ACCOUNT_ID = /^[a-z0-9]{8,64}$/
 
 export function parseYandexAuth(inputs: InputReader, common: CommonInputs): YandexAuth {
   const serviceAccountId = inputs.text('service-account-id')
-  const keyInput = inputs.secret('service-account-key')
+  const keyInput = inputs.secretOrPath('service-account-key')
   const token = inputs.secret('token')
   const oauthToken = inputs.secret('oauth-token')
   const apiKey = inputs.secret('api-key')
@@ -120,17 +120,10 @@ export function defaultGithubAudience(env: NodeJS.ProcessEnv): string {
   return audience
 }
 
-/** Warnings that do not depend on the credential: old registry, unknown host, ignored region. */
-function hostWarnings(ctx: ProviderContext, common: CommonInputs, registries: string[]): void {
-  if (common.regions.length > 0) {
-    ctx.warn(`Input 'region' is ignored for Yandex Cloud: its registries are not regional (default ${CLOUD_REGISTRY}; set 'registry' to choose hosts).`)
-  }
+/** The warning that does not depend on the credential: Container Registry's shutdown. */
+function hostWarnings(ctx: ProviderContext, registries: string[]): void {
   const sunset = containerRegistrySunsetWarning(registries)
   if (sunset) ctx.warn(sunset)
-  const unknown = registries.filter(r => !isKnownHost(r))
-  if (unknown.length > 0) {
-    ctx.warn(`${unknown.join(', ')} is not one of the documented Yandex Cloud registry hosts (${YANDEX_REGISTRY_HOSTS.join(', ')}); logging in as given (for the Kazakhstan installation also point REGISTRY_LOGIN_ENDPOINT_YANDEX_IAM at its IAM).`)
-  }
 }
 
 const withExpiry = (username: string, { token, expiresAt }: IamToken) => ({ username, password: token, ...(expiresAt ? { expiresAt } : {}) })
@@ -138,14 +131,25 @@ const withExpiry = (username: string, { token, expiresAt }: IamToken) => ({ user
 export const yandex: Provider = {
   id: 'yandex',
   authMethods: YANDEX_AUTH_METHODS,
+  methods: {
+    oidc: { reads: ['service-account-id', 'audience'], oidc: true },
+    'service-account-key': { reads: ['service-account-key', 'service-account-id'] },
+    token: { reads: ['token'] },
+    'oauth-token': { reads: ['oauth-token'] },
+    'api-key': { reads: ['api-key'] }
+  } satisfies Record<Method, AuthMethodSpec>,
+  registryHosts: YANDEX_REGISTRY_POLICY,
+  // One host serves every folder: the registries are not regional.
+  regional: false,
   plan(inputs: InputReader, common: CommonInputs): LoginPlan {
     const auth = parseYandexAuth(inputs, common)
     const registries = yandexRegistries(common)
     const plan = (method: string, credentials: (ctx: ProviderContext) => Promise<Omit<RegistryCredential, 'registry'>>): LoginPlan => ({
+      auth: auth.kind,
       method,
       registries,
       getCredentials: async ctx => {
-        hostWarnings(ctx, common, registries)
+        hostWarnings(ctx, registries)
         return forEachRegistry(registries, await credentials(ctx))
       }
     })
