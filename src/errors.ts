@@ -11,8 +11,14 @@ export class ActionError extends Error {
   }
 }
 
-/** Longest problem text an input error shows: a quoted input value is cut well before this. */
-const MAX_PROBLEM = 400
+/** Longest input value an error quotes, and longest problem text. */
+const MAX_QUOTED = 120
+const MAX_PROBLEM = 600
+
+/** The problem as one safe line: each quoted value ('…') cut on its own, the whole made safe too. */
+function safeProblem(problem: string): string {
+  return safeText(problem.replace(/'([^']*)'/g, (_, value: string) => `'${safeText(value, MAX_QUOTED)}'`), MAX_PROBLEM)
+}
 
 /**
  * Bad or missing input: the message always names the input. The problem may quote the value: it is
@@ -24,7 +30,7 @@ export class InputError extends ActionError {
     problem: string,
     hint?: string
   ) {
-    super(`Input '${input}' ${safeText(problem, MAX_PROBLEM)}.`, hint)
+    super(`Input '${input}' ${safeProblem(problem)}.`, hint)
     this.name = 'InputError'
   }
 }

@@ -96,12 +96,12 @@ export function checkRegistryHosts(policy: RegistryHostPolicy, registries: reado
     const host = registryHost(registry)
     if (policy.allows(host)) continue
     if (scope === 'registry-only') {
-      notes.push(`${safeText(host)} is not a ${policy.cloud} registry host; logging in with the registry's own username and password (auth ${method}), which opens that registry only.`)
+      notes.push(`${safeText(host)} is not one of the ${policy.cloud} registry hosts: logging in with that registry's own username and password (auth ${method}), which open that registry only.`)
       continue
     }
     throw new InputError(
       'registry',
-      `has '${host}', which is not a ${policy.cloud} registry host, so it never gets a ${policy.cloud} credential (auth ${method})`,
+      `has '${host}', which is not one of the ${policy.cloud} registry hosts, so no ${policy.cloud} credential goes there (auth ${method})`,
       `Use one of the ${policy.cloud} registry hosts: ${policy.patterns.join('; ')}.`
     )
   }

@@ -27,7 +27,7 @@ export function looksLikePath(value: string): boolean {
 }
 
 /** Why a path could not be read, in words, from the file system's error code. */
-function fileProblem(path: string, code: string | undefined): string {
+export function fileProblem(path: string, code: string | undefined): string {
   switch (code) {
     case 'ENOENT':
       return `names the file '${path}', which does not exist`

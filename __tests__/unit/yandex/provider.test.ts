@@ -307,7 +307,7 @@ describe('ready credentials and warnings', () => {
     expect(withRegion.notices).toEqual([{ level: 'warning', message: "Input 'region' is ignored: Yandex Cloud registries are not regional ('registry' chooses the hosts)." }])
     // The Kazakhstan host is seen only in third-party READMEs: no Yandex credential goes there.
     expect(() => plan({ 'api-key': 'AQVN-unit', registry: 'cr.yandexcloud.kz' })).toThrow(
-      "Input 'registry' has 'cr.yandexcloud.kz', which is not a Yandex Cloud registry host, so it never gets a Yandex Cloud credential (auth api-key). Use one of the Yandex Cloud registry hosts: registry.yandexcloud.net; cr.yandex; registry.pe.yandexcloud.net."
+      "Input 'registry' has 'cr.yandexcloud.kz', which is not one of the Yandex Cloud registry hosts, so no Yandex Cloud credential goes there (auth api-key). Use one of the Yandex Cloud registry hosts: registry.yandexcloud.net; cr.yandex; registry.pe.yandexcloud.net."
     )
     expect(yc.seen).toHaveLength(0)
   })
