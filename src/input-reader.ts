@@ -5,8 +5,10 @@ import { looksLikePath } from './text-or-file.js'
 
 /** Reads raw action inputs; every provider validates its own through this. */
 export interface InputReader {
-  /** Trimmed value, '' when unset. */
+  /** Trimmed value, '' when unset; one line without control characters (else an InputError). */
   text(name: string): string
+  /** Whether the input has a value, without reading it as text or masking it. */
+  isSet(name: string): boolean
   /** A secret value: masked before it is returned. Not trimmed inside, only at the ends. */
   secret(name: string): string
   /**
@@ -30,13 +32,21 @@ export function splitList(value: string): string[] {
   return [...new Set(items)]
 }
 
+// C0/C1 controls (line breaks, \r, ESC) and the Unicode line and paragraph separators.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/
+
 const TRUE = ['true', 'True', 'TRUE', 'yes', 'on', '1']
 const FALSE = ['false', 'False', 'FALSE', 'no', 'off', '0']
 
 export function createInputReader(read: (name: string) => string = name => getInput(name)): InputReader {
-  const text = (name: string): string => read(name).trim()
+  const text = (name: string): string => {
+    const value = read(name).trim()
+    if (CONTROL.test(value)) throw new InputError(name, 'contains a line break or another control character', 'Give it on one line, as plain text.')
+    return value
+  }
   return {
     text,
+    isSet: name => read(name).trim() !== '',
     secret(name) {
       const value = read(name).trim()
       maskSecret(value)

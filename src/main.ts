@@ -38,7 +38,8 @@ export async function runMain(deps?: MainDeps): Promise<void> {
     await writeSummary(inputs, credentials)
   } catch (error) {
     core.setFailed(`registry-login: ${errorMessage(error)}`)
-    if (error instanceof Error && error.stack) core.debug(error.stack)
+    // An ActionError is the message; only an unexpected error's stack helps (in the debug log).
+    if (!(error instanceof ActionError) && error instanceof Error && error.stack) core.debug(error.stack)
   }
 }
 

@@ -29,7 +29,7 @@ export function ignoredInputWarnings(
   const reads = new Set(provider.methods[auth]?.reads ?? [])
   const cloud = provider.registryHosts.cloud
   const warnings: string[] = []
-  const ignored = methodInputs(all).filter(name => !reads.has(name) && inputs.text(name) !== '')
+  const ignored = methodInputs(all).filter(name => !reads.has(name) && inputs.isSet(name))
   if (ignored.length > 0) {
     const names = ignored.map(name => `'${name}'`).join(', ')
     warnings.push(
@@ -49,5 +49,5 @@ export function ignoredInputWarnings(
  * what a pull request from a fork looks like; a credential that is set but partial or wrong is not.
  */
 export function noCredentialAvailable(inputs: InputReader, env: NodeJS.ProcessEnv): boolean {
-  return SECRET_INPUTS.every(name => inputs.text(name) === '') && noOidcToken(env)
+  return SECRET_INPUTS.every(name => !inputs.isSet(name)) && noOidcToken(env)
 }

@@ -139,6 +139,18 @@ describe('skip-without-credentials', () => {
   })
 })
 
+describe('text inputs are one line of plain text', () => {
+  test.each(['ibm\n::warning::x', 'ib\rm', 'i\u001b[31mbm', 'ib\u2028m', 'ib\u0000m', 'ibm\u0085'])('provider %j is refused, the value not echoed', value => {
+    expect(() => parse({ provider: value, token: 'ibm-token-0123456789', region: 'us' })).toThrow(
+      "Input 'provider' contains a line break or another control character. Give it on one line, as plain text."
+    )
+  })
+
+  test('a secret may span lines (a PEM, a JSON key): only text inputs are checked', () => {
+    expect(parse({ provider: 'ibm', token: 'line-one\nline-two', region: 'us' }).plan.auth).toBe('token')
+  })
+})
+
 describe('input errors quote values as one safe, short line', () => {
   test.each([
     ['a 120 KB value', 'x'.repeat(120_000)],
@@ -159,7 +171,7 @@ describe('input errors quote values as one safe, short line', () => {
   test('a bad choice from a real parse is shown cut, with its length', () => {
     const error = (() => {
       try {
-        parse({ provider: 'ibm', token: 'ibm-token-0123456789', region: 'us', logout: `${'y'.repeat(5000)}\u001b[2J` })
+        parse({ provider: 'ibm', token: 'ibm-token-0123456789', region: 'us', logout: 'y'.repeat(5000) })
       } catch (e) {
         return e as Error
       }
