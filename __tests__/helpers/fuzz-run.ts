@@ -16,6 +16,8 @@ export type Expectation =
   | { kind: 'skipped' }
   /** A login that needs no cloud call: the client shim logs in; `warns` are named in warnings. */
   | { kind: 'login'; warns?: string[] }
+  /** The client itself fails: exit 1, exactly one ::error::, no network. */
+  | { kind: 'client-fails' }
   /** A login whose cloud call the blocked network refuses: proves the recorder sees attempts. */
   | { kind: 'network' }
 
@@ -60,7 +62,12 @@ export function clientShims(): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'registry-login-fuzz-shims-'))
   for (const name of CLIENTS) {
     const file = path.join(dir, name)
-    writeFileSync(file, `#!/bin/bash\n{ printf '%s\\x1f' '${name}' "$@"; printf 'stdin='; cat; printf '\\x1e'; } >> "$FUZZ_CLIENT_LOG"\nexit 0\n`)
+    // $FUZZ_CLIENT_SAYS: what a hostile client prints (stdout and stderr); $FUZZ_CLIENT_EXIT: its exit code.
+    writeFileSync(
+      file,
+      `#!/bin/bash\n{ printf '%s\\x1f' '${name}' "$@"; printf 'stdin='; cat; printf '\\x1e'; } >> "$FUZZ_CLIENT_LOG"\n` +
+        `if [ -n "$FUZZ_CLIENT_SAYS" ]; then printf '%s\\n' "$FUZZ_CLIENT_SAYS"; printf '%s\\n' "$FUZZ_CLIENT_SAYS" >&2; fi\nexit "\${FUZZ_CLIENT_EXIT:-0}"\n`
+    )
     chmodSync(file, 0o755)
   }
   return dir
@@ -208,6 +215,11 @@ function judge(result: CaseResult, main: { code: number; stdout: string; outputs
       for (const name of expected.warns ?? []) check(warnings.some(line => line.includes(`'${name}'`)), `no warning names '${name}'`)
       break
     }
+    case 'client-fails':
+      check(main.code === 1, `main exited ${main.code}, expected 1`)
+      check(result.networkAttempts === 0, `${result.networkAttempts} network attempt(s)`)
+      check(result.errorLines.length === 1, `${result.errorLines.length} ::error:: lines, expected 1`)
+      break
     case 'network':
       check(result.networkAttempts > 0, 'the blocked network recorded no attempt: the recorder does not work')
       check(main.code === 1 && result.errorLines.length === 1, 'a refused cloud call is one ::error::')
