@@ -88,15 +88,15 @@ export type CredentialScope = 'cloud' | 'registry-only'
 
 /**
  * Refuses any registry outside the cloud's hosts for a cloud credential; for a registry-only one,
- * returns a note for each host outside them (a custom domain), for the log.
+ * returns one note naming the hosts outside them (custom domains), for the log.
  */
 export function checkRegistryHosts(policy: RegistryHostPolicy, registries: readonly string[], scope: CredentialScope, method: string): string[] {
-  const notes: string[] = []
+  const custom: string[] = []
   for (const registry of registries) {
     const host = registryHost(registry)
     if (policy.allows(host)) continue
     if (scope === 'registry-only') {
-      notes.push(`${safeText(host)} is not one of the ${policy.cloud} registry hosts: logging in with that registry's own username and password (auth ${method}), which open that registry only.`)
+      custom.push(safeText(host))
       continue
     }
     throw new InputError(
@@ -105,5 +105,7 @@ export function checkRegistryHosts(policy: RegistryHostPolicy, registries: reado
       `Use one of the ${policy.cloud} registry hosts: ${policy.patterns.join('; ')}.`
     )
   }
-  return notes
+  if (custom.length === 0) return []
+  const which = custom.length > 1 ? `${custom.join(', ')} are not` : `${custom[0]} is not`
+  return [`${which} among the ${policy.cloud} registry hosts: logging in with the registry's own username and password (auth ${method}), which open that registry only.`]
 }

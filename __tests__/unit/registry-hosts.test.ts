@@ -146,7 +146,7 @@ describe.each(PROVIDER_IDS)('%s: the allow-list the provider declares', id => {
 
   test('a registry-only credential may go to a custom domain, with one info line', () => {
     expect(checkRegistryHosts(policy, [HOSTS[id].allowed[0] as string, 'registry.example.com:5000/team'], 'registry-only', 'password')).toEqual([
-      expect.stringMatching(/^registry\.example\.com is not one of the .* registry hosts: logging in with that registry's own username and password/)
+      expect.stringMatching(/^registry\.example\.com is not among the .* registry hosts: logging in with the registry's own username and password/)
     ])
   })
 })
@@ -204,7 +204,13 @@ describe('Alibaba password: the registry-only credential', () => {
     const inputs = parse('registry.example.com')
     expect(inputs.plan.registries).toEqual(['registry.example.com'])
     expect(inputs.notices).toEqual([
-      { level: 'info', message: "registry.example.com is not one of the Alibaba Cloud registry hosts: logging in with that registry's own username and password (auth password), which open that registry only." }
+      { level: 'info', message: "registry.example.com is not among the Alibaba Cloud registry hosts: logging in with the registry's own username and password (auth password), which open that registry only." }
+    ])
+  })
+
+  test('several custom domains: still one line', () => {
+    expect(parse('a.example.com, acme-registry.cn-hangzhou.cr.aliyuncs.com, b.example.com:5000/team').notices).toEqual([
+      { level: 'info', message: "a.example.com, b.example.com are not among the Alibaba Cloud registry hosts: logging in with the registry's own username and password (auth password), which open that registry only." }
     ])
   })
 
