@@ -5,7 +5,7 @@ import { oidcRequest } from './oidc.js'
 import { PROVIDER_IDS, providers, type ProviderId } from './providers/index.js'
 import type { CommonInputs, LoginPlan } from './providers/provider.js'
 import { checkRegistryHosts, parseRegistry } from './registry-hosts.js'
-import { ignoredInputWarnings, noCredentialAvailable } from './unused-inputs.js'
+import { ignoredInputWarnings, noCredentialAvailable } from './input-hygiene.js'
 
 /** A line for the log before the login: a warning, or an info line. */
 export interface Notice {

@@ -4,7 +4,7 @@ import { ActionError, InputError } from '../../src/errors.js'
 import { createInputReader } from '../../src/input-reader.js'
 import { parseInputs, parseStep, type Inputs } from '../../src/inputs.js'
 import { PROVIDER_IDS, providers } from '../../src/providers/index.js'
-import { methodInputs, SECRET_INPUTS } from '../../src/unused-inputs.js'
+import { methodInputs, SECRET_INPUTS } from '../../src/input-hygiene.js'
 import { captureStdout, type StdoutCapture } from '../helpers/stdout.js'
 
 let stdout: StdoutCapture
