@@ -63,7 +63,7 @@ export function runnerLog(stdout) {
   return shown.join('\n')
 }
 
-function runStep(script, env, stepDir) {
+function runStep(script, env, stepDir, onSpawn) {
   const files = {}
   for (const name of ['GITHUB_OUTPUT', 'GITHUB_STATE', 'GITHUB_ENV', 'GITHUB_PATH', 'GITHUB_STEP_SUMMARY']) {
     files[name] = path.join(stepDir, name.toLowerCase())
@@ -71,14 +71,15 @@ function runStep(script, env, stepDir) {
   }
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [path.join(ACTION_DIR, script)], { env: { ...env, ...files }, stdio: ['ignore', 'pipe', 'pipe'] })
+    onSpawn?.(child)
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', d => { stdout += d })
     child.stderr.on('data', d => { stderr += d })
     child.on('error', reject)
-    child.on('close', code => {
+    child.on('close', (code, signal) => {
       resolve({
-        code, stdout, stderr, log: runnerLog(stdout),
+        code, signal, stdout, stderr, log: runnerLog(stdout),
         outputs: parseCommandFile(readFileSync(files.GITHUB_OUTPUT, 'utf8')),
         state: parseCommandFile(readFileSync(files.GITHUB_STATE, 'utf8')),
         jobEnv: parseCommandFile(readFileSync(files.GITHUB_ENV, 'utf8')),
@@ -91,7 +92,9 @@ function runStep(script, env, stepDir) {
 
 /**
  * @param {Record<string, string>} inputs  `with:` values
- * @param {{ env?: Record<string,string>, between?: (main: { jobEnv: Record<string, string>, outputs: Record<string, string> }) => Promise<void>, skipPost?: boolean }} [options]
+ * @param {{ env?: Record<string,string>, between?: (main: { jobEnv: Record<string, string>, outputs: Record<string, string> }) => Promise<void>, skipPost?: boolean,
+ *   onSpawn?: (step: 'main' | 'post', child: import('node:child_process').ChildProcess) => void }} [options]
+ *   `onSpawn` sees each step's node process as it starts (to cancel it as the runner would).
  */
 export async function runAction(inputs, options = {}) {
   const action = parse(readFileSync(path.join(ACTION_DIR, 'action.yml'), 'utf8'))
@@ -105,11 +108,11 @@ export async function runAction(inputs, options = {}) {
     if (!(name in action.inputs)) throw new Error(`action.yml has no input '${name}'`)
   }
   const base = { PATH: process.env.PATH, HOME: process.env.HOME, ...RUNNER_DEFAULTS, RUNNER_TEMP: temp, ...options.env, ...inputEnv }
-  const main = await runStep(action.runs.main, base, mkdtempSync(path.join(temp, 'main-')))
+  const main = await runStep(action.runs.main, base, mkdtempSync(path.join(temp, 'main-')), child => options.onSpawn?.('main', child))
   if (options.between) await options.between(main)
   if (options.skipPost) return { main, temp }
   const stateEnv = Object.fromEntries(Object.entries(main.state).map(([k, v]) => [`STATE_${k}`, v]))
   // Like the runner: what main wrote to GITHUB_ENV is in the environment of every later step, post included.
-  const post = await runStep(action.runs.post, { ...base, ...main.jobEnv, ...stateEnv }, mkdtempSync(path.join(temp, 'post-')))
+  const post = await runStep(action.runs.post, { ...base, ...main.jobEnv, ...stateEnv }, mkdtempSync(path.join(temp, 'post-')), child => options.onSpawn?.('post', child))
   return { main, post, temp }
 }

@@ -14,7 +14,9 @@ export class HttpError extends ActionError {
     readonly service: string,
     readonly status: number,
     readonly cloud: CloudError,
-    hint?: string
+    hint?: string,
+    /** Worth another attempt: 429, 5xx, or the cloud's own "try again" code. */
+    readonly transient = retryableStatus(status)
   ) {
     const parts = [cloud.code, cloud.message].filter(Boolean).join(': ')
     const request = cloud.requestId ? ` (request id ${cloud.requestId})` : ''
@@ -25,6 +27,7 @@ export class HttpError extends ActionError {
 
 /** A failure to reach the service at all: DNS, refused connection, reset, timeout. */
 export class NetworkError extends ActionError {
+  readonly transient = true
   constructor(
     readonly service: string,
     cause: string
@@ -45,6 +48,11 @@ export interface HttpRequest {
   parseError?: (body: string) => CloudError
   /** Adds a fix to the message for a given failure. */
   hint?: (status: number, cloud: CloudError) => string | undefined
+  /**
+   * The cloud's own "try again" signal, whatever the HTTP status (Alibaba answers throttling with
+   * HTTP 400 and Code Throttling.*): true makes the failure retried like a 503.
+   */
+  retryable?: (status: number, cloud: CloudError) => boolean
 }
 
 export interface HttpResponse {
@@ -64,7 +72,9 @@ export interface HttpOptions {
   retry: RetryOptions
 }
 
-const RETRYABLE_STATUS = (status: number): boolean => status === 429 || status >= 500
+function retryableStatus(status: number): boolean {
+  return status === 429 || status >= 500
+}
 
 export function createHttp(options: HttpOptions): Http {
   const client = new HttpClient(options.userAgent, [], {
@@ -98,7 +108,10 @@ export function createHttp(options: HttpOptions): Http {
       } catch {
         cloud = {}
       }
-      const error = new HttpError(req.service, response.status, cloud, req.hint?.(response.status, cloud))
+      // A cloud's "try again" is nobody's mistake: no hint about credentials or inputs for it.
+      const tryAgain = req.retryable?.(response.status, cloud) === true
+      const hint = tryAgain ? undefined : req.hint?.(response.status, cloud)
+      const error = new HttpError(req.service, response.status, cloud, hint, retryableStatus(response.status) || tryAgain)
       Object.assign(error, { retryAfter: retryAfterMs(response.headers['retry-after']) })
       throw error
     } finally {
@@ -109,7 +122,6 @@ export function createHttp(options: HttpOptions): Http {
   const request = (req: HttpRequest): Promise<HttpResponse> =>
     retry(() => once(req), {
       ...options.retry,
-      shouldRetry: error => error instanceof NetworkError || (error instanceof HttpError && RETRYABLE_STATUS(error.status)),
       delayHint: error => (error as { retryAfter?: number }).retryAfter,
       label: req.service
     })

@@ -79,7 +79,7 @@ test('A: the second client fails to log in; main fails, post logs out exactly th
   expect(process.exitCode).toBe(1)
   const errors = stdout.lines().filter(line => line.startsWith('::error::'))
   expect(errors).toEqual([
-    `::error::registry-login: 'skopeo login' exited with code 1: time="x" level=fatal / Error: authenticating creds for "us.icr.io": invalid username/password`
+    `::error::registry-login: 'skopeo login' exited with code 1: time="x" level=fatal / Error: authenticating creds for "us.icr.io": invalid username/password. The registry us.icr.io refused the credential of user 'iambearer' (not retried). Check that the credential belongs to this registry (its cloud account, region or instance), that it has not expired or been revoked, and that this identity may pull from or push to it.`
   ])
   const file = env.files.containersAuth
   // main stopped at the failure: de.icr.io was never tried

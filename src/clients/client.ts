@@ -1,10 +1,14 @@
+import type { Purpose } from '../deadline.js'
 import type { RegistryCredential } from '../providers/provider.js'
 
-/** Runs a command; secrets go in through `stdin`, never through `args`. */
+/**
+ * Runs a command; secrets go in through `stdin`, never through `args`. `purpose` picks the deadline
+ * (deadline.ts); a process that passes it is killed and the call rejects with a DeadlineError.
+ */
 export type Runner = (
   command: string,
   args: string[],
-  options?: { stdin?: string; env?: NodeJS.ProcessEnv }
+  options?: { stdin?: string; env?: NodeJS.ProcessEnv; purpose?: Purpose }
 ) => Promise<{ exitCode: number; stdout: string; stderr: string }>
 
 export interface ClientContext {
