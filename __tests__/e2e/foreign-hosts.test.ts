@@ -45,6 +45,9 @@ const METHODS: Array<{ name: string; own: string; inputs: () => Record<string, s
   },
   { name: 'nebius service-account-key', own: 'cr.eu-north1.nebius.cloud', inputs: () => ({ provider: 'nebius', 'service-account-key': em().nebius.createKey(em().nebius.createServiceAccount()).credentialsFile }) },
   { name: 'nebius token', own: 'cr.eu-north1.nebius.cloud', inputs: () => ({ provider: 'nebius', token: em().nebius.createStaticKey() }) },
+  { name: 'ibm username iamapikey', own: 'us.icr.io', inputs: () => ({ provider: 'ibm', username: 'iamapikey', password: em().ibm.createApiKey() }) },
+  { name: 'yandex username api_key', own: 'registry.yandexcloud.net', inputs: () => ({ provider: 'yandex', username: 'api_key', password: em().yandex.createApiKey() }) },
+  { name: 'nebius username iam', own: 'cr.eu-north1.nebius.cloud', inputs: () => ({ provider: 'nebius', username: 'iam', password: em().nebius.createStaticKey() }) },
   {
     name: 'alibaba access-key',
     own: EE_HOST,

@@ -31,6 +31,10 @@ export const METHODS: Array<{ provider: string; method: string; inputs: Inputs; 
   { provider: 'nebius', method: 'service-account-key', inputs: { 'service-account-key': NEBIUS_CREDS }, own: 'cr.eu-north1.nebius.cloud' },
   { provider: 'nebius', method: 'key fields', inputs: { 'service-account-id': NEBIUS_SA, 'public-key-id': NEBIUS_KID, 'private-key': PEM }, own: 'cr.us-central1.nebius.cloud' },
   { provider: 'nebius', method: 'token', inputs: { token: 'v1.fuzz-static-key-0123456789' }, own: 'cr.eu-west1.nebius.cloud' },
+  // username + password that name a cloud credential (static logins): the cloud's hosts only.
+  { provider: 'ibm', method: 'username iamapikey', inputs: { username: 'iamapikey', password: 'ibm-apikey-fuzz-0123456789abcdef' }, own: 'us.icr.io' },
+  { provider: 'yandex', method: 'username api_key', inputs: { username: 'api_key', password: 'AQVNfuzz-api-key-0123456789' }, own: 'registry.yandexcloud.net' },
+  { provider: 'nebius', method: 'username iam', inputs: { username: 'iam', password: 'v1.fuzz-static-key-0123456789' }, own: 'cr.eu-north1.nebius.cloud' },
   { provider: 'alibaba', method: 'access-key', inputs: { 'access-key-id': 'LTAIfuzz0123456789', 'access-key-secret': 'fuzz-ak-secret-0123456789', 'instance-id': 'cri-fuzz0123' }, own: 'registry.cn-hangzhou.aliyuncs.com' },
   { provider: 'alibaba', method: 'sts access-key', inputs: { 'access-key-id': 'STS.fuzz0123456789', 'access-key-secret': 'fuzz-sts-secret-0123456789', 'security-token': 'fuzz-sts-token-0123456789', 'instance-id': 'cri-fuzz0123' }, own: 'registry.cn-shanghai.aliyuncs.com' },
   { provider: 'alibaba', method: 'oidc', inputs: { ...ARN, 'instance-id': 'cri-fuzz0123' }, own: 'acme-registry.cn-hangzhou.cr.aliyuncs.com' }
@@ -165,7 +169,8 @@ export function fuzzCases(fixtureDir: string): FuzzCase[] {
   }
   for (const value of ['aws', 'gcp', 'IBM Cloud', '']) add('bad choice', `provider ${JSON.stringify(value)}`, { ...ibm, provider: value }, { kind: 'invalid', names: 'provider' })
   for (const value of ['kubectl', 'docker;rm -rf /', 'dockerx']) add('bad choice', `clients ${value}`, { ...ibm, clients: value }, { kind: 'invalid', names: 'clients' })
-  for (const m of [METHODS[0], METHODS[3], METHODS[10], METHODS[14]]) {
+  for (const provider of ['ibm', 'yandex', 'nebius', 'alibaba']) {
+    const m = METHODS.find(method => method.provider === provider)
     if (m) add('bad choice', `${m.provider} auth carrier-pigeon`, { provider: m.provider, ...m.inputs, auth: 'carrier-pigeon', registry: m.own }, { kind: 'invalid', names: 'auth' })
   }
 

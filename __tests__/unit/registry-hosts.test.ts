@@ -157,18 +157,21 @@ const METHOD_INPUTS: Record<ProviderId, Record<string, Record<string, string>>> 
   ibm: {
     'api-key (exchanged)': { 'api-key': 'ibm-apikey-0123456789abcdef' },
     'api-key (iamapikey)': { 'api-key': 'ibm-apikey-0123456789abcdef', exchange: 'false' },
-    token: { token: 'ibm-iam-token-0123456789' }
+    token: { token: 'ibm-iam-token-0123456789' },
+    'username iamapikey': { username: 'iamapikey', password: 'ibm-apikey-0123456789abcdef' }
   },
   yandex: {
     oidc: { 'service-account-id': 'ajesa0123456789abcde' },
     token: { token: 't1.token-0123456789' },
     'oauth-token': { 'oauth-token': 'y0_oauth-0123456789' },
     'oauth-token (oauth)': { 'oauth-token': 'y0_oauth-0123456789', exchange: 'false' },
-    'api-key': { 'api-key': 'AQVN-0123456789' }
+    'api-key': { 'api-key': 'AQVN-0123456789' },
+    'username oauth': { username: 'oauth', password: 'y0_oauth-0123456789' }
   },
   nebius: {
     oidc: { 'service-account-id': 'serviceaccount-e00unit0123456789' },
-    token: { token: 'v1.static-key-0123456789' }
+    token: { token: 'v1.static-key-0123456789' },
+    'username iam': { username: 'iam', password: 'v1.static-key-0123456789' }
   },
   alibaba: {
     'access-key': { 'access-key-id': 'LTAI0123456789', 'access-key-secret': 'secret-0123456789', 'instance-id': 'cri-abc123' },
