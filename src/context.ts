@@ -1,9 +1,10 @@
 import * as core from '@actions/core'
-import { which } from '@actions/io'
+import { findBinary, spawnTarget } from './binary.js'
 import type { ClientContext } from './clients/client.js'
 import { deadlineFor, runProcess, tighter, type Budget } from './deadline.js'
 import { createHttp } from './http.js'
 import { githubIdToken } from './oidc.js'
+import { thisPlatform } from './platform.js'
 import type { ProviderContext } from './providers/provider.js'
 import { maskSecret } from './secrets.js'
 import { envNumber } from './tunables.js'
@@ -53,17 +54,20 @@ export function clientEnv(env: NodeJS.ProcessEnv): Record<string, string> {
  * `budget` when one is given (post's overall deadline).
  */
 export function clientContext(env: NodeJS.ProcessEnv = process.env, budget?: Budget): ClientContext {
+  const platform = thisPlatform()
   return {
     env,
-    which: binary => which(binary, false),
+    which: binary => findBinary(binary, env, platform),
     async run(command, args, options = {}) {
       const childEnv = { ...clientEnv(env), ...(options.env as Record<string, string> | undefined) }
       const debug = core.isDebug()
-      // Resolved like @actions/exec does, so the debug log names the binary that ran.
-      const full = (await which(command, false)) || command
+      // Resolved on PATH (with PATHEXT on Windows), so the debug log names the binary that ran.
+      const full = (await findBinary(command, env, platform)) || command
       if (debug) core.info(`[command]${full} ${args.join(' ')}`)
       const purpose = options.purpose ?? 'login'
-      return runProcess(full, args, {
+      const target = spawnTarget(full, args, env, platform)
+      return runProcess(target.command, target.args, {
+        windowsVerbatimArguments: target.windowsVerbatimArguments,
         env: childEnv,
         ...(options.stdin !== undefined ? { stdin: options.stdin } : {}),
         limit: tighter(deadlineFor(purpose, env), budget),

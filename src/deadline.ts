@@ -83,6 +83,8 @@ export interface ProcessOptions {
   graceMs?: number
   onStdout?: (chunk: Buffer) => void
   onStderr?: (chunk: Buffer) => void
+  /** For cmd.exe /d /s /c "<line>" (batch files on Windows, see binary.ts): the line is passed as is. */
+  windowsVerbatimArguments?: boolean
 }
 
 export interface ProcessResult {
@@ -163,7 +165,12 @@ function track(pgid: number): () => void {
 export function runProcess(file: string, args: string[], options: ProcessOptions): Promise<ProcessResult> {
   const graceMs = options.graceMs ?? KILL_GRACE_MS
   return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { env: options.env, stdio: ['pipe', 'pipe', 'pipe'], detached: !WINDOWS })
+    const child = spawn(file, args, {
+      env: options.env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      detached: !WINDOWS,
+      windowsVerbatimArguments: options.windowsVerbatimArguments ?? false
+    })
     const untrack = child.pid !== undefined ? track(child.pid) : () => {}
     let stdout = ''
     let stderr = ''

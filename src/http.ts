@@ -1,4 +1,4 @@
-import { HttpClient } from '@actions/http-client'
+import type { HttpClient } from '@actions/http-client'
 import { ActionError } from './errors.js'
 import { retry, type RetryOptions } from './retry.js'
 
@@ -77,12 +77,18 @@ function retryableStatus(status: number): boolean {
 }
 
 export function createHttp(options: HttpOptions): Http {
-  const client = new HttpClient(options.userAgent, [], {
-    allowRetries: false,
-    allowRedirects: false,
-    socketTimeout: options.timeoutMs,
-    keepAlive: false
-  })
+  // Loaded on the first call (a separate chunk of dist/): a login without a cloud call starts without https and tls.
+  let client: Promise<HttpClient> | undefined
+  const httpClient = (): Promise<HttpClient> =>
+    (client ??= import('@actions/http-client').then(
+      ({ HttpClient }) =>
+        new HttpClient(options.userAgent, [], {
+          allowRetries: false,
+          allowRedirects: false,
+          socketTimeout: options.timeoutMs,
+          keepAlive: false
+        })
+    ))
 
   async function once(req: HttpRequest): Promise<HttpResponse> {
     let timer: NodeJS.Timeout | undefined
@@ -91,7 +97,7 @@ export function createHttp(options: HttpOptions): Http {
     })
     const call = async (): Promise<HttpResponse> => {
       const headers = { Accept: 'application/json', ...req.headers }
-      const response = await client
+      const response = await (await httpClient())
         .request(req.method, req.url, req.body ?? null, headers)
         .catch((error: unknown) => {
           throw new NetworkError(req.service, error instanceof Error ? error.message : String(error))

@@ -1,6 +1,7 @@
 import * as core from '@actions/core'
 import { Backup, newBackupFile } from './backup.js'
-import type { ClientContext, RegistryClient } from './clients/client.js'
+import { requireClients } from './clients/availability.js'
+import type { ClientContext } from './clients/client.js'
 import { clients } from './clients/index.js'
 import { clientContext, providerContext } from './context.js'
 import { ActionError, errorMessage } from './errors.js'
@@ -9,6 +10,7 @@ import { parseStep, type Inputs } from './inputs.js'
 import type { ProviderContext, RegistryCredential } from './providers/provider.js'
 import { maskCredential } from './secrets.js'
 import { createIsolatedConfig } from './isolation.js'
+import { runPerAuthFile } from './schedule.js'
 import { saveState, type PostState } from './state.js'
 import { skipLogin, writeOutputs } from './outputs.js'
 
@@ -25,7 +27,7 @@ export async function runMain(deps?: MainDeps): Promise<void> {
     for (const { level, message } of inputs.notices) level === 'warning' ? core.warning(message) : core.info(message)
     const { providerContext: pctx, clientContext: shared } = deps ?? { providerContext: providerContext(), clientContext: clientContext() }
     const chosen = inputs.clients.map(id => clients[id])
-    await requireBinaries(chosen, shared)
+    await requireClients(chosen, shared)
 
     core.info(`Logging into ${inputs.plan.registries.join(', ')} (${inputs.provider}: ${inputs.plan.method})`)
     const credentials = await inputs.plan.getCredentials(pctx)
@@ -40,17 +42,6 @@ export async function runMain(deps?: MainDeps): Promise<void> {
     core.setFailed(`registry-login: ${errorMessage(error)}`)
     // An ActionError is the message; only an unexpected error's stack helps (in the debug log).
     if (!(error instanceof ActionError) && error instanceof Error && error.stack) core.debug(error.stack)
-  }
-}
-
-async function requireBinaries(chosen: RegistryClient[], ctx: ClientContext): Promise<void> {
-  for (const client of chosen) {
-    if (client.binary && !(await ctx.which(client.binary))) {
-      throw new ActionError(
-        `Client '${client.id}' was asked for in input 'clients', but '${client.binary}' is not on PATH.`,
-        `Install ${client.binary} in an earlier step, or drop '${client.id}' from 'clients'.`
-      )
-    }
   }
 }
 
@@ -79,20 +70,18 @@ async function logIn(
   } else {
     core.info("'logout' is false: the credentials stay in the clients' auth files after the job.")
   }
-  for (const credential of credentials) {
-    for (const id of inputs.clients) {
-      const client = clients[id]
-      const authFile = client.authFile(ctx.env)
-      if (backup) {
-        await backup.remember(authFile, credential.registry)
-        // Saved before the login so that post undoes it even if the login fails half way.
-        state.logins.push({ client: id, registry: credential.registry, authFile })
-        saveState(state)
-      }
-      await client.login(credential, authFile, ctx)
-      core.info(`${client.id}: logged into ${credential.registry} as ${credential.username}`)
+  const logins = credentials.flatMap(credential => inputs.clients.map(id => ({ credential, id, authFile: clients[id].authFile(ctx.env) })))
+  await runPerAuthFile(logins, async ({ credential, id, authFile }) => {
+    const client = clients[id]
+    if (backup) {
+      await backup.remember(authFile, credential.registry)
+      // Saved before the login so that post undoes it even if the login fails half way.
+      state.logins.push({ client: id, registry: credential.registry, authFile })
+      saveState(state)
     }
-  }
+    await client.login(credential, authFile, ctx)
+    core.info(`${client.id}: logged into ${credential.registry} as ${credential.username}`)
+  })
 }
 
 async function writeSummary(inputs: Inputs, credentials: RegistryCredential[]): Promise<void> {

@@ -6,6 +6,7 @@ import { clientContext } from './context.js'
 import { budget, deadlineFor } from './deadline.js'
 import { errorMessage } from './errors.js'
 import { removeIsolatedConfig } from './isolation.js'
+import { runPerAuthFile } from './schedule.js'
 import { loadState } from './state.js'
 
 /**
@@ -22,11 +23,11 @@ export async function runPost(ctx?: ClientContext): Promise<void> {
       core.info('Nothing to log out.')
       return
     }
-    for (const login of [...state.logins].reverse()) {
+    await runPerAuthFile([...state.logins].reverse(), async login => {
       const client = clients[login.client]
       if (within.remainingMs() === 0) {
         core.warning(`${client.id}: logout of ${login.registry} skipped: post reached its deadline (${within.limit.variable}); the earlier entry is restored below.`)
-        continue
+        return
       }
       try {
         await client.logout(login.registry, login.authFile, cctx)
@@ -34,7 +35,7 @@ export async function runPost(ctx?: ClientContext): Promise<void> {
       } catch (error) {
         core.warning(`${client.id}: logout of ${login.registry} failed: ${errorMessage(error)}`)
       }
-    }
+    })
     if (state.backupFile) {
       for (const failure of await restoreBackup(state.backupFile)) core.warning(`Could not restore the earlier login for ${failure}`)
     }

@@ -1,5 +1,4 @@
-import http from 'node:http'
-import https from 'node:https'
+import type http from 'node:http'
 import type { Duplex } from 'node:stream'
 import { getProxyUrl } from '@actions/http-client/lib/proxy'
 
@@ -18,7 +17,7 @@ export const proxyName = (proxy: URL): string => `${proxy.protocol}//${proxy.hos
  * Opens an HTTP CONNECT tunnel to host:port through the proxy (http:// or https://), sending the
  * URL's user:password as Proxy-Authorization (Basic); resolves with the raw tunnelled socket.
  */
-export function openTunnel(proxy: URL, host: string, port: number, signal?: AbortSignal): Promise<Duplex> {
+export async function openTunnel(proxy: URL, host: string, port: number, signal?: AbortSignal): Promise<Duplex> {
   const authority = `${host.includes(':') ? `[${host}]` : host}:${port}`
   const headers: Record<string, string> = { host: authority }
   // getProxyUrl gives a URL whose username and password are already percent-decoded.
@@ -26,7 +25,9 @@ export function openTunnel(proxy: URL, host: string, port: number, signal?: Abor
     headers['proxy-authorization'] = `Basic ${Buffer.from(`${proxy.username}:${proxy.password}`).toString('base64')}`
   }
   const secure = proxy.protocol === 'https:'
-  const request = (secure ? https : http).request({
+  // Loaded on first use: a login that goes through no proxy starts without http and https.
+  const { request: connectRequest } = secure ? await import('node:https') : await import('node:http')
+  const request = connectRequest({
     host: proxy.hostname.replace(/^\[|\]$/g, ''),
     port: Number(proxy.port) || (secure ? 443 : 80),
     method: 'CONNECT',

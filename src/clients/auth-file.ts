@@ -1,6 +1,7 @@
 import { promises as fs, constants } from 'node:fs'
 import path from 'node:path'
 import { ActionError } from '../errors.js'
+import { fileKey, inTurn } from '../schedule.js'
 
 /** One `auths` entry of a docker-format auth file (docker, podman, buildah, skopeo, helm, oras). */
 export type AuthEntry = Record<string, unknown>
@@ -84,6 +85,11 @@ export async function writeCredHelper(authFile: string, registry: string, helper
 
 /** Read-modify-write of one key of one top-level map (`auths`, `credHelpers`); an emptied `credHelpers` is dropped. */
 async function updateMap(authFile: string, map: 'auths' | 'credHelpers', key: string, value: unknown): Promise<void> {
+  // Without taking turns, two updates at once both read the old file and the second write drops the first's key.
+  await inTurn(fileKey(authFile), () => rewriteMap(authFile, map, key, value))
+}
+
+async function rewriteMap(authFile: string, map: 'auths' | 'credHelpers', key: string, value: unknown): Promise<void> {
   const file = await resolveLink(authFile)
   const json = (await readJson(file)) ?? {}
   const current = json[map]
@@ -95,10 +101,12 @@ async function updateMap(authFile: string, map: 'auths' | 'credHelpers', key: st
   await writePrivateFile(file, `${JSON.stringify(out, null, 2)}\n`)
 }
 
+let tmpFiles = 0
+
 /** Writes a file only its owner can read, refusing to follow a symlink at the destination. */
 export async function writePrivateFile(file: string, content: string): Promise<void> {
   await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 })
-  const tmp = `${file}.${process.pid}.tmp`
+  const tmp = `${file}.${process.pid}.${++tmpFiles}.tmp`
   const handle = await fs.open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW, 0o600)
   try {
     await handle.writeFile(content)

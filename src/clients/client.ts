@@ -1,4 +1,5 @@
 import type { Purpose } from '../deadline.js'
+import type { Platform } from '../platform.js'
 import type { RegistryCredential } from '../providers/provider.js'
 
 /**
@@ -26,7 +27,12 @@ export interface RegistryClient {
   readonly id: string
   /** The binary this client needs on PATH, if any. */
   readonly binary?: string
-  authFile(env: NodeJS.ProcessEnv): string
+  /** How a workflow gets that binary onto the runner, for the "not on PATH" error. */
+  readonly installHint?: string
+  /** The operating systems the client runs on; any when absent. */
+  readonly platforms?: readonly NodeJS.Platform[]
+  /** Where the client keeps credentials on `platform` (default: this machine), given the step's environment. */
+  authFile(env: NodeJS.ProcessEnv, platform?: Platform): string
   login(credential: RegistryCredential, authFile: string, ctx: ClientContext): Promise<void>
   /** Must not fail when there is nothing to remove: post may follow a half-done main. */
   logout(registry: string, authFile: string, ctx: ClientContext): Promise<void>

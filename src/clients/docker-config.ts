@@ -1,9 +1,8 @@
-import path from 'node:path'
 import { basicAuth } from '../secrets.js'
 import { ActionError } from '../errors.js'
 import { dockerCredentialHelper, writeAuthEntry } from './auth-file.js'
 import type { RegistryClient } from './client.js'
-import { dockerConfigDir } from './docker.js'
+import { dockerConfigFile } from './docker.js'
 
 /**
  * No binary: writes the credential straight into docker's config.json (mode 0600), for tools
@@ -11,7 +10,7 @@ import { dockerConfigDir } from './docker.js'
  */
 export const dockerConfig: RegistryClient = {
   id: 'docker-config',
-  authFile: env => path.join(dockerConfigDir(env), 'config.json'),
+  authFile: dockerConfigFile,
   async login(credential, authFile) {
     const helper = await dockerCredentialHelper(authFile, credential.registry)
     if (helper) {

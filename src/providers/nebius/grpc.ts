@@ -1,5 +1,4 @@
-import http2 from 'node:http2'
-import tls from 'node:tls'
+import type http2 from 'node:http2'
 import { ActionError } from '../../errors.js'
 import { openTunnel, proxyName } from '../../proxy-tunnel.js'
 import { retry } from '../../retry.js'
@@ -116,7 +115,10 @@ const pick = (value: string | string[] | number | undefined): string | undefined
 
 /** The HTTP/2 session: direct, or TLS with ALPN h2 inside a CONNECT tunnel through the proxy. */
 async function connect(base: URL, proxy: URL | undefined, signal: AbortSignal): Promise<http2.ClientHttp2Session> {
+  // Loaded on first use: node:http2 and tls, which no other cloud's login needs, stay out of the start-up.
+  const http2 = await import('node:http2')
   if (!proxy || base.protocol !== 'https:') return http2.connect(base.origin)
+  const tls = await import('node:tls')
   const host = base.hostname.replace(/^\[|\]$/g, '')
   const socket = await openTunnel(proxy, host, Number(base.port) || 443, signal)
   return http2.connect(base.origin, {
