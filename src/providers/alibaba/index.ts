@@ -117,8 +117,7 @@ export type AlibabaTarget = { registry: string; region: string } & (
   | { api: 'none' } // permanent password, no call
 )
 
-const HOST_FORMS =
-  '<instance-name>-registry[-vpc].<region>.cr.aliyuncs.com (Enterprise), registry[-vpc].<region>.aliyuncs.com or crpi-<id>[-vpc].<region>.personal.cr.aliyuncs.com (Personal)'
+const HOST_FORMS = ALIBABA_REGISTRY_HOSTS.patterns.join('; ')
 
 function regionList(common: CommonInputs): string[] {
   for (const region of common.regions) {
