@@ -4,8 +4,9 @@ import { requireClients } from './clients/availability.js'
 import type { ClientContext } from './clients/client.js'
 import { clients } from './clients/index.js'
 import { clientContext, providerContext } from './context.js'
+import { ActionError } from './errors.js'
 import { createInputReader } from './input-reader.js'
-import { parseInputs, type Inputs } from './inputs.js'
+import { parseStep, type Inputs } from './inputs.js'
 import type { ProviderContext, RegistryCredential } from './providers/provider.js'
 import { maskCredential } from './secrets.js'
 import { adviseIsolation, createIsolatedConfig } from './isolation.js'
@@ -13,7 +14,7 @@ import { log } from './log.js'
 import { escapeHtml } from './log-safe.js'
 import { runPerAuthFile } from './schedule.js'
 import { saveState, type PostState } from './state.js'
-import { writeOutputs } from './outputs.js'
+import { skipLogin, writeOutputs } from './outputs.js'
 import { recordingInputs } from './credential-helper/config.js'
 import { installCredentialHelper } from './credential-helper/install.js'
 
@@ -25,7 +26,10 @@ export interface MainDeps {
 export async function runMain(deps?: MainDeps): Promise<void> {
   try {
     const read = recordingInputs()
-    const inputs = parseInputs(createInputReader(read.read))
+    const parsed = parseStep(createInputReader(read.read))
+    if (parsed.skipped) return skipLogin(parsed)
+    const inputs = parsed
+    for (const { level, message } of inputs.notices) level === 'warning' ? log.warning(message) : log.info(message)
     const { providerContext: pctx, clientContext: shared } = deps ?? { providerContext: providerContext(), clientContext: clientContext() }
     const chosen = inputs.clients.map(id => clients[id])
     await requireClients(chosen, shared)
@@ -43,7 +47,8 @@ export async function runMain(deps?: MainDeps): Promise<void> {
     await writeSummary(inputs, credentials)
   } catch (error) {
     log.failed`registry-login: ${error}`
-    if (error instanceof Error && error.stack) log.debug(error.stack)
+    // An ActionError is the message; only an unexpected error's stack helps (in the debug log).
+    if (!(error instanceof ActionError) && error instanceof Error && error.stack) log.debug(error.stack)
   }
 }
 

@@ -47,7 +47,7 @@ export async function jobCredentialSource(configFile: string, env: NodeJS.Proces
 export async function credentialSource(configFile: string, env: NodeJS.ProcessEnv = process.env): Promise<CredentialSource> {
   const config = await readHelperConfig(configFile)
   const planEnv = { ...env, ...config.env }
-  const { plan } = parseInputs(createInputReader(name => config.inputs[name] ?? ''))
+  const { plan } = parseInputs(createInputReader(name => config.inputs[name] ?? ''), planEnv)
   const ctx = providerContext(planEnv, helperLog(planEnv))
   const cacheFile = helperFiles(path.dirname(configFile)).cache
   const hosts = [...new Set(plan.registries.map(registryHost))]
