@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { randomBytes } from 'node:crypto'
-import { readAuthEntry, readCredHelper, writeAuthEntry, writeCredHelper, writePrivateFile, type AuthEntry } from './clients/auth-file.js'
+import { credHelperPosition, readAuthEntry, readCredHelper, writeAuthEntry, writeCredHelper, writePrivateFile, type AuthEntry } from './clients/auth-file.js'
 import { maskSecret } from './secrets.js'
 
 /**
@@ -14,6 +14,8 @@ export interface PreviousEntry {
   registry: string
   entry?: AuthEntry
   credHelper?: string
+  /** Where the mapping sat among the `credHelpers` keys, so that it goes back to the same place. */
+  credHelperAt?: number
 }
 
 export function newBackupFile(env: NodeJS.ProcessEnv): string {
@@ -35,8 +37,15 @@ export class Backup {
     if (this.entries.some(e => e.authFile === authFile && e.registry === registry)) return
     const entry = await readAuthEntry(authFile, registry)
     const credHelper = await readCredHelper(authFile, registry)
+    const credHelperAt = await credHelperPosition(authFile, registry)
     maskEntry(entry)
-    this.entries.push({ authFile, registry, ...(entry ? { entry } : {}), ...(credHelper !== undefined ? { credHelper } : {}) })
+    this.entries.push({
+      authFile,
+      registry,
+      ...(entry ? { entry } : {}),
+      ...(credHelper !== undefined ? { credHelper } : {}),
+      ...(credHelperAt !== undefined ? { credHelperAt } : {})
+    })
     await writePrivateFile(this.file, JSON.stringify(this.entries))
   }
 }
@@ -51,10 +60,12 @@ export async function restoreBackup(file: string): Promise<string[]> {
     throw error
   }
   const failures: string[] = []
-  for (const { authFile, registry, entry, credHelper } of entries) {
+  for (const { authFile, registry, entry, credHelper, credHelperAt } of entries) {
     maskEntry(entry)
     try {
-      if ((await readCredHelper(authFile, registry)) !== credHelper) await writeCredHelper(authFile, registry, credHelper)
+      if ((await readCredHelper(authFile, registry)) !== credHelper) {
+        await writeCredHelper(authFile, registry, credHelper, credHelperAt === undefined ? {} : { at: credHelperAt })
+      }
       // No earlier entry: make sure ours is gone even if the client's own logout failed.
       if (!entry && !(await readAuthEntry(authFile, registry))) continue
       await writeAuthEntry(authFile, registry, entry)

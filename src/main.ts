@@ -2,6 +2,7 @@ import * as core from '@actions/core'
 import { Backup, newBackupFile } from './backup.js'
 import type { ClientContext, RegistryClient } from './clients/client.js'
 import { clients } from './clients/index.js'
+import { StoragePlans } from './clients/credential-store.js'
 import { clientContext, providerContext } from './context.js'
 import { ActionError, errorMessage } from './errors.js'
 import { createInputReader } from './input-reader.js'
@@ -23,6 +24,8 @@ export async function runMain(deps?: MainDeps): Promise<void> {
     const { providerContext: pctx, clientContext: shared } = deps ?? { providerContext: providerContext(), clientContext: clientContext() }
     const chosen = inputs.clients.map(id => clients[id])
     await requireBinaries(chosen, shared)
+    // A helper or store in the way fails here, before any cloud call; a fresh isolated config has none.
+    const storage = inputs.isolatedConfig ? undefined : await StoragePlans.make(chosen, inputs.plan.registries, shared)
 
     core.info(`Logging into ${inputs.plan.registries.join(', ')} (${inputs.provider}: ${inputs.plan.method})`)
     const credentials = await inputs.plan.getCredentials(pctx)
@@ -30,7 +33,7 @@ export async function runMain(deps?: MainDeps): Promise<void> {
 
     const state: PostState = { version: 1, logins: [] }
     const cctx = inputs.isolatedConfig ? await isolate(shared, state, inputs.logout) : shared
-    await logIn(inputs, credentials, cctx, state)
+    await logIn(inputs, credentials, cctx, state, storage ?? (await StoragePlans.make(chosen, inputs.plan.registries, cctx)))
     writeOutputs(inputs, credentials)
     await writeSummary(inputs, credentials)
   } catch (error) {
@@ -66,7 +69,8 @@ async function logIn(
   inputs: Inputs,
   credentials: RegistryCredential[],
   ctx: ClientContext,
-  state: PostState
+  state: PostState,
+  storage: StoragePlans
 ): Promise<void> {
   let backup: Backup | undefined
   if (inputs.logout) {
@@ -85,6 +89,7 @@ async function logIn(
         state.logins.push({ client: id, registry: credential.registry, authFile })
         saveState(state)
       }
+      await storage.apply(authFile, credential.registry, Boolean(backup))
       await client.login(credential, authFile, ctx)
       core.info(`${client.id}: logged into ${credential.registry} as ${credential.username}`)
     }

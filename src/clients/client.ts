@@ -1,4 +1,5 @@
 import type { RegistryCredential } from '../providers/provider.js'
+import type { StorageRules } from './credential-store.js'
 
 /** Runs a command; secrets go in through `stdin`, never through `args`. */
 export type Runner = (
@@ -23,6 +24,8 @@ export interface RegistryClient {
   /** The binary this client needs on PATH, if any. */
   readonly binary?: string
   authFile(env: NodeJS.ProcessEnv): string
+  /** How it reads `credHelpers`/`credsStore` in that file (see credential-store.ts). */
+  readonly storage: StorageRules
   login(credential: RegistryCredential, authFile: string, ctx: ClientContext): Promise<void>
   /** Must not fail when there is nothing to remove: post may follow a half-done main. */
   logout(registry: string, authFile: string, ctx: ClientContext): Promise<void>

@@ -1,5 +1,6 @@
 import path from 'node:path'
 import type { RegistryClient } from './client.js'
+import { CONTAINERS_RULES } from './credential-store.js'
 import { runClient } from './login-command.js'
 
 /**
@@ -19,6 +20,7 @@ function containersClient(id: 'podman' | 'buildah' | 'skopeo'): RegistryClient {
     id,
     binary: id,
     authFile: containersAuthFile,
+    storage: CONTAINERS_RULES,
     async login(credential, authFile, ctx) {
       const args = ['login', '--authfile', authFile, '--username', credential.username, '--password-stdin', credential.registry]
       await runClient(ctx, id, args, { stdin: credential.password })

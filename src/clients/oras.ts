@@ -1,5 +1,6 @@
 import path from 'node:path'
 import type { RegistryClient } from './client.js'
+import { ORAS_GO_RULES } from './credential-store.js'
 import { dockerConfigDir } from './docker.js'
 import { runClient } from './login-command.js'
 
@@ -8,6 +9,7 @@ export const oras: RegistryClient = {
   id: 'oras',
   binary: 'oras',
   authFile: env => path.join(dockerConfigDir(env), 'config.json'),
+  storage: ORAS_GO_RULES,
   async login(credential, authFile, ctx) {
     const args = ['login', '--registry-config', authFile, '--username', credential.username, '--password-stdin', credential.registry]
     await runClient(ctx, 'oras', args, { stdin: credential.password })
