@@ -13,6 +13,7 @@ import {
   type StorageView
 } from '../../src/clients/credential-store.js'
 import { clients, type ClientId } from '../../src/clients/index.js'
+import { credentialHelpersIn, externalCredentialHelpers } from '../../src/clients/registries-conf.js'
 import { runMain } from '../../src/main.js'
 import { actionEnv, type ActionEnv } from '../helpers/action-env.js'
 import { fakeClientContext, testProviderContext } from '../helpers/contexts.js'
@@ -129,7 +130,7 @@ describe('routing in auth files, and post putting the mapping back', () => {
     for (const id of ids) expect(destination(clients[id].storage, view({ ...(REGISTRY in (during.credHelpers ?? {}) ? { credHelper: during.credHelpers[REGISTRY] } : {}), ...(during.credsStore ? { credsStore: during.credsStore } : {}) }))).toEqual(FILE)
     const notices = stdout.lines().filter(l => l.startsWith('::notice::'))
     expect(notices).toHaveLength(1)
-    expect(notices[0]).toMatch(new RegExp(`^::notice::${REGISTRY.replace(/\./g, '\\.')}: .*config\\.json hands it to the credential (helper 'yc'|store 'desktop').*; for this job ${ids[0]} keep this login in the file instead .*post puts the mapping back as it was\\.$`))
+    expect(notices[0]).toMatch(new RegExp(`^::notice::${REGISTRY.replace(/\./g, '\\.')}: .*config\\.json hands it to the credential (helper 'yc'|store 'desktop').*; for this job ${ids[0]} will store this login in the file instead .*post puts the mapping back as it was\\.$`))
 
     await clients['docker-config'].login({ registry: REGISTRY, username: 'iam', password: 't1.job' }, file, ctx)
     expect(await restoreBackup(backup.file)).toEqual([])
@@ -196,5 +197,55 @@ describe('main', () => {
     expect(server.requests).toHaveLength(0)
     expect(cctx.calls).toEqual([])
     expect(JSON.parse(readFileSync(env.files.dockerConfig, 'utf8'))).toEqual(config)
+  })
+})
+
+describe('registries.conf credential-helpers (podman, buildah, skopeo)', () => {
+  test.each([
+    ['credential-helpers = ["secretservice", "containers-auth.json"]\n[[registry]]\nlocation = "x"', ['secretservice', 'containers-auth.json']],
+    ["unqualified-search-registries = ['docker.io']\ncredential-helpers = [ 'pass' ]", ['pass']],
+    ['# credential-helpers = ["pass"]\nshort-name-mode = "enforcing"', undefined],
+    ['[[registry]]\ncredential-helpers = ["not", "top-level"]', undefined],
+    ['credential-helpers = []', []]
+  ])('%j', (toml, helpers) => {
+    expect(credentialHelpersIn(toml)).toEqual(helpers)
+  })
+
+  const home = (): string => mkdtempSync(path.join(os.tmpdir(), 'stores-home-'))
+  const write = (file: string, text: string): void => {
+    mkdirSync(path.dirname(file), { recursive: true })
+    writeFileSync(file, text)
+  }
+
+  test('the user file, then its drop-ins in name order; CONTAINERS_REGISTRIES_CONF replaces the main file', async () => {
+    const h = home()
+    expect(await externalCredentialHelpers({ HOME: h })).toEqual({ helpers: [], file: '/etc/containers/registries.conf' })
+    write(path.join(h, '.config/containers/registries.conf'), 'credential-helpers = ["containers-auth.json", "secretservice"]\n')
+    expect(await externalCredentialHelpers({ HOME: h })).toEqual({ helpers: ['secretservice'], file: path.join(h, '.config/containers/registries.conf') })
+    write(path.join(h, '.config/containers/registries.conf.d/50-a.conf'), 'credential-helpers = ["pass"]\n')
+    write(path.join(h, '.config/containers/registries.conf.d/90-b.conf'), 'credential-helpers = ["containers-auth.json"]\n')
+    expect(await externalCredentialHelpers({ HOME: h })).toEqual({ helpers: [], file: path.join(h, '.config/containers/registries.conf.d/90-b.conf') })
+    const own = path.join(h, 'own.conf')
+    write(own, 'credential-helpers = ["ecr-login"]\n')
+    write(path.join(h, '.config/containers/registries.conf.d/90-b.conf'), '')
+    expect(await externalCredentialHelpers({ HOME: h, CONTAINERS_REGISTRIES_CONF: own })).toEqual({
+      helpers: ['pass'],
+      file: path.join(h, '.config/containers/registries.conf.d/50-a.conf')
+    })
+  })
+
+  test('an external helper there fails the plan for the containers tools, naming it and the file; docker is not concerned', async () => {
+    const h = home()
+    const conf = path.join(h, '.config/containers/registries.conf')
+    write(conf, 'credential-helpers = ["secretservice", "containers-auth.json"]\n')
+    const ctx = fakeClientContext({ HOME: h, REGISTRY_AUTH_FILE: path.join(h, 'auth.json'), DOCKER_CONFIG: path.join(h, 'docker') })
+    const error = await StoragePlans.make([clients.docker, clients.skopeo], [REGISTRY], ctx).catch((e: Error) => e)
+    expect(error).toBeInstanceOf(Error)
+    expect((error as Error).message).toBe(
+      `Client 'skopeo' would use the credential helpers 'secretservice' (docker-credential-secretservice) that ${conf} lists in credential-helpers: its login may go to them instead of the auth file, ` +
+        `and its logout erases ${REGISTRY} from every one of them, so post would erase credentials the job did not write. ` +
+        `Remove "credential-helpers" from ${conf} (or point CONTAINERS_REGISTRIES_CONF at a file without it) in an earlier step, or drop 'skopeo' from 'clients'.`
+    )
+    await expect(StoragePlans.make([clients.docker], [REGISTRY], ctx)).resolves.toBeInstanceOf(StoragePlans)
   })
 })

@@ -3,6 +3,7 @@ import { ActionError } from '../errors.js'
 import { safeText } from '../log-safe.js'
 import { readStorageSettings, writeCredHelper, type StorageSettings } from './auth-file.js'
 import type { ClientContext } from './client.js'
+import { externalCredentialHelpers } from './registries-conf.js'
 
 /**
  * How a client reads the credential settings of its docker-format auth file. Every client honours
@@ -19,11 +20,13 @@ export interface StorageRules {
   emptyHelper: 'file' | 'helper' | 'credsStore'
   credsStore: boolean
   detectsPlatformStore: boolean
+  /** containers/image: registries.conf `credential-helpers` may put other helpers before (or after) the auth file. */
+  registriesConf: boolean
 }
 
-export const DOCKER_RULES: StorageRules = { emptyHelper: 'file', credsStore: true, detectsPlatformStore: false }
-export const CONTAINERS_RULES: StorageRules = { emptyHelper: 'helper', credsStore: false, detectsPlatformStore: false }
-export const ORAS_GO_RULES: StorageRules = { emptyHelper: 'credsStore', credsStore: true, detectsPlatformStore: true }
+export const DOCKER_RULES: StorageRules = { emptyHelper: 'file', credsStore: true, detectsPlatformStore: false, registriesConf: false }
+export const CONTAINERS_RULES: StorageRules = { emptyHelper: 'helper', credsStore: false, detectsPlatformStore: false, registriesConf: true }
+export const ORAS_GO_RULES: StorageRules = { emptyHelper: 'credsStore', credsStore: true, detectsPlatformStore: true, registriesConf: false }
 
 /** The helper name this action's credential-helper mode maps registries to (`docker-credential-registry-login`). */
 export const OWN_HELPER = 'registry-login'
@@ -158,6 +161,8 @@ export class StoragePlans {
   /** Plans every registry for every auth file; throws (before any cloud call) when one cannot be kept safe. */
   static async make(clients: StorageClient[], registries: string[], ctx: ClientContext): Promise<StoragePlans> {
     const plans = new StoragePlans()
+    const containers = clients.find(c => c.storage.registriesConf)
+    if (containers) await refuseRegistriesConfHelpers(containers.id, registries, ctx.env)
     const byFile = new Map<string, StorageClient[]>()
     for (const client of clients) {
       const file = client.authFile(ctx.env)
@@ -192,9 +197,24 @@ export class StoragePlans {
     const mapping = plan.credHelper === '' ? `credHelpers["${registry}"] = ""` : `no credHelpers entry for ${registry}`
     const after = restored ? 'post puts the mapping back as it was' : "'logout' is false, so the mapping stays changed after the job"
     core.notice(
-      `${registry}: ${safeText(authFile)} hands it to ${places}; for this job ${clients} keep this login in the file instead (${mapping}), so nothing in that helper or store is read, replaced or erased; ${after}.`
+      `${registry}: ${safeText(authFile)} hands it to ${places}; for this job ${clients} will store this login in the file instead (${mapping}), so nothing in that helper or store is read, replaced or erased; ${after}.`
     )
   }
+}
+
+/**
+ * The containers tools store a login in the first registries.conf credential helper that takes it and
+ * erase a logout from every one, whatever the auth file says: no route exists, so refuse.
+ */
+async function refuseRegistriesConfHelpers(client: string, registries: string[], env: NodeJS.ProcessEnv): Promise<void> {
+  const { helpers, file } = await externalCredentialHelpers(env)
+  if (helpers.length === 0) return
+  const names = helpers.map(h => `'${safeText(h, 60)}' (docker-credential-${safeText(h, 60)})`).join(', ')
+  throw new ActionError(
+    `Client '${client}' would use the credential helpers ${names} that ${safeText(file)} lists in credential-helpers: its login may go to them instead of the auth file, ` +
+      `and its logout erases ${registries.join(', ')} from every one of them, so post would erase credentials the job did not write.`,
+    `Remove "credential-helpers" from ${safeText(file)} (or point CONTAINERS_REGISTRIES_CONF at a file without it) in an earlier step, or drop '${client}' from 'clients'.`
+  )
 }
 
 /** Points `registry` at the file in `authFile` (`credHelper` '' or no mapping); also for the credential-helper mode. */
