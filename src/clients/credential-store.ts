@@ -129,6 +129,7 @@ function describe(d: Elsewhere): string {
   if (d.kind === 'helper') return `the credential helper '${safeText(d.helper, 60)}' (${label(d)}, credHelpers)`
   return d.detected ? `the platform credential store '${safeText(d.store, 60)}' (${label(d)})` : `the credential store '${safeText(d.store, 60)}' (${label(d)}, credsStore)`
 }
+
 /** The store oras-go would pick on this platform when the file configures nothing, if its helper is on PATH. */
 async function platformStore(ctx: ClientContext): Promise<string> {
   let store = 'secretservice'
