@@ -63,7 +63,8 @@ export async function restoreBackup(file: string): Promise<string[]> {
   for (const { authFile, registry, entry, credHelper, credHelperAt } of entries) {
     maskEntry(entry)
     try {
-      if ((await readCredHelper(authFile, registry)) !== credHelper) {
+      const at = credHelperAt === undefined ? undefined : await credHelperPosition(authFile, registry)
+      if ((await readCredHelper(authFile, registry)) !== credHelper || at !== credHelperAt) {
         await writeCredHelper(authFile, registry, credHelper, credHelperAt === undefined ? {} : { at: credHelperAt })
       }
       // No earlier entry: make sure ours is gone even if the client's own logout failed.

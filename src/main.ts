@@ -89,7 +89,7 @@ async function logIn(
         state.logins.push({ client: id, registry: credential.registry, authFile })
         saveState(state)
       }
-      await storage.apply(authFile, credential.registry, Boolean(backup))
+      await storage.apply(authFile, credential.registry, backup)
       await client.login(credential, authFile, ctx)
       core.info(`${client.id}: logged into ${credential.registry} as ${credential.username}`)
     }

@@ -107,6 +107,8 @@ test("docker: a global credsStore keeps what it held: this registry's login goes
   const sandbox = clientSandbox()
   const teststore = testStore(sandbox.dir, 'teststore', {
     [HOST]: { Username: 'earlier', Secret: 'earlier-secret' },
+    // docker logout also erases the http(s):// forms of the host, each through its own mapping
+    [`https://${HOST}`]: { Username: 'earlier-https', Secret: 'earlier-https-secret' },
     'ghcr.io': { Username: 'octo', Secret: 'ghcr-secret' }
   })
   const storeBefore = teststore.text()
@@ -129,7 +131,7 @@ test("docker: a global credsStore keeps what it held: this registry's login goes
   expect(main.log.split('\n').filter((line: string) => line.startsWith('::notice::'))).toEqual([
     `::notice::${HOST}: ${sandbox.files.docker} hands it to the credential store 'teststore' (docker-credential-teststore, credsStore); for this job docker, docker-config will store this login in the file instead (credHelpers["${HOST}"] = ""), ${NOTICE_TAIL}`
   ])
-  expect(during.credHelpers).toEqual({ [HOST]: '' })
+  expect(during.credHelpers).toEqual({ [HOST]: '', [`http://${HOST}`]: '', [`https://${HOST}`]: '' })
   expect(during.credsStore).toBe('teststore')
   expect(pushed).toEqual({ ok: true, output: expect.any(String) })
 

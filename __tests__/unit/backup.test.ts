@@ -42,4 +42,18 @@ describe('backup and restore', () => {
     expect(await restoreBackup(backup.file)).toEqual([])
     expect(read(file)).toEqual({ auths: { 'us.icr.io': { auth: 'b2xkOm9sZA==' } }, credHelpers: { 'cr.yandex': 'yc' } })
   })
+
+  test('a mapping goes back to its place among the credHelpers keys, even after a client rewrote the map in its own order', async () => {
+    const dir = tmp()
+    const file = path.join(dir, 'config.json')
+    const before = { credHelpers: { 'gcr.io': 'gcloud', 'registry.yandexcloud.net': 'yc', 'cr.yandex': 'yc' } }
+    writeFileSync(file, JSON.stringify(before))
+    const backup = new Backup(path.join(dir, 'backup.json'))
+    await backup.remember(file, 'registry.yandexcloud.net')
+    // docker (Go) writes map keys sorted
+    writeFileSync(file, JSON.stringify({ credHelpers: { 'cr.yandex': 'yc', 'gcr.io': 'gcloud', 'registry.yandexcloud.net': '' } }))
+    expect(await restoreBackup(backup.file)).toEqual([])
+    expect(Object.keys(read(file).credHelpers as object)).toEqual(['cr.yandex', 'registry.yandexcloud.net', 'gcr.io'])
+    expect(read(file)).toEqual(before)
+  })
 })

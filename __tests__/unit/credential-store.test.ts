@@ -52,8 +52,8 @@ describe('where each client keeps a registry\'s credential', () => {
     expect(got).toEqual(expected)
   })
 
-  test('every client declares its rules: docker-config as docker, buildah/skopeo as podman, oras as helm', () => {
-    expect(clients['docker-config'].storage).toBe(clients.docker.storage)
+  test('every client declares its rules: docker-config as docker (but its logout removes one entry), buildah/skopeo as podman, oras as helm', () => {
+    expect(clients['docker-config'].storage).toEqual({ ...clients.docker.storage, logoutErasesSchemes: false })
     expect(clients.buildah.storage).toBe(clients.podman.storage)
     expect(clients.skopeo.storage).toBe(clients.podman.storage)
     expect(clients.oras.storage).toBe(clients.helm.storage)
@@ -67,20 +67,20 @@ describe('the plan for one auth file and registry', () => {
   const routes: Array<[string, ClientId[], Partial<StorageView>, StoragePlan]> = [
     ['docker, nothing configured: the file as it is', ['docker'], {}, { kind: 'file' }],
     ['docker, missing yc helper: "" for the job', ['docker', 'docker-config'], { credHelper: 'yc' },
-      { kind: 'route', credHelper: '', from: [{ client: 'docker', destination: helper('yc') }, { client: 'docker-config', destination: helper('yc') }] }],
-    ['docker, credsStore: "" for the job', ['docker'], { credsStore: 'desktop', othersConfigured: true },
-      { kind: 'route', credHelper: '', from: [{ client: 'docker', destination: store('desktop') }] }],
+      { kind: 'route', credHelper: '', aliases: [], from: [{ client: 'docker', destination: helper('yc') }, { client: 'docker-config', destination: helper('yc') }] }],
+    ['docker, credsStore: "" for the job, also for the http(s):// forms docker logout erases', ['docker'], { credsStore: 'desktop', othersConfigured: true },
+      { kind: 'route', credHelper: '', aliases: [`http://${REGISTRY}`, `https://${REGISTRY}`], from: [{ client: 'docker', destination: store('desktop') }] }],
     ['podman, yc helper: no mapping for the job', ['podman', 'buildah', 'skopeo'], { credHelper: 'yc' },
-      { kind: 'route', credHelper: undefined, from: ['podman', 'buildah', 'skopeo'].map(client => ({ client, destination: helper('yc') })) }],
+      { kind: 'route', credHelper: undefined, aliases: [], from: ['podman', 'buildah', 'skopeo'].map(client => ({ client, destination: helper('yc') })) }],
     ['podman, credsStore: ignored, the file', ['podman'], { credsStore: 'desktop', othersConfigured: true }, { kind: 'file' }],
-    ['podman, "" (a helper named ""): no mapping', ['podman'], { credHelper: '' }, { kind: 'route', credHelper: undefined, from: [{ client: 'podman', destination: helper('') }] }],
-    ['helm, yc helper, no store: ""', ['helm'], { credHelper: 'yc' }, { kind: 'route', credHelper: '', from: [{ client: 'helm', destination: helper('yc') }] }],
+    ['podman, "" (a helper named ""): no mapping', ['podman'], { credHelper: '' }, { kind: 'route', credHelper: undefined, aliases: [], from: [{ client: 'podman', destination: helper('') }] }],
+    ['helm, yc helper, no store: ""', ['helm'], { credHelper: 'yc' }, { kind: 'route', credHelper: '', aliases: [], from: [{ client: 'helm', destination: helper('yc') }] }],
     ['docker and podman sharing a file with a yc helper: no mapping', ['docker', 'podman'], { credHelper: 'yc' },
-      { kind: 'route', credHelper: undefined, from: [{ client: 'docker', destination: helper('yc') }, { client: 'podman', destination: helper('yc') }] }],
+      { kind: 'route', credHelper: undefined, aliases: [], from: [{ client: 'docker', destination: helper('yc') }, { client: 'podman', destination: helper('yc') }] }],
     ['our own helper (credential-helper mode): routed too', ['docker'], { credHelper: 'registry-login' },
-      { kind: 'route', credHelper: '', from: [{ client: 'docker', destination: helper('registry-login') }] }],
+      { kind: 'route', credHelper: '', aliases: [], from: [{ client: 'docker', destination: helper('registry-login') }] }],
     ['oras, an empty config, the platform store on PATH: "" (a configured file detects no store)', ['oras'], { platformStore: 'secretservice' },
-      { kind: 'route', credHelper: '', from: [{ client: 'oras', destination: store('secretservice', true) }] }]
+      { kind: 'route', credHelper: '', aliases: [], from: [{ client: 'oras', destination: store('secretservice', true) }] }]
   ]
   test.each(routes)('%s', (_, ids, settings, expected) => {
     expect(plan(ids, settings)).toEqual(expected)
@@ -123,8 +123,8 @@ describe('routing in auth files, and post putting the mapping back', () => {
     const plans = await StoragePlans.make(users, [REGISTRY], ctx)
     const backup = new Backup(path.join(home, 'backup.json'))
     await backup.remember(file, REGISTRY)
-    await plans.apply(file, REGISTRY, true)
-    await plans.apply(file, REGISTRY, true)
+    await plans.apply(file, REGISTRY, backup)
+    await plans.apply(file, REGISTRY, backup)
 
     const during = JSON.parse(readFileSync(file, 'utf8'))
     for (const id of ids) expect(destination(clients[id].storage, view({ ...(REGISTRY in (during.credHelpers ?? {}) ? { credHelper: during.credHelpers[REGISTRY] } : {}), ...(during.credsStore ? { credsStore: during.credsStore } : {}) }))).toEqual(FILE)
@@ -144,8 +144,8 @@ describe('routing in auth files, and post putting the mapping back', () => {
     const file = path.join(dir(), 'config.json')
     writeFileSync(file, JSON.stringify({ credHelpers: { [REGISTRY]: 'yc', 'cr.yandex': 'registry-login' } }))
     const plans = await StoragePlans.make([{ ...clients.docker, authFile: () => file }], [REGISTRY, 'cr.yandex'], fakeClientContext({}))
-    await plans.apply(file, REGISTRY, false)
-    await plans.apply(file, 'cr.yandex', false)
+    await plans.apply(file, REGISTRY, undefined)
+    await plans.apply(file, 'cr.yandex', undefined)
     expect(stdout.lines().filter(l => l.startsWith('::notice::'))).toEqual([
       expect.stringMatching(/'logout' is false, so the mapping stays changed after the job\.$/)
     ])

@@ -127,9 +127,10 @@ async function updateMap(
   const current = json[map]
   let next: Record<string, unknown> = { ...(isMap(current) ? current : {}) }
   if (value === undefined) delete next[key]
-  else if (key in next || options.at === undefined) next[key] = value
+  else if (options.at === undefined) next[key] = value
   else {
-    const entries = Object.entries(next)
+    // Back at its place: the clients rewrite the map in their own order (Go sorts map keys).
+    const entries = Object.entries(next).filter(([k]) => k !== key)
     entries.splice(options.at, 0, [key, value])
     next = Object.fromEntries(entries)
   }

@@ -1,7 +1,8 @@
 import * as core from '@actions/core'
 import { ActionError } from '../errors.js'
 import { safeText } from '../log-safe.js'
-import { readStorageSettings, writeCredHelper, type StorageSettings } from './auth-file.js'
+import type { Backup } from '../backup.js'
+import { readCredHelper, readStorageSettings, writeCredHelper, type StorageSettings } from './auth-file.js'
 import type { ClientContext } from './client.js'
 import { externalCredentialHelpers } from './registries-conf.js'
 
@@ -22,11 +23,13 @@ export interface StorageRules {
   detectsPlatformStore: boolean
   /** containers/image: registries.conf `credential-helpers` may put other helpers before (or after) the auth file. */
   registriesConf: boolean
+  /** docker: `logout host` also erases `http://host` and `https://host`, each through its own mapping. */
+  logoutErasesSchemes: boolean
 }
 
-export const DOCKER_RULES: StorageRules = { emptyHelper: 'file', credsStore: true, detectsPlatformStore: false, registriesConf: false }
-export const CONTAINERS_RULES: StorageRules = { emptyHelper: 'helper', credsStore: false, detectsPlatformStore: false, registriesConf: true }
-export const ORAS_GO_RULES: StorageRules = { emptyHelper: 'credsStore', credsStore: true, detectsPlatformStore: true, registriesConf: false }
+export const DOCKER_RULES: StorageRules = { emptyHelper: 'file', credsStore: true, detectsPlatformStore: false, registriesConf: false, logoutErasesSchemes: true }
+export const CONTAINERS_RULES: StorageRules = { emptyHelper: 'helper', credsStore: false, detectsPlatformStore: false, registriesConf: true, logoutErasesSchemes: false }
+export const ORAS_GO_RULES: StorageRules = { emptyHelper: 'credsStore', credsStore: true, detectsPlatformStore: true, registriesConf: false, logoutErasesSchemes: false }
 
 /** The helper name this action's credential-helper mode maps registries to (`docker-credential-registry-login`). */
 export const OWN_HELPER = 'registry-login'
@@ -63,8 +66,11 @@ export interface StorageUser {
 /** What to do with `credHelpers[registry]` of one auth file so that every client using it logs into the file. */
 export type StoragePlan =
   | { kind: 'file' }
-  /** For the job, set the mapping to `credHelper` ('' or, with undefined, no mapping); `from` is what it replaces. */
-  | { kind: 'route'; credHelper: '' | undefined; from: Array<{ client: string; destination: Elsewhere }> }
+  /**
+   * For the job, set the mapping to `credHelper` ('' or, with undefined, no mapping), and to '' for
+   * `aliases`; `from` is what it replaces.
+   */
+  | { kind: 'route'; credHelper: '' | undefined; aliases: string[]; from: Array<{ client: string; destination: Elsewhere }> }
 
 /**
  * Decides, from the file's settings, how `registry` gets to the file for every client in `users`
@@ -82,9 +88,15 @@ export function planStorage(users: StorageUser[], view: StorageView, registry: s
   })
   // '' keeps the key where it was for docker-style readers; no key is the only file route for the containers tools.
   for (const credHelper of ['', undefined] as const) {
-    if (where(credHelper).every(d => d.kind === 'file')) return { kind: 'route', credHelper, from }
+    if (where(credHelper).every(d => d.kind === 'file')) return { kind: 'route', credHelper, aliases: logoutAliases(users, view, registry, credHelper), from }
   }
   throw blockedError(users, where, registry, authFile)
+}
+
+/** With a credsStore, the `http://` and `https://` forms docker's logout erases would reach the store: they go to the file for the job too. */
+function logoutAliases(users: StorageUser[], view: StorageView, registry: string, credHelper: '' | undefined): string[] {
+  const erasesAliases = users.some(user => user.storage.logoutErasesSchemes)
+  return credHelper === '' && view.credsStore && erasesAliases ? [`http://${registry}`, `https://${registry}`] : []
 }
 
 /** A destination other than the file. */
@@ -179,15 +191,22 @@ export class StoragePlans {
   }
 
   /**
-   * Routes `registry` to the file for the job (after the backup remembered the mapping) and says so
-   * once per auth file and registry. `restored` is false when post will not put the mapping back.
+   * Routes `registry` to the file for the job and says so, once per auth file and registry; `backup`
+   * remembers the mappings it replaces for post (none with `logout: false`: they stay).
    */
-  async apply(authFile: string, registry: string, restored: boolean): Promise<void> {
+  async apply(authFile: string, registry: string, backup: Backup | undefined): Promise<void> {
     const key = StoragePlans.key(authFile, registry)
     const plan = this.plans.get(key)
     if (!plan || plan.kind === 'file') return
     this.plans.set(key, { kind: 'file' })
+    await backup?.remember(authFile, registry)
     await routeToFile(authFile, registry, plan.credHelper)
+    for (const alias of plan.aliases) {
+      if ((await readCredHelper(authFile, alias)) !== undefined) continue
+      await backup?.remember(authFile, alias)
+      await routeToFile(authFile, alias, '')
+    }
+    const restored = backup !== undefined
     const foreign = plan.from.filter(f => !(f.destination.kind === 'helper' && f.destination.helper === OWN_HELPER))
     if (foreign.length === 0) {
       core.debug(`${registry}: routed from this action's own credential helper to ${authFile} for the job`)

@@ -13,7 +13,8 @@ import { dockerConfigDir } from './docker.js'
 export const dockerConfig: RegistryClient = {
   id: 'docker-config',
   authFile: env => path.join(dockerConfigDir(env), 'config.json'),
-  storage: DOCKER_RULES,
+  // reads the file as docker does; removing its own entry touches nothing else
+  storage: { ...DOCKER_RULES, logoutErasesSchemes: false },
   async login(credential, authFile) {
     await writeAuthEntry(authFile, credential.registry, { auth: basicAuth(credential.username, credential.password) })
   },
