@@ -24,8 +24,8 @@ export async function runMain(deps?: MainDeps): Promise<void> {
     const { providerContext: pctx, clientContext: shared } = deps ?? { providerContext: providerContext(), clientContext: clientContext() }
     const chosen = inputs.clients.map(id => clients[id])
     await requireBinaries(chosen, shared)
-    // A helper or store in the way fails here, before any cloud call; a fresh isolated config has none.
-    const storage = inputs.isolatedConfig ? undefined : await StoragePlans.make(chosen, inputs.plan.registries, shared)
+    // A credential helper or store in the way fails here, before any cloud call.
+    const storage = await StoragePlans.make(chosen, inputs.plan.registries, shared, { authFiles: !inputs.isolatedConfig })
 
     core.info(`Logging into ${inputs.plan.registries.join(', ')} (${inputs.provider}: ${inputs.plan.method})`)
     const credentials = await inputs.plan.getCredentials(pctx)
@@ -33,7 +33,7 @@ export async function runMain(deps?: MainDeps): Promise<void> {
 
     const state: PostState = { version: 1, logins: [] }
     const cctx = inputs.isolatedConfig ? await isolate(shared, state, inputs.logout) : shared
-    await logIn(inputs, credentials, cctx, state, storage ?? (await StoragePlans.make(chosen, inputs.plan.registries, cctx)))
+    await logIn(inputs, credentials, cctx, state, inputs.isolatedConfig ? await StoragePlans.make(chosen, inputs.plan.registries, cctx) : storage)
     writeOutputs(inputs, credentials)
     await writeSummary(inputs, credentials)
   } catch (error) {

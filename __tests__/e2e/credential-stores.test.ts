@@ -4,7 +4,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { clientSandbox } from '../../harness/client-env.js'
-import { helmAvailable, pathWithHelm } from '../../harness/helm.js'
+import { helmAvailable, helmPush, pathWithHelm } from '../../harness/helm.js'
 import { pushWith } from '../../harness/image.js'
 import { runAction } from '../../harness/run-action.js'
 import { localCloudForFile, REPOSITORY_ENV } from '../helpers/local-cloud.js'
@@ -206,12 +206,23 @@ helmTest('helm with a registry mapped to a missing helper logs in to its file an
   const before = { credHelpers: { [HOST]: 'yc' } }
   writeFileSync(sandbox.files.helm, JSON.stringify(before))
   let during: Record<string, any> = {}
+  let pushed = { ok: false, output: '' }
+  const runEnv = env(sandbox, { PATH: pathWithHelm(), SSL_CERT_FILE: cloud().pki.ca })
   const { main, post } = await runAction(
     { provider: 'yandex', registry: HOST, 'service-account-key': keyJson, clients: 'helm' },
-    { env: env(sandbox, { PATH: pathWithHelm(), SSL_CERT_FILE: cloud().pki.ca }), between: async () => void (during = readJson(sandbox.files.helm)) }
+    {
+      env: runEnv,
+      between: async () => {
+        during = readJson(sandbox.files.helm)
+        pushed = await helmPush(sandbox.files.helm, `${HOST}/crp0registry/charts`, runEnv)
+      }
+    }
   )
   expect({ code: main.code, log: main.code === 0 ? '' : main.log }).toEqual({ code: 0, log: '' })
   expect(main.log).toContain(`helm: logged into ${HOST} as iam`)
+  expect(main.log).toContain(`::notice::${HOST}: ${sandbox.files.helm} hands it to the credential helper 'yc' (docker-credential-yc, credHelpers); for this job helm will store this login in the file instead`)
+  expect(pushed.output).toMatch(/Pushed: registry.yandexcloud.net\/crp0registry\/charts\/hello:0.1.0/)
+  expect(pushed.ok).toBe(true)
   expect(during.credHelpers).toEqual({ [HOST]: '' })
   expect(Buffer.from(during.auths[HOST].auth, 'base64').toString()).toMatch(/^iam:t1\./)
   expect(post!.code).toBe(0)

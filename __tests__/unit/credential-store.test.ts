@@ -184,6 +184,20 @@ describe('main', () => {
     expect(stdout.lines().filter(l => l.startsWith('::notice::'))).toHaveLength(1)
   })
 
+  test("with isolated-config, a registries.conf credential helper still fails before any cloud call (the config does not change it)", async () => {
+    const conf = path.join(env.dir, '.config/containers/registries.conf')
+    mkdirSync(path.dirname(conf), { recursive: true })
+    writeFileSync(conf, 'credential-helpers = ["secretservice"]\n')
+    mkdirSync(path.dirname(env.files.dockerConfig), { recursive: true })
+    env.setInputs({ provider: 'ibm', region: 'us', 'api-key': 'ibm-key-for-store-test', clients: 'podman', 'isolated-config': 'true' })
+    const cctx = fakeClientContext({ ...process.env })
+    await runMain({ providerContext: testProviderContext({ ...process.env, REGISTRY_LOGIN_ENDPOINT_IBM_IAM: server.url }), clientContext: cctx })
+    expect(process.exitCode).toBe(1)
+    expect(stdout.lines().filter(l => l.startsWith('::error::'))).toEqual([expect.stringMatching(/^::error::registry-login: Client 'podman' would use the credential helpers 'secretservice'/)])
+    expect(server.requests).toHaveLength(0)
+    expect(cctx.calls).toEqual([])
+  })
+
   test.each([
     ['helm', { credsStore: 'desktop' }, /Client 'helm' would keep the login for us\.icr\.io in the credential store 'desktop'/],
     ['docker,podman', { credsStore: 'wincred' }, /Clients 'docker' and 'podman' share .*config\.json/]

@@ -171,11 +171,16 @@ export class StoragePlans {
     return `${authFile}\n${registry}`
   }
 
-  /** Plans every registry for every auth file; throws (before any cloud call) when one cannot be kept safe. */
-  static async make(clients: StorageClient[], registries: string[], ctx: ClientContext): Promise<StoragePlans> {
+  /**
+   * Plans every registry for every auth file; throws (before any cloud call) when one cannot be kept
+   * safe. `authFiles: false` checks only what no auth file changes (registries.conf), for an isolated
+   * config that does not exist yet.
+   */
+  static async make(clients: StorageClient[], registries: string[], ctx: ClientContext, options = { authFiles: true }): Promise<StoragePlans> {
     const plans = new StoragePlans()
     const containers = clients.find(c => c.storage.registriesConf)
     if (containers) await refuseRegistriesConfHelpers(containers.id, registries, ctx.env)
+    if (!options.authFiles) return plans
     const byFile = new Map<string, StorageClient[]>()
     for (const client of clients) {
       const file = client.authFile(ctx.env)
@@ -209,7 +214,7 @@ export class StoragePlans {
     const restored = backup !== undefined
     const foreign = plan.from.filter(f => !(f.destination.kind === 'helper' && f.destination.helper === OWN_HELPER))
     if (foreign.length === 0) {
-      core.debug(`${registry}: routed from this action's own credential helper to ${authFile} for the job`)
+      core.debug(`${registry}: routed from this action's own credential helper to ${safeText(authFile)} for the job`)
       return
     }
     const clients = [...new Set(plan.from.map(f => f.client))].join(', ')
