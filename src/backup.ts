@@ -2,7 +2,17 @@ import { promises as fs } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { randomBytes } from 'node:crypto'
-import { credHelperPosition, readAuthEntry, readCredHelper, writeAuthEntry, writeCredHelper, writePrivateFile, type AuthEntry } from './clients/auth-file.js'
+import {
+  credHelperPosition,
+  readAuthEntry,
+  readCredHelper,
+  readOtherSettings,
+  restoreOtherSettings,
+  writeAuthEntry,
+  writeCredHelper,
+  writePrivateFile,
+  type AuthEntry
+} from './clients/auth-file.js'
 import { maskSecret } from './secrets.js'
 
 /**
@@ -16,6 +26,8 @@ export interface PreviousEntry {
   credHelper?: string
   /** Where the mapping sat among the `credHelpers` keys, so that it goes back to the same place. */
   credHelperAt?: number
+  /** The file's other top-level settings (on the first entry of each file), put back if a client dropped them. */
+  otherSettings?: Record<string, unknown>
 }
 
 export function newBackupFile(env: NodeJS.ProcessEnv): string {
@@ -38,13 +50,16 @@ export class Backup {
     const entry = await readAuthEntry(authFile, registry)
     const credHelper = await readCredHelper(authFile, registry)
     const credHelperAt = await credHelperPosition(authFile, registry)
+    const firstOfFile = !this.entries.some(e => e.authFile === authFile)
+    const otherSettings = firstOfFile ? await readOtherSettings(authFile) : {}
     maskEntry(entry)
     this.entries.push({
       authFile,
       registry,
       ...(entry ? { entry } : {}),
       ...(credHelper !== undefined ? { credHelper } : {}),
-      ...(credHelperAt !== undefined ? { credHelperAt } : {})
+      ...(credHelperAt !== undefined ? { credHelperAt } : {}),
+      ...(Object.keys(otherSettings).length > 0 ? { otherSettings } : {})
     })
     await writePrivateFile(this.file, JSON.stringify(this.entries))
   }
@@ -60,9 +75,10 @@ export async function restoreBackup(file: string): Promise<string[]> {
     throw error
   }
   const failures: string[] = []
-  for (const { authFile, registry, entry, credHelper, credHelperAt } of entries) {
+  for (const { authFile, registry, entry, credHelper, credHelperAt, otherSettings } of entries) {
     maskEntry(entry)
     try {
+      if (otherSettings) await restoreOtherSettings(authFile, otherSettings)
       const at = credHelperAt === undefined ? undefined : await credHelperPosition(authFile, registry)
       if ((await readCredHelper(authFile, registry)) !== credHelper || at !== credHelperAt) {
         await writeCredHelper(authFile, registry, credHelper, credHelperAt === undefined ? {} : { at: credHelperAt })

@@ -176,6 +176,26 @@ test("podman and skopeo: a credHelpers mapping in their auth file is removed for
   expect(teststore.calls()).toEqual([])
 })
 
+test('buildah ignores a credsStore in its auth file (containers/image reads only credHelpers, and drops the rest when it writes): no notice, the store never called, post puts credsStore back', async () => {
+  const sandbox = clientSandbox()
+  const teststore = testStore(sandbox.dir, 'teststore', { [HOST]: { Username: 'earlier', Secret: 'earlier-secret' } })
+  writeFileSync(sandbox.files.containers, JSON.stringify({ credsStore: 'teststore' }))
+  let pushed = { ok: false, output: '' }
+  const { main, post } = await runAction(
+    { provider: 'yandex', registry: HOST, 'service-account-key': keyJson, clients: 'buildah' },
+    {
+      env: env(sandbox, { PATH: `${teststore.bin}:${process.env.PATH}` }),
+      between: async () => void (pushed = await pushWith(sandbox.files.containers, `${HOST}/crp0registry/stores:buildah`))
+    }
+  )
+  expect({ code: main.code, log: main.code === 0 ? '' : main.log }).toEqual({ code: 0, log: '' })
+  expect(main.log).not.toContain('::notice::')
+  expect(pushed).toEqual({ ok: true, output: expect.any(String) })
+  expect(post!.code).toBe(0)
+  expect(readJson(sandbox.files.containers)).toEqual({ credsStore: 'teststore', auths: {} })
+  expect(teststore.calls()).toEqual([])
+})
+
 const helmTest = helmAvailable() ? test : test.skip
 
 helmTest('helm with a global credsStore fails before any cloud call, naming the store and the fix; nothing is changed', async () => {

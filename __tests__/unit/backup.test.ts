@@ -56,4 +56,17 @@ describe('backup and restore', () => {
     expect(Object.keys(read(file).credHelpers as object)).toEqual(['cr.yandex', 'registry.yandexcloud.net', 'gcr.io'])
     expect(read(file)).toEqual(before)
   })
+
+  test("settings a containers tool dropped when it rewrote a shared docker config.json (credsStore, proxies) come back; present ones are left alone", async () => {
+    const dir = tmp()
+    const file = path.join(dir, 'config.json')
+    writeFileSync(file, JSON.stringify({ credsStore: 'desktop', proxies: { default: { httpProxy: 'http://p:3128' } }, currentContext: 'a', auths: {} }))
+    const backup = new Backup(path.join(dir, 'backup.json'))
+    await backup.remember(file, 'us.icr.io')
+    await backup.remember(file, 'de.icr.io')
+    // podman login keeps only auths and credHelpers; a later step changed currentContext
+    writeFileSync(file, JSON.stringify({ auths: { 'us.icr.io': { auth: 'bmV3Om5ldw==' } }, currentContext: 'b' }))
+    expect(await restoreBackup(backup.file)).toEqual([])
+    expect(read(file)).toEqual({ auths: {}, currentContext: 'b', credsStore: 'desktop', proxies: { default: { httpProxy: 'http://p:3128' } } })
+  })
 })

@@ -77,6 +77,26 @@ function isMap(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
+/** The file's top-level settings besides `auths` and `credHelpers` (docker's credsStore, proxies, plugins, …). */
+export async function readOtherSettings(file: string): Promise<Record<string, unknown>> {
+  const { auths: _auths, credHelpers: _helpers, ...others } = (await readJson(file)) ?? {}
+  return others
+}
+
+/**
+ * Puts back top-level settings a client dropped when it rewrote the file (podman, buildah and skopeo
+ * keep only `auths` and `credHelpers`, so a shared docker config.json would lose its `credsStore`);
+ * settings still there are left as they are.
+ */
+export async function restoreOtherSettings(authFile: string, settings: Record<string, unknown>): Promise<void> {
+  const file = await resolveLink(authFile)
+  const json = await readJson(file)
+  if (!json) return
+  const missing = Object.keys(settings).filter(key => !(key in json))
+  if (missing.length === 0) return
+  await writePrivateFile(file, `${JSON.stringify({ ...json, ...Object.fromEntries(missing.map(key => [key, settings[key]])) }, null, 2)}\n`)
+}
+
 /** Sets (or, with `undefined`, removes) the entry for `registry`, keeping everything else in the file. */
 export async function writeAuthEntry(authFile: string, registry: string, entry: AuthEntry | undefined): Promise<void> {
   await updateMap(authFile, 'auths', registry, entry)
