@@ -12,6 +12,8 @@ import { readFileSync } from 'node:fs'
 export function startCloudServer({ pki, address, port, emulators, log = () => {} }) {
   /** @type {FaultRule[]} */
   const faults = []
+  /** Every fault served: host, path and what was done (faulted requests never reach an emulator's log). */
+  const served = []
   const server = http2.createSecureServer({ allowHTTP1: true, key: readFileSync(pki.key), cert: readFileSync(pki.cert) })
   // Open keep-alive connections would hold close() up; track them to end them.
   const sockets = new Set()
@@ -39,6 +41,7 @@ export function startCloudServer({ pki, address, port, emulators, log = () => {}
     const fault = faults.find(f => f.host === host && (!f.path || url.pathname.startsWith(f.path)) && (f.times ?? 1) > 0)
     if (fault) {
       fault.times = (fault.times ?? 1) - 1
+      served.push({ host, path: url.pathname, kind: fault.kind, ...(fault.status ? { status: fault.status } : {}) })
       if (fault.kind === 'reset') return req.socket.destroy()
       if (fault.kind === 'malformed') return reply(200, '{"this is": not json')
       if (fault.kind === 'status') {
@@ -68,6 +71,7 @@ export function startCloudServer({ pki, address, port, emulators, log = () => {}
         clearFaults() {
           faults.length = 0
         },
+        served,
         port: server.address().port,
         close: () => new Promise(done => {
           server.close(() => done())

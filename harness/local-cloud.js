@@ -78,6 +78,15 @@ async function start(options, release) {
       dir, pki, store, github, emulators, tokenService, registries, registryHosts,
       /** Injects a fault into the next request(s) to an API host. */
       inject: rule => server.inject(rule),
+      /**
+       * The registry front's fault knob: the next `times` (default 1) token requests of `cloud`'s
+       * registry get the fault, e.g. `{ kind: 'status', status: 503, times: 2 }`, `{ kind: 'reset' }`
+       * or `{ kind: 'delay', ms }`. Every client login asks the token service, so it meets the fault
+       * as it would meet a failing registry (docker, podman, skopeo: one token request per login).
+       */
+      registryFault: (cloud, rule) => server.inject({ host: tokenHost(cloud), path: '/token', ...rule }),
+      /** Every fault served so far (host, path, kind, status). */
+      faultsServed: server.served,
       clearFaults: () => server.clearFaults(),
       /** What a runner step needs to trust the local cloud, plus GitHub's OIDC variables. */
       env: { NODE_EXTRA_CA_CERTS: pki.ca, ...github.runnerEnv() },

@@ -1,9 +1,12 @@
 // A minimal HTTP CONNECT proxy on loopback that records which hosts were tunnelled through it.
+// With `auth: 'user:password'` it asks for Proxy-Authorization (Basic) and answers 407 without it.
 import http from 'node:http'
 import net from 'node:net'
 
-export function startConnectProxy() {
+export function startConnectProxy({ auth } = {}) {
   const tunnels = []
+  /** Tunnels refused for a missing or wrong Proxy-Authorization. */
+  const refused = []
   const sockets = new Set()
   const track = socket => {
     sockets.add(socket)
@@ -15,6 +18,11 @@ export function startConnectProxy() {
   })
   server.on('connect', (req, client, head) => {
     const [host, port] = String(req.url).split(':')
+    if (auth && req.headers['proxy-authorization'] !== `Basic ${Buffer.from(auth).toString('base64')}`) {
+      refused.push(req.url)
+      client.end('HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="proxy"\r\n\r\n')
+      return
+    }
     tunnels.push(req.url)
     track(client)
     const upstream = net.connect(Number(port || 443), host, () => {
@@ -32,6 +40,7 @@ export function startConnectProxy() {
       resolve({
         url: `http://127.0.0.1:${server.address().port}`,
         tunnels,
+        refused,
         close: () => new Promise(done => {
           for (const socket of sockets) socket.destroy()
           server.closeAllConnections?.()

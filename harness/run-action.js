@@ -63,22 +63,27 @@ export function runnerLog(stdout) {
   return shown.join('\n')
 }
 
-function runStep(script, env, stepDir) {
+function runStep(script, env, stepDir, onSpawn, wrap = []) {
   const files = {}
   for (const name of ['GITHUB_OUTPUT', 'GITHUB_STATE', 'GITHUB_ENV', 'GITHUB_PATH', 'GITHUB_STEP_SUMMARY']) {
     files[name] = path.join(stepDir, name.toLowerCase())
     writeFileSync(files[name], '')
   }
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(ACTION_DIR, script)], { env: { ...env, ...files }, stdio: ['ignore', 'pipe', 'pipe'] })
+    const [command, ...args] = [...wrap, process.execPath, path.join(ACTION_DIR, script)]
+    const started = process.hrtime.bigint()
+    const child = spawn(command, args, { env: { ...env, ...files }, stdio: ['ignore', 'pipe', 'pipe'] })
+    onSpawn?.(child)
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', d => { stdout += d })
     child.stderr.on('data', d => { stderr += d })
     child.on('error', reject)
-    child.on('close', code => {
+    child.on('close', (code, signal) => {
       resolve({
-        code, stdout, stderr, log: runnerLog(stdout),
+        code, signal, stdout, stderr, log: runnerLog(stdout),
+        /** Wall time of the step's process, spawn to exit. */
+        ms: Number(process.hrtime.bigint() - started) / 1e6,
         outputs: parseCommandFile(readFileSync(files.GITHUB_OUTPUT, 'utf8')),
         state: parseCommandFile(readFileSync(files.GITHUB_STATE, 'utf8')),
         jobEnv: parseCommandFile(readFileSync(files.GITHUB_ENV, 'utf8')),
@@ -91,7 +96,10 @@ function runStep(script, env, stepDir) {
 
 /**
  * @param {Record<string, string>} inputs  `with:` values
- * @param {{ env?: Record<string,string>, between?: (main: { jobEnv: Record<string, string>, outputs: Record<string, string> }) => Promise<void>, skipPost?: boolean }} [options]
+ * @param {{ env?: Record<string,string>, between?: (main: { jobEnv: Record<string, string>, outputs: Record<string, string> }) => Promise<void>, skipPost?: boolean,
+ *   onSpawn?: (step: 'main' | 'post', child: import('node:child_process').ChildProcess) => void, wrap?: (step: 'main' | 'post') => string[] }} [options]
+ *   `onSpawn` sees each step's node process as it starts (to cancel it as the runner would).
+ *   `wrap` puts a command before `node` (the bench measures peak memory with /usr/bin/time).
  */
 export async function runAction(inputs, options = {}) {
   const action = parse(readFileSync(path.join(ACTION_DIR, 'action.yml'), 'utf8'))
@@ -105,11 +113,11 @@ export async function runAction(inputs, options = {}) {
     if (!(name in action.inputs)) throw new Error(`action.yml has no input '${name}'`)
   }
   const base = { PATH: process.env.PATH, HOME: process.env.HOME, ...RUNNER_DEFAULTS, RUNNER_TEMP: temp, ...options.env, ...inputEnv }
-  const main = await runStep(action.runs.main, base, mkdtempSync(path.join(temp, 'main-')))
+  const main = await runStep(action.runs.main, base, mkdtempSync(path.join(temp, 'main-')), child => options.onSpawn?.('main', child), options.wrap?.('main'))
   if (options.between) await options.between(main)
   if (options.skipPost) return { main, temp }
   const stateEnv = Object.fromEntries(Object.entries(main.state).map(([k, v]) => [`STATE_${k}`, v]))
   // Like the runner: what main wrote to GITHUB_ENV is in the environment of every later step, post included.
-  const post = await runStep(action.runs.post, { ...base, ...main.jobEnv, ...stateEnv }, mkdtempSync(path.join(temp, 'post-')))
+  const post = await runStep(action.runs.post, { ...base, ...main.jobEnv, ...stateEnv }, mkdtempSync(path.join(temp, 'post-')), child => options.onSpawn?.('post', child), options.wrap?.('post'))
   return { main, post, temp }
 }

@@ -20,6 +20,10 @@ export function createTokenService({ pki, store, clouds, now = () => Date.now() 
     registryHosts: [],
     /** Every token request: cloud, user, scopes, ok, user agent. */
     seen,
+    /** Injected faults answer in distribution's error format, as a registry front would. */
+    errorBody: (status, message) => JSON.stringify({
+      errors: [{ code: { 401: 'UNAUTHORIZED', 403: 'DENIED', 429: 'TOOMANYREQUESTS' }[status] ?? (status >= 500 ? 'UNAVAILABLE' : 'UNKNOWN'), message }]
+    }),
     async handle({ req, url, body, reply, host }) {
       if (url.pathname !== '/token') return false
       const cloud = clouds.find(c => tokenHost(c) === host)

@@ -5,10 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if [ ! -x node_modules/.bin/jest ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  # npm install, not npm ci: npm 11's ci refuses a lock file that lacks other platforms'
-  # optional binaries; install still follows the lock file's versions.
-  echo "setup: installing npm packages"
-  npm install --no-audit --no-fund --loglevel=error
+  # npm ci: exactly the versions in package-lock.json (which lists every platform's optional
+  # packages), and it never rewrites the lock file.
+  echo "setup: installing npm packages (npm ci)"
+  npm ci --no-audit --no-fund --loglevel=error
 fi
 
 need=()

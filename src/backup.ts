@@ -13,6 +13,7 @@ import {
   writePrivateFile,
   type AuthEntry
 } from './clients/auth-file.js'
+import { inTurn } from './schedule.js'
 import { maskSecret } from './secrets.js'
 
 /**
@@ -45,7 +46,12 @@ export class Backup {
 
   constructor(readonly file: string) {}
 
-  async remember(authFile: string, registry: string): Promise<void> {
+  /** Logins into different auth files call this at the same time: the calls take turns at the backup file. */
+  remember(authFile: string, registry: string): Promise<void> {
+    return inTurn(this.file, () => this.rememberNow(authFile, registry))
+  }
+
+  private async rememberNow(authFile: string, registry: string): Promise<void> {
     if (this.entries.some(e => e.authFile === authFile && e.registry === registry)) return
     const entry = await readAuthEntry(authFile, registry)
     const credHelper = await readCredHelper(authFile, registry)

@@ -1,19 +1,15 @@
 import * as core from '@actions/core'
-import { spawn } from 'node:child_process'
-import { which } from '@actions/io'
+import { findBinary, spawnTarget } from './binary.js'
 import type { ClientContext } from './clients/client.js'
+import { deadlineFor, runProcess, tighter, type Budget } from './deadline.js'
 import { createHttp } from './http.js'
 import { githubIdToken } from './oidc.js'
+import { thisPlatform } from './platform.js'
 import type { ProviderContext } from './providers/provider.js'
 import { maskSecret } from './secrets.js'
+import { envNumber } from './tunables.js'
 
 const VERSION = '0.1.0'
-
-/** Tunables for tests and unusual networks; read from the environment only. */
-function envNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const value = Number(env[name])
-  return env[name] && Number.isFinite(value) && value >= 0 ? value : fallback
-}
 
 export function providerContext(env: NodeJS.ProcessEnv = process.env): ProviderContext {
   const http = createHttp({
@@ -53,34 +49,30 @@ export function clientEnv(env: NodeJS.ProcessEnv): Record<string, string> {
   return out
 }
 
-export function clientContext(env: NodeJS.ProcessEnv = process.env): ClientContext {
+/**
+ * How the action runs registry clients: each process under its deadline (deadline.ts), and within
+ * `budget` when one is given (post's overall deadline).
+ */
+export function clientContext(env: NodeJS.ProcessEnv = process.env, budget?: Budget): ClientContext {
+  const platform = thisPlatform()
   return {
     env,
-    which: binary => which(binary, false),
+    which: binary => findBinary(binary, env, platform),
     async run(command, args, options = {}) {
       const childEnv = { ...clientEnv(env), ...(options.env as Record<string, string> | undefined) }
       const debug = core.isDebug()
-      // Resolved like @actions/exec does, so the debug log names the binary that ran.
-      const full = (await which(command, false)) || command
+      // Resolved on PATH (with PATHEXT on Windows), so the debug log names the binary that ran.
+      const full = (await findBinary(command, env, platform)) || command
       if (debug) core.info(`[command]${full} ${args.join(' ')}`)
-      return new Promise((resolve, reject) => {
-        const child = spawn(full, args, { env: childEnv, stdio: ['pipe', 'pipe', 'pipe'] })
-        let stdout = ''
-        let stderr = ''
-        child.stdout.on('data', (chunk: Buffer) => {
-          stdout += chunk.toString()
-          if (debug) process.stdout.write(chunk)
-        })
-        child.stderr.on('data', (chunk: Buffer) => {
-          stderr += chunk.toString()
-          if (debug) process.stderr.write(chunk)
-        })
-        // A client that exits without reading its stdin (it failed early) closes the pipe: EPIPE is
-        // then no crash of the action, the client's exit code tells what happened.
-        child.stdin.on('error', () => {})
-        child.on('error', reject)
-        child.on('close', code => resolve({ exitCode: code ?? 1, stdout, stderr }))
-        child.stdin.end(options.stdin !== undefined ? Buffer.from(options.stdin) : undefined)
+      const purpose = options.purpose ?? 'login'
+      const target = spawnTarget(full, args, env, platform)
+      return runProcess(target.command, target.args, {
+        windowsVerbatimArguments: target.windowsVerbatimArguments,
+        env: childEnv,
+        ...(options.stdin !== undefined ? { stdin: options.stdin } : {}),
+        limit: tighter(deadlineFor(purpose, env), budget),
+        what: `${command} ${purpose}`,
+        ...(debug ? { onStdout: chunk => process.stdout.write(chunk), onStderr: chunk => process.stderr.write(chunk) } : {})
       })
     }
   }

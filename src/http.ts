@@ -1,4 +1,4 @@
-import { HttpClient } from '@actions/http-client'
+import type { HttpClient } from '@actions/http-client'
 import { ActionError } from './errors.js'
 import { retry, type RetryOptions } from './retry.js'
 
@@ -14,7 +14,9 @@ export class HttpError extends ActionError {
     readonly service: string,
     readonly status: number,
     readonly cloud: CloudError,
-    hint?: string
+    hint?: string,
+    /** Worth another attempt: 429, 5xx, or the cloud's own "try again" code. */
+    readonly transient = retryableStatus(status)
   ) {
     const parts = [cloud.code, cloud.message].filter(Boolean).join(': ')
     const request = cloud.requestId ? ` (request id ${cloud.requestId})` : ''
@@ -25,6 +27,7 @@ export class HttpError extends ActionError {
 
 /** A failure to reach the service at all: DNS, refused connection, reset, timeout. */
 export class NetworkError extends ActionError {
+  readonly transient = true
   constructor(
     readonly service: string,
     cause: string
@@ -45,6 +48,11 @@ export interface HttpRequest {
   parseError?: (body: string) => CloudError
   /** Adds a fix to the message for a given failure. */
   hint?: (status: number, cloud: CloudError) => string | undefined
+  /**
+   * The cloud's own "try again" signal, whatever the HTTP status (Alibaba answers throttling with
+   * HTTP 400 and Code Throttling.*): true makes the failure retried like a 503.
+   */
+  retryable?: (status: number, cloud: CloudError) => boolean
 }
 
 export interface HttpResponse {
@@ -64,15 +72,23 @@ export interface HttpOptions {
   retry: RetryOptions
 }
 
-const RETRYABLE_STATUS = (status: number): boolean => status === 429 || status >= 500
+function retryableStatus(status: number): boolean {
+  return status === 429 || status >= 500
+}
 
 export function createHttp(options: HttpOptions): Http {
-  const client = new HttpClient(options.userAgent, [], {
-    allowRetries: false,
-    allowRedirects: false,
-    socketTimeout: options.timeoutMs,
-    keepAlive: false
-  })
+  // Loaded on the first call (a separate chunk of dist/): a login without a cloud call starts without https and tls.
+  let client: Promise<HttpClient> | undefined
+  const httpClient = (): Promise<HttpClient> =>
+    (client ??= import('@actions/http-client').then(
+      ({ HttpClient }) =>
+        new HttpClient(options.userAgent, [], {
+          allowRetries: false,
+          allowRedirects: false,
+          socketTimeout: options.timeoutMs,
+          keepAlive: false
+        })
+    ))
 
   async function once(req: HttpRequest): Promise<HttpResponse> {
     let timer: NodeJS.Timeout | undefined
@@ -81,7 +97,7 @@ export function createHttp(options: HttpOptions): Http {
     })
     const call = async (): Promise<HttpResponse> => {
       const headers = { Accept: 'application/json', ...req.headers }
-      const response = await client
+      const response = await (await httpClient())
         .request(req.method, req.url, req.body ?? null, headers)
         .catch((error: unknown) => {
           throw new NetworkError(req.service, error instanceof Error ? error.message : String(error))
@@ -98,7 +114,10 @@ export function createHttp(options: HttpOptions): Http {
       } catch {
         cloud = {}
       }
-      const error = new HttpError(req.service, response.status, cloud, req.hint?.(response.status, cloud))
+      // A cloud's "try again" is nobody's mistake: no hint about credentials or inputs for it.
+      const tryAgain = req.retryable?.(response.status, cloud) === true
+      const hint = tryAgain ? undefined : req.hint?.(response.status, cloud)
+      const error = new HttpError(req.service, response.status, cloud, hint, retryableStatus(response.status) || tryAgain)
       Object.assign(error, { retryAfter: retryAfterMs(response.headers['retry-after']) })
       throw error
     } finally {
@@ -109,7 +128,6 @@ export function createHttp(options: HttpOptions): Http {
   const request = (req: HttpRequest): Promise<HttpResponse> =>
     retry(() => once(req), {
       ...options.retry,
-      shouldRetry: error => error instanceof NetworkError || (error instanceof HttpError && RETRYABLE_STATUS(error.status)),
       delayHint: error => (error as { retryAfter?: number }).retryAfter,
       label: req.service
     })

@@ -1,15 +1,17 @@
 import * as core from '@actions/core'
 import { Backup, newBackupFile } from './backup.js'
-import type { ClientContext, RegistryClient } from './clients/client.js'
+import { requireClients } from './clients/availability.js'
+import type { ClientContext } from './clients/client.js'
 import { clients } from './clients/index.js'
 import { StoragePlans } from './clients/credential-store.js'
 import { clientContext, providerContext } from './context.js'
-import { ActionError, errorMessage } from './errors.js'
+import { errorMessage } from './errors.js'
 import { createInputReader } from './input-reader.js'
 import { parseInputs, type Inputs } from './inputs.js'
 import type { ProviderContext, RegistryCredential } from './providers/provider.js'
 import { maskCredential } from './secrets.js'
 import { createIsolatedConfig } from './isolation.js'
+import { runPerAuthFile } from './schedule.js'
 import { saveState, type PostState } from './state.js'
 import { writeOutputs } from './outputs.js'
 
@@ -23,7 +25,7 @@ export async function runMain(deps?: MainDeps): Promise<void> {
     const inputs = parseInputs(createInputReader())
     const { providerContext: pctx, clientContext: shared } = deps ?? { providerContext: providerContext(), clientContext: clientContext() }
     const chosen = inputs.clients.map(id => clients[id])
-    await requireBinaries(chosen, shared)
+    await requireClients(chosen, shared)
     // A credential helper or store in the way fails here, before any cloud call.
     const storage = await StoragePlans.make(chosen, inputs.plan.registries, shared, { authFiles: !inputs.isolatedConfig })
 
@@ -39,17 +41,6 @@ export async function runMain(deps?: MainDeps): Promise<void> {
   } catch (error) {
     core.setFailed(`registry-login: ${errorMessage(error)}`)
     if (error instanceof Error && error.stack) core.debug(error.stack)
-  }
-}
-
-async function requireBinaries(chosen: RegistryClient[], ctx: ClientContext): Promise<void> {
-  for (const client of chosen) {
-    if (client.binary && !(await ctx.which(client.binary))) {
-      throw new ActionError(
-        `Client '${client.id}' was asked for in input 'clients', but '${client.binary}' is not on PATH.`,
-        `Install ${client.binary} in an earlier step, or drop '${client.id}' from 'clients'.`
-      )
-    }
   }
 }
 
@@ -79,21 +70,19 @@ async function logIn(
   } else {
     core.info("'logout' is false: the credentials stay in the clients' auth files after the job.")
   }
-  for (const credential of credentials) {
-    for (const id of inputs.clients) {
-      const client = clients[id]
-      const authFile = client.authFile(ctx.env)
-      if (backup) {
-        await backup.remember(authFile, credential.registry)
-        // Saved before the login so that post undoes it even if the login fails half way.
-        state.logins.push({ client: id, registry: credential.registry, authFile })
-        saveState(state)
-      }
-      await storage.apply(authFile, credential.registry, backup)
-      await client.login(credential, authFile, ctx)
-      core.info(`${client.id}: logged into ${credential.registry} as ${credential.username}`)
+  const logins = credentials.flatMap(credential => inputs.clients.map(id => ({ credential, id, authFile: clients[id].authFile(ctx.env) })))
+  await runPerAuthFile(logins, async ({ credential, id, authFile }) => {
+    const client = clients[id]
+    if (backup) {
+      await backup.remember(authFile, credential.registry)
+      // Saved before the login so that post undoes it even if the login fails half way.
+      state.logins.push({ client: id, registry: credential.registry, authFile })
+      saveState(state)
     }
-  }
+    await storage.apply(authFile, credential.registry, backup)
+    await client.login(credential, authFile, ctx)
+    core.info(`${client.id}: logged into ${credential.registry} as ${credential.username}`)
+  })
 }
 
 async function writeSummary(inputs: Inputs, credentials: RegistryCredential[]): Promise<void> {

@@ -30,8 +30,9 @@ export async function githubIdToken(http: Http, audience: string, env: NodeJS.Pr
 }
 
 /**
- * GitHub's own default `aud` for an OIDC token: <server>/<owner> (e.g. https://github.com/acme;
- * GitHub Enterprise Server has its own server URL). Undefined when the runner does not say the owner.
+ * GitHub's own default `aud` for an OIDC token: <server>/<owner>, from GITHUB_SERVER_URL: e.g.
+ * https://github.com/acme, https://ghe.example.com/acme (GitHub Enterprise Server) or
+ * https://acme.ghe.com/octo-org (GHE.com). Undefined when the runner does not say the owner.
  */
 export function githubDefaultAudience(env: NodeJS.ProcessEnv): string | undefined {
   const owner = env.GITHUB_REPOSITORY_OWNER?.trim() || env.GITHUB_REPOSITORY?.split('/')[0]?.trim()

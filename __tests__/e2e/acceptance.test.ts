@@ -451,7 +451,7 @@ describe('main failing half way, debug on: nothing leaks, post cleans up', () =>
       username: 'iam'
     })
     expect(outcome.main.code).toBe(1)
-    expect(runnerView(outcome.main.stdout)).toMatch(/Client 'oras' was asked for in input 'clients', but 'oras' is not on PATH/)
+    expect(runnerView(outcome.main.stdout)).toMatch(/Input 'clients' asks for 'oras', but 'oras' is not on PATH\. Install it: add oras-project\/setup-oras/)
     expect(outcome.argv).toEqual([])
   })
 

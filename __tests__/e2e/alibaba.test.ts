@@ -220,3 +220,22 @@ test('a 503 from the ACR API is retried with a freshly signed request', async ()
   expect(emulator().requests.slice(before)).toHaveLength(1)
   expect(Object.keys(sandbox.auths(sandbox.files.containers))).toEqual([PERSONAL_HOST])
 })
+
+test.each([
+  ['sts.aliyuncs.com', 'Throttling', ['throttled', 'sts', 'rpc']],
+  ['sts.aliyuncs.com', 'Throttling.User', ['throttled', 'sts', 'rpc']],
+  [`cr.${ALIBABA_INSTANCE.region}.aliyuncs.com`, 'Throttling.Api', ['sts', 'throttled', 'rpc']]
+])("keyless: %s throttling (HTTP 400, Code %s) is Alibaba's 'try again': retried, then logged in", async (host, code, calls) => {
+  const roleArn = emulator().createRole('github-throttled')
+  emulator().throttle(host, { times: 1, code })
+  const sandbox = clientSandbox()
+  const before = emulator().requests.length
+  const { main } = await runAction(
+    { provider: 'alibaba', registry: EE_HOST, 'instance-id': ALIBABA_INSTANCE.id, 'role-arn': roleArn, 'oidc-provider-arn': ALIBABA_OIDC_PROVIDER_ARN, clients: 'podman' },
+    { env: { ...cloud().env, ...sandbox.env, REGISTRY_LOGIN_HTTP_RETRY_DELAY_MS: '10' }, skipPost: true }
+  )
+  expect(main.code).toBe(0)
+  expect(emulator().requests.slice(before).map((r: { api: string }) => r.api)).toEqual(calls)
+  expect(main.log).toMatch(new RegExp(`attempt 1 of 4 failed \\(Alibaba Cloud .*HTTP 400 ${code.replace('.', '\\.')}: Request was denied`))
+  expect(Object.keys(sandbox.auths(sandbox.files.containers))).toEqual([EE_HOST])
+})

@@ -56,7 +56,7 @@ test('a client that is not installed fails before any cloud call, naming the cli
     { env: { ...cloud().env, ...sandbox.env, PATH: '/usr/bin:/bin' }, skipPost: true }
   )
   expect(main.code).toBe(1)
-  expect(main.log).toMatch(/::error::registry-login: Client 'oras' was asked for in input 'clients', but 'oras' is not on PATH/)
+  expect(main.log).toMatch(/::error::registry-login: Input 'clients' asks for 'oras', but 'oras' is not on PATH\. Install it: add oras-project\/setup-oras/)
   expect(cloud().emulators.ibm.requests.length).toBe(before)
 })
 

@@ -258,3 +258,25 @@ test('IAM answering 503 once is retried; the login then succeeds', async () => {
   expect(main.log).toMatch(/Yandex Cloud IAM: attempt 1 of \d+ failed \(Yandex Cloud IAM answered HTTP 503 UNAVAILABLE: Injected fault \(request id [0-9a-f-]{36}\)\.\); retrying/)
   expect(main.outputs.username).toBe('iam')
 })
+
+test('status code 14 (UNAVAILABLE) in the error body is retried whatever the HTTP status; other codes at HTTP 400 are final', async () => {
+  const unavailable = JSON.stringify({ code: 14, message: 'The service is currently unavailable', details: [] })
+  cloud().inject({ host: 'iam.api.cloud.yandex.net', path: '/iam/v1/tokens', kind: 'status', status: 400, body: unavailable, times: 1 })
+  const sandbox = clientSandbox()
+  const { main } = await runAction(
+    { provider: 'yandex', 'service-account-key': keyFile.json, clients: 'skopeo' },
+    { env: { ...runnerEnv(sandbox.env), REGISTRY_LOGIN_HTTP_RETRY_DELAY_MS: '10' }, skipPost: true }
+  )
+  expect(main.code).toBe(0)
+  expect(main.log).toMatch(/Yandex Cloud IAM: attempt 1 of \d+ failed \(Yandex Cloud IAM answered HTTP 400 UNAVAILABLE: The service is currently unavailable\.\); retrying/)
+
+  cloud().inject({ host: 'iam.api.cloud.yandex.net', path: '/iam/v1/tokens', kind: 'status', status: 400, body: JSON.stringify({ code: 3, message: 'bad request' }), times: 1 })
+  const final = await runAction(
+    { provider: 'yandex', 'service-account-key': keyFile.json, clients: 'skopeo' },
+    { env: { ...runnerEnv(clientSandbox().env), REGISTRY_LOGIN_HTTP_RETRY_DELAY_MS: '10' }, skipPost: true }
+  )
+  cloud().clearFaults()
+  expect(final.main.code).toBe(1)
+  expect(final.main.log).not.toMatch(/attempt 1 of/)
+  expect(final.main.log).toMatch(/::error::.*Yandex Cloud IAM answered HTTP 400 INVALID_ARGUMENT: bad request/)
+})

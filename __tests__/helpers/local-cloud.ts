@@ -13,17 +13,24 @@ export type ClientSandbox = ReturnType<typeof clientSandbox>
  */
 export function localCloudForFile(options?: Parameters<typeof startLocalCloud>[0]): () => LocalCloud {
   let cloud: LocalCloud | undefined
+  let starting: Promise<LocalCloud> | undefined
+  // Another file's cloud may hold the machine's one local cloud for a while (the lock waits up to
+  // 300 s): the hooks wait longer than that, and a start still under way is stopped once it ends.
   beforeAll(async () => {
-    cloud = await startLocalCloud(options)
-  })
+    starting = startLocalCloud(options)
+    cloud = await starting
+  }, CLOUD_HOOK_TIMEOUT_MS)
   afterAll(async () => {
-    await cloud?.stop()
-  })
+    const running = cloud ?? (await starting?.catch(() => undefined))
+    await running?.stop()
+  }, CLOUD_HOOK_TIMEOUT_MS)
   return () => {
     if (!cloud) throw new Error('the local cloud is not running')
     return cloud
   }
 }
+
+const CLOUD_HOOK_TIMEOUT_MS = 420_000
 
 /** What a GitHub runner always sets about the repository; the default OIDC audience is derived from it. */
 export const REPOSITORY_ENV = {

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { render } from '../../scripts/docs.mjs'
 
 test('the README inputs and outputs tables match action.yml (run node scripts/docs.mjs)', () => {
@@ -20,4 +20,12 @@ test('every input of action.yml has a description and a default, and every provi
     expect(block).toMatch(/description: '.+'/)
     if (name !== 'provider') expect(block).toMatch(/default: '.*'/)
   }
+})
+
+test('every REGISTRY_LOGIN_* tunable the sources read is documented in the README', () => {
+  const readme = readFileSync('README.md', 'utf8')
+  const files = readdirSync('src', { recursive: true, encoding: 'utf8' }).filter(name => name.endsWith('.ts'))
+  const names = new Set(files.flatMap(name => [...readFileSync(`src/${name}`, 'utf8').matchAll(/REGISTRY_LOGIN_[A-Z_]+/g)].map(m => m[0])))
+  expect(names.size).toBeGreaterThan(5)
+  for (const name of names) expect({ name, documented: readme.includes(name) }).toEqual({ name, documented: true })
 })

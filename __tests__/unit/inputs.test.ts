@@ -163,13 +163,13 @@ describe('invalid inputs: each error names the input, says what is wrong, and le
       'both api-key and token',
       { provider: 'ibm', 'api-key': API_KEY, token: TOKEN, region: 'us' },
       'api-key',
-      "Input 'api-key' and input 'token' are both set. Set only one of them."
+      "Input 'api-key' and input 'token' are both set. Set only one of them: 'api-key', 'token', or 'username' with 'password'."
     ],
     [
       'no credential',
       { provider: 'ibm', region: 'us' },
       'api-key',
-      "Input 'api-key' is empty, and so is every other IBM Cloud credential input. Set 'api-key' to an IBM Cloud API key (a service ID's, for CI), or 'token' to an IAM access token. In a pull request from a fork, secrets are empty."
+      "Input 'api-key' is empty, and so is every other IBM Cloud credential input. Set 'api-key' to an IBM Cloud API key (a service ID's, for CI), 'token' to an IAM access token, or 'username: iamapikey' with the API key in 'password'. In a pull request from a fork, secrets are empty."
     ],
     [
       'auth token with an empty token',
@@ -187,7 +187,7 @@ describe('invalid inputs: each error names the input, says what is wrong, and le
       'unsupported auth method',
       { provider: 'ibm', 'api-key': API_KEY, region: 'us', auth: 'OIDC' },
       'auth',
-      "Input 'auth' is 'oidc', which IBM Cloud does not support. Use one of: auto, api-key, token."
+      "Input 'auth' is 'oidc', which IBM Cloud does not support. Use one of: auto, api-key, token, password."
     ],
     [
       'no region and no registry',

@@ -4,6 +4,8 @@
 // Signatures are recomputed from the request with harness/emulators/alibaba-signature.js (not the
 // action's code); stale timestamps (> 15 min) and reused nonces are refused, STS SecurityTokens are
 // honoured. The registry accepts the temporary pairs it issued and permanent instance passwords.
+// Like the cloud (aliyun/acr-login#19), Personal `/tokens` answers 404 USER_NOT_EXIST to a RAM user
+// that has no registry account yet (never set its access credential, no CreateUserInfo).
 import { randomBytes, randomUUID } from 'node:crypto'
 import {
   roaServerSignature,
@@ -37,7 +39,7 @@ const rpcError = (Code, Message) => ({ RequestId: requestId(), HostId: 'cr.aliyu
 const random = (n = 24) => randomBytes(n).toString('base64url')
 
 export function createAlibabaEmulator({ store, github, now = () => Date.now() }) {
-  /** Long-lived AccessKeys of RAM users: id -> { secret, user, allowed } */
+  /** Long-lived AccessKeys of RAM users: id -> { secret, user, allowed, registered } */
   const accessKeys = new Map()
   /** STS credentials: id -> { secret, token, expiresAt, role, allowed } */
   const stsKeys = new Map()
@@ -49,6 +51,12 @@ export function createAlibabaEmulator({ store, github, now = () => Date.now() })
   const passwords = new Map()
   const nonces = new Set()
   const requests = []
+  const throttles = []
+  const THROTTLE_MESSAGES = {
+    Throttling: 'Request was denied due to request throttling.',
+    'Throttling.User': 'Request was denied due to user flow control.',
+    'Throttling.Api': 'Request was denied due to api flow control.'
+  }
   store.acceptWhen('alibaba', (username, password) => passwords.has(username) && passwords.get(username) === password)
 
   const emulator = {
@@ -58,11 +66,22 @@ export function createAlibabaEmulator({ store, github, now = () => Date.now() })
     requests,
     /** Added to the emulator's clock: a skew of 20 minutes makes every request look stale. */
     clockSkewMs: 0,
-    /** A RAM user's AccessKey; `allowed: false` means its policy lacks cr:GetAuthorizationToken. */
-    createAccessKey({ allowed = true, user = 'ci-pusher' } = {}) {
+    /**
+     * Throttles the next `times` calls to `host` the way Alibaba Cloud does: HTTP 400 with
+     * `Code: Throttling`, `Throttling.User` or `Throttling.Api` (not a 429). Each throttled call is
+     * recorded in `requests` as `{ api: 'throttled', host, code }`.
+     */
+    throttle(host, { times = 1, code = 'Throttling.User' } = {}) {
+      throttles.push({ host, times, code })
+    },
+    /**
+     * A RAM user's AccessKey; `allowed: false` means its policy lacks cr:GetAuthorizationToken,
+     * `registered: false` that the user never got a Personal Edition registry account.
+     */
+    createAccessKey({ allowed = true, user = 'ci-pusher', registered = true } = {}) {
       const id = `LTAI5t${randomBytes(9).toString('hex')}`
       const secret = random(22)
-      accessKeys.set(id, { secret, user, allowed })
+      accessKeys.set(id, { secret, user, allowed, registered })
       return { id, secret }
     },
     /** STS credentials as `aliyun sts AssumeRole` hands them out before the job (AK + SecurityToken). */
@@ -82,6 +101,12 @@ export function createAlibabaEmulator({ store, github, now = () => Date.now() })
     errorBody: (status, message) =>
       JSON.stringify(rpcError(status === 429 ? 'Throttling.User' : status >= 500 ? 'ServiceUnavailable' : 'InvalidParameter', message)),
     async handle({ req, url, body, reply, host }) {
+      const throttled = throttles.find(t => t.host === host && t.times > 0)
+      if (throttled) {
+        throttled.times--
+        requests.push({ api: 'throttled', host, code: throttled.code })
+        return reply(400, rpcError(throttled.code, THROTTLE_MESSAGES[throttled.code] ?? 'Request was denied due to flow control.'))
+      }
       if (host === 'sts.aliyuncs.com') {
         if (url.pathname !== '/') return false
         return assumeRoleWithOidc(req, url, body, reply)
@@ -195,6 +220,7 @@ export function createAlibabaEmulator({ store, github, now = () => Date.now() })
     }
     if (nonces.has(nonce)) return reply(400, rpcError('SignatureNonceUsed', 'Specified signature nonce was used already.'))
     nonces.add(nonce)
+    if (who.key.registered === false) return reply(404, { code: 'USER_NOT_EXIST', message: 'user is not exist.', requestId: requestId() })
     if (!who.key.allowed) return reply(403, rpcError('NoPrivilege', 'Access denied for this user.'))
     const { password, expiresAt } = issue(who.key, 'cr_temp_user')
     return reply(200, { data: { authorizationToken: password, tempUserName: 'cr_temp_user', expireDate: expiresAt }, requestId: requestId() })

@@ -1,6 +1,7 @@
 import { promises as fs, constants } from 'node:fs'
 import path from 'node:path'
 import { ActionError } from '../errors.js'
+import { fileKey, inTurn } from '../schedule.js'
 
 /** One `auths` entry of a docker-format auth file (docker, podman, buildah, skopeo, helm, oras). */
 export type AuthEntry = Record<string, unknown>
@@ -89,12 +90,14 @@ export async function readOtherSettings(file: string): Promise<Record<string, un
  * settings still there are left as they are.
  */
 export async function restoreOtherSettings(authFile: string, settings: Record<string, unknown>): Promise<void> {
-  const file = await resolveLink(authFile)
-  const json = await readJson(file)
-  if (!json) return
-  const missing = Object.keys(settings).filter(key => !(key in json))
-  if (missing.length === 0) return
-  await writePrivateFile(file, `${JSON.stringify({ ...json, ...Object.fromEntries(missing.map(key => [key, settings[key]])) }, null, 2)}\n`)
+  await inTurn(fileKey(authFile), async () => {
+    const file = await resolveLink(authFile)
+    const json = await readJson(file)
+    if (!json) return
+    const missing = Object.keys(settings).filter(key => !(key in json))
+    if (missing.length === 0) return
+    await writePrivateFile(file, `${JSON.stringify({ ...json, ...Object.fromEntries(missing.map(key => [key, settings[key]])) }, null, 2)}\n`)
+  })
 }
 
 /** Sets (or, with `undefined`, removes) the entry for `registry`, keeping everything else in the file. */
@@ -122,26 +125,30 @@ export async function credHelperPosition(file: string, registry: string): Promis
 
 /**
  * Sets (or, with `undefined`, removes) `credHelpers[registry]`, keeping everything else in the file.
- * `at` puts a new key back at its earlier place among the others; `keepEmpty` keeps an emptied map
+ * `at` puts a key back at its earlier place among the others; `keepEmpty` keeps an emptied map
  * (so that putting the mapping back later restores the file as it was).
  */
 export async function writeCredHelper(
   authFile: string,
   registry: string,
   helper: string | undefined,
-  options: { at?: number; keepEmpty?: boolean } = {}
+  options: MapUpdate = {}
 ): Promise<void> {
   await updateMap(authFile, 'credHelpers', registry, helper, options)
 }
 
+interface MapUpdate {
+  at?: number
+  keepEmpty?: boolean
+}
+
 /** Read-modify-write of one key of one top-level map (`auths`, `credHelpers`); an emptied `credHelpers` is dropped unless `keepEmpty`. */
-async function updateMap(
-  authFile: string,
-  map: 'auths' | 'credHelpers',
-  key: string,
-  value: unknown,
-  options: { at?: number; keepEmpty?: boolean } = {}
-): Promise<void> {
+async function updateMap(authFile: string, map: 'auths' | 'credHelpers', key: string, value: unknown, options: MapUpdate = {}): Promise<void> {
+  // Without taking turns, two updates at once both read the old file and the second write drops the first's key.
+  await inTurn(fileKey(authFile), () => rewriteMap(authFile, map, key, value, options))
+}
+
+async function rewriteMap(authFile: string, map: 'auths' | 'credHelpers', key: string, value: unknown, options: MapUpdate): Promise<void> {
   const file = await resolveLink(authFile)
   const json = (await readJson(file)) ?? {}
   const current = json[map]
@@ -159,10 +166,12 @@ async function updateMap(
   await writePrivateFile(file, `${JSON.stringify(out, null, 2)}\n`)
 }
 
+let tmpFiles = 0
+
 /** Writes a file only its owner can read, refusing to follow a symlink at the destination. */
 export async function writePrivateFile(file: string, content: string): Promise<void> {
   await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 })
-  const tmp = `${file}.${process.pid}.tmp`
+  const tmp = `${file}.${process.pid}.${++tmpFiles}.tmp`
   const handle = await fs.open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW, 0o600)
   try {
     await handle.writeFile(content)

@@ -1,11 +1,16 @@
+import type { Purpose } from '../deadline.js'
+import type { Platform } from '../platform.js'
 import type { RegistryCredential } from '../providers/provider.js'
 import type { StorageRules } from './credential-store.js'
 
-/** Runs a command; secrets go in through `stdin`, never through `args`. */
+/**
+ * Runs a command; secrets go in through `stdin`, never through `args`. `purpose` picks the deadline
+ * (deadline.ts); a process that passes it is killed and the call rejects with a DeadlineError.
+ */
 export type Runner = (
   command: string,
   args: string[],
-  options?: { stdin?: string; env?: NodeJS.ProcessEnv }
+  options?: { stdin?: string; env?: NodeJS.ProcessEnv; purpose?: Purpose }
 ) => Promise<{ exitCode: number; stdout: string; stderr: string }>
 
 export interface ClientContext {
@@ -23,7 +28,12 @@ export interface RegistryClient {
   readonly id: string
   /** The binary this client needs on PATH, if any. */
   readonly binary?: string
-  authFile(env: NodeJS.ProcessEnv): string
+  /** How a workflow gets that binary onto the runner, for the "not on PATH" error. */
+  readonly installHint?: string
+  /** The operating systems the client runs on; any when absent. */
+  readonly platforms?: readonly NodeJS.Platform[]
+  /** Where the client keeps credentials on `platform` (default: this machine), given the step's environment. */
+  authFile(env: NodeJS.ProcessEnv, platform?: Platform): string
   /** How it reads `credHelpers`/`credsStore` in that file (see credential-store.ts). */
   readonly storage: StorageRules
   login(credential: RegistryCredential, authFile: string, ctx: ClientContext): Promise<void>

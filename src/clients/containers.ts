@@ -1,24 +1,36 @@
-import path from 'node:path'
+import { thisPlatform, userHome, type Platform } from '../platform.js'
 import type { RegistryClient } from './client.js'
 import { CONTAINERS_RULES } from './credential-store.js'
 import { runClient } from './login-command.js'
 
 /**
  * Where podman, buildah and skopeo keep credentials (containers-common's rules, as root and
- * rootless): REGISTRY_AUTH_FILE, else DOCKER_CONFIG/config.json when DOCKER_CONFIG is set, else
- * $XDG_RUNTIME_DIR/containers/auth.json, else /run/containers/<uid>/auth.json.
+ * rootless): REGISTRY_AUTH_FILE, else DOCKER_CONFIG/config.json when DOCKER_CONFIG is set; then on
+ * Linux $XDG_RUNTIME_DIR/containers/auth.json, else /run/containers/<uid>/auth.json; on macOS and
+ * Windows (podman is a remote client there) ~/.config/containers/auth.json.
  */
-export function containersAuthFile(env: NodeJS.ProcessEnv): string {
+export function containersAuthFile(env: NodeJS.ProcessEnv, platform: Platform = thisPlatform()): string {
+  const p = platform.path
   if (env.REGISTRY_AUTH_FILE) return env.REGISTRY_AUTH_FILE
-  if (env.DOCKER_CONFIG) return path.join(env.DOCKER_CONFIG, 'config.json')
-  if (env.XDG_RUNTIME_DIR) return path.join(env.XDG_RUNTIME_DIR, 'containers', 'auth.json')
-  return path.join('/run/containers', String(process.getuid?.() ?? 0), 'auth.json')
+  if (env.DOCKER_CONFIG) return p.join(env.DOCKER_CONFIG, 'config.json')
+  if (platform.os !== 'linux') return p.join(userHome(env, platform), '.config', 'containers', 'auth.json')
+  if (env.XDG_RUNTIME_DIR) return p.join(env.XDG_RUNTIME_DIR, 'containers', 'auth.json')
+  return p.join('/run/containers', String(platform.uid ?? 0), 'auth.json')
 }
 
-function containersClient(id: 'podman' | 'buildah' | 'skopeo'): RegistryClient {
+const APT = "GitHub's ubuntu runners have podman, buildah and skopeo; on other Debian/Ubuntu runners run 'sudo apt-get install -y {tool}' in an earlier step"
+
+const tools = {
+  podman: { platforms: ['linux', 'darwin', 'win32'], installHint: `${APT.replace('{tool}', 'podman')}; on Windows and Linux, redhat-actions/podman-install installs it` },
+  buildah: { platforms: ['linux'], installHint: APT.replace('{tool}', 'buildah') },
+  skopeo: { platforms: ['linux'], installHint: APT.replace('{tool}', 'skopeo') }
+} as const satisfies Record<string, Pick<RegistryClient, 'platforms' | 'installHint'>>
+
+function containersClient(id: keyof typeof tools): RegistryClient {
   return {
     id,
     binary: id,
+    ...tools[id],
     authFile: containersAuthFile,
     storage: CONTAINERS_RULES,
     async login(credential, authFile, ctx) {

@@ -1,9 +1,8 @@
-import path from 'node:path'
 import { basicAuth } from '../secrets.js'
 import { writeAuthEntry } from './auth-file.js'
 import type { RegistryClient } from './client.js'
 import { DOCKER_RULES } from './credential-store.js'
-import { dockerConfigDir } from './docker.js'
+import { dockerConfigFile } from './docker.js'
 
 /**
  * No binary: writes the credential straight into docker's config.json (mode 0600), for tools
@@ -12,7 +11,7 @@ import { dockerConfigDir } from './docker.js'
  */
 export const dockerConfig: RegistryClient = {
   id: 'docker-config',
-  authFile: env => path.join(dockerConfigDir(env), 'config.json'),
+  authFile: dockerConfigFile,
   // reads the file as docker does; removing its own entry touches nothing else
   storage: { ...DOCKER_RULES, logoutErasesSchemes: false },
   async login(credential, authFile) {

@@ -1,18 +1,24 @@
-import os from 'node:os'
 import path from 'node:path'
+import { thisPlatform, userHome, type Platform } from '../platform.js'
 import type { RegistryClient } from './client.js'
 import { DOCKER_RULES } from './credential-store.js'
 import { runClient } from './login-command.js'
 
-export function dockerConfigDir(env: NodeJS.ProcessEnv): string {
-  return env.DOCKER_CONFIG || path.join(env.HOME || os.homedir(), '.docker')
+/** docker's config directory: $DOCKER_CONFIG, else ~/.docker (%USERPROFILE%\.docker on Windows). */
+export function dockerConfigDir(env: NodeJS.ProcessEnv, platform: Platform = thisPlatform()): string {
+  return env.DOCKER_CONFIG || platform.path.join(userHome(env, platform), '.docker')
+}
+
+export function dockerConfigFile(env: NodeJS.ProcessEnv, platform: Platform = thisPlatform()): string {
+  return platform.path.join(dockerConfigDir(env, platform), 'config.json')
 }
 
 /** docker CLI: `docker login --password-stdin`; works without a running engine. */
 export const docker: RegistryClient = {
   id: 'docker',
   binary: 'docker',
-  authFile: env => path.join(dockerConfigDir(env), 'config.json'),
+  installHint: "GitHub's ubuntu and windows runners have docker; elsewhere add docker/setup-docker-action (docker/setup-docker-action@v5) in an earlier step",
+  authFile: dockerConfigFile,
   storage: DOCKER_RULES,
   async login(credential, authFile, ctx) {
     const args = ['--config', path.dirname(authFile), 'login', '--username', credential.username, '--password-stdin', credential.registry]

@@ -1,7 +1,33 @@
-import { ActionError } from '../errors.js'
+import { safeText } from '../log-safe.js'
+import { retry, type RetryOptions } from '../retry.js'
+import { envNumber } from '../tunables.js'
 import type { ClientContext } from './client.js'
+import { clientFailure } from './login-failure.js'
 
-/** Runs a client command and turns a non-zero exit into an error that quotes the client's own words. */
+/**
+ * Client login retries: 3 attempts by default, a jittered backoff from 2 s (at most 15 s), so a
+ * registry that answers 503 for a few seconds (a rolling restart, a rate limit) does not fail the job.
+ * A client stopped at its deadline (deadline.ts) is not retried: after minutes without an answer it is
+ * stuck, and another attempt would double the wait; the clients' own network timeouts are retried.
+ */
+export function clientRetry(env: NodeJS.ProcessEnv): RetryOptions {
+  return {
+    attempts: Math.max(1, envNumber(env, 'REGISTRY_LOGIN_CLIENT_ATTEMPTS', 3)),
+    baseDelayMs: envNumber(env, 'REGISTRY_LOGIN_CLIENT_RETRY_DELAY_MS', 2_000),
+    maxDelayMs: 15_000
+  }
+}
+
+const argAfter = (args: string[], flag: string): string | undefined => {
+  const at = args.indexOf(flag)
+  return at >= 0 ? args[at + 1] : undefined
+}
+
+/**
+ * Runs a client command and turns a non-zero exit into an error that quotes the client's own words.
+ * A login (`login … --username U … REGISTRY`) is retried on transient registry failures, with the
+ * password fed on stdin again each time; a refused credential is reported at once.
+ */
 export async function runClient(
   ctx: ClientContext,
   client: string,
@@ -9,12 +35,18 @@ export async function runClient(
   options: { stdin?: string; env?: NodeJS.ProcessEnv; ignoreFailure?: RegExp } = {}
 ): Promise<string> {
   const { ignoreFailure, ...runOptions } = options
-  const result = await ctx.run(client, args, runOptions)
-  if (result.exitCode !== 0 && !(ignoreFailure && ignoreFailure.test(result.stderr + result.stdout))) {
-    const said = (result.stderr.trim() || result.stdout.trim()).split('\n').slice(-3).join(' / ')
-    // Name the subcommand, not a global option before it (docker's args start with --config <dir>).
-    const verb = args.find(arg => arg === 'login' || arg === 'logout') ?? args[0] ?? ''
-    throw new ActionError(`'${client} ${verb}' exited with code ${result.exitCode}: ${said || 'no output'}`)
+  // Name the subcommand, not a global option before it (docker's args start with --config <dir>).
+  const verb = args.find(arg => arg === 'login' || arg === 'logout') ?? args[0] ?? ''
+  const purpose = verb === 'logout' ? 'logout' : 'login'
+  const username = argAfter(args, '--username')
+  const login = purpose === 'login' && username !== undefined ? { username, registry: args[args.length - 1] ?? '' } : undefined
+  const once = async (): Promise<string> => {
+    const result = await ctx.run(client, args, { ...runOptions, purpose })
+    if (result.exitCode !== 0 && !(ignoreFailure && ignoreFailure.test(result.stderr + result.stdout))) {
+      throw clientFailure(client, verb, result, login)
+    }
+    return result.stdout
   }
-  return result.stdout
+  if (!login) return once()
+  return retry(once, { ...clientRetry(ctx.env), label: `${client} ${verb} to ${safeText(login.registry)}` })
 }

@@ -1,14 +1,14 @@
-import path from 'node:path'
 import type { RegistryClient } from './client.js'
 import { ORAS_GO_RULES } from './credential-store.js'
-import { dockerConfigDir } from './docker.js'
+import { dockerConfigFile } from './docker.js'
 import { runClient } from './login-command.js'
 
 /** oras: `oras login --password-stdin`; by default it shares docker's config.json. */
 export const oras: RegistryClient = {
   id: 'oras',
   binary: 'oras',
-  authFile: env => path.join(dockerConfigDir(env), 'config.json'),
+  installHint: 'add oras-project/setup-oras (oras-project/setup-oras@v2) in an earlier step',
+  authFile: dockerConfigFile,
   storage: ORAS_GO_RULES,
   async login(credential, authFile, ctx) {
     const args = ['login', '--registry-config', authFile, '--username', credential.username, '--password-stdin', credential.registry]

@@ -242,6 +242,22 @@ describe('against the emulator on 127.0.0.1', () => {
     expect(creds[0]?.expiresAt).toEqual(new Date(NOW.getTime() + 3600_000))
   })
 
+  test('Personal /tokens with a RAM user that has no registry account: 404 USER_NOT_EXIST with the cloud words and what works instead (acr-login#19)', async () => {
+    const key = local.emulator.createAccessKey({ registered: false })
+    const error = await failure(plan({ 'access-key-id': key.id, 'access-key-secret': key.secret }, { regions: ['cn-hangzhou'] }).getCredentials(ctx()))
+    expect(error).toBeInstanceOf(HttpError)
+    expect(error.message).toMatch(/^Alibaba Cloud ACR \(Personal Edition \/tokens, cn-hangzhou\) answered HTTP 404 USER_NOT_EXIST: user is not exist\. \(request id [0-9A-F-]+\)\. Personal Edition does not know this RAM user yet/)
+    expect(error.message).toMatch(/set its access credential .*CreateUserInfo.*'username' and 'password'.*Enterprise Edition instance \('instance-id'/)
+    expect(error.message).not.toContain(key.secret)
+    // The same RAM user is fine with an Enterprise instance: GetAuthorizationToken goes by its RAM policy.
+    const creds = await plan(eeInputs(key), { registries: [EE_HOST] }).getCredentials(ctx())
+    expect(creds[0]?.username).toBe('temp_user_cr')
+  })
+
+  test('USER_NOT_EXIST after keyless login: a role cannot have a registry account, so the hint names the alternatives', () => {
+    expect(alibabaHint({ code: 'USER_NOT_EXIST' }, { oidc: true })).toMatch(/RAM role cannot have one: log in with an access credential \('username' and 'password'\), or use an Enterprise Edition instance/)
+  })
+
   test('a crpi- host with instance-id set to its id uses GetAuthorizationToken 2018-12-01 with that id', async () => {
     const key = local.emulator.createAccessKey()
     const creds = await plan({ 'access-key-id': key.id, 'access-key-secret': key.secret, 'instance-id': ALIBABA_PERSONAL_INSTANCE.id }, { registries: [`${ALIBABA_PERSONAL_INSTANCE.id}.cn-hangzhou.personal.cr.aliyuncs.com`] }).getCredentials(ctx())

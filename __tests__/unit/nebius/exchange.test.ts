@@ -91,7 +91,7 @@ describe('error mapping', () => {
       "Check that service account 'serviceaccount-e00a' has federated credentials for the issuer https://token.actions.githubusercontent.com whose federated-subject-id is exactly this job's subject 'repo:o/r:ref:refs/heads/main' (nebius iam federated-credentials list)."
     )
     expect(exchangeHint('oidc', 12, { serviceAccountId: '' })).toMatch(/REGISTRY_LOGIN_ENDPOINT_NEBIUS_TOKEN_GRPC/)
-    expect(exchangeHint('oidc', 14, { serviceAccountId: '' })).toMatch(/not through an HTTP proxy/)
+    expect(exchangeHint('oidc', 14, { serviceAccountId: '' })).toMatch(/run the job again later \(behind a proxy: HTTPS_PROXY must allow CONNECT/)
     expect(exchangeHint('oidc', 'invalid_request', { serviceAccountId: '' })).toMatch(/malformed/)
     expect(exchangeHint('oidc', 13, { serviceAccountId: '' })).toBeUndefined()
   })
@@ -255,7 +255,14 @@ describe('exchange over gRPC', () => {
   test('UNAVAILABLE is retried with the REGISTRY_LOGIN_HTTP_ATTEMPTS budget', async () => {
     grpc.behaviour = () => ({ kind: 'trailers-only', status: 14, message: 'down' })
     const error = await failure(exchangeOverGrpc(jwtExchangeRequest('j'), 'service-account-key', testProviderContext(env)))
-    expect(error.message).toMatch(/UNAVAILABLE \(14\): down\. The service is unavailable/)
+    expect(error.message).toMatch(/UNAVAILABLE \(14\): down\. The service stayed unavailable through every attempt/)
+    expect(grpc.calls).toHaveLength(2)
+  })
+
+  test('RESOURCE_EXHAUSTED (Nebius rate limiting) is retried, then the call succeeds', async () => {
+    grpc.behaviour = (_call, n) => (n === 1 ? { kind: 'trailers-only', status: 8, message: 'rate limited' } : { kind: 'ok', message: tokenResponse('ne1-after-limit', 'Bearer') })
+    const result = await exchangeOverGrpc(jwtExchangeRequest('j'), 'service-account-key', testProviderContext(env))
+    expect(result.token).toBe('ne1-after-limit')
     expect(grpc.calls).toHaveLength(2)
   })
 })

@@ -172,11 +172,14 @@ describe('retries', () => {
     expect(stdout.text()).toMatch(/Test service: attempt 1 of 3 failed \(Test service answered gRPC status UNAVAILABLE \(14\): try again\.\)/)
   })
 
-  test('RESOURCE_EXHAUSTED forever: gives up after the attempts', async () => {
+  test('RESOURCE_EXHAUSTED is final unless the cloud calls it "try again" (retryable); then it is retried until the attempts run out', async () => {
     server.behaviour = () => ({ kind: 'trailers-only', status: 8, message: 'quota' })
-    const error = await failure(unary(call(), policy))
+    const plain = await failure(unary(call(), policy))
+    expect((plain as GrpcError).code).toBe(8)
+    expect(server.calls).toHaveLength(1)
+    const error = await failure(unary({ ...call(), retryable: code => code === 8 }, policy))
     expect((error as GrpcError).code).toBe(8)
-    expect(server.calls).toHaveLength(3)
+    expect(server.calls).toHaveLength(4)
   })
 
   test('UNAUTHENTICATED is final: not retried', async () => {
@@ -188,5 +191,66 @@ describe('retries', () => {
   test('a reset, then OK', async () => {
     server.behaviour = (_call, n) => (n === 1 ? { kind: 'rst' } : { kind: 'ok', message: Buffer.from('fine') })
     expect(await unary(call(), policy)).toEqual(Buffer.from('fine'))
+  })
+})
+
+describe('through an HTTPS proxy', () => {
+  /** A CONNECT proxy on loopback that answers `reply` (or never answers), recording each CONNECT. */
+  async function proxy(reply: string | 'hang') {
+    const seen: string[] = []
+    const sockets = new Set<import('node:net').Socket>()
+    const srv = createServer(socket => {
+      sockets.add(socket)
+      socket.once('data', (data: Buffer) => {
+        seen.push(data.toString().split('\r\n')[0] ?? '')
+        if (reply !== 'hang') socket.end(reply)
+      })
+    })
+    await new Promise<void>(resolve => srv.listen(0, '127.0.0.1', resolve))
+    return {
+      seen,
+      url: new URL(`http://127.0.0.1:${(srv.address() as AddressInfo).port}`),
+      close: () => {
+        for (const socket of sockets) socket.destroy()
+        return new Promise(resolve => srv.close(resolve))
+      }
+    }
+  }
+  const tls = { url: 'https://tokens.iam.api.nebius.cloud' }
+
+  test('the tunnel is asked for the target host:port; a refusal names the proxy and is final for the attempt', async () => {
+    const p = await proxy('HTTP/1.1 407 Proxy Authentication Required\r\n\r\n')
+    try {
+      const error = await failure(unaryOnce(call({ ...tls, proxy: p.url })))
+      expect(error).toBeInstanceOf(GrpcTransportError)
+      expect(error.message).toBe(`Could not reach Test service: the proxy ${p.url.origin} answered CONNECT tokens.iam.api.nebius.cloud:443 with HTTP 407 (proxy authentication required: put user:password in the proxy URL).`)
+      expect(p.seen).toEqual(['CONNECT tokens.iam.api.nebius.cloud:443 HTTP/1.1'])
+    } finally {
+      await p.close()
+    }
+  })
+
+  test('a proxy that never answers the CONNECT: the call\'s own timeout, naming the proxy', async () => {
+    const p = await proxy('hang')
+    try {
+      const error = await failure(unaryOnce(call({ ...tls, proxy: p.url, timeoutMs: 200 })))
+      expect(error.message).toBe(`Could not reach Test service: no answer within 200 ms through the proxy ${p.url.origin}.`)
+    } finally {
+      await p.close()
+    }
+  })
+
+  test('an unreachable proxy is a transport error, retried like any other', async () => {
+    const closed = createServer()
+    await new Promise<void>(resolve => closed.listen(0, '127.0.0.1', resolve))
+    const port = (closed.address() as AddressInfo).port
+    await new Promise(resolve => closed.close(resolve))
+    const error = await failure(unary(call({ ...tls, proxy: new URL(`http://127.0.0.1:${port}`) }), { attempts: 2, baseDelayMs: 0, maxDelayMs: 0 }))
+    expect(error.message).toMatch(new RegExp(`^Could not reach Test service: the proxy http://127\\.0\\.0\\.1:${port} could not be used: connect ECONNREFUSED`))
+    expect(stdout.lines().filter(line => line.includes('attempt 1 of 2 failed'))).toHaveLength(1)
+  })
+
+  test('a plaintext (h2c) endpoint is never proxied', async () => {
+    expect(await unaryOnce(call({ proxy: new URL('http://127.0.0.1:9') }))).toEqual(Buffer.from('reply'))
   })
 })

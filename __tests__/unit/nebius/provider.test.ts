@@ -117,7 +117,7 @@ describe('input errors name the input and the fix, never the secret', () => {
     ['auth token without token', { auth: 'token' }, "Input 'token' is empty but 'auth' is token. Pass a Nebius static key"],
     ['auth oidc without service-account-id', { auth: 'oidc' }, "Input 'service-account-id' is empty but 'auth' is oidc."],
     ['auth service-account-key without a key', { auth: 'service-account-key' }, "Input 'service-account-key' is empty but 'auth' is service-account-key."],
-    ['unknown auth', { auth: 'api-key', token: 'x' }, "Input 'auth' is 'api-key', which Nebius AI Cloud does not support. Use one of: auto, oidc, service-account-key, token."],
+    ['unknown auth', { auth: 'api-key', token: 'x' }, "Input 'auth' is 'api-key', which Nebius AI Cloud does not support. Use one of: auto, oidc, service-account-key, token, password."],
     ['exchange false with a key', { 'service-account-key': credsText(), exchange: 'false' }, "Input 'exchange' is false, but Nebius Container Registry does not take a service-account key as a password."],
     ['bad token-exchange', { token: 'static-key-0123456789', 'token-exchange': 'rest' }, "Input 'token-exchange' must be one of auto, http, grpc; got 'rest'."],
     ['oidc with a bad service account id', { 'service-account-id': 'my-robot' }, "Input 'service-account-id' is not a service account id. Nebius service account ids look like 'serviceaccount-e00…'"],
@@ -184,7 +184,7 @@ describe('plans and credentials', () => {
     await expect(plan({ provider: 'nebius', region: 'eu-north1', 'service-account-id': SA }).getCredentials(ctx)).rejects.toThrow('stop here')
     await expect(plan({ provider: 'nebius', region: 'eu-north1', 'service-account-id': SA, audience: 'custom' }).getCredentials(ctx)).rejects.toThrow('stop here')
     expect(ctx.audiences).toEqual(['https://github.com/acme', 'custom'])
-    expect(nebius.authMethods).toEqual(['oidc', 'service-account-key', 'token'])
+    expect(nebius.authMethods).toEqual(['oidc', 'service-account-key', 'token', 'password'])
   })
 
   test('defaultAudience: GitHub Enterprise server URL, owner from GITHUB_REPOSITORY, and a warned fallback', () => {

@@ -66,7 +66,7 @@ describe('auth: auto picks the method from the credential inputs', () => {
 describe('input errors name the input and the fix, and never echo a secret', () => {
   test('nothing set', () => {
     expect(inputError({}).message).toBe(
-      "Input 'service-account-id' is empty, and so is every other Yandex Cloud credential input. For keyless login set 'service-account-id' (and give the job 'permissions: id-token: write'); or set one of 'service-account-key', 'token', 'oauth-token', 'api-key'. In a pull request from a fork, secrets are empty."
+      "Input 'service-account-id' is empty, and so is every other Yandex Cloud credential input. For keyless login set 'service-account-id' (and give the job 'permissions: id-token: write'); or set one of 'service-account-key', 'token', 'oauth-token', 'api-key', or 'username' with 'password'. In a pull request from a fork, secrets are empty."
     )
   })
   test('two credentials with auth: auto', () => {
@@ -74,7 +74,7 @@ describe('input errors name the input and the fix, and never echo a secret', () 
     expect(inputError({ 'service-account-key': key.json, 'oauth-token': OAUTH }).message).toMatch(/^Input 'service-account-key' and input 'oauth-token' are both set\./)
   })
   test('an unsupported auth method', () => {
-    expect(inputError({ auth: 'password', token: IAM }).message).toBe("Input 'auth' is 'password', which Yandex Cloud does not support. Use one of: auto, oidc, service-account-key, token, oauth-token, api-key.")
+    expect(inputError({ auth: 'access-key', token: IAM }).message).toBe("Input 'auth' is 'access-key', which Yandex Cloud does not support. Use one of: auto, oidc, service-account-key, token, oauth-token, api-key, password.")
   })
   test('an explicit method with another credential set too', () => {
     expect(inputError({ auth: 'api-key', 'api-key': API_KEY, token: IAM }).message).toBe("Input 'token' is set, but 'auth' is api-key, which does not use it. Remove 'token', or set 'auth' to token.")

@@ -167,7 +167,10 @@ describe('OAuth token', () => {
     const ctx = context()
     const credentials = await plan({ 'oauth-token': 'y0_direct-oauth-token', exchange: 'false' }).getCredentials(ctx)
     expect(credentials).toEqual([{ registry: 'registry.yandexcloud.net', username: 'oauth', password: 'y0_direct-oauth-token' }])
-    expect(ctx.warnings).toEqual([expect.stringMatching(/^The long-lived OAuth token is stored/)])
+    expect(ctx.warnings).toEqual([
+      expect.stringMatching(/^The long-lived OAuth token is stored/),
+      expect.stringMatching(/^Yandex Cloud Registry's documentation lists only IAM tokens and API keys for docker login, not the oauth login; registry\.yandexcloud\.net may refuse it/)
+    ])
     expect(yc.seen).toHaveLength(0)
   })
 })
@@ -224,6 +227,8 @@ describe('keyless: GitHub OIDC token exchanged at the federation endpoint', () =
     const error = await failure(plan({ 'service-account-id': yc.emulator.createServiceAccount() }).getCredentials(context(env)))
     expect(error.message).toBe("Cannot tell the GitHub token audience for keyless login: GITHUB_REPOSITORY_OWNER is not set. Set input 'audience' to one of the audiences of the workload identity federation (usually https://github.com/<owner>).")
     expect(yc.seen).toHaveLength(0)
+    const ghes = await failure(plan({ 'service-account-id': yc.emulator.createServiceAccount() }).getCredentials(context({ ...env, GITHUB_SERVER_URL: 'https://ghe.example.com' })))
+    expect(ghes.message).toMatch(/\(usually https:\/\/ghe\.example\.com\/<owner>\)\.$/)
   })
 
   test("a wrong subject: the federation's OAuth error and a hint with this job's subject and the client request id", async () => {

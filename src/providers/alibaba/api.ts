@@ -60,12 +60,39 @@ export function alibabaHint(cloud: CloudError, context: { instanceId?: string; r
   if (code === 'NoPrivilege' || code === 'Forbidden.RAM' || code === 'NoPermission') {
     return `The RAM policy of this user or role must allow the action cr:GetAuthorizationToken${context.instanceId ? ` on acs:cr:${context.region ?? '*'}:*:instance/${context.instanceId}` : ''}.`
   }
+  if (code === 'USER_NOT_EXIST') return userNotExistHint(context.oidc === true)
   if (code.includes('Timestamp') || code.includes('TimeStamp')) return "The runner's clock differs from Alibaba Cloud's by more than 15 minutes; check the runner's time."
   if (code === 'SignatureNonceUsed') return 'The request was replayed; run the job again.'
   if (/instance/i.test(code) || /instance/i.test(cloud.message ?? '')) {
     return `Check 'instance-id' (${context.instanceId ?? 'not set'}): it must be the cri-… id of the Enterprise instance in region ${context.region ?? '?'} (a wrong id or region is reported as not found; see aliyun/acr-login#15).`
   }
   return undefined
+}
+
+/**
+ * Personal Edition `/tokens` issues passwords only to callers that have a registry account; a RAM
+ * user gets one the first time its access credential is set (aliyun/acr-login#19, aliyun/aliyun-cli#232).
+ */
+function userNotExistHint(oidc: boolean): string {
+  const instead = "or use an Enterprise Edition instance ('instance-id' cri-…, whose GetAuthorizationToken goes by the RAM policy)"
+  if (oidc) {
+    return `Personal Edition issues temporary passwords only to users with a registry account, and a RAM role cannot have one: log in with an access credential ('username' and 'password'), ${instead}.`
+  }
+  return (
+    'Personal Edition does not know this RAM user yet: it issues temporary passwords only to users with a registry account. ' +
+    "Create it once: sign in to the ACR console as this RAM user and set its access credential (Instance > Access Credentials), or call CreateUserInfo with its AccessKey; then this AccessKey works. " +
+    `Or log in with that access credential ('username' and 'password'), ${instead}.`
+  )
+}
+
+/**
+ * Alibaba's "try again" codes, retried whatever the HTTP status (throttling comes as HTTP 400):
+ * `Throttling`, `Throttling.User`, `Throttling.Api` (and any other `Throttling.*`), and
+ * `ServiceUnavailable` / `ServiceUnavailableTemporary`.
+ */
+export function alibabaRetryable(_status: number, cloud: CloudError): boolean {
+  const code = cloud.code ?? ''
+  return code === 'Throttling' || code.startsWith('Throttling.') || code === 'ServiceUnavailable' || code === 'ServiceUnavailableTemporary'
 }
 
 /** Strings that are no error although they sit in `Code`. */
@@ -118,7 +145,8 @@ export async function getEnterpriseToken(
       method: 'POST',
       url: `${crEndpoint(region, ctx.env)}/`,
       parseError: parseAlibabaError,
-      hint: (_status, cloud) => alibabaHint(cloud, { instanceId, region, oidc })
+      hint: (_status, cloud) => alibabaHint(cloud, { instanceId, region, oidc }),
+      retryable: alibabaRetryable
     },
     () => ({
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
@@ -151,7 +179,8 @@ export async function getPersonalToken(
       method: 'GET',
       url: `${crEndpoint(region, ctx.env)}/tokens`,
       parseError: parseAlibabaError,
-      hint: (_status, cloud) => alibabaHint(cloud, { region, oidc })
+      hint: (_status, cloud) => alibabaHint(cloud, { region, oidc }),
+      retryable: alibabaRetryable
     },
     () => ({ headers: signRoaRequest('GET', '/tokens', '2016-06-07', credential, { now: ctx.now() }) })
   )
@@ -212,7 +241,8 @@ export async function assumeRoleWithOidc(oidcToken: string, role: OidcRole, audi
       DurationSeconds: String(role.durationSeconds)
     }),
     parseError: parseAlibabaError,
-    hint: (_status, cloud) => stsHint(cloud, role, audience)
+    hint: (_status, cloud) => stsHint(cloud, role, audience),
+    retryable: alibabaRetryable
   })
   const c = reply.Credentials ?? {}
   const { AccessKeyId: id, AccessKeySecret: secret, SecurityToken: token } = c

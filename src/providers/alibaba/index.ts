@@ -4,6 +4,7 @@ import type { CommonInputs, LoginPlan, Provider, ProviderContext, RegistryCreden
 import { assumeRoleWithOidc, getEnterpriseToken, getPersonalToken, type TemporaryRegistryCredential } from './api.js'
 import { enterpriseHost, parseAlibabaHost, personalHost, personalInstanceHost, REGION_PATTERN } from './hosts.js'
 import { percentEncodedForms, type AccessKeyCredential } from './signature.js'
+import { settleAll } from '../../schedule.js'
 import { maskSecret } from '../../secrets.js'
 
 export const ALIBABA_DEFAULT_AUDIENCE = 'sts.aliyuncs.com'
@@ -216,23 +217,23 @@ export function defaultSessionName(env: NodeJS.ProcessEnv): string {
   return name
 }
 
-/** One API call per distinct (api, region, instance); every host of that group gets its answer. */
+/** One API call per distinct (api, region, instance), all at the same time; every host of that group gets its answer. */
 async function fetchAll(targets: AlibabaTarget[], credential: AccessKeyCredential, ctx: ProviderContext, oidc: boolean): Promise<RegistryCredential[]> {
   const cache = new Map<string, Promise<TemporaryRegistryCredential>>()
-  const results: RegistryCredential[] = []
-  for (const target of targets) {
-    const key = `${target.api}|${target.region}|${target.api === 'enterprise' ? target.instanceId : ''}`
-    let pending = cache.get(key)
-    if (!pending) {
-      pending =
-        target.api === 'enterprise'
-          ? getEnterpriseToken(credential, target.region, target.instanceId, ctx, oidc)
-          : getPersonalToken(credential, target.region, ctx, oidc)
-      cache.set(key, pending)
-    }
-    results.push({ registry: target.registry, ...(await pending) })
-  }
-  return results
+  return settleAll(
+    targets.map(target => {
+      const key = `${target.api}|${target.region}|${target.api === 'enterprise' ? target.instanceId : ''}`
+      let pending = cache.get(key)
+      if (!pending) {
+        pending =
+          target.api === 'enterprise'
+            ? getEnterpriseToken(credential, target.region, target.instanceId, ctx, oidc)
+            : getPersonalToken(credential, target.region, ctx, oidc)
+        cache.set(key, pending)
+      }
+      return pending.then(token => ({ registry: target.registry, ...token }))
+    })
+  )
 }
 
 export const alibaba: Provider = {

@@ -1,21 +1,48 @@
 import { InputError } from '../../errors.js'
 import type { InputReader } from '../../input-reader.js'
 import { forEachRegistry, type CommonInputs, type LoginPlan, type Provider } from '../provider.js'
+import { methodOfStaticLogin, readStaticLogin, usernameList, type UsernameTable } from '../static-login.js'
 import { exchangeApiKey } from './iam.js'
 import { IBM_REGION_NAMES, ibmRegistryHost } from './regions.js'
 
-/** IBM's parsed credential: exactly one of these. */
+/**
+ * IBM's parsed credential: exactly one of these. `username` is set when the credential came as
+ * `password` with that registry username (docker/login-action style), so the log can say so.
+ */
 export type IbmAuth =
-  | { kind: 'api-key'; apiKey: string; exchange: boolean }
-  | { kind: 'token'; token: string }
+  | { kind: 'api-key'; apiKey: string; exchange: boolean; username?: string }
+  | { kind: 'token'; token: string; username?: string }
 
-const METHODS = ['api-key', 'token'] as const
+/** `password` selects the method by `username`, as docker/login-action users write it. */
+const METHODS = ['api-key', 'token', 'password'] as const
+
+/** The registry usernames IBM documents for IAM credentials (registry_access.md, protocols.md §4.2). */
+export const IBM_USERNAMES: UsernameTable<'api-key' | 'token'> = {
+  iamapikey: { method: 'api-key', password: 'an IBM Cloud API key' },
+  iambearer: { method: 'token', password: 'an IAM access token' }
+}
 
 export function parseIbmAuth(inputs: InputReader, common: CommonInputs): IbmAuth {
   const apiKey = inputs.secret('api-key')
   const token = inputs.secret('token')
-  if (apiKey && token) throw new InputError('api-key', "and input 'token' are both set", 'Set only one of them.')
   let method = common.auth
+  if (method !== 'auto' && !(METHODS as readonly string[]).includes(method)) {
+    throw new InputError('auth', `is '${method}', which IBM Cloud does not support`, `Use one of: auto, ${METHODS.join(', ')}.`)
+  }
+  const login = readStaticLogin(inputs, 'IBM Cloud Container Registry', IBM_USERNAMES)
+  const given = [apiKey ? 'api-key' : '', token ? 'token' : '', login ? 'username' : ''].filter(Boolean)
+  if (given.length > 1) {
+    throw new InputError(given[0] ?? '', `and input '${given[1] ?? ''}' are both set`, "Set only one of them: 'api-key', 'token', or 'username' with 'password'.")
+  }
+  if (login) {
+    const kind = methodOfStaticLogin(login, method)
+    return kind === 'api-key'
+      ? { kind, apiKey: login.password, exchange: common.exchange, username: login.username }
+      : { kind, token: login.password, username: login.username }
+  }
+  if (method === 'password') {
+    throw new InputError('username', "is empty but 'auth' is password", `Set 'username' and 'password': ${usernameList(IBM_USERNAMES)}.`)
+  }
   if (method === 'auto') {
     if (apiKey) method = 'api-key'
     else if (token) method = 'token'
@@ -23,7 +50,7 @@ export function parseIbmAuth(inputs: InputReader, common: CommonInputs): IbmAuth
       throw new InputError(
         'api-key',
         'is empty, and so is every other IBM Cloud credential input',
-        "Set 'api-key' to an IBM Cloud API key (a service ID's, for CI), or 'token' to an IAM access token. In a pull request from a fork, secrets are empty."
+        "Set 'api-key' to an IBM Cloud API key (a service ID's, for CI), 'token' to an IAM access token, or 'username: iamapikey' with the API key in 'password'. In a pull request from a fork, secrets are empty."
       )
     }
   }
@@ -31,11 +58,8 @@ export function parseIbmAuth(inputs: InputReader, common: CommonInputs): IbmAuth
     if (!apiKey) throw new InputError('api-key', "is empty but 'auth' is api-key", 'Pass the API key from a secret.')
     return { kind: 'api-key', apiKey, exchange: common.exchange }
   }
-  if (method === 'token') {
-    if (!token) throw new InputError('token', "is empty but 'auth' is token", 'Pass an IAM access token.')
-    return { kind: 'token', token }
-  }
-  throw new InputError('auth', `is '${method}', which IBM Cloud does not support`, `Use one of: auto, ${METHODS.join(', ')}.`)
+  if (!token) throw new InputError('token', "is empty but 'auth' is token", 'Pass an IAM access token.')
+  return { kind: 'token', token }
 }
 
 export function ibmRegistries(common: CommonInputs): string[] {
@@ -62,16 +86,17 @@ export const ibm: Provider = {
   plan(inputs: InputReader, common: CommonInputs): LoginPlan {
     const auth = parseIbmAuth(inputs, common)
     const registries = ibmRegistries(common)
+    const given = auth.username ? `, given as username ${auth.username} + password` : ''
     if (auth.kind === 'token') {
       return {
-        method: 'IAM access token (iambearer)',
+        method: `IAM access token (iambearer${given})`,
         registries,
         getCredentials: async () => forEachRegistry(registries, { username: 'iambearer', password: auth.token })
       }
     }
     if (!auth.exchange) {
       return {
-        method: 'API key passed to the registry (iamapikey)',
+        method: `API key passed to the registry (iamapikey${given})`,
         registries,
         getCredentials: async ctx => {
           ctx.warn("The long-lived API key is stored in the clients' auth files until post logs out. Leave 'exchange' at true to store a 1-hour IAM token instead.")
@@ -80,7 +105,9 @@ export const ibm: Provider = {
       }
     }
     return {
-      method: 'API key exchanged for an IAM access token (iambearer)',
+      method: auth.username
+        ? `API key (username ${auth.username} + password) exchanged for a short-lived IAM access token, logged in as iambearer; 'exchange: false' would log in as ${auth.username}`
+        : 'API key exchanged for an IAM access token (iambearer)',
       registries,
       getCredentials: async ctx => {
         const { token, expiresAt } = await exchangeApiKey(auth.apiKey, ctx)

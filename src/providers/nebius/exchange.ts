@@ -2,6 +2,8 @@ import { endpoint } from '../../endpoints.js'
 import { ActionError } from '../../errors.js'
 import { formBody, HttpError, NetworkError, type CloudError } from '../../http.js'
 import { signJwt } from '../../jwt.js'
+import { proxyFor, proxyName } from '../../proxy-tunnel.js'
+import { envNumber } from '../../tunables.js'
 import type { ProviderContext } from '../provider.js'
 import type { ServiceAccountKey } from './credentials.js'
 import { GrpcError, GrpcTransportError, unary } from './grpc.js'
@@ -103,7 +105,7 @@ export function exchangeHint(grant: Grant, code: string | number, about: HintCon
     return `Check that service account '${about.serviceAccountId}' has federated credentials for the issuer https://token.actions.githubusercontent.com whose federated-subject-id is exactly this job's subject${subject} (nebius iam federated-credentials list).`
   }
   if (name === 12) return 'The endpoint does not serve TokenExchangeService; check REGISTRY_LOGIN_ENDPOINT_NEBIUS_TOKEN_GRPC.'
-  if (name === 14) return 'The service is unavailable; retry later. gRPC goes directly to the host on port 443 (HTTP/2), not through an HTTP proxy.'
+  if (name === 14) return 'The service stayed unavailable through every attempt; run the job again later (behind a proxy: HTTPS_PROXY must allow CONNECT to port 443 of this host).'
   if (name === 3 || name === 'invalid_request') return 'The request was refused as malformed; please report it with the message above.'
   return undefined
 }
@@ -113,10 +115,15 @@ function hintContext(request: ExchangeTokenRequest, grant: Grant): HintContext {
   return { serviceAccountId: request.subjectToken, subject: request.actorToken ? jwtSubject(request.actorToken) : undefined }
 }
 
-/** Retry settings, the same environment tunables as the HTTP client (REGISTRY_LOGIN_HTTP_*). */
-function tunable(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const value = Number(env[name])
-  return env[name] && Number.isFinite(value) && value >= 0 ? value : fallback
+/**
+ * Nebius's "try again" signals besides UNAVAILABLE: RESOURCE_EXHAUSTED (8), its answer to rate limits.
+ * The HTTPS gateway may carry the same codes in a google.rpc.Status body, or OAuth's
+ * `temporarily_unavailable` (RFC 6749 §4.1.2.1), whatever its HTTP status.
+ */
+export const nebiusGrpcRetryable = (code: number): boolean => code === 8 || code === 14
+export function nebiusHttpRetryable(_status: number, cloud: CloudError): boolean {
+  const code = (cloud.code ?? '').toLowerCase()
+  return code === '8' || code === '14' || code === 'resource_exhausted' || code === 'unavailable' || code === 'temporarily_unavailable'
 }
 
 function checkTokenType(service: string, tokenType: string): void {
@@ -130,9 +137,8 @@ function expiry(ctx: ProviderContext, seconds: number | undefined): Date | undef
 /** Exchange over gRPC (TokenExchangeService/Exchange, HTTP/2 + protobuf). */
 export async function exchangeOverGrpc(request: ExchangeTokenRequest, grant: Grant, ctx: ProviderContext): Promise<AccessToken> {
   const url = endpoint('NEBIUS_TOKEN_GRPC', NEBIUS_TOKEN_GRPC_URL, ctx.env)
-  if (ctx.env.HTTPS_PROXY || ctx.env.https_proxy) {
-    ctx.debug(`The gRPC call to ${new URL(url).host} goes directly, not through HTTPS_PROXY (node:http2 has no proxy support).`)
-  }
+  const proxy = proxyFor(new URL(url))
+  if (proxy) ctx.debug(`The gRPC call to ${new URL(url).host} goes through the proxy ${proxyName(proxy)} (HTTP CONNECT).`)
   const hint = (code: number): string | undefined => exchangeHint(grant, code, hintContext(request, grant))
   const reply = await unary(
     {
@@ -140,13 +146,15 @@ export async function exchangeOverGrpc(request: ExchangeTokenRequest, grant: Gra
       url,
       method: EXCHANGE_METHOD,
       message: encodeExchangeTokenRequest(request),
-      timeoutMs: tunable(ctx.env, 'REGISTRY_LOGIN_HTTP_TIMEOUT_MS', 30_000),
+      timeoutMs: envNumber(ctx.env, 'REGISTRY_LOGIN_HTTP_TIMEOUT_MS', 30_000),
       userAgent: `registry-login/${VERSION} (minimal grpc over node:http2)`,
-      hint
+      hint,
+      retryable: nebiusGrpcRetryable,
+      proxy
     },
     {
-      attempts: Math.max(1, tunable(ctx.env, 'REGISTRY_LOGIN_HTTP_ATTEMPTS', 4)),
-      baseDelayMs: tunable(ctx.env, 'REGISTRY_LOGIN_HTTP_RETRY_DELAY_MS', 1_000),
+      attempts: Math.max(1, envNumber(ctx.env, 'REGISTRY_LOGIN_HTTP_ATTEMPTS', 4)),
+      baseDelayMs: envNumber(ctx.env, 'REGISTRY_LOGIN_HTTP_RETRY_DELAY_MS', 1_000),
       maxDelayMs: 10_000
     }
   )
@@ -181,7 +189,8 @@ export async function exchangeOverHttp(request: ExchangeTokenRequest, grant: Gra
       actor_token_type: request.actorTokenType
     }),
     parseError: parseNebiusHttpError,
-    hint: (status, cloud) => exchangeHint(grant, cloud.code ?? String(status), about)
+    hint: (status, cloud) => exchangeHint(grant, cloud.code ?? String(status), about),
+    retryable: nebiusHttpRetryable
   })
   if (typeof reply.access_token !== 'string' || !reply.access_token) throw new ActionError(`${HTTP_SERVICE} answered without an access_token.`)
   ctx.mask(reply.access_token)

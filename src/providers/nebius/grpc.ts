@@ -1,12 +1,14 @@
-import http2 from 'node:http2'
+import type http2 from 'node:http2'
 import { ActionError } from '../../errors.js'
+import { openTunnel, proxyName } from '../../proxy-tunnel.js'
 import { retry } from '../../retry.js'
 
 /**
  * A minimal unary gRPC client over node:http2: one request message, one response message, status
  * from the trailers (or from the headers of a trailers-only answer). That is all
  * TokenExchangeService/Exchange needs; @grpc/grpc-js + protobufjs would add far more to the bundle
- * than these hundred lines. No compression, no streaming, no proxy (node:http2 has no proxy support).
+ * than these hundred lines. No compression, no streaming. Through an HTTPS proxy, the TLS session
+ * (ALPN h2) runs inside an HTTP CONNECT tunnel.
  */
 
 /** gRPC status code names (grpc/grpc doc/statuscodes.md). */
@@ -18,13 +20,18 @@ export const GRPC_CODES = [
 
 export const grpcCodeName = (code: number): string => GRPC_CODES[code] ?? `code ${code}`
 
+/** UNAVAILABLE: the gRPC status every server uses for "try again" (grpc/grpc doc/statuscodes.md). */
+const UNAVAILABLE = 14
+
 /** A gRPC call that ended with a non-OK status: the cloud's code and message. */
 export class GrpcError extends ActionError {
   constructor(
     readonly service: string,
     readonly code: number,
     readonly grpcMessage: string,
-    hint?: string
+    hint?: string,
+    /** Worth another attempt: UNAVAILABLE, or a code the cloud uses for "try again" (UnaryCall.retryable). */
+    readonly transient = code === UNAVAILABLE
   ) {
     super(`${service} answered gRPC status ${grpcCodeName(code)} (${code})${grpcMessage ? `: ${grpcMessage}` : ''}.`, hint)
     this.name = 'GrpcError'
@@ -33,6 +40,7 @@ export class GrpcError extends ActionError {
 
 /** The connection or the HTTP/2 exchange failed before any gRPC status arrived. */
 export class GrpcTransportError extends ActionError {
+  readonly transient = true
   constructor(
     readonly service: string,
     cause: string
@@ -96,56 +104,90 @@ export interface UnaryCall {
   userAgent: string
   /** Adds a fix to the message of a failed call. */
   hint?: (code: number, message: string) => string | undefined
+  /** The cloud's own "try again" codes besides UNAVAILABLE (e.g. RESOURCE_EXHAUSTED for rate limits). */
+  retryable?: (code: number) => boolean
+  /** An HTTPS proxy to tunnel through (see proxyFor); none means a direct connection. */
+  proxy?: URL | undefined
 }
 
 const pick = (value: string | string[] | number | undefined): string | undefined =>
   Array.isArray(value) ? value[0] : value === undefined ? undefined : String(value)
 
+/** The HTTP/2 session: direct, or TLS with ALPN h2 inside a CONNECT tunnel through the proxy. */
+async function connect(base: URL, proxy: URL | undefined, signal: AbortSignal): Promise<http2.ClientHttp2Session> {
+  // Loaded on first use: node:http2 and tls, which no other cloud's login needs, stay out of the start-up.
+  const http2 = await import('node:http2')
+  if (!proxy || base.protocol !== 'https:') return http2.connect(base.origin)
+  const tls = await import('node:tls')
+  const host = base.hostname.replace(/^\[|\]$/g, '')
+  const socket = await openTunnel(proxy, host, Number(base.port) || 443, signal)
+  return http2.connect(base.origin, {
+    createConnection: () => tls.connect({ socket, servername: host, ALPNProtocols: ['h2'] })
+  })
+}
+
 /** One attempt of a unary call; resolves with the response message. */
 export function unaryOnce(call: UnaryCall): Promise<Buffer> {
   const base = new URL(call.url)
   const path = `${base.pathname.replace(/\/+$/, '')}/${call.method}`
+  const via = call.proxy ? ` through the proxy ${proxyName(call.proxy)}` : ''
   return new Promise<Buffer>((resolve, reject) => {
     let settled = false
-    const session = http2.connect(base.origin)
+    let session: http2.ClientHttp2Session | undefined
+    const abort = new AbortController()
     const finish = (error: Error | undefined, value?: Buffer): void => {
       if (settled) return
       settled = true
       clearTimeout(timer)
-      session.close()
-      if (!session.destroyed) session.destroy()
+      abort.abort()
+      if (session) {
+        session.close()
+        if (!session.destroyed) session.destroy()
+      }
       if (error) reject(error)
       else resolve(value as Buffer)
     }
-    const timer = setTimeout(() => finish(new GrpcTransportError(call.service, `no answer within ${call.timeoutMs} ms`)), call.timeoutMs)
-    session.on('error', error => finish(new GrpcTransportError(call.service, error.message)))
-    const stream = session.request({
-      ':method': 'POST',
-      ':path': path,
-      'content-type': 'application/grpc',
-      te: 'trailers',
-      'grpc-accept-encoding': 'identity',
-      'grpc-timeout': `${Math.max(1, Math.ceil(call.timeoutMs))}m`,
-      'user-agent': call.userAgent
-    })
-    let headers: http2.IncomingHttpHeaders & http2.IncomingHttpStatusHeader = {}
-    let trailers: http2.IncomingHttpHeaders | undefined
-    const chunks: Buffer[] = []
-    stream.on('response', h => void (headers = h))
-    stream.on('trailers', t => void (trailers = t))
-    stream.on('data', (chunk: Buffer) => chunks.push(chunk))
-    stream.on('error', error => finish(new GrpcTransportError(call.service, error.message)))
-    stream.on('end', () => {
-      try {
-        finish(undefined, settle(call, headers, trailers, Buffer.concat(chunks)))
-      } catch (error) {
-        finish(error as Error)
-      }
-    })
-    stream.on('close', () => {
-      if (!settled) finish(new GrpcTransportError(call.service, `stream closed before the call ended (HTTP/2 code ${stream.rstCode ?? 'none'})`))
-    })
-    stream.end(frameMessage(call.message))
+    const transport = (message: string): GrpcTransportError => new GrpcTransportError(call.service, `${message}${via}`)
+    const timer = setTimeout(() => finish(transport(`no answer within ${call.timeoutMs} ms`)), call.timeoutMs)
+    const exchange = (opened: http2.ClientHttp2Session): void => {
+      session = opened
+      opened.on('error', error => finish(transport(error.message)))
+      const stream = opened.request({
+        ':method': 'POST',
+        ':path': path,
+        'content-type': 'application/grpc',
+        te: 'trailers',
+        'grpc-accept-encoding': 'identity',
+        'grpc-timeout': `${Math.max(1, Math.ceil(call.timeoutMs))}m`,
+        'user-agent': call.userAgent
+      })
+      let headers: http2.IncomingHttpHeaders & http2.IncomingHttpStatusHeader = {}
+      let trailers: http2.IncomingHttpHeaders | undefined
+      const chunks: Buffer[] = []
+      stream.on('response', h => void (headers = h))
+      stream.on('trailers', t => void (trailers = t))
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk))
+      stream.on('error', error => finish(transport(error.message)))
+      stream.on('end', () => {
+        try {
+          finish(undefined, settle(call, headers, trailers, Buffer.concat(chunks)))
+        } catch (error) {
+          finish(error as Error)
+        }
+      })
+      stream.on('close', () => {
+        if (!settled) finish(transport(`stream closed before the call ended (HTTP/2 code ${stream.rstCode ?? 'none'})`))
+      })
+      stream.end(frameMessage(call.message))
+    }
+    connect(base, call.proxy, abort.signal).then(
+      opened => {
+        if (!settled) return exchange(opened)
+        opened.destroy()
+      },
+      // The tunnel's errors name the proxy already.
+      (error: Error) => finish(new GrpcTransportError(call.service, error.message))
+    )
   })
 }
 
@@ -156,7 +198,8 @@ function settle(
   trailers: http2.IncomingHttpHeaders | undefined,
   body: Buffer
 ): Buffer {
-  const fail = (code: number, message: string): GrpcError => new GrpcError(call.service, code, message, call.hint?.(code, message))
+  const fail = (code: number, message: string): GrpcError =>
+    new GrpcError(call.service, code, message, call.hint?.(code, message), code === UNAVAILABLE || call.retryable?.(code) === true)
   if (headers[':status'] === undefined) throw new GrpcTransportError(call.service, 'the connection closed before any answer')
   const httpStatus = Number(headers[':status'])
   const contentType = pick(headers['content-type']) ?? ''
@@ -177,9 +220,6 @@ function settle(
   return messages[0] as Buffer
 }
 
-/** Codes worth another attempt: the server was busy or unreachable. */
-const RETRYABLE_CODES = new Set([8, 14]) // RESOURCE_EXHAUSTED, UNAVAILABLE
-
 export interface GrpcRetry {
   attempts: number
   baseDelayMs: number
@@ -187,11 +227,7 @@ export interface GrpcRetry {
   sleep?: (ms: number) => Promise<void>
 }
 
-/** A unary call with retries on transport failures, UNAVAILABLE and RESOURCE_EXHAUSTED. */
+/** A unary call under the shared retry rule: transport failures, UNAVAILABLE and the cloud's own codes. */
 export function unary(call: UnaryCall, policy: GrpcRetry): Promise<Buffer> {
-  return retry(() => unaryOnce(call), {
-    ...policy,
-    shouldRetry: error => error instanceof GrpcTransportError || (error instanceof GrpcError && RETRYABLE_CODES.has(error.code)),
-    label: call.service
-  })
+  return retry(() => unaryOnce(call), { ...policy, label: call.service })
 }

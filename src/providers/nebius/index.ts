@@ -6,17 +6,27 @@ import { checkServiceAccountId, keyFromFields, parseCredentialsFile, type Servic
 import { textOrFile } from '../../text-or-file.js'
 import { exchange, federatedExchangeRequest, jwtExchangeRequest, serviceAccountJwt, type Transport } from './exchange.js'
 import { NEBIUS_REGIONS, nebiusRegistryHost } from './regions.js'
+import { methodOfStaticLogin, readStaticLogin, usernameList, type UsernameTable } from '../static-login.js'
 
-/** The registry username for access tokens and static keys (docs: `--username iam`). */
+/** The registry username for access tokens and static keys (Container Registry authentication page: `--username iam`). */
 export const NEBIUS_USERNAME = 'iam'
 
-/** Nebius's parsed credential: exactly one of these. */
+/**
+ * Nebius's parsed credential: exactly one of these. `username` is set when the token came as
+ * `password` with username iam (docker/login-action style), so the log can say so.
+ */
 export type NebiusAuth =
   | { kind: 'oidc'; serviceAccountId: string; audience: string | undefined; transport: Exclude<Transport, 'auto'> }
   | { kind: 'service-account-key'; key: ServiceAccountKey; transport: Transport }
-  | { kind: 'token'; token: string }
+  | { kind: 'token'; token: string; username?: string }
 
-const METHODS = ['oidc', 'service-account-key', 'token'] as const
+/** `password` takes `username: iam` + `password`, as docker/login-action users write it. */
+const METHODS = ['oidc', 'service-account-key', 'token', 'password'] as const
+
+/** The one registry username Nebius documents: static keys (up to 3 years) and access tokens (12 hours). */
+export const NEBIUS_USERNAMES: UsernameTable<'token'> = {
+  [NEBIUS_USERNAME]: { method: 'token', password: 'a static key (nebius iam static-key issue --service CONTAINER_REGISTRY) or an access token' }
+}
 
 /**
  * GitHub's own default `aud` for an OIDC token: <server>/<owner>, e.g. https://github.com/acme. The
@@ -47,6 +57,18 @@ export function parseNebiusAuth(inputs: InputReader, common: CommonInputs): Nebi
   }
   const hasKey = Boolean(keyFile || privateKey || publicKeyId)
   let method = common.auth
+  if (method !== 'auto' && !(METHODS as readonly string[]).includes(method)) {
+    throw new InputError('auth', `is '${method}', which Nebius AI Cloud does not support`, `Use one of: auto, ${METHODS.join(', ')}.`)
+  }
+  const login = readStaticLogin(inputs, 'Nebius Container Registry', NEBIUS_USERNAMES)
+  if (login) {
+    const other = token ? 'token' : keyFile ? 'service-account-key' : privateKey ? 'private-key' : publicKeyId ? 'public-key-id' : serviceAccountId ? 'service-account-id' : ''
+    if (other) throw new InputError(other, "and input 'username' are both set", `Set only one Nebius credential: '${other}', or 'username: iam' with 'password'.`)
+    return { kind: methodOfStaticLogin(login, method), token: login.password, username: login.username }
+  }
+  if (method === 'password') {
+    throw new InputError('username', "is empty but 'auth' is password", `Set 'username' and 'password': ${usernameList(NEBIUS_USERNAMES)}.`)
+  }
   if (method === 'auto') {
     if (token && hasKey) {
       throw new InputError('token', `and input '${keyFile ? 'service-account-key' : privateKey ? 'private-key' : 'public-key-id'}' are both set`, "Set only one credential, or choose with 'auth'.")
@@ -61,7 +83,7 @@ export function parseNebiusAuth(inputs: InputReader, common: CommonInputs): Nebi
       throw new InputError(
         'service-account-id',
         'is empty, and so is every other Nebius credential input',
-        "Set 'service-account-id' for keyless federated credentials (GitHub OIDC), 'service-account-key' to a service-account credentials file, or 'token' to a static key or access token. In a pull request from a fork, secrets are empty."
+        "Set 'service-account-id' for keyless federated credentials (GitHub OIDC), 'service-account-key' to a service-account credentials file, or 'token' (or 'username: iam' with 'password') to a static key or access token. In a pull request from a fork, secrets are empty."
       )
     }
   }
@@ -116,7 +138,7 @@ export const nebius: Provider = {
     const registries = nebiusRegistries(common)
     if (auth.kind === 'token') {
       return {
-        method: 'static key or access token (iam)',
+        method: `static key or access token (iam${auth.username ? `, given as username ${auth.username} + password` : ''})`,
         registries,
         getCredentials: async () => forEachRegistry(registries, { username: NEBIUS_USERNAME, password: auth.token })
       }

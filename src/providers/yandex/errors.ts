@@ -47,3 +47,12 @@ export function parseOauthError(body: string): CloudError {
   const requestId = text(json.request_id) ?? text(json.requestId)
   return { ...(code ? { code } : {}), ...(message ? { message } : {}), ...(requestId ? { requestId } : {}) }
 }
+
+/**
+ * Yandex's own "try again" signals, whatever the HTTP status: google.rpc.Status code 14 (UNAVAILABLE,
+ * read by parseRpcStatus as its name), or OAuth's `temporarily_unavailable` (RFC 6749 §4.1.2.1) from
+ * the federation endpoint.
+ */
+export function yandexRetryable(_status: number, cloud: CloudError): boolean {
+  return cloud.code === 'UNAVAILABLE' || cloud.code === '14' || cloud.code === 'temporarily_unavailable'
+}

@@ -3,7 +3,7 @@ import { endpoint } from '../../endpoints.js'
 import { ActionError } from '../../errors.js'
 import { formBody, type CloudError } from '../../http.js'
 import type { ProviderContext } from '../provider.js'
-import { parseOauthError, parseRpcStatus } from './errors.js'
+import { parseOauthError, parseRpcStatus, yandexRetryable } from './errors.js'
 import { keyJwt, type AuthorizedKey } from './key.js'
 
 /** IAM REST `IamToken.Create`. */
@@ -62,7 +62,8 @@ async function createIamToken(body: Record<string, string>, ctx: ProviderContext
     headers: { 'Content-Type': 'application/json', 'X-Client-Request-Id': randomUUID() },
     body: JSON.stringify(body),
     parseError: parseRpcStatus,
-    hint
+    hint,
+    retryable: yandexRetryable
   })
   if (typeof reply.iamToken !== 'string' || reply.iamToken === '') throw new ActionError('Yandex Cloud IAM answered without an iamToken.')
   ctx.mask(reply.iamToken)
@@ -132,7 +133,8 @@ export async function iamTokenFromGithub(serviceAccountId: string, githubAudienc
       subject_token_type: 'urn:ietf:params:oauth:token-type:id_token'
     }),
     parseError: parseOauthError,
-    hint: federationHint(serviceAccountId, githubAudience, subjectOf(subjectToken), clientRequestId)
+    hint: federationHint(serviceAccountId, githubAudience, subjectOf(subjectToken), clientRequestId),
+    retryable: yandexRetryable
   })
   if (typeof reply.access_token !== 'string' || reply.access_token === '') {
     throw new ActionError('Yandex Cloud workload identity federation answered without an access_token.')

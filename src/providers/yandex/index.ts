@@ -1,21 +1,35 @@
-import { githubDefaultAudience } from '../../oidc.js'
+import { githubDefaultAudience, githubServer } from '../../oidc.js'
+import { safeText } from '../../log-safe.js'
 import { ActionError, InputError } from '../../errors.js'
 import type { InputReader } from '../../input-reader.js'
 import { forEachRegistry, type CommonInputs, type LoginPlan, type Provider, type ProviderContext, type RegistryCredential } from '../provider.js'
 import { CLOUD_REGISTRY, containerRegistrySunsetWarning, isCloudRegistry, isContainerRegistry, isKnownHost, YANDEX_REGISTRY_HOSTS } from './hosts.js'
 import { iamTokenFromGithub, iamTokenFromKey, iamTokenFromOauth, type IamToken } from './iam.js'
 import { parseAuthorizedKey, type AuthorizedKey } from './key.js'
+import { methodOfStaticLogin, readStaticLogin, usernameList, type UsernameTable } from '../static-login.js'
 
-/** Yandex's parsed credential: exactly one of these. */
+/**
+ * Yandex's parsed credential: exactly one of these. `username` is set when the credential came as
+ * `password` with that registry username (docker/login-action style), so the log can say so.
+ */
 export type YandexAuth =
   | { kind: 'oidc'; serviceAccountId: string; audience?: string }
-  | { kind: 'service-account-key'; key: AuthorizedKey; exchange: boolean }
-  | { kind: 'token'; token: string }
-  | { kind: 'oauth-token'; oauthToken: string; exchange: boolean }
-  | { kind: 'api-key'; apiKey: string }
+  | { kind: 'service-account-key'; key: AuthorizedKey; exchange: boolean; username?: string }
+  | { kind: 'token'; token: string; username?: string }
+  | { kind: 'oauth-token'; oauthToken: string; exchange: boolean; username?: string }
+  | { kind: 'api-key'; apiKey: string; username?: string }
 
-export const YANDEX_AUTH_METHODS = ['oidc', 'service-account-key', 'token', 'oauth-token', 'api-key'] as const
-type Method = (typeof YANDEX_AUTH_METHODS)[number]
+/** `password` selects the method by `username`, as docker/login-action and yc-cr-login users write it. */
+export const YANDEX_AUTH_METHODS = ['oidc', 'service-account-key', 'token', 'oauth-token', 'api-key', 'password'] as const
+type Method = Exclude<(typeof YANDEX_AUTH_METHODS)[number], 'password'>
+
+/** The registry usernames Yandex documents; each names what the password is (protocols.md §1.2). */
+export const YANDEX_USERNAMES: UsernameTable<Method> = {
+  iam: { method: 'token', password: 'an IAM token t1.…' },
+  oauth: { method: 'oauth-token', password: 'a Yandex ID OAuth token' },
+  json_key: { method: 'service-account-key', password: "a service account's authorized key JSON" },
+  api_key: { method: 'api-key', password: "a service account's API key" }
+}
 
 /** The input that carries each method's credential. */
 const CREDENTIAL_INPUT: Record<Method, string> = {
@@ -30,11 +44,16 @@ const SERVICE_ACCOUNT_ID = /^[a-z0-9]{8,64}$/
 
 export function parseYandexAuth(inputs: InputReader, common: CommonInputs): YandexAuth {
   const serviceAccountId = inputs.text('service-account-id')
-  const keyInput = inputs.secret('service-account-key')
-  const token = inputs.secret('token')
-  const oauthToken = inputs.secret('oauth-token')
-  const apiKey = inputs.secret('api-key')
+  let keyInput = inputs.secret('service-account-key')
+  let token = inputs.secret('token')
+  let oauthToken = inputs.secret('oauth-token')
+  let apiKey = inputs.secret('api-key')
   const audience = inputs.text('audience')
+  let method: string = common.auth
+  if (method !== 'auto' && !(YANDEX_AUTH_METHODS as readonly string[]).includes(method)) {
+    throw new InputError('auth', `is '${method}', which Yandex Cloud does not support`, `Use one of: auto, ${YANDEX_AUTH_METHODS.join(', ')}.`)
+  }
+  const login = readStaticLogin(inputs, 'Yandex Cloud', YANDEX_USERNAMES)
 
   const given: Method[] = []
   if (keyInput) given.push('service-account-key')
@@ -46,7 +65,20 @@ export function parseYandexAuth(inputs: InputReader, common: CommonInputs): Yand
     throw new InputError('service-account-id', 'is not a Yandex Cloud service account id', "Give the id (20 lowercase letters and digits, e.g. 'aje…'; yc iam service-account get <name> --format json | jq -r .id), not the name.")
   }
 
-  let method: string = common.auth
+  if (login) {
+    const other = given[0]
+    if (other) {
+      throw new InputError(CREDENTIAL_INPUT[other], "and input 'username' are both set", `Set only one Yandex Cloud credential: '${CREDENTIAL_INPUT[other]}', or 'username' with 'password'.`)
+    }
+    method = methodOfStaticLogin(login, method)
+    if (method === 'token') token = login.password
+    else if (method === 'oauth-token') oauthToken = login.password
+    else if (method === 'service-account-key') keyInput = login.password
+    else apiKey = login.password
+  } else if (method === 'password') {
+    throw new InputError('username', "is empty but 'auth' is password", `Set 'username' and 'password': ${usernameList(YANDEX_USERNAMES)}.`)
+  }
+  const username = login ? { username: login.username } : {}
   if (method === 'auto') {
     if (given.length > 1) {
       const [first, second] = given.map(m => CREDENTIAL_INPUT[m])
@@ -58,12 +90,9 @@ export function parseYandexAuth(inputs: InputReader, common: CommonInputs): Yand
       throw new InputError(
         'service-account-id',
         'is empty, and so is every other Yandex Cloud credential input',
-        "For keyless login set 'service-account-id' (and give the job 'permissions: id-token: write'); or set one of 'service-account-key', 'token', 'oauth-token', 'api-key'. In a pull request from a fork, secrets are empty."
+        "For keyless login set 'service-account-id' (and give the job 'permissions: id-token: write'); or set one of 'service-account-key', 'token', 'oauth-token', 'api-key', or 'username' with 'password'. In a pull request from a fork, secrets are empty."
       )
     }
-  }
-  if (!(YANDEX_AUTH_METHODS as readonly string[]).includes(method)) {
-    throw new InputError('auth', `is '${method}', which Yandex Cloud does not support`, `Use one of: auto, ${YANDEX_AUTH_METHODS.join(', ')}.`)
   }
   const chosen = method as Method
   for (const other of given) {
@@ -86,21 +115,21 @@ export function parseYandexAuth(inputs: InputReader, common: CommonInputs): Yand
       return audience ? { kind: 'oidc', serviceAccountId, audience } : { kind: 'oidc', serviceAccountId }
     case 'service-account-key': {
       if (!keyInput) throw new InputError('service-account-key', "is empty but 'auth' is service-account-key", "Pass the authorized key JSON of 'yc iam key create' from a secret, or its path.")
-      const key = parseAuthorizedKey(keyInput)
+      const key = parseAuthorizedKey(keyInput, login ? 'password' : 'service-account-key')
       if (serviceAccountId && serviceAccountId !== key.serviceAccountId) {
         throw new InputError('service-account-id', `is ${serviceAccountId}, but the key belongs to service account ${key.serviceAccountId}`, "Remove 'service-account-id' (the key names its service account), or pass that account's key.")
       }
-      return { kind: 'service-account-key', key, exchange: common.exchange }
+      return { kind: 'service-account-key', key, exchange: common.exchange, ...username }
     }
     case 'token':
       if (!token) throw new InputError('token', "is empty but 'auth' is token", "Pass an IAM token (yc iam create-token), logged in as 'iam'.")
-      return { kind: 'token', token }
+      return { kind: 'token', token, ...username }
     case 'oauth-token':
       if (!oauthToken) throw new InputError('oauth-token', "is empty but 'auth' is oauth-token", 'Pass a Yandex ID OAuth token from a secret.')
-      return { kind: 'oauth-token', oauthToken, exchange: common.exchange }
+      return { kind: 'oauth-token', oauthToken, exchange: common.exchange, ...username }
     case 'api-key':
       if (!apiKey) throw new InputError('api-key', "is empty but 'auth' is api-key", "Pass a service account's API key (yc iam api-key create) from a secret.")
-      return { kind: 'api-key', apiKey }
+      return { kind: 'api-key', apiKey, ...username }
   }
 }
 
@@ -108,13 +137,13 @@ export function yandexRegistries(common: CommonInputs): string[] {
   return common.registries.length > 0 ? common.registries : [CLOUD_REGISTRY]
 }
 
-/** The GitHub token audience Yandex's federation setup expects by default: https://github.com/<owner> (GitHub's default `aud`). */
+/** The GitHub token audience Yandex's federation setup expects by default: <server>/<owner>, GitHub's default `aud` (https://github.com/<owner> on github.com). */
 export function defaultGithubAudience(env: NodeJS.ProcessEnv): string {
   const audience = githubDefaultAudience(env)
   if (!audience) {
     throw new ActionError(
       'Cannot tell the GitHub token audience for keyless login: GITHUB_REPOSITORY_OWNER is not set.',
-      "Set input 'audience' to one of the audiences of the workload identity federation (usually https://github.com/<owner>)."
+      `Set input 'audience' to one of the audiences of the workload identity federation (usually ${safeText(githubServer(env))}/<owner>).`
     )
   }
   return audience
@@ -141,8 +170,10 @@ export const yandex: Provider = {
   plan(inputs: InputReader, common: CommonInputs): LoginPlan {
     const auth = parseYandexAuth(inputs, common)
     const registries = yandexRegistries(common)
+    const given = auth.kind !== 'oidc' && auth.username ? `, given as username ${auth.username} + password` : ''
     const plan = (method: string, credentials: (ctx: ProviderContext) => Promise<Omit<RegistryCredential, 'registry'>>): LoginPlan => ({
-      method,
+      // "(iam)" -> "(iam, given as username oauth + password)": the log says how the inputs were read.
+      method: given ? method.replace(/\)$/, `${given})`) : method,
       registries,
       getCredentials: async ctx => {
         hostWarnings(ctx, common, registries)
@@ -161,7 +192,7 @@ export const yandex: Provider = {
             ctx.warn("The long-lived service-account key is stored in the clients' auth files until post logs out. Leave 'exchange' at true to store a 12-hour IAM token instead.")
             const cloud = registries.filter(isCloudRegistry)
             if (cloud.length > 0) {
-              ctx.warn(`Yandex documents the json_key login for Container Registry only; that ${cloud.join(', ')} accepts it is unconfirmed. If the login fails, leave 'exchange' at true.`)
+              ctx.warn(`Yandex documents the json_key login for Container Registry only; that ${safeText(cloud.join(', '))} accepts it is unconfirmed. If the login fails, leave 'exchange' at true.`)
             }
             return { username: 'json_key', password: auth.key.json }
           })
@@ -170,7 +201,11 @@ export const yandex: Provider = {
       case 'token':
         return plan('IAM token (iam)', async ctx => {
           if (!auth.token.startsWith('t1.')) {
-            ctx.warn("Input 'token' does not look like an IAM token (they start with 't1.'). For a Yandex ID OAuth token use 'oauth-token'; for an API key use 'api-key'.")
+            ctx.warn(
+              auth.username
+                ? "Input 'password' (username iam) does not look like an IAM token (they start with 't1.'). For a Yandex ID OAuth token use username oauth; for an API key use username api_key."
+                : "Input 'token' does not look like an IAM token (they start with 't1.'). For a Yandex ID OAuth token use 'oauth-token'; for an API key use 'api-key'."
+            )
           }
           return { username: 'iam', password: auth.token }
         })
@@ -178,6 +213,10 @@ export const yandex: Provider = {
         if (!auth.exchange) {
           return plan('Yandex ID OAuth token passed to the registry (oauth)', async ctx => {
             ctx.warn("The long-lived OAuth token is stored in the clients' auth files until post logs out. Leave 'exchange' at true to store a 12-hour IAM token instead.")
+            const cloud = registries.filter(isCloudRegistry)
+            if (cloud.length > 0) {
+              ctx.warn(`Yandex Cloud Registry's documentation lists only IAM tokens and API keys for docker login, not the oauth login; ${safeText(cloud.join(', '))} may refuse it. Leave 'exchange' at true to log in with an IAM token made from the OAuth token.`)
+            }
             return { username: 'oauth', password: auth.oauthToken }
           })
         }

@@ -18,9 +18,9 @@ const INPUT = 'service-account-key'
 const HOW = "Pass the whole file that 'yc iam key create --service-account-name <name> --output key.json' wrote (its text from a secret, or its path)."
 
 /** The key JSON itself, or the path of a file that holds it; a file's content is masked as soon as it is read. */
-export function readKeyText(value: string): string {
-  const content = textOrFile(INPUT, value, text => text.startsWith('{'), 'key JSON', HOW)
-  if (!content.startsWith('{')) throw new InputError(INPUT, 'names a file that does not hold key JSON', HOW)
+export function readKeyText(value: string, input = INPUT): string {
+  const content = textOrFile(input, value, text => text.startsWith('{'), 'key JSON', HOW)
+  if (!content.startsWith('{')) throw new InputError(input, 'names a file that does not hold key JSON', HOW)
   return content
 }
 
@@ -34,26 +34,27 @@ export function stripKeyPreamble(privateKey: string): string {
   return begin > 0 ? privateKey.slice(begin) : privateKey
 }
 
-export function parseAuthorizedKey(value: string): AuthorizedKey {
-  const json = readKeyText(value)
+/** `input` is the input the key came in, for error messages (`password` with username json_key). */
+export function parseAuthorizedKey(value: string, input = INPUT): AuthorizedKey {
+  const json = readKeyText(value, input)
   let parsed: unknown
   try {
     parsed = JSON.parse(json)
   } catch {
-    throw new InputError(INPUT, 'is not valid JSON', HOW)
+    throw new InputError(input, 'is not valid JSON', HOW)
   }
   // Text starting with '{' that parses is an object.
   const fields = parsed as Record<string, unknown>
   const field = (name: string): string => (typeof fields[name] === 'string' ? (fields[name] as string).trim() : '')
   if (field('user_account_id') && !field('service_account_id')) {
-    throw new InputError(INPUT, "is a user account's key (it has user_account_id)", "The action logs in as a service account: create a key for one with 'yc iam key create --service-account-name <name> --output key.json'.")
+    throw new InputError(input, "is a user account's key (it has user_account_id)", "The action logs in as a service account: create a key for one with 'yc iam key create --service-account-name <name> --output key.json'.")
   }
   for (const name of ['id', 'service_account_id', 'private_key']) {
-    if (!field(name)) throw new InputError(INPUT, `has no '${name}' field`, `The key JSON must have 'id', 'service_account_id' and 'private_key'. ${HOW}`)
+    if (!field(name)) throw new InputError(input, `has no '${name}' field`, `The key JSON must have 'id', 'service_account_id' and 'private_key'. ${HOW}`)
   }
   const algorithm = field('key_algorithm')
   if (algorithm && !algorithm.startsWith('RSA_')) {
-    throw new InputError(INPUT, `has key_algorithm '${algorithm}'`, 'IAM signs service-account JWTs with PS256 only, so the key must be an RSA key (RSA_2048 or RSA_4096).')
+    throw new InputError(input, `has key_algorithm '${algorithm}'`, 'IAM signs service-account JWTs with PS256 only, so the key must be an RSA key (RSA_2048 or RSA_4096).')
   }
   const pem = stripKeyPreamble(field('private_key').replace(/\\n/g, '\n'))
   maskSecret(pem)
@@ -61,10 +62,10 @@ export function parseAuthorizedKey(value: string): AuthorizedKey {
   try {
     privateKey = createPrivateKey(pem)
   } catch {
-    throw new InputError(INPUT, "has a 'private_key' that is not a readable PEM private key", `Do not edit the key file. ${HOW}`)
+    throw new InputError(input, "has a 'private_key' that is not a readable PEM private key", `Do not edit the key file. ${HOW}`)
   }
   if (privateKey.asymmetricKeyType !== 'rsa') {
-    throw new InputError(INPUT, `has a ${privateKey.asymmetricKeyType ?? 'non-RSA'} private key`, 'IAM accepts only PS256-signed JWTs, so the key must be RSA.')
+    throw new InputError(input, `has a ${privateKey.asymmetricKeyType ?? 'non-RSA'} private key`, 'IAM accepts only PS256-signed JWTs, so the key must be RSA.')
   }
   return { id: field('id'), serviceAccountId: field('service_account_id'), privateKey, json }
 }

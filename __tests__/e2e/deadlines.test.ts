@@ -1,0 +1,212 @@
+// Deadlines and retries through the built action, with the real clients against the local cloud:
+// a hung client in main and in post is killed with its children; a registry answering 503 twice
+// is logged into on the third attempt; a refused credential is not retried.
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { clientSandbox } from '../../harness/client-env.js'
+import { pushWith } from '../../harness/image.js'
+import { runAction } from '../../harness/run-action.js'
+import { realBinaries } from '../helpers/acceptance.js'
+import { localCloudForFile } from '../helpers/local-cloud.js'
+
+const cloud = localCloudForFile({ clouds: ['ibm'] })
+afterEach(() => cloud().clearFaults())
+
+const REAL = realBinaries(['docker', 'podman'])
+const someoneElse = { auth: Buffer.from('someone:else-password').toString('base64') }
+
+/**
+ * A `docker` first on PATH that, for `verb`, starts a child that sleeps and waits for it (so both
+ * hang), writing the child's pid to a file; every other command runs the real docker.
+ * `ignoreTerm` makes the shim and its child ignore SIGTERM, so only SIGKILL ends them.
+ */
+function hangingDocker(verb: 'login' | 'logout', ignoreTerm = false): { dir: string; pidFile: string } {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'registry-login-hang-'))
+  const pidFile = path.join(dir, 'child.pid')
+  writeFileSync(
+    path.join(dir, 'docker'),
+    [
+      '#!/bin/bash',
+      `case " $* " in *" ${verb} "*)`,
+      ignoreTerm ? "  trap '' TERM" : '',
+      `  sleep 600 & echo $! > '${pidFile}'`,
+      '  wait; wait; exit 0 ;;',
+      'esac',
+      `exec '${REAL.docker}' "$@"`,
+      ''
+    ].join('\n')
+  )
+  chmodSync(path.join(dir, 'docker'), 0o755)
+  return { dir, pidFile }
+}
+
+/** Running and not a zombie waiting for its reaper. */
+function alive(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'))
+  } catch {
+    return false
+  }
+}
+
+const childPid = (pidFile: string): number => Number(readFileSync(pidFile, 'utf8').trim())
+
+/** Whether the shim's child is gone, allowing a moment for a SIGKILL to land. */
+async function gone(pidFile: string): Promise<boolean> {
+  const pid = childPid(pidFile)
+  for (let i = 0; i < 20 && alive(pid); i++) await new Promise(resolve => setTimeout(resolve, 100))
+  return pid > 0 && !alive(pid)
+}
+const backupFiles = (temp: string): string[] => readdirSync(temp).filter(name => /^registry-login-[0-9a-f]+\.json$/.test(name))
+
+test('a login that hangs in main is killed with its child at the deadline; main fails naming the client and the override', async () => {
+  const sandbox = clientSandbox()
+  const shim = hangingDocker('login')
+  const started = Date.now()
+  const { main, post, temp } = await runAction(
+    { provider: 'ibm', region: 'us', 'api-key': cloud().emulators.ibm.createApiKey(), clients: 'docker' },
+    { env: { ...cloud().env, ...sandbox.env, PATH: `${shim.dir}:${process.env.PATH}`, REGISTRY_LOGIN_CLIENT_TIMEOUT_MS: '1500' } }
+  )
+  expect(main.code).toBe(1)
+  expect(main.log).toContain(
+    "::error::registry-login: 'docker login' did not finish within 1.5 s and was stopped, with the processes it started. If it is only slow, raise the environment variable REGISTRY_LOGIN_CLIENT_TIMEOUT_MS (milliseconds)."
+  )
+  // the hung login is not retried: one attempt, then the error
+  expect(main.log).not.toMatch(/attempt 1 of/)
+  expect(await gone(shim.pidFile)).toBe(true)
+  expect(Date.now() - started).toBeLessThan(60_000)
+  expect(post!.code).toBe(0)
+  expect(sandbox.auths(sandbox.files.docker)).toEqual({})
+  expect(backupFiles(temp)).toEqual([])
+})
+
+test('a cancelled step (the runner\'s SIGTERM to the action) takes the hung client and its child along', async () => {
+  const sandbox = clientSandbox()
+  const shim = hangingDocker('login')
+  const { main } = await runAction(
+    { provider: 'ibm', region: 'us', 'api-key': cloud().emulators.ibm.createApiKey(), clients: 'docker' },
+    {
+      env: { ...cloud().env, ...sandbox.env, PATH: `${shim.dir}:${process.env.PATH}` },
+      skipPost: true,
+      onSpawn: (step, child) => {
+        // cancel main once the hung client has started its child, as the runner does on "Cancel workflow"
+        const poll = setInterval(() => {
+          if (step === 'main' && existsSync(shim.pidFile) && readFileSync(shim.pidFile, 'utf8').trim()) {
+            clearInterval(poll)
+            child.kill('SIGTERM')
+          }
+        }, 50)
+        child.once('close', () => clearInterval(poll))
+      }
+    }
+  )
+  expect(main.signal).toBe('SIGTERM')
+  expect(await gone(shim.pidFile)).toBe(true)
+})
+
+test.each([
+  ['the logout ends on SIGTERM', false],
+  ['the logout ignores SIGTERM and gets SIGKILL', true]
+])('a docker logout that hangs in post (%s) is killed at its deadline; post restores the earlier entry, removes its files and ends', async (_name, ignoreTerm) => {
+  const sandbox = clientSandbox()
+  mkdirSync(path.dirname(sandbox.files.docker), { recursive: true })
+  writeFileSync(sandbox.files.docker, JSON.stringify({ auths: { 'us.icr.io': someoneElse } }))
+  const shim = hangingDocker('logout', ignoreTerm)
+  const { main, post, temp } = await runAction(
+    { provider: 'ibm', region: 'us', 'api-key': cloud().emulators.ibm.createApiKey(), clients: 'docker,podman' },
+    { env: { ...cloud().env, ...sandbox.env, PATH: `${shim.dir}:${process.env.PATH}`, REGISTRY_LOGIN_LOGOUT_TIMEOUT_MS: '1000' } }
+  )
+  expect(main.code).toBe(0)
+  expect(post!.code).toBe(0)
+  expect(post!.log).toMatch(
+    /::warning::docker: logout of us\.icr\.io failed: 'docker logout' did not finish within 1 s and was stopped, with the processes it started\. If it is only slow, raise the environment variable REGISTRY_LOGIN_LOGOUT_TIMEOUT_MS/
+  )
+  expect(await gone(shim.pidFile)).toBe(true)
+  // podman logged out normally; docker's earlier entry is back, byte for byte what it was
+  expect(sandbox.auths(sandbox.files.docker)).toEqual({ 'us.icr.io': someoneElse })
+  expect(sandbox.auths(sandbox.files.containers)).toEqual({})
+  expect(backupFiles(temp)).toEqual([])
+})
+
+test('isolated-config: a hung logout still leaves no per-job directory behind', async () => {
+  const sandbox = clientSandbox()
+  const shim = hangingDocker('logout')
+  const { main, post, temp } = await runAction(
+    { provider: 'ibm', region: 'us', 'api-key': cloud().emulators.ibm.createApiKey(), clients: 'docker', 'isolated-config': 'true' },
+    { env: { ...cloud().env, ...sandbox.env, PATH: `${shim.dir}:${process.env.PATH}`, REGISTRY_LOGIN_LOGOUT_TIMEOUT_MS: '1000' } }
+  )
+  expect(main.code).toBe(0)
+  const dir = main.jobEnv.DOCKER_CONFIG?.replace(/\/docker$/, '') ?? ''
+  expect(dir).toMatch(/registry-login-config-/)
+  expect(post!.code).toBe(0)
+  expect(post!.log).toMatch(/::warning::docker: logout of us\.icr\.io failed: 'docker logout' did not finish within 1 s/)
+  expect(await gone(shim.pidFile)).toBe(true)
+  expect(existsSync(dir)).toBe(false)
+  expect(backupFiles(temp)).toEqual([])
+})
+
+test('post as a whole is bounded: once its budget is spent, the rest is not logged out but still restored', async () => {
+  const sandbox = clientSandbox()
+  mkdirSync(path.dirname(sandbox.files.docker), { recursive: true })
+  writeFileSync(sandbox.files.docker, JSON.stringify({ auths: { 'de.icr.io': someoneElse } }))
+  const shim = hangingDocker('logout')
+  let postStarted = 0
+  const { main, post } = await runAction(
+    { provider: 'ibm', registry: 'us.icr.io, de.icr.io', 'api-key': cloud().emulators.ibm.createApiKey(), clients: 'docker' },
+    {
+      env: { ...cloud().env, ...sandbox.env, PATH: `${shim.dir}:${process.env.PATH}`, REGISTRY_LOGIN_POST_TIMEOUT_MS: '1200' },
+      between: async () => void (postStarted = Date.now())
+    }
+  )
+  expect(main.code).toBe(0)
+  expect(post!.code).toBe(0)
+  expect(Date.now() - postStarted).toBeLessThan(15_000)
+  expect(post!.log).toMatch(/::warning::docker: logout of de\.icr\.io failed: 'docker logout' did not finish within 1\.\d s .*REGISTRY_LOGIN_POST_TIMEOUT_MS/)
+  expect(post!.log).toMatch(/::warning::docker: logout of us\.icr\.io skipped: post reached its deadline \(REGISTRY_LOGIN_POST_TIMEOUT_MS\)/)
+  expect(sandbox.auths(sandbox.files.docker)).toEqual({ 'de.icr.io': someoneElse })
+})
+
+test.each(['docker', 'podman'])('%s: a registry answering 503 twice and then 200 is logged into on the third attempt', async client => {
+  const sandbox = clientSandbox()
+  cloud().registryFault('ibm', { kind: 'status', status: 503, times: 2 })
+  const served = cloud().faultsServed.length
+  const seen = cloud().tokenService.seen.length
+  let pushed = false
+  const { main, post } = await runAction(
+    { provider: 'ibm', region: 'us', 'api-key': cloud().emulators.ibm.createApiKey(), clients: client },
+    {
+      env: { ...cloud().env, ...sandbox.env, REGISTRY_LOGIN_CLIENT_RETRY_DELAY_MS: '50' },
+      between: async () => void (pushed = (await pushWith(client === 'docker' ? sandbox.files.docker : sandbox.files.containers, `us.icr.io/acme/retried:${client}`)).ok)
+    }
+  )
+  expect(main.code).toBe(0)
+  expect(cloud().faultsServed.slice(served)).toEqual([
+    { host: 'token.ibm.registry.test', path: '/token', kind: 'status', status: 503 },
+    { host: 'token.ibm.registry.test', path: '/token', kind: 'status', status: 503 }
+  ])
+  expect(cloud().tokenService.seen.slice(seen).filter(s => s.ok && s.scopes.length === 0)).toHaveLength(1)
+  const retries = main.log.split('\n').filter((line: string) => line.startsWith(`${client} login to us.icr.io: attempt`))
+  expect(retries).toHaveLength(2)
+  expect(retries[0]).toMatch(/attempt 1 of 3 failed \(.*503.*\); retrying in \d+ ms/)
+  expect(main.log).toContain(`${client}: logged into us.icr.io as iambearer`)
+  expect(pushed).toBe(true)
+  expect(post!.code).toBe(0)
+})
+
+test('a credential the registry refuses (401) is not retried, and the error names the user and registry, never the password', async () => {
+  const sandbox = clientSandbox()
+  const apiKey = cloud().emulators.ibm.createApiKey()
+  // exchange: false logs in as iamapikey with the key itself; a key IAM no longer knows is refused by the registry
+  cloud().emulators.ibm.deleteApiKey(apiKey)
+  const seen = cloud().tokenService.seen.length
+  const { main } = await runAction(
+    { provider: 'ibm', region: 'us', 'api-key': apiKey, exchange: 'false', clients: 'podman' },
+    { env: { ...cloud().env, ...sandbox.env, REGISTRY_LOGIN_CLIENT_RETRY_DELAY_MS: '50' }, skipPost: true }
+  )
+  expect(main.code).toBe(1)
+  expect(cloud().tokenService.seen.slice(seen).map(s => s.ok)).toEqual([false])
+  expect(main.log).not.toMatch(/attempt 1 of/)
+  expect(main.log).toMatch(/::error::registry-login: 'podman login' exited with code 125: .*invalid username\/password\. The registry us\.icr\.io refused the credential of user 'iamapikey' \(not retried\)\. Check that the credential belongs to this registry/)
+  expect(main.log).not.toContain(apiKey)
+})

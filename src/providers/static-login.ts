@@ -1,0 +1,71 @@
+import { InputError } from '../errors.js'
+import type { InputReader } from '../input-reader.js'
+
+/**
+ * docker/login-action's `username` + `password`, read the same way for every cloud whose registry
+ * usernames name the kind of credential (IBM `iamapikey`, Yandex `oauth`, Nebius `iam`, …): the
+ * username selects one of the cloud's own auth methods, the password is that method's credential.
+ */
+
+/** What one documented registry username means for a cloud. */
+export interface KnownUsername<M extends string> {
+  /** The auth method the username selects. */
+  method: M
+  /** What `password` holds with this username, for error messages ("an IAM API key"). */
+  password: string
+}
+
+export type UsernameTable<M extends string> = Readonly<Record<string, KnownUsername<M>>>
+
+export interface StaticLogin<M extends string> {
+  /** The username as the cloud spells it. */
+  username: string
+  password: string
+  method: M
+}
+
+/** Only a short plain name is repeated in an error; anything else may be a misplaced secret. */
+const PLAIN_NAME = /^[A-Za-z0-9._@-]{1,40}$/
+
+export function usernameList<M extends string>(table: UsernameTable<M>): string {
+  return Object.entries(table)
+    .map(([name, known]) => `${name} (password: ${known.password})`)
+    .join(', ')
+}
+
+/**
+ * The static login `username`/`password` describe, or undefined when both are empty. An unknown
+ * username, or one of the pair missing, is an input error naming the input and the usernames
+ * the cloud knows; the password is never repeated.
+ */
+export function readStaticLogin<M extends string>(inputs: InputReader, cloud: string, table: UsernameTable<M>): StaticLogin<M> | undefined {
+  const given = inputs.text('username')
+  const password = inputs.secret('password')
+  if (!given && !password) return undefined
+  if (!given) {
+    throw new InputError('username', "is empty but 'password' is set", `${cloud} takes 'password' together with a username that names what it holds: ${usernameList(table)}.`)
+  }
+  const username = given.toLowerCase()
+  const known = table[username]
+  if (!known) {
+    const shown = PLAIN_NAME.test(given) ? `'${given}'` : 'set to a value'
+    throw new InputError('username', `is ${shown}, which ${cloud} does not know as a registry username`, `Use one of: ${usernameList(table)}.`)
+  }
+  if (!password) {
+    throw new InputError('password', `is empty but 'username' is ${username}`, `Pass ${known.password} from a secret.`)
+  }
+  return { username, password, method: known.method }
+}
+
+/**
+ * Checks an explicit `auth` against the method the username selects: `auth: password` (or the
+ * username's own method) takes it, any other method is a contradiction worth an error.
+ */
+export function methodOfStaticLogin<M extends string>(login: StaticLogin<M>, auth: string): M {
+  if (auth === 'auto' || auth === 'password' || auth === login.method) return login.method
+  throw new InputError(
+    'username',
+    `is ${login.username}, which logs in with auth method ${login.method}, but 'auth' is ${auth}`,
+    `Set 'auth' to ${login.method} or password (or leave it at auto), or remove 'username' and 'password'.`
+  )
+}
