@@ -96,10 +96,11 @@ function runStep(script, env, stepDir, onSpawn, wrap = []) {
 
 /**
  * @param {Record<string, string>} inputs  `with:` values
- * @param {{ env?: Record<string,string>, between?: (main: { jobEnv: Record<string, string>, outputs: Record<string, string> }) => Promise<void>, skipPost?: boolean,
+ * @param {{ env?: Record<string,string>, between?: (main: { jobEnv: Record<string, string>, outputs: Record<string, string> }) => Promise<void>, skipPost?: boolean, deferPost?: boolean,
  *   onSpawn?: (step: 'main' | 'post', child: import('node:child_process').ChildProcess) => void, wrap?: (step: 'main' | 'post') => string[] }} [options]
  *   `onSpawn` sees each step's node process as it starts (to cancel it as the runner would).
  *   `wrap` puts a command before `node` (the bench measures peak memory with /usr/bin/time).
+ *   `deferPost`: return `runPost` to run the post step later (jobs interleaved on one runner).
  */
 export async function runAction(inputs, options = {}) {
   const action = parse(readFileSync(path.join(ACTION_DIR, 'action.yml'), 'utf8'))
@@ -118,6 +119,8 @@ export async function runAction(inputs, options = {}) {
   if (options.skipPost) return { main, temp }
   const stateEnv = Object.fromEntries(Object.entries(main.state).map(([k, v]) => [`STATE_${k}`, v]))
   // Like the runner: what main wrote to GITHUB_ENV is in the environment of every later step, post included.
-  const post = await runStep(action.runs.post, { ...base, ...main.jobEnv, ...stateEnv }, mkdtempSync(path.join(temp, 'post-')), child => options.onSpawn?.('post', child), options.wrap?.('post'))
+  const runPost = () => runStep(action.runs.post, { ...base, ...main.jobEnv, ...stateEnv }, mkdtempSync(path.join(temp, 'post-')), child => options.onSpawn?.('post', child), options.wrap?.('post'))
+  if (options.deferPost) return { main, temp, runPost }
+  const post = await runPost()
   return { main, post, temp }
 }

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { randomBytes } from 'node:crypto'
+import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto'
 import {
   credHelperPosition,
   readAuthEntry,
@@ -13,12 +13,14 @@ import {
   writePrivateFile,
   type AuthEntry
 } from './clients/auth-file.js'
+import { errorMessage } from './errors.js'
 import { inTurn } from './schedule.js'
 import { maskSecret } from './secrets.js'
 
 /**
- * An auth-file entry as it was before this action touched it (`entry` undefined: there was none),
- * with the file's `credHelpers` mapping for the registry (`credHelper` undefined: none).
+ * One (auth file, registry) main touched: the entry as it was before (`entry` undefined: there
+ * was none), the file's `credHelpers` mapping for the registry (`credHelper` undefined: none),
+ * and a fingerprint of the entry this step's logins left (`wrote`; undefined until one did).
  */
 export interface PreviousEntry {
   authFile: string
@@ -27,8 +29,15 @@ export interface PreviousEntry {
   credHelper?: string
   /** Where the mapping sat among the `credHelpers` keys, so that it goes back to the same place. */
   credHelperAt?: number
-  /** The file's other top-level settings (on the first entry of each file), put back if a client dropped them. */
+  /** The file's other top-level settings (on the first record of each file), put back if a client dropped them. */
   otherSettings?: Record<string, unknown>
+  wrote?: string
+}
+
+/** The 0600 backup file under RUNNER_TEMP. */
+interface BackupJson {
+  version: 2
+  records: PreviousEntry[]
 }
 
 export function newBackupFile(env: NodeJS.ProcessEnv): string {
@@ -40,26 +49,61 @@ function maskEntry(entry: AuthEntry | undefined): void {
   for (const value of Object.values(entry ?? {})) if (typeof value === 'string') maskSecret(value)
 }
 
+/** JSON with sorted keys, so the same entry always hashes the same whatever the client's key order. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`
+  }
+  return JSON.stringify(value) ?? 'null'
+}
+
+/**
+ * `salt:hash` of an auth entry: scrypt with a random salt, since an entry holds a password (a
+ * plain hash of a weak one could be guessed offline) and the fingerprint may be handed over to
+ * the next job's post (see `release`).
+ */
+function fingerprint(entry: AuthEntry, salt = randomBytes(16).toString('hex')): string {
+  return `${salt}:${hashOf(entry, salt)}`
+}
+
+// scrypt is slow on purpose; one step checks the same entry several times (one per client).
+const hashes = new Map<string, string>()
+
+function hashOf(entry: AuthEntry, salt: string): string {
+  const text = canonical(entry)
+  const key = `${salt}\0${text}`
+  let hash = hashes.get(key)
+  if (!hash) {
+    hash = scryptSync(text, salt, 32).toString('hex')
+    hashes.set(key, hash)
+  }
+  return hash
+}
+
+function matches(entry: AuthEntry, print: string): boolean {
+  const [salt, hash] = print.split(':')
+  if (!salt || !hash) return false
+  const expected = Buffer.from(hash, 'hex')
+  const actual = Buffer.from(hashOf(entry, salt), 'hex')
+  return expected.length === actual.length && timingSafeEqual(expected, actual)
+}
+
 /** Remembers each (auth file, registry) the first time it is touched, before the login overwrites it. */
 export class Backup {
-  private readonly entries: PreviousEntry[] = []
+  private readonly records: PreviousEntry[] = []
 
   constructor(readonly file: string) {}
 
-  /** Logins into different auth files call this at the same time: the calls take turns at the backup file. */
-  remember(authFile: string, registry: string): Promise<void> {
-    return inTurn(this.file, () => this.rememberNow(authFile, registry))
-  }
-
-  private async rememberNow(authFile: string, registry: string): Promise<void> {
-    if (this.entries.some(e => e.authFile === authFile && e.registry === registry)) return
+  async remember(authFile: string, registry: string): Promise<void> {
+    if (this.find(authFile, registry)) return
     const entry = await readAuthEntry(authFile, registry)
     const credHelper = await readCredHelper(authFile, registry)
     const credHelperAt = await credHelperPosition(authFile, registry)
-    const firstOfFile = !this.entries.some(e => e.authFile === authFile)
-    const otherSettings = firstOfFile ? await readOtherSettings(authFile) : {}
+    const otherSettings = this.records.some(r => r.authFile === authFile) ? {} : await readOtherSettings(authFile)
     maskEntry(entry)
-    this.entries.push({
+    this.records.push({
       authFile,
       registry,
       ...(entry ? { entry } : {}),
@@ -67,35 +111,206 @@ export class Backup {
       ...(credHelperAt !== undefined ? { credHelperAt } : {}),
       ...(Object.keys(otherSettings).length > 0 ? { otherSettings } : {})
     })
-    await writePrivateFile(this.file, JSON.stringify(this.entries))
+    await this.save()
+  }
+
+  /** After a login: notes what it left in the file, so post can tell it from a later job's login. */
+  async noteWritten(authFile: string, registry: string): Promise<void> {
+    const record = this.find(authFile, registry)
+    const entry = await readAuthEntry(authFile, registry)
+    if (!record || !entry) return
+    // One salt per record: a second client writing the same entry costs no second scrypt.
+    record.wrote = fingerprint(entry, record.wrote?.split(':')[0])
+    await this.save()
+  }
+
+  private find(authFile: string, registry: string): PreviousEntry | undefined {
+    return this.records.find(r => r.authFile === authFile && r.registry === registry)
+  }
+
+  /**
+   * Logins into different auth files run at the same time: their writes of the backup take turns,
+   * and each writes the records as they are at its turn, so the last write holds them all.
+   */
+  private save(): Promise<void> {
+    return inTurn(this.file, () => writePrivateFile(this.file, JSON.stringify({ version: 2, records: this.records } satisfies BackupJson)))
   }
 }
 
-/** Puts back every entry the logins replaced, removes the ones they added, deletes the backup. Returns what failed. */
-export async function restoreBackup(file: string): Promise<string[]> {
-  let entries: PreviousEntry[]
-  try {
-    entries = JSON.parse(await fs.readFile(file, 'utf8')) as PreviousEntry[]
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return []
-    throw error
+/** The backup as post reads it back; `skipped` counts records that were not well-formed. */
+export interface SavedBackup {
+  file: string
+  records: PreviousEntry[]
+  skipped: number
+}
+
+/** Why a backup could not be read, in words that finish "… because the backup file F …". */
+export class BackupUnreadable extends Error {
+  constructor(readonly file: string, reason: string) {
+    super(`the backup file ${file} ${reason}`)
+    this.name = 'BackupUnreadable'
   }
-  const failures: string[] = []
-  for (const { authFile, registry, entry, credHelper, credHelperAt, otherSettings } of entries) {
-    maskEntry(entry)
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
+const optional = (value: unknown, test: (v: unknown) => boolean): boolean => value === undefined || test(value)
+
+function isRecord(value: unknown): value is PreviousEntry {
+  return (
+    isObject(value) &&
+    typeof value.authFile === 'string' &&
+    value.authFile !== '' &&
+    typeof value.registry === 'string' &&
+    value.registry !== '' &&
+    optional(value.entry, isObject) &&
+    optional(value.credHelper, v => typeof v === 'string') &&
+    optional(value.credHelperAt, v => Number.isInteger(v) && (v as number) >= 0) &&
+    optional(value.otherSettings, isObject) &&
+    optional(value.wrote, v => typeof v === 'string')
+  )
+}
+
+/** Reads and checks the backup main wrote; throws BackupUnreadable saying what is wrong with it. */
+export async function loadBackup(file: string): Promise<SavedBackup> {
+  let text: string
+  try {
+    text = await fs.readFile(file, 'utf8')
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    throw new BackupUnreadable(file, code === 'ENOENT' ? 'is missing' : `cannot be read (${code ?? errorMessage(error)})`)
+  }
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch {
+    throw new BackupUnreadable(file, 'is not valid JSON')
+  }
+  if (!isObject(json) || json.version !== 2 || !Array.isArray(json.records)) {
+    throw new BackupUnreadable(file, 'does not hold what the main step writes there')
+  }
+  const records = json.records.filter(isRecord)
+  for (const record of records) maskEntry(record.entry)
+  return { file, records, skipped: json.records.length - records.length }
+}
+
+/** Deletes a backup that cannot be used (it may still hold earlier secrets). */
+export async function discardBackup(file: string): Promise<void> {
+  await fs.rm(file, { force: true })
+}
+
+/**
+ * Whose entry the auth file holds now for a registry main logged into: `ours` (what this step
+ * wrote), `foreign` (someone logged in after us: another job on a shared runner), `gone`, or
+ * `unknown` (no fingerprint: the login failed before writing, or the backup is lost).
+ */
+export type Ownership = 'ours' | 'foreign' | 'gone' | 'unknown'
+
+export async function ownership(backup: SavedBackup | undefined, authFile: string, registry: string): Promise<Ownership> {
+  const record = backup?.records.find(r => r.authFile === authFile && r.registry === registry)
+  if (!backup || !record?.wrote) return 'unknown'
+  let now: AuthEntry | undefined
+  try {
+    now = await readAuthEntry(authFile, registry)
+  } catch {
+    return 'unknown' // not JSON any more: the client's logout and the restore say what is wrong
+  }
+  if (!now) return 'gone'
+  return matches(now, record.wrote) ? 'ours' : 'foreign'
+}
+
+/** What restoring did not do: entries another login holds now (left as they are), and failures. */
+export interface RestoreReport {
+  leftAlone: PreviousEntry[]
+  failures: Array<{ record: PreviousEntry; error: unknown }>
+}
+
+/**
+ * Puts back every entry the logins replaced and removes the ones they added, but only where the
+ * file still holds this step's login (or nothing): an entry a later login wrote is left alone.
+ * Deletes the backup file.
+ */
+export async function restoreBackup(backup: SavedBackup): Promise<RestoreReport> {
+  const report: RestoreReport = { leftAlone: [], failures: [] }
+  for (const record of backup.records) {
+    const { authFile, registry, entry, credHelper, credHelperAt, otherSettings } = record
     try {
+      if ((await ownership(backup, authFile, registry)) === 'foreign') {
+        report.leftAlone.push(record)
+        await release(record)
+        continue
+      }
       if (otherSettings) await restoreOtherSettings(authFile, otherSettings)
       const at = credHelperAt === undefined ? undefined : await credHelperPosition(authFile, registry)
       if ((await readCredHelper(authFile, registry)) !== credHelper || at !== credHelperAt) {
         await writeCredHelper(authFile, registry, credHelper, credHelperAt === undefined ? {} : { at: credHelperAt })
       }
+      const earlier = await unreleased(authFile, registry, entry)
       // No earlier entry: make sure ours is gone even if the client's own logout failed.
-      if (!entry && !(await readAuthEntry(authFile, registry))) continue
-      await writeAuthEntry(authFile, registry, entry)
+      if (!earlier && !(await readAuthEntry(authFile, registry))) continue
+      await writeAuthEntry(authFile, registry, earlier)
     } catch (error) {
-      failures.push(`${registry} in ${authFile}: ${(error as Error).message}`)
+      report.failures.push({ record, error })
     }
   }
-  await fs.rm(file, { force: true })
-  return failures
+  await fs.rm(backup.file, { force: true })
+  return report
+}
+
+/*
+ * Hand-over between jobs sharing an auth file. Job A logs in, job B logs in over it (B's backup
+ * holds A's entry as "earlier"), A's post finds B's entry and leaves it. Without a word from A,
+ * B's post would later put A's entry back: a login whose job is over. So A's post leaves a note
+ * next to the auth file (0600): "the entry with this fingerprint is over; what was there before
+ * it is this". B's post, about to restore an entry, follows such notes instead.
+ */
+interface Released {
+  registry: string
+  wrote: string
+  earlier?: AuthEntry
+}
+
+const releasedFile = (authFile: string): string => `${authFile}.registry-login-released`
+
+async function readReleased(authFile: string): Promise<Released[]> {
+  let json: unknown
+  try {
+    json = JSON.parse(await fs.readFile(releasedFile(authFile), 'utf8'))
+  } catch {
+    return [] // none, or unreadable: restore what the backup says
+  }
+  const items = isObject(json) && Array.isArray(json.released) ? (json.released as unknown[]) : []
+  return items.filter(
+    (item): item is Released => isObject(item) && typeof item.registry === 'string' && typeof item.wrote === 'string' && optional(item.earlier, isObject)
+  )
+}
+
+async function writeReleased(authFile: string, items: Released[]): Promise<void> {
+  if (items.length === 0) await fs.rm(releasedFile(authFile), { force: true })
+  else await writePrivateFile(releasedFile(authFile), JSON.stringify({ version: 1, released: items }))
+}
+
+/** Notes that this step's entry, replaced by a later login, is over, and what it had replaced. */
+async function release(record: PreviousEntry): Promise<void> {
+  if (!record.wrote) return
+  const items = await readReleased(record.authFile)
+  items.push({ registry: record.registry, wrote: record.wrote, ...(record.entry ? { earlier: record.entry } : {}) })
+  await writeReleased(record.authFile, items)
+}
+
+/** The entry to put back: the backup's, unless its job released it (then what it had replaced, and so on). */
+async function unreleased(authFile: string, registry: string, entry: AuthEntry | undefined): Promise<AuthEntry | undefined> {
+  if (!entry) return undefined
+  const items = await readReleased(authFile)
+  if (items.length === 0) return entry
+  let current: AuthEntry | undefined = entry
+  for (;;) {
+    const candidate: AuthEntry | undefined = current
+    const at: number = candidate ? items.findIndex(item => item.registry === registry && matches(candidate, item.wrote)) : -1
+    if (at < 0) break
+    current = items[at]?.earlier
+    items.splice(at, 1)
+  }
+  maskEntry(current)
+  await writeReleased(authFile, items)
+  return current
 }

@@ -3,6 +3,8 @@ import { findBinary, spawnTarget } from './binary.js'
 import type { ClientContext } from './clients/client.js'
 import { deadlineFor, runProcess, tighter, type Budget } from './deadline.js'
 import { createHttp } from './http.js'
+import { log, safeLines } from './log.js'
+import { safeText } from './log-safe.js'
 import { githubIdToken } from './oidc.js'
 import { thisPlatform } from './platform.js'
 import type { ProviderContext } from './providers/provider.js'
@@ -30,8 +32,8 @@ export function providerContext(env: NodeJS.ProcessEnv = process.env): ProviderC
       return token
     },
     mask: maskSecret,
-    warn: message => core.warning(message),
-    debug: message => core.debug(message),
+    warn: message => log.warning(message),
+    debug: message => log.debug(message),
     now: () => new Date()
   }
 }
@@ -63,17 +65,25 @@ export function clientContext(env: NodeJS.ProcessEnv = process.env, budget?: Bud
       const debug = core.isDebug()
       // Resolved on PATH (with PATHEXT on Windows), so the debug log names the binary that ran.
       const full = (await findBinary(command, env, platform)) || command
-      if (debug) core.info(`[command]${full} ${args.join(' ')}`)
+      if (debug) log.info(`[command]${full} ${args.map(arg => safeText(arg)).join(' ')}`)
       const purpose = options.purpose ?? 'login'
       const target = spawnTarget(full, args, env, platform)
-      return runProcess(target.command, target.args, {
-        windowsVerbatimArguments: target.windowsVerbatimArguments,
-        env: childEnv,
-        ...(options.stdin !== undefined ? { stdin: options.stdin } : {}),
-        limit: tighter(deadlineFor(purpose, env), budget),
-        what: `${command} ${purpose}`,
-        ...(debug ? { onStdout: chunk => process.stdout.write(chunk), onStderr: chunk => process.stderr.write(chunk) } : {})
-      })
+      // Step debug shows the client's own output, line by line made safe.
+      const shownOut = safeLines(text => process.stdout.write(text))
+      const shownErr = safeLines(text => process.stderr.write(text))
+      try {
+        return await runProcess(target.command, target.args, {
+          windowsVerbatimArguments: target.windowsVerbatimArguments,
+          env: childEnv,
+          ...(options.stdin !== undefined ? { stdin: options.stdin } : {}),
+          limit: tighter(deadlineFor(purpose, env), budget),
+          what: `${command} ${purpose}`,
+          ...(debug ? { onStdout: chunk => shownOut.push(chunk), onStderr: chunk => shownErr.push(chunk) } : {})
+        })
+      } finally {
+        shownOut.end()
+        shownErr.end()
+      }
     }
   }
 }

@@ -1,5 +1,6 @@
 import type { HttpClient } from '@actions/http-client'
 import { ActionError } from './errors.js'
+import { safeText } from './log-safe.js'
 import { retry, type RetryOptions } from './retry.js'
 
 /** What a cloud says about a failed call, in its own words. */
@@ -18,9 +19,7 @@ export class HttpError extends ActionError {
     /** Worth another attempt: 429, 5xx, or the cloud's own "try again" code. */
     readonly transient = retryableStatus(status)
   ) {
-    const parts = [cloud.code, cloud.message].filter(Boolean).join(': ')
-    const request = cloud.requestId ? ` (request id ${cloud.requestId})` : ''
-    super(`${service} answered HTTP ${status}${parts ? ` ${parts}` : ''}${request}.`, hint)
+    super(`${service} answered HTTP ${status}${cloudWords(cloud)}.`, hint)
     this.name = 'HttpError'
   }
 }
@@ -32,9 +31,21 @@ export class NetworkError extends ActionError {
     readonly service: string,
     cause: string
   ) {
-    super(`Could not reach ${service}: ${cause}.`)
+    super(`Could not reach ${service}: ${safeText(cause)}.`)
     this.name = 'NetworkError'
   }
+}
+
+/** Longest cloud message quoted: enough for a server's string-to-sign, far less than a hostile reply. */
+const MAX_CLOUD_MESSAGE = 1000
+
+/** What a cloud said, quoted for a message: ` Code: message (request id …)`, each part made safe. */
+export function cloudWords(cloud: CloudError): string {
+  const code = cloud.code ? safeText(cloud.code, 100) : ''
+  const message = cloud.message ? safeText(cloud.message, MAX_CLOUD_MESSAGE) : ''
+  const parts = [code, message].filter(Boolean).join(': ')
+  const request = cloud.requestId ? ` (request id ${safeText(cloud.requestId, 80)})` : ''
+  return `${parts ? ` ${parts}` : ''}${request}`
 }
 
 export interface HttpRequest {

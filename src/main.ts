@@ -5,12 +5,13 @@ import type { ClientContext } from './clients/client.js'
 import { clients } from './clients/index.js'
 import { StoragePlans } from './clients/credential-store.js'
 import { clientContext, providerContext } from './context.js'
-import { errorMessage } from './errors.js'
 import { createInputReader } from './input-reader.js'
 import { parseInputs, type Inputs } from './inputs.js'
 import type { ProviderContext, RegistryCredential } from './providers/provider.js'
 import { maskCredential } from './secrets.js'
-import { createIsolatedConfig } from './isolation.js'
+import { adviseIsolation, createIsolatedConfig } from './isolation.js'
+import { log } from './log.js'
+import { escapeHtml } from './log-safe.js'
 import { runPerAuthFile } from './schedule.js'
 import { saveState, type PostState } from './state.js'
 import { writeOutputs } from './outputs.js'
@@ -29,18 +30,19 @@ export async function runMain(deps?: MainDeps): Promise<void> {
     // A credential helper or store in the way fails here, before any cloud call.
     const storage = await StoragePlans.make(chosen, inputs.plan.registries, shared, { authFiles: !inputs.isolatedConfig })
 
-    core.info(`Logging into ${inputs.plan.registries.join(', ')} (${inputs.provider}: ${inputs.plan.method})`)
+    log.info`Logging into ${inputs.plan.registries} (${inputs.provider}: ${inputs.plan.method})`
     const credentials = await inputs.plan.getCredentials(pctx)
     for (const credential of credentials) maskCredential(credential.username, credential.password)
 
     const state: PostState = { version: 1, logins: [] }
+    adviseIsolation(shared.env, inputs.isolatedConfig)
     const cctx = inputs.isolatedConfig ? await isolate(shared, state, inputs.logout) : shared
     await logIn(inputs, credentials, cctx, state, inputs.isolatedConfig ? await StoragePlans.make(chosen, inputs.plan.registries, cctx) : storage)
     writeOutputs(inputs, credentials)
     await writeSummary(inputs, credentials)
   } catch (error) {
-    core.setFailed(`registry-login: ${errorMessage(error)}`)
-    if (error instanceof Error && error.stack) core.debug(error.stack)
+    log.failed`registry-login: ${error}`
+    if (error instanceof Error && error.stack) log.debug(error.stack)
   }
 }
 
@@ -52,7 +54,7 @@ async function isolate(ctx: ClientContext, state: PostState, removeInPost: boole
     saveState(state)
   }
   for (const [name, value] of Object.entries(env)) core.exportVariable(name, value)
-  core.info(`Isolated config: the clients' credentials go to ${dir} (DOCKER_CONFIG, REGISTRY_AUTH_FILE and HELM_REGISTRY_CONFIG are set for the later steps).`)
+  log.info`Isolated config: the clients' credentials go to ${dir} (DOCKER_CONFIG, REGISTRY_AUTH_FILE and HELM_REGISTRY_CONFIG are set for the later steps).`
   return { ...ctx, env: { ...ctx.env, ...env } }
 }
 
@@ -68,7 +70,7 @@ async function logIn(
     backup = new Backup(newBackupFile(ctx.env))
     state.backupFile = backup.file
   } else {
-    core.info("'logout' is false: the credentials stay in the clients' auth files after the job.")
+    log.info("'logout' is false: the credentials stay in the clients' auth files after the job.")
   }
   const logins = credentials.flatMap(credential => inputs.clients.map(id => ({ credential, id, authFile: clients[id].authFile(ctx.env) })))
   await runPerAuthFile(logins, async ({ credential, id, authFile }) => {
@@ -81,21 +83,22 @@ async function logIn(
     }
     await storage.apply(authFile, credential.registry, backup)
     await client.login(credential, authFile, ctx)
-    core.info(`${client.id}: logged into ${credential.registry} as ${credential.username}`)
+    await backup?.noteWritten(authFile, credential.registry)
+    log.info`${client.id}: logged into ${credential.registry} as ${credential.username}`
   })
 }
 
 async function writeSummary(inputs: Inputs, credentials: RegistryCredential[]): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return
   const rows = credentials.map(c => [
-    { data: c.registry },
-    { data: c.username },
+    { data: escapeHtml(c.registry) },
+    { data: escapeHtml(c.username) },
     { data: c.expiresAt ? c.expiresAt.toISOString() : 'not reported' },
-    { data: inputs.clients.join(', ') }
+    { data: escapeHtml(inputs.clients.join(', ')) }
   ])
   await core.summary
     .addHeading('Registry login', 3)
-    .addRaw(`Provider <code>${inputs.provider}</code>, ${inputs.plan.method}.`, true)
+    .addRaw(`Provider <code>${escapeHtml(inputs.provider)}</code>, ${escapeHtml(inputs.plan.method)}.`, true)
     .addTable([[{ data: 'Registry', header: true }, { data: 'Username', header: true }, { data: 'Expires', header: true }, { data: 'Clients', header: true }], ...rows])
     .addRaw(inputs.logout ? 'The post step logs every client out and restores earlier entries.' : 'Logout at the end of the job is off.', true)
     .write()

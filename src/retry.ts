@@ -1,5 +1,4 @@
-import { info } from '@actions/core'
-import { errorMessage } from './errors.js'
+import { log } from './log.js'
 
 export interface RetryOptions {
   /** Total attempts, the first one included. */
@@ -39,7 +38,7 @@ export async function retry<T>(fn: () => Promise<T>, policy: RetryPolicy): Promi
       const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1))
       const hinted = policy.delayHint?.(error)
       const delay = hinted !== undefined ? Math.min(hinted, policy.maxDelayMs) : Math.round(Math.random() * backoff)
-      info(`${policy.label}: attempt ${attempt} of ${policy.attempts} failed (${errorMessage(error)}); retrying in ${delay} ms`)
+      log.info`${policy.label}: attempt ${attempt} of ${policy.attempts} failed (${error}); retrying in ${delay} ms`
       await sleep(delay)
     }
   }

@@ -9,6 +9,21 @@ function mask(value: string): void {
   setSecret(value)
 }
 
+/** Shortest masked value that `redactSecrets` replaces itself (the runner masks the rest when printing). */
+const MIN_REDACT_LENGTH = 4
+
+/**
+ * Outside text with every masked value replaced by ***, as the runner would print it. Done
+ * before a value is cut for the log: a secret cut in half would no longer match the runner's mask.
+ */
+export function redactSecrets(text: string): string {
+  let out = text
+  for (const value of [...masked].sort((a, b) => b.length - a.length)) {
+    if (value.length >= MIN_REDACT_LENGTH && out.includes(value)) out = out.split(value).join('***')
+  }
+  return out
+}
+
 /**
  * Registers a secret with the runner so it is replaced by *** in every later log line.
  * The runner masks line by line, so a multi-line secret (a JSON key, a PEM) is also

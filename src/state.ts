@@ -1,4 +1,6 @@
-import { getState, saveState as coreSaveState, warning } from '@actions/core'
+import { getState, saveState as coreSaveState } from '@actions/core'
+import { log } from './log.js'
+import { safeText } from './log-safe.js'
 import { CLIENT_IDS, type ClientId } from './clients/index.js'
 
 const KEY = 'registry-login'
@@ -24,22 +26,45 @@ export function saveState(state: PostState): void {
   coreSaveState(KEY, JSON.stringify(state))
 }
 
-/** The state main saved, or undefined when main saved none (it failed early, or `logout` is false). */
+/** The saved state could not be read at all: post knows nothing main did. */
+export class StateUnreadable extends Error {
+  constructor(reason: string) {
+    super(`the state the main step saved ${reason}`)
+    this.name = 'StateUnreadable'
+  }
+}
+
+/**
+ * The state main saved, or undefined when main saved none (it failed early, or `logout` is
+ * false). Whatever is well-formed is kept (a bad login record is skipped with a warning), so post
+ * still undoes what it can; StateUnreadable when nothing can be read.
+ */
 export function loadState(): PostState | undefined {
   const raw = getState(KEY)
   if (!raw) return undefined
-  const parsed = JSON.parse(raw) as Partial<PostState> & { logins?: unknown[] }
-  if (parsed.version !== 1 || !Array.isArray(parsed.logins)) {
-    throw new Error('the state saved by the main step has an unknown shape')
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(raw)
+  } catch {
+    throw new StateUnreadable('is not valid JSON')
   }
-  const logins: LoginRecord[] = []
-  for (const login of parsed.logins) {
-    if (isLoginRecord(login)) logins.push(login)
-    else warning(`Unknown client '${String((login as { client?: unknown } | null)?.client)}' in saved state; skipped.`)
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new StateUnreadable('is not a JSON object')
+  const saved = parsed as Record<string, unknown>
+  if (saved.version !== 1) throw new StateUnreadable(`has an unknown version (${safeText(saved.version, 20)})`)
+  if (!Array.isArray(saved.logins)) {
+    log.warning("Nothing was logged out: the state the main step saved has no list of logins. Any login of the main step stays in the clients' auth files.")
   }
-  return { ...(parsed as PostState), logins }
+  const listed: unknown[] = Array.isArray(saved.logins) ? saved.logins : []
+  const logins = listed.filter(isLoginRecord)
+  const bad = listed.filter(login => !isLoginRecord(login)).map(login => (login as { client?: unknown } | null)?.client)
+  if (bad.length > 0) log.warning`Skipped ${bad.length} login record(s) of the saved state that name an unknown client or are not well-formed (${bad.map(String)}).`
+  return {
+    version: 1,
+    logins,
+    ...(typeof saved.backupFile === 'string' && saved.backupFile ? { backupFile: saved.backupFile } : {}),
+    ...(typeof saved.isolatedConfig === 'string' && saved.isolatedConfig ? { isolatedConfig: saved.isolatedConfig } : {})
+  }
 }
-
 function isLoginRecord(value: unknown): value is LoginRecord {
   const login = value as Partial<LoginRecord> | null
   return (

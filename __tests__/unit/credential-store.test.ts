@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { Backup, restoreBackup } from '../../src/backup.js'
+import { Backup, loadBackup, restoreBackup } from '../../src/backup.js'
 import { readAuthEntry } from '../../src/clients/auth-file.js'
 import {
   destination,
@@ -133,7 +133,7 @@ describe('routing in auth files, and post putting the mapping back', () => {
     expect(notices[0]).toMatch(new RegExp(`^::notice::${REGISTRY.replace(/\./g, '\\.')}: .*config\\.json hands it to the credential (helper 'yc'|store 'desktop').*; for this job ${ids[0]} will store this login in the file instead .*post puts the mapping back as it was\\.$`))
 
     await clients['docker-config'].login({ registry: REGISTRY, username: 'iam', password: 't1.job' }, file, ctx)
-    expect(await restoreBackup(backup.file)).toEqual([])
+    expect(await restoreBackup(await loadBackup(backup.file))).toEqual({ leftAlone: [], failures: [] })
     // The mapping byte for byte (key order too); the rest as it was, apart from the emptied auths map logout leaves.
     const after = JSON.parse(readFileSync(file, 'utf8'))
     expect(JSON.stringify(after.credHelpers)).toBe(JSON.stringify((before as { credHelpers?: object }).credHelpers))

@@ -154,7 +154,7 @@ describe('concurrent writers in one process', () => {
     for (const file of files) for (const registry of registries) await writeAuthEntry(file, registry, { auth: `${path.basename(file)}:${registry}` })
     const backup = new Backup(path.join(dir, 'backup.json'))
     await Promise.all(files.flatMap(file => registries.map(registry => backup.remember(file, registry))))
-    const saved = JSON.parse(readFileSync(backup.file, 'utf8')) as { authFile: string; registry: string; entry: { auth: string } }[]
+    const saved = (JSON.parse(readFileSync(backup.file, 'utf8')) as { records: { authFile: string; registry: string; entry: { auth: string } }[] }).records
     expect(saved).toHaveLength(files.length * registries.length)
     for (const { authFile, registry, entry } of saved) expect(entry).toEqual(await readAuthEntry(authFile, registry))
   })

@@ -63,10 +63,16 @@ describe('runner state file', () => {
     expect(loadState()).toEqual({ version: 1, logins: [], backupFile: '/tmp/b.json' })
   })
 
-  test('loadState: nothing saved is undefined; a foreign shape is an error', () => {
+  test('loadState: nothing saved is undefined; a foreign shape is an error that says what is wrong', () => {
     expect(loadState()).toBeUndefined()
-    process.env['STATE_registry-login'] = '{"version":2,"logins":[]}'
-    expect(() => loadState()).toThrow('the state saved by the main step has an unknown shape')
+    for (const [saved, reason] of [
+      ['{"version":2,"logins":[]}', 'has an unknown version (2)'],
+      ['not json', 'is not valid JSON'],
+      ['[1]', 'is not a JSON object']
+    ]) {
+      process.env['STATE_registry-login'] = saved
+      expect(() => loadState()).toThrow(`the state the main step saved ${reason}`)
+    }
   })
 })
 
@@ -225,6 +231,8 @@ test('post with a state naming an unknown client warns and carries on with the r
   })
   await runPost(cctx)
   expect(process.exitCode).toBeUndefined()
-  expect(stdout.lines()).toContain("::warning::Unknown client 'kubectl' in saved state; skipped.")
+  expect(stdout.lines().filter(l => l.startsWith('::warning::'))).toEqual([
+    '::warning::Skipped 1 login record(s) of the saved state that name an unknown client or are not well-formed (kubectl).'
+  ])
   expect(summary(cctx.calls)).toEqual([`podman logout --authfile ${env.files.containersAuth} us.icr.io`])
 })

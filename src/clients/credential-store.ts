@@ -1,5 +1,5 @@
-import * as core from '@actions/core'
 import { ActionError } from '../errors.js'
+import { log } from '../log.js'
 import { safeText } from '../log-safe.js'
 import type { Backup } from '../backup.js'
 import { readCredHelper, readStorageSettings, writeCredHelper, type StorageSettings } from './auth-file.js'
@@ -214,14 +214,15 @@ export class StoragePlans {
     const restored = backup !== undefined
     const foreign = plan.from.filter(f => !(f.destination.kind === 'helper' && f.destination.helper === OWN_HELPER))
     if (foreign.length === 0) {
-      core.debug(`${registry}: routed from this action's own credential helper to ${safeText(authFile)} for the job`)
+      log.debug`${registry}: routed from this action's own credential helper to ${authFile} for the job`
       return
     }
     const clients = [...new Set(plan.from.map(f => f.client))].join(', ')
     const places = [...new Set(foreign.map(f => describe(f.destination)))].join(' and ')
     const mapping = plan.credHelper === '' ? `credHelpers["${registry}"] = ""` : `no credHelpers entry for ${registry}`
     const after = restored ? 'post puts the mapping back as it was' : "'logout' is false, so the mapping stays changed after the job"
-    core.notice(
+    // the parts were made safe above; log.notice escapes the whole line once more
+    log.notice(
       `${registry}: ${safeText(authFile)} hands it to ${places}; for this job ${clients} will store this login in the file instead (${mapping}), so nothing in that helper or store is read, replaced or erased; ${after}.`
     )
   }

@@ -1,6 +1,6 @@
 import { endpoint } from '../../endpoints.js'
 import { ActionError } from '../../errors.js'
-import { formBody, type CloudError, type HttpRequest } from '../../http.js'
+import { cloudWords, formBody, type CloudError, type HttpRequest } from '../../http.js'
 import type { ProviderContext } from '../provider.js'
 import { encodeParams, isoTimestamp, percentEncodedForms, signRoaRequest, signRpcRequest, type AccessKeyCredential } from './signature.js'
 
@@ -159,7 +159,7 @@ export async function getEnterpriseToken(
   if (isRpcFailure(reply)) {
     const cloud = parseAlibabaError(JSON.stringify(reply))
     throw new ActionError(
-      `Alibaba Cloud ACR (GetAuthorizationToken, ${region}) refused: ${[cloud.code, cloud.message].filter(Boolean).join(': ')}${cloud.requestId ? ` (request id ${cloud.requestId})` : ''}.`,
+      `Alibaba Cloud ACR (GetAuthorizationToken, ${region}) refused:${cloudWords(cloud)}.`,
       alibabaHint(cloud, { instanceId, region, oidc })
     )
   }

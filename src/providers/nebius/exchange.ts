@@ -1,5 +1,6 @@
 import { endpoint } from '../../endpoints.js'
 import { ActionError } from '../../errors.js'
+import { safeText } from '../../log-safe.js'
 import { formBody, HttpError, NetworkError, type CloudError } from '../../http.js'
 import { signJwt } from '../../jwt.js'
 import { proxyFor, proxyName } from '../../proxy-tunnel.js'
@@ -127,7 +128,7 @@ export function nebiusHttpRetryable(_status: number, cloud: CloudError): boolean
 }
 
 function checkTokenType(service: string, tokenType: string): void {
-  if (tokenType && tokenType.toLowerCase() !== 'bearer') throw new ActionError(`${service} answered token_type '${tokenType}'; only Bearer access tokens can log into the registry.`)
+  if (tokenType && tokenType.toLowerCase() !== 'bearer') throw new ActionError(`${service} answered token_type '${safeText(tokenType, 40)}'; only Bearer access tokens can log into the registry.`)
 }
 
 function expiry(ctx: ProviderContext, seconds: number | undefined): Date | undefined {

@@ -1,6 +1,7 @@
 import type http2 from 'node:http2'
 import { ActionError } from '../../errors.js'
 import { openTunnel, proxyName } from '../../proxy-tunnel.js'
+import { safeText } from '../../log-safe.js'
 import { retry } from '../../retry.js'
 
 /**
@@ -33,7 +34,7 @@ export class GrpcError extends ActionError {
     /** Worth another attempt: UNAVAILABLE, or a code the cloud uses for "try again" (UnaryCall.retryable). */
     readonly transient = code === UNAVAILABLE
   ) {
-    super(`${service} answered gRPC status ${grpcCodeName(code)} (${code})${grpcMessage ? `: ${grpcMessage}` : ''}.`, hint)
+    super(`${service} answered gRPC status ${grpcCodeName(code)} (${code})${grpcMessage ? `: ${safeText(grpcMessage)}` : ''}.`, hint)
     this.name = 'GrpcError'
   }
 }
@@ -45,7 +46,7 @@ export class GrpcTransportError extends ActionError {
     readonly service: string,
     cause: string
   ) {
-    super(`Could not reach ${service}: ${cause}.`)
+    super(`Could not reach ${service}: ${safeText(cause)}.`)
     this.name = 'GrpcTransportError'
   }
 }
