@@ -1,3 +1,5 @@
+import { safeText } from './log-safe.js'
+
 /** An error the user can act on: what went wrong, and optionally what would fix it. */
 export class ActionError extends Error {
   constructor(
@@ -9,14 +11,26 @@ export class ActionError extends Error {
   }
 }
 
-/** Bad or missing input: the message always names the input. */
+/** Longest input value an error quotes, and longest problem text. */
+const MAX_QUOTED = 120
+const MAX_PROBLEM = 600
+
+/** The problem as one safe line: each quoted value ('…') cut on its own, the whole made safe too. */
+function safeProblem(problem: string): string {
+  return safeText(problem.replace(/'([^']*)'/g, (_, value: string) => `'${safeText(value, MAX_QUOTED)}'`), MAX_PROBLEM)
+}
+
+/**
+ * Bad or missing input: the message always names the input. The problem may quote the value: it is
+ * made one safe line here (controls escaped, ANSI dropped, `::` broken, cut), so callers never have to.
+ */
 export class InputError extends ActionError {
   constructor(
     readonly input: string,
     problem: string,
     hint?: string
   ) {
-    super(`Input '${input}' ${problem}.`, hint)
+    super(`Input '${input}' ${safeProblem(problem)}.`, hint)
     this.name = 'InputError'
   }
 }

@@ -1,26 +1,47 @@
 import { CLIENT_IDS, type ClientId } from './clients/index.js'
-import { InputError } from './errors.js'
+import { ActionError, InputError } from './errors.js'
 import type { InputReader } from './input-reader.js'
+import { oidcRequest } from './oidc.js'
 import { PROVIDER_IDS, providers, type ProviderId } from './providers/index.js'
 import type { CommonInputs, LoginPlan } from './providers/provider.js'
+import { checkRegistryHosts, parseRegistry } from './registry-hosts.js'
+import { ignoredInputWarnings, noCredentialAvailable } from './input-hygiene.js'
+
+/** A line for the log before the login: a warning, or an info line. */
+export interface Notice {
+  level: 'info' | 'warning'
+  message: string
+}
 
 /** Everything main needs, parsed and validated before any network call. */
 export interface Inputs {
+  skipped: false
   provider: ProviderId
   plan: LoginPlan
   clients: ClientId[]
   logout: boolean
   outputPassword: boolean
   isolatedConfig: boolean
+  /** What parsing found worth saying: ignored inputs, a custom domain getting a registry password. */
+  notices: Notice[]
 }
 
-export function parseInputs(inputs: InputReader): Inputs {
+/** `skip-without-credentials` is on and there is no credential at all (a pull request from a fork). */
+export interface SkippedLogin {
+  skipped: true
+  provider: ProviderId
+  reason: string
+}
+
+/** The step's inputs: a login to do, or (only with `skip-without-credentials`) a login to skip. */
+export function parseStep(inputs: InputReader, env: NodeJS.ProcessEnv = process.env): Inputs | SkippedLogin {
   const providerName = inputs.text('provider').toLowerCase()
   if (!providerName) throw new InputError('provider', 'is required', `Set it to one of: ${PROVIDER_IDS.join(', ')}.`)
   if (!(PROVIDER_IDS as string[]).includes(providerName)) {
     throw new InputError('provider', `is '${providerName}', which is not a supported cloud`, `Use one of: ${PROVIDER_IDS.join(', ')}.`)
   }
-  const provider = providerName as ProviderId
+  const providerId = providerName as ProviderId
+  const provider = providers[providerId]
 
   const clients = inputs.list('clients').map(name => name.toLowerCase())
   if (clients.length === 0) clients.push('docker')
@@ -32,26 +53,37 @@ export function parseInputs(inputs: InputReader): Inputs {
 
   const common: CommonInputs = {
     regions: inputs.list('region').map(region => region.toLowerCase()),
-    // de-duplicated after normalizing: https://us.icr.io/ and US.ICR.IO are one registry
-    registries: [...new Set(inputs.list('registry').map(normalizeRegistry))],
+    // de-duplicated after parsing: https://us.icr.io/ and US.ICR.IO are one registry
+    registries: [...new Set(inputs.list('registry').map(parseRegistry))],
     auth: inputs.text('auth').toLowerCase() || 'auto',
     exchange: inputs.bool('exchange', true)
   }
-  return {
-    provider,
-    plan: providers[provider].plan(inputs, common),
-    clients: clients as ClientId[],
-    logout: inputs.bool('logout', true),
-    outputPassword: inputs.bool('output-password', false),
-    isolatedConfig: inputs.bool('isolated-config', false)
+  const logout = inputs.bool('logout', true)
+  const outputPassword = inputs.bool('output-password', false)
+  const isolatedConfig = inputs.bool('isolated-config', false)
+  if (inputs.bool('skip-without-credentials', false) && noCredentialAvailable(inputs, env)) {
+    return {
+      skipped: true,
+      provider: providerId,
+      reason: "every secret input is empty and the runner offers no GitHub OIDC token (a pull request from a fork, or a job without 'permissions: id-token: write')"
+    }
   }
+
+  const plan = provider.plan(inputs, common)
+  const method = provider.methods[plan.auth]
+  if (!method) throw new Error(`provider ${providerId} planned auth method '${plan.auth}', which it does not declare`)
+  // Before any network call: the token request's URL and bearer are there, and the URL is https.
+  if (method.oidc) oidcRequest(env)
+  const notices: Notice[] = [
+    ...checkRegistryHosts(provider.registryHosts, plan.registries, method.scope ?? 'cloud', plan.auth).map(message => ({ level: 'info' as const, message })),
+    ...ignoredInputWarnings(inputs, Object.values(providers), provider, plan.auth, common).map(message => ({ level: 'warning' as const, message }))
+  ]
+  return { skipped: false, provider: providerId, plan, clients: clients as ClientId[], logout, outputPassword, isolatedConfig, notices }
 }
 
-/** Accepts `https://host/`, `host`, `host:port`, `host/path`; returns it without scheme or trailing slash. */
-export function normalizeRegistry(value: string): string {
-  const host = value.replace(/^[a-z]+:\/\//i, '').replace(/\/+$/, '')
-  if (!/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?(\/[a-z0-9._\/-]+)?$/i.test(host)) {
-    throw new InputError('registry', `has '${value}', which is not a registry host`, 'Give a host such as us.icr.io, optionally with :port or a /path.')
-  }
-  return host.toLowerCase()
+/** The inputs of a login; for callers that have no skipped state (a skip is an error there). */
+export function parseInputs(inputs: InputReader, env: NodeJS.ProcessEnv = process.env): Inputs {
+  const step = parseStep(inputs, env)
+  if (step.skipped) throw new ActionError(`The login was skipped: ${step.reason}.`)
+  return step
 }

@@ -5,8 +5,9 @@ import type { ClientContext } from './clients/client.js'
 import { clients } from './clients/index.js'
 import { StoragePlans } from './clients/credential-store.js'
 import { clientContext, providerContext } from './context.js'
+import { ActionError } from './errors.js'
 import { createInputReader } from './input-reader.js'
-import { parseInputs, type Inputs } from './inputs.js'
+import { parseStep, type Inputs } from './inputs.js'
 import type { ProviderContext, RegistryCredential } from './providers/provider.js'
 import { maskCredential } from './secrets.js'
 import { adviseIsolation, createIsolatedConfig } from './isolation.js'
@@ -14,7 +15,7 @@ import { log } from './log.js'
 import { escapeHtml } from './log-safe.js'
 import { runPerAuthFile } from './schedule.js'
 import { saveState, type PostState } from './state.js'
-import { writeOutputs } from './outputs.js'
+import { skipLogin, writeOutputs } from './outputs.js'
 
 export interface MainDeps {
   providerContext: ProviderContext
@@ -23,7 +24,10 @@ export interface MainDeps {
 
 export async function runMain(deps?: MainDeps): Promise<void> {
   try {
-    const inputs = parseInputs(createInputReader())
+    const parsed = parseStep(createInputReader())
+    if (parsed.skipped) return skipLogin(parsed)
+    const inputs = parsed
+    for (const { level, message } of inputs.notices) level === 'warning' ? log.warning(message) : log.info(message)
     const { providerContext: pctx, clientContext: shared } = deps ?? { providerContext: providerContext(), clientContext: clientContext() }
     const chosen = inputs.clients.map(id => clients[id])
     await requireClients(chosen, shared)
@@ -42,7 +46,8 @@ export async function runMain(deps?: MainDeps): Promise<void> {
     await writeSummary(inputs, credentials)
   } catch (error) {
     log.failed`registry-login: ${error}`
-    if (error instanceof Error && error.stack) log.debug(error.stack)
+    // An ActionError is the message; only an unexpected error's stack helps (in the debug log).
+    if (!(error instanceof ActionError) && error instanceof Error && error.stack) log.debug(error.stack)
   }
 }
 

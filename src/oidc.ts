@@ -1,20 +1,50 @@
 import { ActionError } from './errors.js'
+import { safeText } from './log-safe.js'
 import type { Http } from './http.js'
+
+const URL_VAR = 'ACTIONS_ID_TOKEN_REQUEST_URL'
+const TOKEN_VAR = 'ACTIONS_ID_TOKEN_REQUEST_TOKEN'
+const PERMISSION = "Add 'permissions: id-token: write' to the job (or workflow). Pull requests from forks never get one."
+
+/** Whether the runner offers no OIDC token at all (neither variable set): the job lacks `id-token: write`. */
+export function noOidcToken(env: NodeJS.ProcessEnv): boolean {
+  return !env[URL_VAR]?.trim() && !env[TOKEN_VAR]?.trim()
+}
+
+/**
+ * Where and how to ask the runner for an OIDC token. Checked before any network call: each missing
+ * variable is named, and the URL must be https (the request token must never travel in clear).
+ */
+export function oidcRequest(env: NodeJS.ProcessEnv): { url: URL; bearer: string } {
+  const raw = env[URL_VAR]?.trim() ?? ''
+  const bearer = env[TOKEN_VAR]?.trim() ?? ''
+  if (!raw && !bearer) {
+    throw new ActionError(`Keyless login needs a GitHub OIDC token, but the runner offers none (${URL_VAR} and ${TOKEN_VAR} are not set).`, PERMISSION)
+  }
+  if (!raw) throw new ActionError(`Keyless login needs a GitHub OIDC token, but ${URL_VAR} is not set (${TOKEN_VAR} is).`, PERMISSION)
+  if (!bearer) throw new ActionError(`Keyless login needs a GitHub OIDC token, but ${TOKEN_VAR} is not set (${URL_VAR} is).`, PERMISSION)
+  let url: URL
+  try {
+    url = new URL(raw)
+  } catch {
+    throw new ActionError(`${URL_VAR} is not a URL ('${safeText(raw, 100)}').`, 'The runner sets it; do not override it in the workflow.')
+  }
+  if (url.protocol !== 'https:' || url.username || url.password) {
+    throw new ActionError(
+      `${URL_VAR} must be an https:// URL without user info, but it is '${safeText(`${url.protocol}//${url.host}${url.pathname}`, 100)}': the request token would travel in clear.`,
+      'The runner sets it; do not override it in the workflow.'
+    )
+  }
+  return { url, bearer }
+}
 
 /**
  * Requests a GitHub Actions OIDC token for `audience` from the runner's token service.
  * Needs the job permission `id-token: write`.
  */
 export async function githubIdToken(http: Http, audience: string, env: NodeJS.ProcessEnv): Promise<string> {
-  const url = env.ACTIONS_ID_TOKEN_REQUEST_URL
-  const bearer = env.ACTIONS_ID_TOKEN_REQUEST_TOKEN
-  if (!url || !bearer) {
-    throw new ActionError(
-      'Keyless login needs a GitHub OIDC token, but the runner offers none (ACTIONS_ID_TOKEN_REQUEST_URL is not set).',
-      "Add 'permissions: id-token: write' to the job (or workflow). Pull requests from forks never get one."
-    )
-  }
-  const target = new URL(url)
+  const { url, bearer } = oidcRequest(env)
+  const target = new URL(url.toString())
   target.searchParams.set('audience', audience)
   const reply = await http.json<{ value?: unknown }>({
     service: 'GitHub OIDC token service',

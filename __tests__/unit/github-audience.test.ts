@@ -33,7 +33,9 @@ const keyless: Record<'yandex' | 'nebius' | 'alibaba', Record<string, string>> =
 /** The audience a provider's keyless plan asks the runner for, on a runner with `env`. */
 async function askedAudience(provider: keyof typeof keyless, env: NodeJS.ProcessEnv): Promise<string[]> {
   const values: Record<string, string> = { provider, ...keyless[provider] }
-  const plan = parseInputs(createInputReader(name => values[name] ?? '')).plan
+  // A runner step with 'id-token: write' has both request variables (checked while parsing).
+  const runnerOidc = { ACTIONS_ID_TOKEN_REQUEST_URL: 'https://pipelines.actions.githubusercontent.com/oidc/token', ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'request-token' }
+  const plan = parseInputs(createInputReader(name => values[name] ?? ''), runnerOidc).plan
   const ctx = withGithubOidc(testProviderContext(env), () => {
     throw new Error('stop after the token request')
   })

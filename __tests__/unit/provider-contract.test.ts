@@ -47,5 +47,13 @@ describe.each(PROVIDER_IDS)('provider %s', id => {
     expect(plan.registries.length).toBeGreaterThan(0)
     expect(typeof plan.getCredentials).toBe('function')
     expect(plan.method.length).toBeGreaterThan(3)
+    // The central checks (allow-list, ignored inputs, OIDC) read the planned method's declaration.
+    expect(provider.methods[plan.auth]).toBeDefined()
+  })
+
+  test('declares its registry hosts: its own default hosts pass, a lookalike does not', () => {
+    expect(provider.registryHosts.patterns.length).toBeGreaterThan(0)
+    expect(provider.registryHosts.allows('evil.example.com')).toBe(false)
+    expect(provider.registryHosts.allows('localhost')).toBe(false)
   })
 })

@@ -1,5 +1,6 @@
 import type { Http } from '../http.js'
 import type { InputReader } from '../input-reader.js'
+import type { CredentialScope, RegistryHostPolicy } from '../registry-hosts.js'
 
 /** A username/password pair a registry client can log in with. */
 export interface RegistryCredential {
@@ -36,8 +37,27 @@ export interface ProviderContext {
   now(): Date
 }
 
+/** What one auth method of a provider is, as data the central checks read (see inputs.ts). */
+export interface AuthMethodSpec {
+  /**
+   * What the credential opens. Default 'cloud': the cloud account (an API key, token, key, or
+   * anything minted from them or from OIDC), so it goes only to the cloud's own registry hosts.
+   * 'registry-only': a password one registry issued, which may also go to a custom domain.
+   */
+  scope?: CredentialScope
+  /**
+   * The provider-specific inputs (those with an empty default) this method reads; any other one
+   * that is set is reported as ignored.
+   */
+  reads: readonly string[]
+  /** The method asks the runner for a GitHub OIDC token. */
+  oidc?: boolean
+}
+
 /** A validated login: the hosts and a way to fetch credentials for them. */
 export interface LoginPlan {
+  /** The auth method chosen: a key of the provider's `methods`. */
+  auth: string
   /** Human name of the auth method, e.g. "API key exchanged for an IAM token". */
   method: string
   registries: string[]
@@ -51,6 +71,12 @@ export interface LoginPlan {
 export interface Provider {
   readonly id: string
   readonly authMethods: readonly string[]
+  /** Every auth method, declared: credential scope, inputs read, OIDC. */
+  readonly methods: Readonly<Record<string, AuthMethodSpec>>
+  /** The cloud's own registry hosts: the only ones a cloud credential is handed to. */
+  readonly registryHosts: RegistryHostPolicy
+  /** Whether `region` chooses registry hosts (false: it is always ignored). */
+  readonly regional: boolean
   plan(inputs: InputReader, common: CommonInputs): LoginPlan
 }
 

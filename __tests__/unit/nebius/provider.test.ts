@@ -34,8 +34,11 @@ afterEach(() => {
 })
 
 function plan(values: Record<string, string>): LoginPlan {
-  return parseInputs(createInputReader(name => values[name] ?? '')).plan
+  return parseInputs(createInputReader(name => values[name] ?? ''), RUNNER_OIDC).plan
 }
+
+/** A runner step with 'id-token: write' offers these; the token itself comes from each test's context. */
+const RUNNER_OIDC = { ACTIONS_ID_TOKEN_REQUEST_URL: 'https://pipelines.actions.githubusercontent.com/oidc/token', ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'request-token' }
 
 /** The InputError a set of inputs raises; checks that no secret value leaks into it. */
 function inputError(values: Record<string, string>): InputError {
@@ -122,7 +125,7 @@ describe('input errors name the input and the fix, never the secret', () => {
     ['bad token-exchange', { token: 'static-key-0123456789', 'token-exchange': 'rest' }, "Input 'token-exchange' must be one of auto, http, grpc; got 'rest'."],
     ['oidc with a bad service account id', { 'service-account-id': 'my-robot' }, "Input 'service-account-id' is not a service account id. Nebius service account ids look like 'serviceaccount-e00…'"],
     ['audience with white space', { 'service-account-id': SA, audience: 'a b' }, "Input 'audience' contains white space."],
-    ['key neither JSON nor a file', { 'service-account-key': 'not-json-and-no-such-file' }, "Input 'service-account-key' is neither a credentials JSON nor the path of a readable file."],
+    ['key neither JSON nor a file', { 'service-account-key': 'not-json-and-no-such-file' }, "Input 'service-account-key' is neither a credentials JSON nor the path of a file."],
     ['key invalid JSON', { 'service-account-key': '{"subject-credentials": ' }, "Input 'service-account-key' is not valid JSON."],
     ['no subject-credentials', { 'service-account-key': '{"id":"x"}' }, "Input 'service-account-key' has no 'subject-credentials' object."],
     ['type not JWT', { 'service-account-key': credsText({ type: 'OAUTH' }) }, "Input 'service-account-key' has subject-credentials.type 'OAUTH'."],
@@ -141,14 +144,14 @@ describe('input errors name the input and the fix, never the secret', () => {
     ['public-key-id without private-key', { 'public-key-id': KID, 'service-account-id': SA }, "Input 'private-key' is empty, but 'public-key-id' is set."],
     ['bad public-key-id', { 'public-key-id': 'kid-1', 'service-account-id': SA, 'private-key': rsa }, "Input 'public-key-id' is not a public key id."],
     ['bad service-account-id with fields', { 'public-key-id': KID, 'service-account-id': 'sa-1', 'private-key': rsa }, "Input 'service-account-id' is not a service account id."],
-    ['private-key neither PEM nor file', { 'public-key-id': KID, 'service-account-id': SA, 'private-key': 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASC' }, "Input 'private-key' is neither a PEM private key nor the path of a readable file."],
+    ['private-key neither PEM nor file', { 'public-key-id': KID, 'service-account-id': SA, 'private-key': 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASC' }, "Input 'private-key' is neither a PEM private key nor the path of a file."],
     ['private-key PEM garbage', { 'public-key-id': KID, 'service-account-id': SA, 'private-key': '-----BEGIN PRIVATE KEY-----\nnope\n-----END PRIVATE KEY-----' }, "Input 'private-key' has a private key that cannot be read."]
   ])('%s', (_name, values, expected) => {
     expect(inputError(values).message.startsWith(expected)).toBe(true)
   })
 
   test('a directory is not a key file', () => {
-    expect(inputError({ 'service-account-key': dir }).message).toMatch(/^Input 'service-account-key' is neither a credentials JSON nor the path of a readable file/)
+    expect(inputError({ 'service-account-key': dir }).message).toMatch(new RegExp(`^Input 'service-account-key' names '${dir}', which is a directory, not a file\\.`))
   })
 
   test('a key read from a file is masked, line by line', () => {

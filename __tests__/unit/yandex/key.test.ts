@@ -77,12 +77,12 @@ describe('the authorized key file of yc iam key create', () => {
   })
 
   test('text that is neither an object nor a path is refused before parsing', () => {
-    expect(thrownInputError(() => parseAuthorizedKey('["not", "a", "key"]')).message).toMatch(/is neither key JSON nor the path of a readable file/)
+    expect(thrownInputError(() => parseAuthorizedKey('["not", "a", "key"]')).message).toMatch(/is neither key JSON nor the path of a file\./)
   })
 
-  test('neither JSON nor an existing file', () => {
+  test('neither JSON nor an existing file: the path is named, since a path is no secret', () => {
     const error = thrownInputError(() => parseAuthorizedKey('/no/such/key-file.json'))
-    expect(error.message).toBe("Input 'service-account-key' is neither key JSON nor the path of a readable file. Pass the whole file that 'yc iam key create --service-account-name <name> --output key.json' wrote (its text from a secret, or its path).")
+    expect(error.message).toBe("Input 'service-account-key' names the file '/no/such/key-file.json', which does not exist. Check the path (relative to the job's working directory; ~ is not expanded) and that the runner's user may read it, or pass the whole file that 'yc iam key create --service-account-name <name> --output key.json' wrote (its text from a secret, or its path).")
   })
 
   test('a file that does not hold JSON', () => {

@@ -1,3 +1,5 @@
+import type { RegistryHostPolicy } from '../../registry-hosts.js'
+
 /**
  * Alibaba Cloud Container Registry host names (protocols.md §3.1):
  * - Enterprise Edition: `<instance-name>-registry[-vpc].<region>.cr.aliyuncs.com`
@@ -39,3 +41,14 @@ export function parseAlibabaHost(registry: string): AlibabaHost | undefined {
 export const enterpriseHost = (instanceName: string, region: string): string => `${instanceName}-registry.${region}.cr.aliyuncs.com`
 export const personalHost = (region: string): string => `registry.${region}.aliyuncs.com`
 export const personalInstanceHost = (instanceId: string, region: string): string => `${instanceId}.${region}.personal.cr.aliyuncs.com`
+
+/** Alibaba Cloud Container Registry hosts: the three documented forms above, nothing else. */
+export const ALIBABA_REGISTRY_HOSTS: RegistryHostPolicy = {
+  cloud: 'Alibaba Cloud',
+  patterns: [
+    '<instance-name>-registry[-vpc].<region>.cr.aliyuncs.com (Enterprise)',
+    'registry[-vpc].<region>.aliyuncs.com (Personal)',
+    'crpi-<id>[-vpc].<region>.personal.cr.aliyuncs.com (Personal)'
+  ],
+  allows: host => parseAlibabaHost(host) !== undefined
+}

@@ -1,8 +1,8 @@
 import { InputError } from '../../errors.js'
 import type { InputReader } from '../../input-reader.js'
-import type { CommonInputs, LoginPlan, Provider, ProviderContext, RegistryCredential } from '../provider.js'
+import type { AuthMethodSpec, CommonInputs, LoginPlan, Provider, ProviderContext, RegistryCredential } from '../provider.js'
 import { assumeRoleWithOidc, getEnterpriseToken, getPersonalToken, type TemporaryRegistryCredential } from './api.js'
-import { enterpriseHost, parseAlibabaHost, personalHost, personalInstanceHost, REGION_PATTERN } from './hosts.js'
+import { ALIBABA_REGISTRY_HOSTS, enterpriseHost, parseAlibabaHost, personalHost, personalInstanceHost, REGION_PATTERN } from './hosts.js'
 import { percentEncodedForms, type AccessKeyCredential } from './signature.js'
 import { settleAll } from '../../schedule.js'
 import { maskSecret } from '../../secrets.js'
@@ -117,8 +117,7 @@ export type AlibabaTarget = { registry: string; region: string } & (
   | { api: 'none' } // permanent password, no call
 )
 
-const HOST_FORMS =
-  '<instance-name>-registry[-vpc].<region>.cr.aliyuncs.com (Enterprise), registry[-vpc].<region>.aliyuncs.com or crpi-<id>[-vpc].<region>.personal.cr.aliyuncs.com (Personal)'
+const HOST_FORMS = ALIBABA_REGISTRY_HOSTS.patterns.join('; ')
 
 function regionList(common: CommonInputs): string[] {
   for (const region of common.regions) {
@@ -239,12 +238,21 @@ async function fetchAll(targets: AlibabaTarget[], credential: AccessKeyCredentia
 export const alibaba: Provider = {
   id: 'alibaba',
   authMethods: METHODS,
+  methods: {
+    'access-key': { reads: ['access-key-id', 'access-key-secret', 'security-token', 'instance-id', 'instance-name'] },
+    oidc: { reads: ['role-arn', 'oidc-provider-arn', 'role-session-name', 'duration-seconds', 'audience', 'instance-id', 'instance-name'], oidc: true },
+    // The instance's access credential: a password for that registry alone, so a custom domain may get it.
+    password: { reads: ['username', 'password', 'instance-id', 'instance-name'], scope: 'registry-only' }
+  } satisfies Record<(typeof METHODS)[number], AuthMethodSpec>,
+  registryHosts: ALIBABA_REGISTRY_HOSTS,
+  regional: true,
   plan(inputs: InputReader, common: CommonInputs): LoginPlan {
     const auth = parseAlibabaAuth(inputs, common)
     const targets = alibabaTargets(inputs, common, auth)
     const registries = targets.map(t => t.registry)
     if (auth.kind === 'password') {
       return {
+        auth: 'password',
         method: "instance access credential (username and password, passed through)",
         registries,
         getCredentials: async () => registries.map(registry => ({ registry, username: auth.username, password: auth.password }))
@@ -252,6 +260,7 @@ export const alibaba: Provider = {
     }
     if (auth.kind === 'access-key') {
       return {
+        auth: 'access-key',
         method: auth.credential.securityToken
           ? 'STS credentials (AccessKey + security token) exchanged for a temporary registry token'
           : 'AccessKey exchanged for a temporary registry token',
@@ -260,6 +269,7 @@ export const alibaba: Provider = {
       }
     }
     return {
+      auth: 'oidc',
       method: 'GitHub OIDC -> STS AssumeRoleWithOIDC -> temporary registry token',
       registries,
       getCredentials: async ctx => {

@@ -1,9 +1,9 @@
 import { InputError } from '../../errors.js'
 import type { InputReader } from '../../input-reader.js'
-import { forEachRegistry, type CommonInputs, type LoginPlan, type Provider } from '../provider.js'
+import { forEachRegistry, type AuthMethodSpec, type CommonInputs, type LoginPlan, type Provider } from '../provider.js'
 import { methodOfStaticLogin, readStaticLogin, usernameList, type UsernameTable } from '../static-login.js'
 import { exchangeApiKey } from './iam.js'
-import { IBM_REGION_NAMES, ibmRegistryHost } from './regions.js'
+import { IBM_REGION_NAMES, IBM_REGISTRY_HOSTS, ibmRegistryHost } from './regions.js'
 
 /**
  * IBM's parsed credential: exactly one of these. `username` is set when the credential came as
@@ -83,12 +83,22 @@ export function ibmRegistries(common: CommonInputs): string[] {
 export const ibm: Provider = {
   id: 'ibm',
   authMethods: METHODS,
+  methods: {
+    'api-key': { reads: ['api-key'] },
+    token: { reads: ['token'] },
+    // iamapikey / iambearer + password: still an IBM credential, so IBM's hosts only.
+    password: { reads: ['username', 'password'] }
+  } satisfies Record<(typeof METHODS)[number], AuthMethodSpec>,
+  registryHosts: IBM_REGISTRY_HOSTS,
+  regional: true,
   plan(inputs: InputReader, common: CommonInputs): LoginPlan {
     const auth = parseIbmAuth(inputs, common)
     const registries = ibmRegistries(common)
     const given = auth.username ? `, given as username ${auth.username} + password` : ''
+    const method = auth.username ? 'password' : auth.kind
     if (auth.kind === 'token') {
       return {
+        auth: method,
         method: `IAM access token (iambearer${given})`,
         registries,
         getCredentials: async () => forEachRegistry(registries, { username: 'iambearer', password: auth.token })
@@ -96,6 +106,7 @@ export const ibm: Provider = {
     }
     if (!auth.exchange) {
       return {
+        auth: method,
         method: `API key passed to the registry (iamapikey${given})`,
         registries,
         getCredentials: async ctx => {
@@ -105,6 +116,7 @@ export const ibm: Provider = {
       }
     }
     return {
+      auth: method,
       method: auth.username
         ? `API key (username ${auth.username} + password) exchanged for a short-lived IAM access token, logged in as iambearer; 'exchange: false' would log in as ${auth.username}`
         : 'API key exchanged for an IAM access token (iambearer)',

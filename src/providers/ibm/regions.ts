@@ -1,3 +1,5 @@
+import type { RegistryHostPolicy } from '../../registry-hosts.js'
+
 /**
  * IBM Cloud Container Registry domains by region (IBM Cloud docs, "Regions"). Each region is
  * known by its IBM region id and by its domain prefix; `global` is icr.io.
@@ -32,4 +34,18 @@ export function ibmRegistryHost(region: string): string | undefined {
   const domain = BY_NAME.get(isPrivate ? name.slice('private.'.length) : name)
   if (!domain) return undefined
   return isPrivate ? `private.${domain}` : domain
+}
+
+const REGISTRY_DOMAINS = Object.values(DOMAINS).map(({ domain }) => domain)
+const REGISTRY_HOSTS = new Set(REGISTRY_DOMAINS.flatMap(domain => [domain, `private.${domain}`]))
+
+/** IBM Cloud Container Registry hosts: every documented domain and its private. form, nothing else. */
+export const IBM_REGISTRY_HOSTS: RegistryHostPolicy = {
+  cloud: 'IBM Cloud',
+  patterns: [
+    'icr.io',
+    'private.icr.io',
+    `[private.]<domain>.icr.io with <domain> one of ${REGISTRY_DOMAINS.filter(d => d !== 'icr.io').map(d => d.replace(/\.icr\.io$/, '')).join(', ')}`
+  ],
+  allows: host => REGISTRY_HOSTS.has(host)
 }

@@ -1,11 +1,11 @@
 import { githubDefaultAudience, githubServer } from '../../oidc.js'
 import { InputError } from '../../errors.js'
 import type { InputReader } from '../../input-reader.js'
-import { forEachRegistry, type CommonInputs, type LoginPlan, type Provider, type ProviderContext } from '../provider.js'
+import { forEachRegistry, type AuthMethodSpec, type CommonInputs, type LoginPlan, type Provider, type ProviderContext } from '../provider.js'
 import { checkServiceAccountId, keyFromFields, parseCredentialsFile, type ServiceAccountKey } from './credentials.js'
 import { textOrFile } from '../../text-or-file.js'
 import { exchange, federatedExchangeRequest, jwtExchangeRequest, serviceAccountJwt, type Transport } from './exchange.js'
-import { NEBIUS_REGIONS, nebiusRegistryHost } from './regions.js'
+import { NEBIUS_REGIONS, NEBIUS_REGISTRY_HOSTS, nebiusRegistryHost } from './regions.js'
 import { methodOfStaticLogin, readStaticLogin, usernameList, type UsernameTable } from '../static-login.js'
 
 /** The registry username for access tokens and static keys (Container Registry authentication page: `--username iam`). */
@@ -44,8 +44,8 @@ export function defaultAudience(env: NodeJS.ProcessEnv, warn: (message: string) 
 }
 
 export function parseNebiusAuth(inputs: InputReader, common: CommonInputs): NebiusAuth {
-  const keyFile = inputs.secret('service-account-key')
-  const privateKey = inputs.secret('private-key')
+  const keyFile = inputs.secretOrPath('service-account-key')
+  const privateKey = inputs.secretOrPath('private-key')
   const publicKeyId = inputs.text('public-key-id')
   const serviceAccountId = inputs.text('service-account-id')
   const token = inputs.secret('token')
@@ -133,11 +133,21 @@ export function nebiusRegistries(common: CommonInputs): string[] {
 export const nebius: Provider = {
   id: 'nebius',
   authMethods: METHODS,
+  methods: {
+    oidc: { reads: ['service-account-id', 'audience'], oidc: true },
+    'service-account-key': { reads: ['service-account-key', 'service-account-id', 'public-key-id', 'private-key'] },
+    token: { reads: ['token'] },
+    // username iam + a static key or access token: still a Nebius credential, so Nebius's hosts only.
+    password: { reads: ['username', 'password'] }
+  } satisfies Record<(typeof METHODS)[number], AuthMethodSpec>,
+  registryHosts: NEBIUS_REGISTRY_HOSTS,
+  regional: true,
   plan(inputs: InputReader, common: CommonInputs): LoginPlan {
     const auth = parseNebiusAuth(inputs, common)
     const registries = nebiusRegistries(common)
     if (auth.kind === 'token') {
       return {
+        auth: auth.username ? 'password' : 'token',
         method: `static key or access token (iam${auth.username ? `, given as username ${auth.username} + password` : ''})`,
         registries,
         getCredentials: async () => forEachRegistry(registries, { username: NEBIUS_USERNAME, password: auth.token })
@@ -146,6 +156,7 @@ export const nebius: Provider = {
     if (auth.kind === 'service-account-key') {
       const how = auth.transport === 'auto' ? 'HTTPS, gRPC as fallback' : auth.transport === 'http' ? 'HTTPS' : 'gRPC'
       return {
+        auth: 'service-account-key',
         method: `service-account key exchanged for an access token over ${how} (iam)`,
         registries,
         getCredentials: async (ctx: ProviderContext) => {
@@ -157,6 +168,7 @@ export const nebius: Provider = {
       }
     }
     return {
+      auth: 'oidc',
       method: `federated credentials: GitHub OIDC token exchanged for an access token over ${auth.transport === 'grpc' ? 'gRPC' : 'HTTPS'} (iam)`,
       registries,
       getCredentials: async (ctx: ProviderContext) => {

@@ -1,3 +1,5 @@
+import type { RegistryHostPolicy } from '../../registry-hosts.js'
+
 /**
  * Nebius AI Cloud Container Registry hosts: `cr.<region>.nebius.cloud`, one per region listed by the
  * docker credential helper set-up in docs.nebius.com/container-registry/authentication.
@@ -10,4 +12,14 @@ export type NebiusRegion = (typeof NEBIUS_REGIONS)[number]
 export function nebiusRegistryHost(region: string): string | undefined {
   const name = region.trim().toLowerCase()
   return (NEBIUS_REGIONS as readonly string[]).includes(name) ? `cr.${name}.nebius.cloud` : undefined
+}
+
+// Region ids are <area>-<direction><number> (eu-north1, us-central1); new regions keep the form.
+const REGISTRY_HOST = /^cr\.[a-z]+-[a-z]+[0-9]+\.nebius\.cloud$/
+
+/** Nebius Container Registry hosts: cr.<region>.nebius.cloud, nothing else. */
+export const NEBIUS_REGISTRY_HOSTS: RegistryHostPolicy = {
+  cloud: 'Nebius AI Cloud',
+  patterns: [`cr.<region>.nebius.cloud, e.g. ${NEBIUS_REGIONS.map(region => `cr.${region}.nebius.cloud`).slice(0, 2).join(', ')} (regions: ${NEBIUS_REGIONS.join(', ')})`],
+  allows: host => REGISTRY_HOST.test(host)
 }

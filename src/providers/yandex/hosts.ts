@@ -1,3 +1,5 @@
+import type { RegistryHostPolicy } from '../../registry-hosts.js'
+
 /**
  * Yandex Cloud registry hosts (protocols.md §1.1). The registries are not regional: one host
  * serves every folder, and images are addressed as <host>/<registry id>/<repository>.
@@ -13,7 +15,17 @@ export const CONTAINER_REGISTRY = 'cr.yandex'
 export const CONTAINER_REGISTRY_READ_ONLY = '2026-11-10'
 export const CONTAINER_REGISTRY_SHUTDOWN = '2026-12-14'
 
+/**
+ * The documented hosts. The Kazakhstan installation's `cr.yandexcloud.kz` is seen only in third-party
+ * READMEs (protocols.md §1.1), so it is not here: a credential goes only to hosts Yandex documents.
+ */
 export const YANDEX_REGISTRY_HOSTS = [CLOUD_REGISTRY, CONTAINER_REGISTRY, CLOUD_REGISTRY_PRIVATE] as const
+
+export const YANDEX_REGISTRY_POLICY: RegistryHostPolicy = {
+  cloud: 'Yandex Cloud',
+  patterns: YANDEX_REGISTRY_HOSTS,
+  allows: host => (YANDEX_REGISTRY_HOSTS as readonly string[]).includes(host)
+}
 
 /** The host part of a registry entry (which may carry a /path). */
 export function hostOf(registry: string): string {
@@ -23,7 +35,6 @@ export function hostOf(registry: string): string {
 export const isContainerRegistry = (registry: string): boolean => hostOf(registry) === CONTAINER_REGISTRY
 export const isCloudRegistry = (registry: string): boolean =>
   hostOf(registry) === CLOUD_REGISTRY || hostOf(registry) === CLOUD_REGISTRY_PRIVATE
-export const isKnownHost = (registry: string): boolean => (YANDEX_REGISTRY_HOSTS as readonly string[]).includes(hostOf(registry))
 
 export function containerRegistrySunsetWarning(registries: string[]): string | undefined {
   const old = registries.filter(isContainerRegistry)

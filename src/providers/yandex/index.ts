@@ -2,8 +2,8 @@ import { githubDefaultAudience, githubServer } from '../../oidc.js'
 import { safeText } from '../../log-safe.js'
 import { ActionError, InputError } from '../../errors.js'
 import type { InputReader } from '../../input-reader.js'
-import { forEachRegistry, type CommonInputs, type LoginPlan, type Provider, type ProviderContext, type RegistryCredential } from '../provider.js'
-import { CLOUD_REGISTRY, containerRegistrySunsetWarning, isCloudRegistry, isContainerRegistry, isKnownHost, YANDEX_REGISTRY_HOSTS } from './hosts.js'
+import { forEachRegistry, type AuthMethodSpec, type CommonInputs, type LoginPlan, type Provider, type ProviderContext, type RegistryCredential } from '../provider.js'
+import { CLOUD_REGISTRY, containerRegistrySunsetWarning, isCloudRegistry, isContainerRegistry, YANDEX_REGISTRY_POLICY } from './hosts.js'
 import { iamTokenFromGithub, iamTokenFromKey, iamTokenFromOauth, type IamToken } from './iam.js'
 import { parseAuthorizedKey, type AuthorizedKey } from './key.js'
 import { methodOfStaticLogin, readStaticLogin, usernameList, type UsernameTable } from '../static-login.js'
@@ -44,7 +44,7 @@ const SERVICE_ACCOUNT_ID = /^[a-z0-9]{8,64}$/
 
 export function parseYandexAuth(inputs: InputReader, common: CommonInputs): YandexAuth {
   const serviceAccountId = inputs.text('service-account-id')
-  let keyInput = inputs.secret('service-account-key')
+  let keyInput = inputs.secretOrPath('service-account-key')
   let token = inputs.secret('token')
   let oauthToken = inputs.secret('oauth-token')
   let apiKey = inputs.secret('api-key')
@@ -149,17 +149,10 @@ export function defaultGithubAudience(env: NodeJS.ProcessEnv): string {
   return audience
 }
 
-/** Warnings that do not depend on the credential: old registry, unknown host, ignored region. */
-function hostWarnings(ctx: ProviderContext, common: CommonInputs, registries: string[]): void {
-  if (common.regions.length > 0) {
-    ctx.warn(`Input 'region' is ignored for Yandex Cloud: its registries are not regional (default ${CLOUD_REGISTRY}; set 'registry' to choose hosts).`)
-  }
+/** The warning that does not depend on the credential: Container Registry's shutdown. */
+function hostWarnings(ctx: ProviderContext, registries: string[]): void {
   const sunset = containerRegistrySunsetWarning(registries)
   if (sunset) ctx.warn(sunset)
-  const unknown = registries.filter(r => !isKnownHost(r))
-  if (unknown.length > 0) {
-    ctx.warn(`${unknown.join(', ')} is not one of the documented Yandex Cloud registry hosts (${YANDEX_REGISTRY_HOSTS.join(', ')}); logging in as given (for the Kazakhstan installation also point REGISTRY_LOGIN_ENDPOINT_YANDEX_IAM at its IAM).`)
-  }
 }
 
 const withExpiry = (username: string, { token, expiresAt }: IamToken) => ({ username, password: token, ...(expiresAt ? { expiresAt } : {}) })
@@ -167,16 +160,29 @@ const withExpiry = (username: string, { token, expiresAt }: IamToken) => ({ user
 export const yandex: Provider = {
   id: 'yandex',
   authMethods: YANDEX_AUTH_METHODS,
+  methods: {
+    oidc: { reads: ['service-account-id', 'audience'], oidc: true },
+    'service-account-key': { reads: ['service-account-key', 'service-account-id'] },
+    token: { reads: ['token'] },
+    'oauth-token': { reads: ['oauth-token'] },
+    'api-key': { reads: ['api-key'] },
+    // iam / oauth / json_key / api_key + password: still a Yandex credential, so Yandex's hosts only.
+    password: { reads: ['username', 'password'] }
+  } satisfies Record<(typeof YANDEX_AUTH_METHODS)[number], AuthMethodSpec>,
+  registryHosts: YANDEX_REGISTRY_POLICY,
+  // One host serves every folder: the registries are not regional.
+  regional: false,
   plan(inputs: InputReader, common: CommonInputs): LoginPlan {
     const auth = parseYandexAuth(inputs, common)
     const registries = yandexRegistries(common)
     const given = auth.kind !== 'oidc' && auth.username ? `, given as username ${auth.username} + password` : ''
     const plan = (method: string, credentials: (ctx: ProviderContext) => Promise<Omit<RegistryCredential, 'registry'>>): LoginPlan => ({
+      auth: auth.kind !== 'oidc' && auth.username ? 'password' : auth.kind,
       // "(iam)" -> "(iam, given as username oauth + password)": the log says how the inputs were read.
       method: given ? method.replace(/\)$/, `${given})`) : method,
       registries,
       getCredentials: async ctx => {
-        hostWarnings(ctx, common, registries)
+        hostWarnings(ctx, registries)
         return forEachRegistry(registries, await credentials(ctx))
       }
     })
