@@ -4,7 +4,7 @@ import path from 'node:path'
 import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto'
 import { readAuthEntry, readCredHelper, writeAuthEntry, writeCredHelper, writePrivateFile, type AuthEntry } from './clients/auth-file.js'
 import { errorMessage } from './errors.js'
-import { inTurn } from './schedule.js'
+import { fileKey, inTurn } from './schedule.js'
 import { maskSecret } from './secrets.js'
 
 /**
@@ -76,6 +76,16 @@ function matches(entry: AuthEntry, print: string): boolean {
   return expected.length === actual.length && timingSafeEqual(expected, actual)
 }
 
+/**
+ * The record of (auth file, registry) however the file is spelled: docker's DOCKER_CONFIG/config.json
+ * and podman's REGISTRY_AUTH_FILE may name one file through a symlink or a relative path, and a second
+ * record for it would take the first client's login for the "earlier" entry that post puts back.
+ */
+function findRecord(records: readonly PreviousEntry[], authFile: string, registry: string): PreviousEntry | undefined {
+  const key = fileKey(authFile)
+  return records.find(r => r.registry === registry && (r.authFile === authFile || fileKey(r.authFile) === key))
+}
+
 /** Remembers each (auth file, registry) the first time it is touched, before the login overwrites it. */
 export class Backup {
   private readonly records: PreviousEntry[] = []
@@ -102,7 +112,7 @@ export class Backup {
   }
 
   private find(authFile: string, registry: string): PreviousEntry | undefined {
-    return this.records.find(r => r.authFile === authFile && r.registry === registry)
+    return findRecord(this.records, authFile, registry)
   }
 
   /**
@@ -181,7 +191,7 @@ export async function discardBackup(file: string): Promise<void> {
 export type Ownership = 'ours' | 'foreign' | 'gone' | 'unknown'
 
 export async function ownership(backup: SavedBackup | undefined, authFile: string, registry: string): Promise<Ownership> {
-  const record = backup?.records.find(r => r.authFile === authFile && r.registry === registry)
+  const record = backup ? findRecord(backup.records, authFile, registry) : undefined
   if (!backup || !record?.wrote) return 'unknown'
   let now: AuthEntry | undefined
   try {
