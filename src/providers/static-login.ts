@@ -24,8 +24,12 @@ export interface StaticLogin<M extends string> {
   method: M
 }
 
-/** Only a short plain name is repeated in an error; anything else may be a misplaced secret. */
-const PLAIN_NAME = /^[A-Za-z0-9._@-]{1,40}$/
+/**
+ * Only a short plain name is repeated in an error; anything else may be a misplaced secret (the
+ * username and password swapped): an Alibaba AccessKey secret has 30 characters, a Yandex API key 40,
+ * an IBM API key 44, while the usernames clouds document have at most 9.
+ */
+const PLAIN_NAME = /^[A-Za-z0-9._@-]{1,20}$/
 
 export function usernameList<M extends string>(table: UsernameTable<M>): string {
   return Object.entries(table)
