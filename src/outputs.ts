@@ -2,6 +2,15 @@ import { notice, setOutput } from '@actions/core'
 import type { Inputs, SkippedLogin } from './inputs.js'
 import type { RegistryCredential } from './providers/provider.js'
 
+/**
+ * An expiry as ISO 8601, or undefined when there is none or it is no time at all: a cloud's
+ * expiry field out of range (expires_in: 1e300) makes an Invalid Date, whose toISOString throws
+ * after every login has succeeded.
+ */
+export function expiryText(date: Date | undefined): string | undefined {
+  return date && Number.isFinite(date.getTime()) ? date.toISOString() : undefined
+}
+
 export function writeOutputs(inputs: Inputs, credentials: RegistryCredential[]): void {
   const first = credentials[0]
   if (!first) return
@@ -9,8 +18,8 @@ export function writeOutputs(inputs: Inputs, credentials: RegistryCredential[]):
   setOutput('registry', first.registry)
   setOutput('registries', credentials.map(c => c.registry).join(','))
   setOutput('username', first.username)
-  const expiries = credentials.flatMap(c => (c.expiresAt ? [c.expiresAt.getTime()] : []))
-  setOutput('expires-at', expiries.length ? new Date(Math.min(...expiries)).toISOString() : '')
+  const expiries = credentials.flatMap(c => (expiryText(c.expiresAt) ? [c.expiresAt as Date] : []))
+  setOutput('expires-at', expiryText(new Date(Math.min(...expiries.map(date => date.getTime())))) ?? '')
   // Only on explicit request: outputs are visible to every later step of the job.
   if (inputs.outputPassword) setOutput('password', first.password)
 }
