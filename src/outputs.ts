@@ -1,4 +1,5 @@
-import { notice, setOutput } from '@actions/core'
+import { setOutput } from '@actions/core'
+import { log } from './log.js'
 import type { Inputs, SkippedLogin } from './inputs.js'
 import type { RegistryCredential } from './providers/provider.js'
 
@@ -26,6 +27,6 @@ export function writeOutputs(inputs: Inputs, credentials: RegistryCredential[]):
 
 /** `skip-without-credentials`: no login, a notice, and `skipped` true (the other outputs stay empty). */
 export function skipLogin(skip: SkippedLogin): void {
-  notice(`registry-login: skipped the ${skip.provider} registry login: ${skip.reason}. 'skip-without-credentials' is true, so the step succeeds without logging in.`)
+  log.notice`registry-login: skipped the ${skip.provider} registry login: ${skip.reason}. 'skip-without-credentials' is true, so the step succeeds without logging in.`
   setOutput('skipped', 'true')
 }
