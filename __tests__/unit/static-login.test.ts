@@ -172,6 +172,12 @@ describe('input errors name the input and the usernames the cloud knows, never t
     expect(error.message).not.toContain(values.username.slice(4, 20))
   })
 
+  test('username json_key with a key file path in password: the error names the file (a path is no secret, so it is not masked)', () => {
+    const error = inputError('yandex', { username: 'json_key', password: './keys/no-such-key.json' })
+    expect(error.input).toBe('password')
+    expect(error.message).toContain("names the file './keys/no-such-key.json', which does not exist")
+  })
+
   test('a username that could be a misplaced secret is not repeated', () => {
     const error = inputError('ibm', { region: 'us', username: 'ApiKey-0123456789abcdef0123456789abcdef0123456789', password: IBM_KEY })
     expect(error.message).toMatch(/^Input 'username' is set to a value, which IBM/)

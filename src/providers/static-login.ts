@@ -13,6 +13,8 @@ export interface KnownUsername<M extends string> {
   method: M
   /** What `password` holds with this username, for error messages ("an IAM API key"). */
   password: string
+  /** `password` may instead be the path of a file holding it (a key file): a path is shown in errors, not masked. */
+  orPath?: boolean
 }
 
 export type UsernameTable<M extends string> = Readonly<Record<string, KnownUsername<M>>>
@@ -44,7 +46,7 @@ export function usernameList<M extends string>(table: UsernameTable<M>): string 
  */
 export function readStaticLogin<M extends string>(inputs: InputReader, cloud: string, table: UsernameTable<M>): StaticLogin<M> | undefined {
   const given = inputs.text('username')
-  const password = inputs.secret('password')
+  const password = table[given.toLowerCase()]?.orPath ? inputs.secretOrPath('password') : inputs.secret('password')
   if (!given && !password) return undefined
   if (!given) {
     throw new InputError('username', "is empty but 'password' is set", `${cloud} takes 'password' together with a username that names what it holds: ${usernameList(table)}.`)
