@@ -1,3 +1,6 @@
+import { ActionError } from './errors.js'
+import { safeText } from './log-safe.js'
+
 /**
  * Every cloud endpoint the action calls defaults to the real cloud host. Each one can be
  * redirected through an environment variable `REGISTRY_LOGIN_ENDPOINT_<NAME>` (a whole URL,
@@ -10,7 +13,8 @@ export function endpoint(name: string, defaultUrl: string, env: NodeJS.ProcessEn
   try {
     new URL(override)
   } catch {
-    throw new Error(`Environment variable REGISTRY_LOGIN_ENDPOINT_${name} is not a URL: '${override}'.`)
+    // An ActionError: the message says it all, so no stack trace follows it into the debug log.
+    throw new ActionError(`Environment variable REGISTRY_LOGIN_ENDPOINT_${name} is not a URL: '${safeText(override, 120)}'.`)
   }
   return override
 }

@@ -227,6 +227,8 @@ describe('the IBM provider plan against a local IAM', () => {
       plan({ provider: 'ibm', 'api-key': API_KEY, region: 'us' }).getCredentials(testProviderContext({ REGISTRY_LOGIN_ENDPOINT_IBM_IAM: 'not a url' }))
     )
     expect(error.message).toBe("Environment variable REGISTRY_LOGIN_ENDPOINT_IBM_IAM is not a URL: 'not a url'.")
+    // an ActionError: main prints the message alone, no stack trace in the debug log
+    expect(error).toBeInstanceOf(ActionError)
     expect(server.requests).toHaveLength(0)
   })
 
