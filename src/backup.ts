@@ -178,9 +178,12 @@ export async function loadBackup(file: string): Promise<SavedBackup> {
   return { file, records, skipped: json.records.length - records.length }
 }
 
-/** Deletes a backup that cannot be used (it may still hold earlier secrets). */
+/**
+ * Deletes a backup that cannot be used (it may still hold earlier secrets). Best effort: what is
+ * there may not be a file at all (a directory), and post must go on to the logouts either way.
+ */
 export async function discardBackup(file: string): Promise<void> {
-  await fs.rm(file, { force: true })
+  await fs.rm(file, { force: true }).catch(() => undefined)
 }
 
 /**
