@@ -13,6 +13,11 @@ function alive(pid: number): boolean {
   }
 }
 
+test('a deadline raised far beyond 24 days does not stop a quick client at once', async () => {
+  const result = await runProcess('sh', ['-c', 'sleep 0.2; echo done'], { env, limit: deadlineFor('login', { REGISTRY_LOGIN_CLIENT_TIMEOUT_MS: '99999999999' }), what: 'sh login' })
+  expect(result).toEqual({ exitCode: 0, stdout: 'done\n', stderr: '' })
+})
+
 describe('deadlineFor', () => {
   test.each([
     ['login', {}, 120_000, 'REGISTRY_LOGIN_CLIENT_TIMEOUT_MS'],
@@ -24,7 +29,9 @@ describe('deadlineFor', () => {
     // no deadline at all is never an option: nonsense and 0 keep the default
     ['login', { REGISTRY_LOGIN_CLIENT_TIMEOUT_MS: '0' }, 120_000, 'REGISTRY_LOGIN_CLIENT_TIMEOUT_MS'],
     ['login', { REGISTRY_LOGIN_CLIENT_TIMEOUT_MS: '-5' }, 120_000, 'REGISTRY_LOGIN_CLIENT_TIMEOUT_MS'],
-    ['login', { REGISTRY_LOGIN_CLIENT_TIMEOUT_MS: 'soon' }, 120_000, 'REGISTRY_LOGIN_CLIENT_TIMEOUT_MS']
+    ['login', { REGISTRY_LOGIN_CLIENT_TIMEOUT_MS: 'soon' }, 120_000, 'REGISTRY_LOGIN_CLIENT_TIMEOUT_MS'],
+    // "practically never" is the longest delay a timer can hold, not one that node fires after 1 ms
+    ['login', { REGISTRY_LOGIN_CLIENT_TIMEOUT_MS: '99999999999' }, 2 ** 31 - 1, 'REGISTRY_LOGIN_CLIENT_TIMEOUT_MS']
   ] as const)('%s with %j: %d ms', (kind, overrides, ms, variable) => {
     expect(deadlineFor(kind, overrides)).toEqual({ ms, variable })
   })
