@@ -56,6 +56,16 @@ describe('log: the literal parts are the action\'s words, every value is made sa
 })
 
 describe('safeLines: a client\'s debug output, line by line', () => {
+  test('a line without a break is shown cut once it passes MAX_LINE, and the rest of it is not kept', () => {
+    const out: string[] = []
+    const lines = safeLines(text => out.push(text))
+    for (let i = 0; i < 10; i++) lines.push('a'.repeat(100_000))
+    expect(out).toEqual([`${'a'.repeat(MAX_LINE)}… (100000 characters, cut)\n`])
+    lines.push('tail of it\nnext line\npartial')
+    lines.end()
+    expect(out.slice(1)).toEqual(['next line\n', 'partial\n'])
+  })
+
   test('lines split across chunks are joined, then each made safe; a last partial line is flushed', () => {
     const out: string[] = []
     const lines = safeLines(text => out.push(text))
