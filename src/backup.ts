@@ -2,7 +2,17 @@ import { promises as fs } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto'
-import { readAuthEntry, readCredHelper, writeAuthEntry, writeCredHelper, writePrivateFile, type AuthEntry } from './clients/auth-file.js'
+import {
+  credHelperPosition,
+  readAuthEntry,
+  readCredHelper,
+  readOtherSettings,
+  restoreOtherSettings,
+  writeAuthEntry,
+  writeCredHelper,
+  writePrivateFile,
+  type AuthEntry
+} from './clients/auth-file.js'
 import { errorMessage } from './errors.js'
 import { fileKey, inTurn } from './schedule.js'
 import { maskSecret } from './secrets.js'
@@ -17,6 +27,10 @@ export interface PreviousEntry {
   registry: string
   entry?: AuthEntry
   credHelper?: string
+  /** Where the mapping sat among the `credHelpers` keys, so that it goes back to the same place. */
+  credHelperAt?: number
+  /** The file's other top-level settings (on the first record of each file), put back if a client dropped them. */
+  otherSettings?: Record<string, unknown>
   wrote?: string
 }
 
@@ -96,8 +110,17 @@ export class Backup {
     if (this.find(authFile, registry)) return
     const entry = await readAuthEntry(authFile, registry)
     const credHelper = await readCredHelper(authFile, registry)
+    const credHelperAt = await credHelperPosition(authFile, registry)
+    const otherSettings = this.records.some(r => r.authFile === authFile) ? {} : await readOtherSettings(authFile)
     maskEntry(entry)
-    this.records.push({ authFile, registry, ...(entry ? { entry } : {}), ...(credHelper !== undefined ? { credHelper } : {}) })
+    this.records.push({
+      authFile,
+      registry,
+      ...(entry ? { entry } : {}),
+      ...(credHelper !== undefined ? { credHelper } : {}),
+      ...(credHelperAt !== undefined ? { credHelperAt } : {}),
+      ...(Object.keys(otherSettings).length > 0 ? { otherSettings } : {})
+    })
     await this.save()
   }
 
@@ -151,6 +174,8 @@ function isRecord(value: unknown): value is PreviousEntry {
     value.registry !== '' &&
     optional(value.entry, isObject) &&
     optional(value.credHelper, v => typeof v === 'string') &&
+    optional(value.credHelperAt, v => Number.isInteger(v) && (v as number) >= 0) &&
+    optional(value.otherSettings, isObject) &&
     optional(value.wrote, v => typeof v === 'string')
   )
 }
@@ -220,14 +245,18 @@ export interface RestoreReport {
 export async function restoreBackup(backup: SavedBackup): Promise<RestoreReport> {
   const report: RestoreReport = { leftAlone: [], failures: [] }
   for (const record of backup.records) {
-    const { authFile, registry, entry, credHelper } = record
+    const { authFile, registry, entry, credHelper, credHelperAt, otherSettings } = record
     try {
       if ((await ownership(backup, authFile, registry)) === 'foreign') {
         report.leftAlone.push(record)
         await release(record)
         continue
       }
-      if ((await readCredHelper(authFile, registry)) !== credHelper) await writeCredHelper(authFile, registry, credHelper)
+      if (otherSettings) await restoreOtherSettings(authFile, otherSettings)
+      const at = credHelperAt === undefined ? undefined : await credHelperPosition(authFile, registry)
+      if ((await readCredHelper(authFile, registry)) !== credHelper || at !== credHelperAt) {
+        await writeCredHelper(authFile, registry, credHelper, credHelperAt === undefined ? {} : { at: credHelperAt })
+      }
       const earlier = await unreleased(authFile, registry, entry)
       // No earlier entry: make sure ours is gone even if the client's own logout failed.
       if (!earlier && !(await readAuthEntry(authFile, registry))) continue

@@ -3,6 +3,7 @@ import { Backup, newBackupFile } from './backup.js'
 import { requireClients } from './clients/availability.js'
 import type { ClientContext } from './clients/client.js'
 import { clients } from './clients/index.js'
+import { StoragePlans } from './clients/credential-store.js'
 import { clientContext, providerContext } from './context.js'
 import { ActionError } from './errors.js'
 import { createInputReader } from './input-reader.js'
@@ -30,6 +31,8 @@ export async function runMain(deps?: MainDeps): Promise<void> {
     const { providerContext: pctx, clientContext: shared } = deps ?? { providerContext: providerContext(), clientContext: clientContext() }
     const chosen = inputs.clients.map(id => clients[id])
     await requireClients(chosen, shared)
+    // A credential helper or store in the way fails here, before any cloud call.
+    const storage = await StoragePlans.make(chosen, inputs.plan.registries, shared, { authFiles: !inputs.isolatedConfig })
 
     log.info`Logging into ${inputs.plan.registries} (${inputs.provider}: ${inputs.plan.method})`
     const credentials = await inputs.plan.getCredentials(pctx)
@@ -38,7 +41,7 @@ export async function runMain(deps?: MainDeps): Promise<void> {
     const state: PostState = { version: 1, logins: [] }
     adviseIsolation(shared.env, inputs.isolatedConfig)
     const cctx = inputs.isolatedConfig ? await isolate(shared, state, inputs.logout) : shared
-    await logIn(inputs, credentials, cctx, state)
+    await logIn(inputs, credentials, cctx, state, inputs.isolatedConfig ? await StoragePlans.make(chosen, inputs.plan.registries, cctx) : storage)
     writeOutputs(inputs, credentials)
     await writeSummary(inputs, credentials)
   } catch (error) {
@@ -64,7 +67,8 @@ async function logIn(
   inputs: Inputs,
   credentials: RegistryCredential[],
   ctx: ClientContext,
-  state: PostState
+  state: PostState,
+  storage: StoragePlans
 ): Promise<void> {
   let backup: Backup | undefined
   if (inputs.logout) {
@@ -82,6 +86,7 @@ async function logIn(
       state.logins.push({ client: id, registry: credential.registry, authFile })
       saveState(state)
     }
+    await storage.apply(authFile, credential.registry, backup)
     await client.login(credential, authFile, ctx)
     await backup?.noteWritten(authFile, credential.registry)
     log.info`${client.id}: logged into ${credential.registry} as ${credential.username}`

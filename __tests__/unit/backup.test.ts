@@ -42,6 +42,33 @@ describe('backup and restore', () => {
     expect(await restoreBackup(await loadBackup(backup.file))).toEqual({ leftAlone: [], failures: [] })
     expect(read(file)).toEqual({ auths: { 'us.icr.io': { auth: 'b2xkOm9sZA==' } }, credHelpers: { 'cr.yandex': 'yc' } })
   })
+
+  test('a mapping goes back to its place among the credHelpers keys, even after a client rewrote the map in its own order', async () => {
+    const dir = tmp()
+    const file = path.join(dir, 'config.json')
+    const before = { credHelpers: { 'gcr.io': 'gcloud', 'registry.yandexcloud.net': 'yc', 'cr.yandex': 'yc' } }
+    writeFileSync(file, JSON.stringify(before))
+    const backup = new Backup(path.join(dir, 'backup.json'))
+    await backup.remember(file, 'registry.yandexcloud.net')
+    // docker (Go) writes map keys sorted
+    writeFileSync(file, JSON.stringify({ credHelpers: { 'cr.yandex': 'yc', 'gcr.io': 'gcloud', 'registry.yandexcloud.net': '' } }))
+    expect(await restoreBackup(await loadBackup(backup.file))).toEqual({ leftAlone: [], failures: [] })
+    expect(Object.keys(read(file).credHelpers as object)).toEqual(['cr.yandex', 'registry.yandexcloud.net', 'gcr.io'])
+    expect(read(file)).toEqual(before)
+  })
+
+  test("settings a containers tool dropped when it rewrote a shared docker config.json (credsStore, proxies) come back; present ones are left alone", async () => {
+    const dir = tmp()
+    const file = path.join(dir, 'config.json')
+    writeFileSync(file, JSON.stringify({ credsStore: 'desktop', proxies: { default: { httpProxy: 'http://p:3128' } }, currentContext: 'a', auths: {} }))
+    const backup = new Backup(path.join(dir, 'backup.json'))
+    await backup.remember(file, 'us.icr.io')
+    await backup.remember(file, 'de.icr.io')
+    // podman login keeps only auths and credHelpers; a later step changed currentContext
+    writeFileSync(file, JSON.stringify({ auths: { 'us.icr.io': { auth: 'bmV3Om5ldw==' } }, currentContext: 'b' }))
+    expect(await restoreBackup(await loadBackup(backup.file))).toEqual({ leftAlone: [], failures: [] })
+    expect(read(file)).toEqual({ auths: {}, currentContext: 'b', credsStore: 'desktop', proxies: { default: { httpProxy: 'http://p:3128' } } })
+  })
 })
 
 describe('two jobs on one auth file: each post touches only its own login', () => {

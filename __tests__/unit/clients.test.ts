@@ -186,17 +186,10 @@ describe('docker-config client and auth files', () => {
 })
 
 describe('review fixes: credential helpers and helm config home', () => {
-  test('docker-config refuses a registry docker hands to a credential helper, and leaves the file alone', async () => {
+  test('docker-config writes the file; a registry a helper owns is routed to the file by main (credential-store.test.ts)', async () => {
     const file = path.join(env.dir, 'helper', 'config.json')
     mkdirSync(path.dirname(file), { recursive: true })
     const ctx = fakeClientContext({})
-    for (const config of [{ credsStore: 'desktop' }, { credHelpers: { 'us.icr.io': 'ecr-login' } }]) {
-      writeFileSync(file, JSON.stringify(config))
-      await expect(clients['docker-config'].login(credential, file, ctx)).rejects.toThrow(
-        /^Client 'docker-config' cannot log into us\.icr\.io: .* hands that registry to the credential helper '(desktop|ecr-login)'.*Use client 'docker'/
-      )
-      expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(config)
-    }
     // A helper for another registry, or an empty one, leaves this registry to the file.
     writeFileSync(file, JSON.stringify({ credHelpers: { 'other.example': 'x', 'us.icr.io': '' } }))
     await clients['docker-config'].login(credential, file, ctx)

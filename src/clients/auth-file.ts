@@ -55,16 +55,54 @@ export async function readAuthEntry(file: string, registry: string): Promise<Aut
   return json?.auths?.[registry]
 }
 
+/** What a docker-format auth file says about where a registry's credential is kept. */
+export interface StorageSettings {
+  /** `credHelpers[registry]`: a helper name, '' (docker: the file), or undefined (no mapping). */
+  credHelper?: string
+  /** The global `credsStore`, when the file names one. */
+  credsStore?: string
+  /** Whether the file configures any credential besides `credHelpers[registry]` (oras-go's "auth configured"). */
+  othersConfigured: boolean
+}
+
+export async function readStorageSettings(file: string, registry: string): Promise<StorageSettings> {
+  const json = (await readJson(file)) ?? {}
+  const helpers = isMap(json.credHelpers) ? json.credHelpers : {}
+  const own = helpers[registry]
+  const credsStore = typeof json.credsStore === 'string' && json.credsStore ? json.credsStore : undefined
+  const otherHelpers = Object.keys(helpers).some(key => key !== registry)
+  const auths = isMap(json.auths) && Object.keys(json.auths).length > 0
+  return {
+    ...(typeof own === 'string' ? { credHelper: own } : {}),
+    ...(credsStore ? { credsStore } : {}),
+    othersConfigured: Boolean(credsStore) || otherHelpers || auths
+  }
+}
+
+function isMap(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/** The file's top-level settings besides `auths` and `credHelpers` (docker's credsStore, proxies, plugins, …). */
+export async function readOtherSettings(file: string): Promise<Record<string, unknown>> {
+  const { auths: _auths, credHelpers: _helpers, ...others } = (await readJson(file)) ?? {}
+  return others
+}
+
 /**
- * The docker credential helper that owns `registry` in a docker config.json (`credHelpers`, else
- * `credsStore`): docker keeps such a registry's password in the helper and ignores `auths`.
+ * Puts back top-level settings a client dropped when it rewrote the file (podman, buildah and skopeo
+ * keep only `auths` and `credHelpers`, so a shared docker config.json would lose its `credsStore`);
+ * settings still there are left as they are.
  */
-export async function dockerCredentialHelper(file: string, registry: string): Promise<string | undefined> {
-  const json = await readJson(file)
-  const helpers = json?.credHelpers
-  const own = helpers && typeof helpers === 'object' ? (helpers as Record<string, unknown>)[registry] : undefined
-  if (typeof own === 'string') return own || undefined
-  return typeof json?.credsStore === 'string' && json.credsStore ? json.credsStore : undefined
+export async function restoreOtherSettings(authFile: string, settings: Record<string, unknown>): Promise<void> {
+  await inTurn(fileKey(authFile), async () => {
+    const file = await resolveLink(authFile)
+    const json = await readJson(file)
+    if (!json) return
+    const missing = Object.keys(settings).filter(key => !(key in json))
+    if (missing.length === 0) return
+    await writePrivateFile(file, `${JSON.stringify({ ...json, ...Object.fromEntries(missing.map(key => [key, settings[key]])) }, null, 2)}\n`)
+  })
 }
 
 /** Sets (or, with `undefined`, removes) the entry for `registry`, keeping everything else in the file. */
@@ -83,26 +121,53 @@ export async function readCredHelper(file: string, registry: string): Promise<st
   return typeof value === 'string' ? value : undefined
 }
 
-/** Sets (or, with `undefined`, removes) `credHelpers[registry]`, keeping everything else in the file. */
-export async function writeCredHelper(authFile: string, registry: string, helper: string | undefined): Promise<void> {
-  await updateMap(authFile, 'credHelpers', registry, helper)
+/** Where `registry` sits among the keys of the file's `credHelpers` map (undefined: not there). */
+export async function credHelperPosition(file: string, registry: string): Promise<number | undefined> {
+  const helpers = (await readJson(file))?.credHelpers
+  const at = isMap(helpers) ? Object.keys(helpers).indexOf(registry) : -1
+  return at < 0 ? undefined : at
 }
 
-/** Read-modify-write of one key of one top-level map (`auths`, `credHelpers`); an emptied `credHelpers` is dropped. */
-async function updateMap(authFile: string, map: 'auths' | 'credHelpers', key: string, value: unknown): Promise<void> {
+/**
+ * Sets (or, with `undefined`, removes) `credHelpers[registry]`, keeping everything else in the file.
+ * `at` puts a key back at its earlier place among the others; `keepEmpty` keeps an emptied map
+ * (so that putting the mapping back later restores the file as it was).
+ */
+export async function writeCredHelper(
+  authFile: string,
+  registry: string,
+  helper: string | undefined,
+  options: MapUpdate = {}
+): Promise<void> {
+  await updateMap(authFile, 'credHelpers', registry, helper, options)
+}
+
+interface MapUpdate {
+  at?: number
+  keepEmpty?: boolean
+}
+
+/** Read-modify-write of one key of one top-level map (`auths`, `credHelpers`); an emptied `credHelpers` is dropped unless `keepEmpty`. */
+async function updateMap(authFile: string, map: 'auths' | 'credHelpers', key: string, value: unknown, options: MapUpdate = {}): Promise<void> {
   // Without taking turns, two updates at once both read the old file and the second write drops the first's key.
-  await inTurn(fileKey(authFile), () => rewriteMap(authFile, map, key, value))
+  await inTurn(fileKey(authFile), () => rewriteMap(authFile, map, key, value, options))
 }
 
-async function rewriteMap(authFile: string, map: 'auths' | 'credHelpers', key: string, value: unknown): Promise<void> {
+async function rewriteMap(authFile: string, map: 'auths' | 'credHelpers', key: string, value: unknown, options: MapUpdate): Promise<void> {
   const file = await resolveLink(authFile)
   const json = (await readJson(file)) ?? {}
   const current = json[map]
-  const next: Record<string, unknown> = { ...(current && typeof current === 'object' && !Array.isArray(current) ? current : {}) }
+  let next: Record<string, unknown> = { ...(isMap(current) ? current : {}) }
   if (value === undefined) delete next[key]
-  else next[key] = value
+  else if (options.at === undefined) next[key] = value
+  else {
+    // Back at its place: the clients rewrite the map in their own order (Go sorts map keys).
+    const entries = Object.entries(next).filter(([k]) => k !== key)
+    entries.splice(options.at, 0, [key, value])
+    next = Object.fromEntries(entries)
+  }
   const out: AuthFileJson = { ...json, [map]: next }
-  if (map === 'credHelpers' && Object.keys(next).length === 0) delete out.credHelpers
+  if (map === 'credHelpers' && Object.keys(next).length === 0 && !options.keepEmpty) delete out.credHelpers
   await writePrivateFile(file, `${JSON.stringify(out, null, 2)}\n`)
 }
 

@@ -1,6 +1,7 @@
 import type { Purpose } from '../deadline.js'
 import type { Platform } from '../platform.js'
 import type { RegistryCredential } from '../providers/provider.js'
+import type { StorageRules } from './credential-store.js'
 
 /**
  * Runs a command; secrets go in through `stdin`, never through `args`. `purpose` picks the deadline
@@ -33,6 +34,8 @@ export interface RegistryClient {
   readonly platforms?: readonly NodeJS.Platform[]
   /** Where the client keeps credentials on `platform` (default: this machine), given the step's environment. */
   authFile(env: NodeJS.ProcessEnv, platform?: Platform): string
+  /** How it reads `credHelpers`/`credsStore` in that file (see credential-store.ts). */
+  readonly storage: StorageRules
   login(credential: RegistryCredential, authFile: string, ctx: ClientContext): Promise<void>
   /** Must not fail when there is nothing to remove: post may follow a half-done main. */
   logout(registry: string, authFile: string, ctx: ClientContext): Promise<void>

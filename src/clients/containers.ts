@@ -1,5 +1,6 @@
 import { thisPlatform, userHome, type Platform } from '../platform.js'
 import type { RegistryClient } from './client.js'
+import { CONTAINERS_RULES } from './credential-store.js'
 import { runClient } from './login-command.js'
 
 /**
@@ -31,6 +32,7 @@ function containersClient(id: keyof typeof tools): RegistryClient {
     binary: id,
     ...tools[id],
     authFile: containersAuthFile,
+    storage: CONTAINERS_RULES,
     async login(credential, authFile, ctx) {
       const args = ['login', '--authfile', authFile, '--username', credential.username, '--password-stdin', credential.registry]
       await runClient(ctx, id, args, { stdin: credential.password })

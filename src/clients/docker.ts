@@ -1,6 +1,7 @@
 import path from 'node:path'
 import { thisPlatform, userHome, type Platform } from '../platform.js'
 import type { RegistryClient } from './client.js'
+import { DOCKER_RULES } from './credential-store.js'
 import { runClient } from './login-command.js'
 
 /** docker's config directory: $DOCKER_CONFIG, else ~/.docker (%USERPROFILE%\.docker on Windows). */
@@ -18,6 +19,7 @@ export const docker: RegistryClient = {
   binary: 'docker',
   installHint: "GitHub's ubuntu and windows runners have docker; elsewhere add docker/setup-docker-action (docker/setup-docker-action@v5) in an earlier step",
   authFile: dockerConfigFile,
+  storage: DOCKER_RULES,
   async login(credential, authFile, ctx) {
     const args = ['--config', path.dirname(authFile), 'login', '--username', credential.username, '--password-stdin', credential.registry]
     await runClient(ctx, 'docker', args, { stdin: credential.password })

@@ -1,5 +1,6 @@
 import { thisPlatform, userHome, type Platform } from '../platform.js'
 import type { RegistryClient } from './client.js'
+import { ORAS_GO_RULES } from './credential-store.js'
 import { runClient } from './login-command.js'
 
 /**
@@ -25,6 +26,7 @@ function defaultConfigHome(env: NodeJS.ProcessEnv, platform: Platform): string {
 export const helm: RegistryClient = {
   id: 'helm',
   binary: 'helm',
+  storage: ORAS_GO_RULES,
   installHint: 'add azure/setup-helm (Azure/setup-helm@v5) in an earlier step',
   authFile: helmRegistryConfig,
   async login(credential, authFile, ctx) {

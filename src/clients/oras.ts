@@ -1,4 +1,5 @@
 import type { RegistryClient } from './client.js'
+import { ORAS_GO_RULES } from './credential-store.js'
 import { dockerConfigFile } from './docker.js'
 import { runClient } from './login-command.js'
 
@@ -8,6 +9,7 @@ export const oras: RegistryClient = {
   binary: 'oras',
   installHint: 'add oras-project/setup-oras (oras-project/setup-oras@v2) in an earlier step',
   authFile: dockerConfigFile,
+  storage: ORAS_GO_RULES,
   async login(credential, authFile, ctx) {
     const args = ['login', '--registry-config', authFile, '--username', credential.username, '--password-stdin', credential.registry]
     await runClient(ctx, 'oras', args, { stdin: credential.password })
