@@ -14,7 +14,7 @@ import {
   type AuthEntry
 } from './clients/auth-file.js'
 import { errorMessage } from './errors.js'
-import { inTurn } from './schedule.js'
+import { fileKey, inTurn } from './schedule.js'
 import { maskSecret } from './secrets.js'
 
 /**
@@ -90,6 +90,16 @@ function matches(entry: AuthEntry, print: string): boolean {
   return expected.length === actual.length && timingSafeEqual(expected, actual)
 }
 
+/**
+ * The record of (auth file, registry) however the file is spelled: docker's DOCKER_CONFIG/config.json
+ * and podman's REGISTRY_AUTH_FILE may name one file through a symlink or a relative path, and a second
+ * record for it would take the first client's login for the "earlier" entry that post puts back.
+ */
+function findRecord(records: readonly PreviousEntry[], authFile: string, registry: string): PreviousEntry | undefined {
+  const key = fileKey(authFile)
+  return records.find(r => r.registry === registry && (r.authFile === authFile || fileKey(r.authFile) === key))
+}
+
 /** Remembers each (auth file, registry) the first time it is touched, before the login overwrites it. */
 export class Backup {
   private readonly records: PreviousEntry[] = []
@@ -101,7 +111,9 @@ export class Backup {
     const entry = await readAuthEntry(authFile, registry)
     const credHelper = await readCredHelper(authFile, registry)
     const credHelperAt = await credHelperPosition(authFile, registry)
-    const otherSettings = this.records.some(r => r.authFile === authFile) ? {} : await readOtherSettings(authFile)
+    // A file's other settings are saved once, with its first record, however the file is spelled.
+    const key = fileKey(authFile)
+    const otherSettings = this.records.some(r => r.authFile === authFile || fileKey(r.authFile) === key) ? {} : await readOtherSettings(authFile)
     maskEntry(entry)
     this.records.push({
       authFile,
@@ -125,7 +137,7 @@ export class Backup {
   }
 
   private find(authFile: string, registry: string): PreviousEntry | undefined {
-    return this.records.find(r => r.authFile === authFile && r.registry === registry)
+    return findRecord(this.records, authFile, registry)
   }
 
   /**
@@ -193,9 +205,12 @@ export async function loadBackup(file: string): Promise<SavedBackup> {
   return { file, records, skipped: json.records.length - records.length }
 }
 
-/** Deletes a backup that cannot be used (it may still hold earlier secrets). */
+/**
+ * Deletes a backup that cannot be used (it may still hold earlier secrets). Best effort: what is
+ * there may not be a file at all (a directory), and post must go on to the logouts either way.
+ */
 export async function discardBackup(file: string): Promise<void> {
-  await fs.rm(file, { force: true })
+  await fs.rm(file, { force: true }).catch(() => undefined)
 }
 
 /**
@@ -206,7 +221,7 @@ export async function discardBackup(file: string): Promise<void> {
 export type Ownership = 'ours' | 'foreign' | 'gone' | 'unknown'
 
 export async function ownership(backup: SavedBackup | undefined, authFile: string, registry: string): Promise<Ownership> {
-  const record = backup?.records.find(r => r.authFile === authFile && r.registry === registry)
+  const record = backup ? findRecord(backup.records, authFile, registry) : undefined
   if (!backup || !record?.wrote) return 'unknown'
   let now: AuthEntry | undefined
   try {

@@ -87,6 +87,13 @@ export interface ProcessOptions {
   windowsVerbatimArguments?: boolean
 }
 
+/**
+ * How much of a client's output is kept: its last words are what errors quote and what tells a
+ * refusal from a busy registry; a client that floods its pipes must not fill the action's memory.
+ */
+export const MAX_OUTPUT_CHARS = 64 * 1024
+const tail = (text: string): string => (text.length > MAX_OUTPUT_CHARS ? text.slice(-MAX_OUTPUT_CHARS) : text)
+
 export interface ProcessResult {
   exitCode: number
   stdout: string
@@ -197,11 +204,11 @@ export function runProcess(file: string, args: string[], options: ProcessOptions
     }
 
     child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString()
+      stdout = tail(stdout + chunk.toString())
       options.onStdout?.(chunk)
     })
     child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString()
+      stderr = tail(stderr + chunk.toString())
       options.onStderr?.(chunk)
     })
     // A client that exits without reading its stdin closes the pipe: EPIPE is then no crash of the

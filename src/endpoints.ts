@@ -1,16 +1,31 @@
+import { ActionError } from './errors.js'
+import { safeText } from './log-safe.js'
+
 /**
  * Every cloud endpoint the action calls defaults to the real cloud host. Each one can be
  * redirected through an environment variable `REGISTRY_LOGIN_ENDPOINT_<NAME>` (a whole URL,
  * read only from the environment, never from `with:` inputs). This is how the tests point the
  * action at local emulators, and how users reach a private or regional endpoint.
  */
-export function endpoint(name: string, defaultUrl: string, env: NodeJS.ProcessEnv = process.env): string {
-  const override = env[`REGISTRY_LOGIN_ENDPOINT_${name}`]?.trim()
+export function endpoint(name: string, defaultUrl: string, env: NodeJS.ProcessEnv = process.env, called = true): string {
+  const variable = `REGISTRY_LOGIN_ENDPOINT_${name}`
+  const override = env[variable]?.trim()
   if (!override) return defaultUrl
+  let url: URL
   try {
-    new URL(override)
+    url = new URL(override)
   } catch {
-    throw new Error(`Environment variable REGISTRY_LOGIN_ENDPOINT_${name} is not a URL: '${override}'.`)
+    // An ActionError: the message says it all, so no stack trace follows it into the debug log.
+    throw new ActionError(`Environment variable ${variable} is not a URL: '${safeText(override, 120)}'.`)
+  }
+  // A cloud credential goes to an endpoint: over TLS, or to this machine itself (a local emulator or relay).
+  if (called && url.protocol !== 'https:' && !LOOPBACK.has(url.hostname)) {
+    throw new ActionError(
+      `Environment variable ${variable} is '${safeText(`${url.protocol}//${url.host}`, 120)}': the credential would travel in clear.`,
+      'Use an https:// URL (plain http only to localhost or 127.0.0.1).'
+    )
   }
   return override
 }
+
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]'])

@@ -46,7 +46,8 @@ export function parseStep(inputs: InputReader, env: NodeJS.ProcessEnv = process.
   const providerId = providerName as ProviderId
   const provider = providers[providerId]
 
-  const clients = inputs.list('clients').map(name => name.toLowerCase())
+  // de-duplicated after case-folding: 'docker, Docker' is one client, logged in once
+  const clients = [...new Set(inputs.list('clients').map(name => name.toLowerCase()))]
   if (clients.length === 0) clients.push('docker')
   for (const client of clients) {
     if (!(CLIENT_IDS as string[]).includes(client)) {
@@ -55,7 +56,7 @@ export function parseStep(inputs: InputReader, env: NodeJS.ProcessEnv = process.
   }
 
   const common: CommonInputs = {
-    regions: inputs.list('region').map(region => region.toLowerCase()),
+    regions: [...new Set(inputs.list('region').map(region => region.toLowerCase()))],
     // de-duplicated after parsing: https://us.icr.io/ and US.ICR.IO are one registry
     registries: [...new Set(inputs.list('registry').map(parseRegistry))],
     auth: inputs.text('auth').toLowerCase() || 'auto',

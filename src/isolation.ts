@@ -5,7 +5,9 @@ import { writePrivateFile } from './clients/auth-file.js'
 import { containersAuthFile } from './clients/containers.js'
 import { dockerConfigDir } from './clients/docker.js'
 import { helm } from './clients/helm.js'
+import { ActionError, errorMessage } from './errors.js'
 import { log } from './log.js'
+import { safeText } from './log-safe.js'
 
 /** Auth-file locations of a per-job config directory, as the variables the clients read. */
 export type IsolatedEnv = Record<'DOCKER_CONFIG' | 'REGISTRY_AUTH_FILE' | 'HELM_REGISTRY_CONFIG', string>
@@ -26,12 +28,22 @@ export async function createIsolatedConfig(env: NodeJS.ProcessEnv): Promise<{ di
     REGISTRY_AUTH_FILE: path.join(dir, 'containers', 'auth.json'),
     HELM_REGISTRY_CONFIG: path.join(dir, 'helm', 'registry.json')
   }
-  const chained = isIsolated(dockerConfigDir(env))
-  await carryOverDocker(dockerConfigDir(env), isolated.DOCKER_CONFIG, chained)
-  if (chained) {
-    // An earlier isolated step of this job: its logins are this job's own, so later steps keep them.
-    await copyIfPresent(containersAuthFile(env), isolated.REGISTRY_AUTH_FILE)
-    await copyIfPresent(helm.authFile(env), isolated.HELM_REGISTRY_CONFIG)
+  const from = dockerConfigDir(env)
+  const chained = isIsolated(from)
+  try {
+    await carryOverDocker(from, isolated.DOCKER_CONFIG, chained)
+    if (chained) {
+      // An earlier isolated step of this job: its logins are this job's own, so later steps keep them.
+      await copyIfPresent(containersAuthFile(env), isolated.REGISTRY_AUTH_FILE)
+      await copyIfPresent(helm.authFile(env), isolated.HELM_REGISTRY_CONFIG)
+    }
+  } catch (error) {
+    // Post knows of the directory only once main has it: what cannot be handed over is removed here.
+    await fs.rm(dir, { recursive: true, force: true })
+    throw new ActionError(
+      `Could not carry the docker setup in ${safeText(from)} over to the isolated config: ${safeText(errorMessage(error))}.`,
+      `Fix or remove that entry of the docker config directory (DOCKER_CONFIG) in an earlier step, or set 'isolated-config: false'.`
+    )
   }
   return { dir, env: isolated }
 }

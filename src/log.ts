@@ -56,16 +56,28 @@ export const log = {
  */
 export function safeLines(write: (text: string) => void): { push(chunk: Buffer | string): void; end(): void } {
   let pending = ''
+  // A line longer than MAX_LINE is shown cut as soon as it is that long; the rest of it is not kept
+  // (a client writing without line breaks must not fill the action's memory).
+  let skipping = false
   return {
     push(chunk) {
       pending += chunk.toString()
       const lines = pending.split('\n')
       pending = lines.pop() ?? ''
-      for (const text of lines) write(`${safeText(text.replace(/\r$/, ''), MAX_LINE)}\n`)
+      for (const text of lines) {
+        if (!skipping) write(`${safeText(text.replace(/\r$/, ''), MAX_LINE)}\n`)
+        skipping = false
+      }
+      if (!skipping && pending.length > MAX_LINE) {
+        write(`${safeText(pending, MAX_LINE)}\n`)
+        skipping = true
+      }
+      if (skipping) pending = ''
     },
     end() {
-      if (pending) write(`${safeText(pending, MAX_LINE)}\n`)
+      if (pending && !skipping) write(`${safeText(pending, MAX_LINE)}\n`)
       pending = ''
+      skipping = false
     }
   }
 }

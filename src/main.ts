@@ -15,7 +15,7 @@ import { log } from './log.js'
 import { escapeHtml } from './log-safe.js'
 import { runPerAuthFile } from './schedule.js'
 import { saveState, type PostState } from './state.js'
-import { skipLogin, writeOutputs } from './outputs.js'
+import { expiryText, skipLogin, writeOutputs } from './outputs.js'
 import { recordingInputs } from './credential-helper/config.js'
 import { installCredentialHelper } from './credential-helper/install.js'
 
@@ -103,7 +103,7 @@ async function writeSummary(inputs: Inputs, credentials: RegistryCredential[]): 
   const rows = credentials.map(c => [
     { data: escapeHtml(c.registry) },
     { data: escapeHtml(c.username) },
-    { data: c.expiresAt ? c.expiresAt.toISOString() : 'not reported' },
+    { data: expiryText(c.expiresAt) ?? 'not reported' },
     { data: escapeHtml(inputs.clients.join(', ')) }
   ])
   await core.summary

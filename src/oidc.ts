@@ -1,6 +1,7 @@
 import { ActionError } from './errors.js'
 import { safeText } from './log-safe.js'
 import type { Http } from './http.js'
+import { maskSecret } from './secrets.js'
 
 const URL_VAR = 'ACTIONS_ID_TOKEN_REQUEST_URL'
 const TOKEN_VAR = 'ACTIONS_ID_TOKEN_REQUEST_TOKEN'
@@ -44,6 +45,8 @@ export function oidcRequest(env: NodeJS.ProcessEnv): { url: URL; bearer: string 
  */
 export async function githubIdToken(http: Http, audience: string, env: NodeJS.ProcessEnv): Promise<string> {
   const { url, bearer } = oidcRequest(env)
+  // The runner's request token opens every OIDC token of the job: a reply that echoes it shows ***.
+  maskSecret(bearer)
   const target = new URL(url.toString())
   target.searchParams.set('audience', audience)
   const reply = await http.json<{ value?: unknown }>({

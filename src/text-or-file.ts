@@ -57,7 +57,7 @@ export function textOrFile(
   value: string,
   looksInline: (text: string) => boolean,
   what: string,
-  hint = `Pass the ${what} itself from a secret, or the path of a file that holds it.`
+  hint = `Pass ${what} itself from a secret, or the path of a file that holds it.`
 ): string {
   if (looksInline(value)) {
     maskSecret(value)

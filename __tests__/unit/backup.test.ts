@@ -1,7 +1,7 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { readCredHelper, writeAuthEntry, writeCredHelper } from '../../src/clients/auth-file.js'
+import { readAuthEntry, readCredHelper, writeAuthEntry, writeCredHelper } from '../../src/clients/auth-file.js'
 import { Backup, loadBackup, ownership, restoreBackup } from '../../src/backup.js'
 
 const tmp = (): string => mkdtempSync(path.join(os.tmpdir(), 'backup-'))
@@ -141,5 +141,29 @@ describe('loadBackup says what is wrong with a backup', () => {
   test('a directory where the file should be: cannot be read', async () => {
     const dir = tmp()
     await expect(loadBackup(dir)).rejects.toThrow(`the backup file ${dir} cannot be read (EISDIR)`)
+  })
+})
+
+describe('one auth file under two spellings (docker: DOCKER_CONFIG/config.json, podman: REGISTRY_AUTH_FILE through a symlink)', () => {
+  test('the second client\'s backup is not this step\'s own login, so post leaves no credential behind', async () => {
+    const dir = tmp()
+    const file = path.join(dir, 'config.json')
+    const linked = path.join(tmp(), 'link')
+    symlinkSync(dir, linked)
+    const spelled = path.join(linked, 'config.json')
+    const ours = { auth: Buffer.from('iambearer:token-of-this-step').toString('base64') }
+    const backup = new Backup(path.join(dir, 'backup.json'))
+    // main: docker logs in through one spelling, then podman through the other, one after the other
+    for (const authFile of [file, spelled]) {
+      await backup.remember(authFile, 'us.icr.io')
+      await writeAuthEntry(authFile, 'us.icr.io', ours)
+      await backup.noteWritten(authFile, 'us.icr.io')
+    }
+    // post: the clients' logouts remove the entry, then the backup is restored
+    await writeAuthEntry(spelled, 'us.icr.io', undefined)
+    const saved = await loadBackup(backup.file)
+    expect(await ownership(saved, spelled, 'us.icr.io')).not.toBe('foreign')
+    await restoreBackup(saved)
+    expect(await readAuthEntry(file, 'us.icr.io')).toBeUndefined()
   })
 })

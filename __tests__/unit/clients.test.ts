@@ -1,6 +1,7 @@
 import { existsSync, lstatSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { readAuthEntry, writeAuthEntry } from '../../src/clients/auth-file.js'
+import { ActionError } from '../../src/errors.js'
 import { clients } from '../../src/clients/index.js'
 import { runClient } from '../../src/clients/login-command.js'
 import { runMain } from '../../src/main.js'
@@ -163,6 +164,15 @@ describe('docker-config client and auth files', () => {
     await writeAuthEntry(file, 'us.icr.io', undefined)
     expect(lstatSync(file).isSymbolicLink()).toBe(true)
     expect(JSON.parse(readFileSync(target, 'utf8')).auths).toEqual({ 'other.example': { auth: 'bz1v' } })
+  })
+
+  test('an auth file path that is a directory: a clear error naming the file and the fix, no raw EISDIR', async () => {
+    const file = path.join(env.dir, 'config-dir.json')
+    mkdirSync(file)
+    await expect(writeAuthEntry(file, 'us.icr.io', { auth: 'eA==' })).rejects.toThrow(
+      `The auth file ${file} cannot be read (EISDIR: it is a directory), so the action cannot add its login to it (nor put back what it held). Fix its path or permissions in an earlier step, or set 'isolated-config: true' to use a fresh per-job auth file.`
+    )
+    await expect(readAuthEntry(file, 'us.icr.io')).rejects.toBeInstanceOf(ActionError)
   })
 
   test('an auth file that is not JSON: a clear error naming the file and the fix', async () => {

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs'
-import { budget, DEADLINES, DeadlineError, deadlineFor, runProcess, tighter } from '../../src/deadline.js'
+import { budget, DEADLINES, DeadlineError, deadlineFor, MAX_OUTPUT_CHARS, runProcess, tighter } from '../../src/deadline.js'
 
 const env = { PATH: process.env.PATH ?? '' }
 const limit = (ms: number) => ({ ms, variable: 'REGISTRY_LOGIN_CLIENT_TIMEOUT_MS' })
@@ -13,6 +13,19 @@ function alive(pid: number): boolean {
   }
 }
 
+test('a client flooding its output: only the last MAX_OUTPUT_CHARS of each stream are kept, its last words among them', async () => {
+  const result = await runProcess('sh', ['-c', 'head -c 20000000 /dev/zero | tr "\\0" x; echo; echo last-words; head -c 3000000 /dev/zero | tr "\\0" y >&2; exit 1'], { env, limit: limit(60_000), what: 'sh login' })
+  expect(result.exitCode).toBe(1)
+  expect(result.stdout.length).toBeLessThanOrEqual(MAX_OUTPUT_CHARS)
+  expect(result.stdout.endsWith('x\nlast-words\n')).toBe(true)
+  expect(result.stderr).toBe('y'.repeat(MAX_OUTPUT_CHARS))
+})
+
+test('a deadline raised far beyond 24 days does not stop a quick client at once', async () => {
+  const result = await runProcess('sh', ['-c', 'sleep 0.2; echo done'], { env, limit: deadlineFor('login', { REGISTRY_LOGIN_CLIENT_TIMEOUT_MS: '99999999999' }), what: 'sh login' })
+  expect(result).toEqual({ exitCode: 0, stdout: 'done\n', stderr: '' })
+})
+
 describe('deadlineFor', () => {
   test.each([
     ['login', {}, 120_000, 'REGISTRY_LOGIN_CLIENT_TIMEOUT_MS'],
@@ -24,7 +37,9 @@ describe('deadlineFor', () => {
     // no deadline at all is never an option: nonsense and 0 keep the default
     ['login', { REGISTRY_LOGIN_CLIENT_TIMEOUT_MS: '0' }, 120_000, 'REGISTRY_LOGIN_CLIENT_TIMEOUT_MS'],
     ['login', { REGISTRY_LOGIN_CLIENT_TIMEOUT_MS: '-5' }, 120_000, 'REGISTRY_LOGIN_CLIENT_TIMEOUT_MS'],
-    ['login', { REGISTRY_LOGIN_CLIENT_TIMEOUT_MS: 'soon' }, 120_000, 'REGISTRY_LOGIN_CLIENT_TIMEOUT_MS']
+    ['login', { REGISTRY_LOGIN_CLIENT_TIMEOUT_MS: 'soon' }, 120_000, 'REGISTRY_LOGIN_CLIENT_TIMEOUT_MS'],
+    // "practically never" is the longest delay a timer can hold, not one that node fires after 1 ms
+    ['login', { REGISTRY_LOGIN_CLIENT_TIMEOUT_MS: '99999999999' }, 2 ** 31 - 1, 'REGISTRY_LOGIN_CLIENT_TIMEOUT_MS']
   ] as const)('%s with %j: %d ms', (kind, overrides, ms, variable) => {
     expect(deadlineFor(kind, overrides)).toEqual({ ms, variable })
   })

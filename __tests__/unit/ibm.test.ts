@@ -222,11 +222,26 @@ describe('the IBM provider plan against a local IAM', () => {
     expect(server.requests).toHaveLength(0)
   })
 
+  test.each([
+    ['http://iam.example.com/identity/token', false],
+    ['http://10.0.0.5:8080/identity/token', false],
+    ['http://127.0.0.1:1/identity/token', true],
+    ['http://localhost:1/identity/token', true]
+  ])('an endpoint override %s: plain http only to this machine, so the API key never travels in clear (allowed: %s)', async (url, allowed) => {
+    const ctx = testProviderContext({ REGISTRY_LOGIN_ENDPOINT_IBM_IAM: url }, fastHttp({ attempts: 1 }).http)
+    const error = await failure(plan({ provider: 'ibm', 'api-key': API_KEY, region: 'us' }).getCredentials(ctx))
+    if (allowed) expect(error.message).toMatch(/^Could not reach IBM Cloud IAM/)
+    else expect(error.message).toMatch(/^Environment variable REGISTRY_LOGIN_ENDPOINT_IBM_IAM is 'http:\/\/[^']+': the credential would travel in clear\. Use an https:\/\/ URL/)
+    expect(server.requests).toHaveLength(0)
+  })
+
   test('a malformed endpoint override is refused with the variable named', async () => {
     const error = await failure(
       plan({ provider: 'ibm', 'api-key': API_KEY, region: 'us' }).getCredentials(testProviderContext({ REGISTRY_LOGIN_ENDPOINT_IBM_IAM: 'not a url' }))
     )
     expect(error.message).toBe("Environment variable REGISTRY_LOGIN_ENDPOINT_IBM_IAM is not a URL: 'not a url'.")
+    // an ActionError: main prints the message alone, no stack trace in the debug log
+    expect(error).toBeInstanceOf(ActionError)
     expect(server.requests).toHaveLength(0)
   })
 

@@ -83,6 +83,12 @@ describe('valid IBM inputs', () => {
     expect(inputs.plan.registries).toEqual(['us.icr.io', 'de.icr.io'])
   })
 
+  test('clients and regions differing only in case are one each: every client logs into every registry once', () => {
+    const inputs = parse({ provider: 'alibaba', username: 'ci', password: 'instance-password-Qx7', region: 'cn-hangzhou, CN-Hangzhou', clients: 'docker, DOCKER, Podman, podman' })
+    expect(inputs.clients).toEqual(['docker', 'podman'])
+    expect(inputs.plan.registries).toEqual(['registry.cn-hangzhou.aliyuncs.com'])
+  })
+
   test('clients list is case-folded, in order', () => {
     expect(parse({ provider: 'ibm', token: TOKEN, region: 'us', clients: 'Podman, skopeo\ndocker-config\nHELM' }).clients).toEqual([
       'podman',

@@ -1,5 +1,7 @@
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, statSync, writeFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
 import os from 'node:os'
+import { ActionError } from '../../src/errors.js'
 import path from 'node:path'
 import { adviseIsolation, createIsolatedConfig, removeIsolatedConfig } from '../../src/isolation.js'
 import { parseInputs } from '../../src/inputs.js'
@@ -106,6 +108,20 @@ describe('isolated-config carries over the docker setup, less its credentials', 
     expect(written.filter(line => line.startsWith('::warning::'))).toEqual([
       expect.stringMatching(new RegExp(`^::warning::The docker config ${path.join(docker, 'config.json')} is not carried over to the isolated config: it cannot be read as JSON`))
     ])
+  })
+
+  test('a docker setup that cannot be carried over (a FIFO in contexts/): one clear error, and no per-job directory left that post would not know of', async () => {
+    const temp = mkdtempSync(path.join(os.tmpdir(), 'iso-'))
+    const docker = mkdtempSync(path.join(os.tmpdir(), 'iso-fifo-'))
+    mkdirSync(path.join(docker, 'contexts'))
+    execFileSync('mkfifo', [path.join(docker, 'contexts', 'pipe')])
+    const error = await createIsolatedConfig({ RUNNER_TEMP: temp, DOCKER_CONFIG: docker }).then(
+      () => undefined,
+      (thrown: unknown) => thrown
+    )
+    expect(error).toBeInstanceOf(ActionError)
+    expect((error as Error).message).toMatch(new RegExp(`^Could not carry the docker setup in ${docker} over to the isolated config: .*FIFO.*isolated-config: false`))
+    expect(readdirSync(temp)).toEqual([])
   })
 
   test('a second isolated step of the same job keeps the first one\'s logins', async () => {

@@ -56,6 +56,16 @@ describe('log: the literal parts are the action\'s words, every value is made sa
 })
 
 describe('safeLines: a client\'s debug output, line by line', () => {
+  test('a line without a break is shown cut once it passes MAX_LINE, and the rest of it is not kept', () => {
+    const out: string[] = []
+    const lines = safeLines(text => out.push(text))
+    for (let i = 0; i < 10; i++) lines.push('a'.repeat(100_000))
+    expect(out).toEqual([`${'a'.repeat(MAX_LINE)}… (100000 characters, cut)\n`])
+    lines.push('tail of it\nnext line\npartial')
+    lines.end()
+    expect(out.slice(1)).toEqual(['next line\n', 'partial\n'])
+  })
+
   test('lines split across chunks are joined, then each made safe; a last partial line is flushed', () => {
     const out: string[] = []
     const lines = safeLines(text => out.push(text))
@@ -117,14 +127,15 @@ test('every log line of src/ goes through src/log.ts: no direct @actions/core lo
   const root = path.resolve('src')
   const files = (dir: string): string[] =>
     readdirSync(dir, { withFileTypes: true }).flatMap(e => (e.isDirectory() ? files(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []))
-  const direct = /\b(core\.)?(info|warning|error|notice|debug|setFailed)\(|from '@actions\/core'.*\b(info|warning|error|notice|debug|setFailed)\b/
+  // A named import of a logging function, wherever it stands in the braces: import { notice, setOutput } from '@actions/core'
+  const direct = /\bimport\s*\{[^}]*\b(info|warning|error|notice|debug|setFailed)\b[^}]*\}\s*from '@actions\/core'/
   const offenders = files(root)
     .filter(file => path.basename(file) !== 'log.ts')
     .flatMap(file =>
       readFileSync(file, 'utf8')
         .split('\n')
         .map((text, i) => ({ text, where: `${path.relative(root, file)}:${i + 1}` }))
-        .filter(({ text }) => /\bcore\.(info|warning|error|notice|debug|setFailed)\(/.test(text) || (/from '@actions\/core'/.test(text) && direct.test(text)))
+        .filter(({ text }) => /\bcore\.(info|warning|error|notice|debug|setFailed)\(/.test(text) || direct.test(text) || /\bconsole\.\w+\(/.test(text))
         .map(({ where, text }) => `${where}: ${text.trim()}`)
     )
   // Use log.info`… ${value}` (values escaped) or log.warning(message) (whole line escaped) from src/log.ts.

@@ -77,6 +77,23 @@ describe('a lost or damaged backup: one warning, the logins are still undone, th
     expect(existsSync(backupFile)).toBe(false)
   })
 
+  test('a directory where the backup file should be: one warning, the logout still runs, the isolated directory still goes', async () => {
+    const cctx = fakeClientContext({ ...process.env })
+    const state = await main(cctx, { 'isolated-config': 'true' })
+    const backupFile = state.backupFile as string
+    const isolated = state.isolatedConfig as string
+    const authFile = path.join(isolated, 'containers', 'auth.json')
+    rmSync(backupFile)
+    mkdirSync(backupFile)
+
+    const { warnings, calls } = await post(cctx)
+    expect(warnings).toEqual([
+      `::warning::The earlier logins (if any) for us.icr.io in ${authFile} could not be restored because the backup file ${backupFile} cannot be read (EISDIR); this step's logins were logged out without checking that no later login replaced them.`
+    ])
+    expect(calls).toEqual([`podman logout --authfile ${authFile} us.icr.io`])
+    expect(existsSync(isolated)).toBe(false)
+  })
+
   test('malformed records are skipped with one warning; the good ones are restored', async () => {
     const { file, earlier } = withEarlierEntry()
     const cctx = fakeClientContext({ ...process.env })

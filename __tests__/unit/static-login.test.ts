@@ -161,6 +161,23 @@ describe('input errors name the input and the usernames the cloud knows, never t
     expect(error.message).toMatch(message)
   })
 
+  test.each([
+    ['a Yandex API key (40 characters)', 'yandex', { username: 'AQVN1a2b3c4d5e6f7g8h9i0jAbCdEfGhIjKlMnOp', password: 'api_key' }],
+    ['an Alibaba-style AccessKey secret (30 characters)', 'ibm', { region: 'us', username: 'q9XzT2mLk8RwP4vN7bYc1JdF6hGs3a', password: 'iamapikey' }],
+    ['a Nebius-style static key', 'nebius', { region: 'eu-north1', username: 'v1.CmQKHGNvbnRhaW5lcn', password: 'iam' }]
+  ])('username and password swapped: %s in username is not repeated', (_name, provider, values) => {
+    const error = inputError(provider, values)
+    expect(error.input).toBe('username')
+    expect(error.message).toMatch(/^Input 'username' is set to a value, which/)
+    expect(error.message).not.toContain(values.username.slice(4, 20))
+  })
+
+  test('username json_key with a key file path in password: the error names the file (a path is no secret, so it is not masked)', () => {
+    const error = inputError('yandex', { username: 'json_key', password: './keys/no-such-key.json' })
+    expect(error.input).toBe('password')
+    expect(error.message).toContain("names the file './keys/no-such-key.json', which does not exist")
+  })
+
   test('a username that could be a misplaced secret is not repeated', () => {
     const error = inputError('ibm', { region: 'us', username: 'ApiKey-0123456789abcdef0123456789abcdef0123456789', password: IBM_KEY })
     expect(error.message).toMatch(/^Input 'username' is set to a value, which IBM/)

@@ -1,6 +1,7 @@
 import { promises as fs, constants } from 'node:fs'
 import path from 'node:path'
-import { ActionError } from '../errors.js'
+import { ActionError, errorMessage } from '../errors.js'
+import { safeText } from '../log-safe.js'
 import { fileKey, inTurn } from '../schedule.js'
 
 /** One `auths` entry of a docker-format auth file (docker, podman, buildah, skopeo, helm, oras). */
@@ -16,8 +17,12 @@ async function readJson(file: string): Promise<AuthFileJson | undefined> {
   try {
     text = await fs.readFile(file, 'utf8')
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
-    throw error
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'ENOENT') return undefined
+    throw new ActionError(
+      `The auth file ${safeText(file)} cannot be read (${code ?? errorMessage(error)}${code === 'EISDIR' ? ': it is a directory' : ''}), so the action cannot add its login to it (nor put back what it held).`,
+      "Fix its path or permissions in an earlier step, or set 'isolated-config: true' to use a fresh per-job auth file."
+    )
   }
   if (text.trim() === '') return {}
   let parsed: unknown

@@ -13,6 +13,8 @@ export interface KnownUsername<M extends string> {
   method: M
   /** What `password` holds with this username, for error messages ("an IAM API key"). */
   password: string
+  /** `password` may instead be the path of a file holding it (a key file): a path is shown in errors, not masked. */
+  orPath?: boolean
 }
 
 export type UsernameTable<M extends string> = Readonly<Record<string, KnownUsername<M>>>
@@ -24,8 +26,12 @@ export interface StaticLogin<M extends string> {
   method: M
 }
 
-/** Only a short plain name is repeated in an error; anything else may be a misplaced secret. */
-const PLAIN_NAME = /^[A-Za-z0-9._@-]{1,40}$/
+/**
+ * Only a short plain name is repeated in an error; anything else may be a misplaced secret (the
+ * username and password swapped): an Alibaba AccessKey secret has 30 characters, a Yandex API key 40,
+ * an IBM API key 44, while the usernames clouds document have at most 9.
+ */
+const PLAIN_NAME = /^[A-Za-z0-9._@-]{1,20}$/
 
 export function usernameList<M extends string>(table: UsernameTable<M>): string {
   return Object.entries(table)
@@ -40,7 +46,7 @@ export function usernameList<M extends string>(table: UsernameTable<M>): string 
  */
 export function readStaticLogin<M extends string>(inputs: InputReader, cloud: string, table: UsernameTable<M>): StaticLogin<M> | undefined {
   const given = inputs.text('username')
-  const password = inputs.secret('password')
+  const password = table[given.toLowerCase()]?.orPath ? inputs.secretOrPath('password') : inputs.secret('password')
   if (!given && !password) return undefined
   if (!given) {
     throw new InputError('username', "is empty but 'password' is set", `${cloud} takes 'password' together with a username that names what it holds: ${usernameList(table)}.`)

@@ -125,7 +125,7 @@ describe('input errors name the input and the fix, never the secret', () => {
     ['bad token-exchange', { token: 'static-key-0123456789', 'token-exchange': 'rest' }, "Input 'token-exchange' must be one of auto, http, grpc; got 'rest'."],
     ['oidc with a bad service account id', { 'service-account-id': 'my-robot' }, "Input 'service-account-id' is not a service account id. Nebius service account ids look like 'serviceaccount-e00…'"],
     ['audience with white space', { 'service-account-id': SA, audience: 'a b' }, "Input 'audience' contains white space."],
-    ['key neither JSON nor a file', { 'service-account-key': 'not-json-and-no-such-file' }, "Input 'service-account-key' is neither a credentials JSON nor the path of a file."],
+    ['key neither JSON nor a file', { 'service-account-key': 'not-json-and-no-such-file' }, "Input 'service-account-key' is neither a credentials JSON nor the path of a file. Pass a credentials JSON itself from a secret, or the path of a file that holds it."],
     ['key invalid JSON', { 'service-account-key': '{"subject-credentials": ' }, "Input 'service-account-key' is not valid JSON."],
     ['no subject-credentials', { 'service-account-key': '{"id":"x"}' }, "Input 'service-account-key' has no 'subject-credentials' object."],
     ['type not JWT', { 'service-account-key': credsText({ type: 'OAUTH' }) }, "Input 'service-account-key' has subject-credentials.type 'OAUTH'."],

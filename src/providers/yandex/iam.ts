@@ -29,7 +29,8 @@ export function iamEndpoints(env: NodeJS.ProcessEnv): { url: string; audience: s
   const url = endpoint('YANDEX_IAM', YANDEX_IAM_URL, env)
   // Overriding the IAM URL (Kazakhstan: https://iam.api.yandexcloud.kz/iam/v1/tokens) moves the
   // audience with it; a proxy in front of IAM can pin the audience back with its own variable.
-  return { url, audience: endpoint('YANDEX_JWT_AUDIENCE', url, env) }
+  // the JWT's aud claim, never called
+  return { url, audience: endpoint('YANDEX_JWT_AUDIENCE', url, env, false) }
 }
 
 const HINTS = {

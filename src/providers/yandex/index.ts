@@ -27,7 +27,7 @@ type Method = Exclude<(typeof YANDEX_AUTH_METHODS)[number], 'password'>
 export const YANDEX_USERNAMES: UsernameTable<Method> = {
   iam: { method: 'token', password: 'an IAM token t1.…' },
   oauth: { method: 'oauth-token', password: 'a Yandex ID OAuth token' },
-  json_key: { method: 'service-account-key', password: "a service account's authorized key JSON" },
+  json_key: { method: 'service-account-key', password: "a service account's authorized key JSON (or its path)", orPath: true },
   api_key: { method: 'api-key', password: "a service account's API key" }
 }
 
