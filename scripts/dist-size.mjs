@@ -7,11 +7,12 @@ import { gzipSync } from 'node:zlib'
 import { fileURLToPath } from 'node:url'
 
 /**
- * Issue #11's target is 150 KB. The bundle measured 95 KB with esbuild and undici stubbed out, 108 KB after
- * merging the deadlines and static-login work; the budget leaves room for the features merged next, and stops a
- * dependency that drags in a library (undici alone was 440 KB) at once.
+ * Issue #11's target is 150 KB. The bundle measured 95 KB with esbuild and undici stubbed out, 140 KB with every
+ * feature of 1.0.0 (allow-list, deadlines, credential stores, credential-helper mode): all of it our own code now.
+ * The budget keeps the target with a little room, and stops a dependency that drags in a library (undici alone
+ * was 440 KB) at once.
  */
-export const BUDGET_BYTES = 125 * 1024
+export const BUDGET_BYTES = 145 * 1024
 
 export const DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist')
 

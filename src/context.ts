@@ -10,8 +10,8 @@ import { thisPlatform } from './platform.js'
 import type { ProviderContext } from './providers/provider.js'
 import { maskSecret } from './secrets.js'
 import { envNumber } from './tunables.js'
+import { VERSION } from './version.js'
 
-const VERSION = '0.1.0'
 
 /** Where a provider's masking, warnings and debug lines go: the runner's log by default. */
 export type ProviderLog = Pick<ProviderContext, 'mask' | 'warn' | 'debug'>

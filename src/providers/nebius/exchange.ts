@@ -9,6 +9,7 @@ import type { ProviderContext } from '../provider.js'
 import type { ServiceAccountKey } from './credentials.js'
 import { GrpcError, GrpcTransportError, unary } from './grpc.js'
 import { decodeCreateTokenResponse, encodeExchangeTokenRequest, ProtobufError, type ExchangeTokenRequest } from './protobuf.js'
+import { VERSION } from '../../version.js'
 
 /** The HTTPS gateway of the token exchange (nebius/api README, "Example using CLI tools and HTTP"). */
 export const NEBIUS_TOKEN_HTTP_URL = 'https://auth.eu.nebius.com/oauth2/token/exchange'
@@ -27,7 +28,6 @@ export const SUBJECT_IDENTIFIER_TYPE = 'urn:nebius:params:oauth:token-type:subje
 
 const HTTP_SERVICE = 'Nebius IAM token exchange (HTTPS)'
 const GRPC_SERVICE = 'Nebius IAM token exchange (gRPC)'
-const VERSION = '0.1.0'
 
 export interface AccessToken {
   token: string
