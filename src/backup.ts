@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto'
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
 import {
   credHelperPosition,
   readAuthEntry,
@@ -60,26 +60,16 @@ function canonical(value: unknown): string {
 }
 
 /**
- * `salt:hash` of an auth entry: scrypt with a random salt, since an entry holds a password (a
- * plain hash of a weak one could be guessed offline) and the fingerprint may be handed over to
- * the next job's post (see `release`).
+ * `salt:hash` of an auth entry: HMAC-SHA256 keyed with a random salt. A slow hash would buy nothing: the
+ * fingerprint sits in 0600 files (the backup, the hand-over note of `release`) of the same owner as the
+ * auth file, which holds the entry itself; and it cost a step tens of milliseconds and 16 MiB (scrypt).
  */
 function fingerprint(entry: AuthEntry, salt = randomBytes(16).toString('hex')): string {
   return `${salt}:${hashOf(entry, salt)}`
 }
 
-// scrypt is slow on purpose; one step checks the same entry several times (one per client).
-const hashes = new Map<string, string>()
-
 function hashOf(entry: AuthEntry, salt: string): string {
-  const text = canonical(entry)
-  const key = `${salt}\0${text}`
-  let hash = hashes.get(key)
-  if (!hash) {
-    hash = scryptSync(text, salt, 32).toString('hex')
-    hashes.set(key, hash)
-  }
-  return hash
+  return createHmac('sha256', salt).update(canonical(entry)).digest('hex')
 }
 
 function matches(entry: AuthEntry, print: string): boolean {
@@ -131,7 +121,7 @@ export class Backup {
     const record = this.find(authFile, registry)
     const entry = await readAuthEntry(authFile, registry)
     if (!record || !entry) return
-    // One salt per record: a second client writing the same entry costs no second scrypt.
+    // One salt per record, kept when a second client writes the same entry.
     record.wrote = fingerprint(entry, record.wrote?.split(':')[0])
     await this.save()
   }
