@@ -1,6 +1,7 @@
 import { BackupUnreadable, discardBackup, loadBackup, ownership, restoreBackup, type SavedBackup } from './backup.js'
 import type { ClientContext } from './clients/client.js'
 import { clients } from './clients/index.js'
+import { logoutBlocked } from './clients/credential-store.js'
 import { clientContext } from './context.js'
 import { budget, deadlineFor, type Budget } from './deadline.js'
 import { removeIsolatedConfig } from './isolation.js'
@@ -70,6 +71,8 @@ async function undoLogins(state: PostState, ctx: ClientContext, within: Budget):
       return
     }
     try {
+      const blocked = await logoutBlocked(client, login.authFile, login.registry, ctx)
+      if (blocked) return log.info(`${client.id}: not logged out of ${login.registry}: ${blocked}.`)
       await client.logout(login.registry, login.authFile, ctx)
       log.info`${client.id}: logged out of ${login.registry}`
     } catch (error) {

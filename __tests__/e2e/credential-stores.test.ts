@@ -142,6 +142,30 @@ test("docker: a global credsStore keeps what it held: this registry's login goes
   expect(readJson(sandbox.files.docker)).toEqual(before)
 })
 
+test("docker: post run a second time (the mapping is back, the backup gone) does not log out through the credsStore: the store's earlier credential stays", async () => {
+  const sandbox = clientSandbox()
+  const teststore = testStore(sandbox.dir, 'teststore', {
+    [HOST]: { Username: 'earlier', Secret: 'earlier-secret' },
+    'ghcr.io': { Username: 'octo', Secret: 'ghcr-secret' }
+  })
+  const storeBefore = teststore.text()
+  mkdirSync(sandbox.env.DOCKER_CONFIG, { recursive: true })
+  const before = { auths: { [HOST]: {}, 'ghcr.io': {} }, credsStore: 'teststore' }
+  writeFileSync(sandbox.files.docker, JSON.stringify(before))
+  const run = await runAction(
+    { provider: 'yandex', registry: HOST, 'service-account-key': keyJson, clients: 'docker' },
+    { env: env(sandbox, { PATH: `${teststore.bin}:${process.env.PATH}` }), deferPost: true }
+  )
+  expect(run.main.code).toBe(0)
+  const first = await run.runPost!()
+  const second = await run.runPost!()
+  expect([first.code, second.code]).toEqual([0, 0])
+  expect(second.log).toContain(`docker: not logged out of ${HOST}`)
+  expect(teststore.calls().filter(call => /^(store|erase) /.test(call))).toEqual([])
+  expect(teststore.text()).toBe(storeBefore)
+  expect(readJson(sandbox.files.docker)).toEqual(before)
+})
+
 test("podman and skopeo: a credHelpers mapping in their auth file is removed for the job (they read '' as a helper name) and put back in post; the helper's credential is untouched", async () => {
   const sandbox = clientSandbox()
   const teststore = testStore(sandbox.dir, 'teststore', { [HOST]: { Username: 'earlier', Secret: 'earlier-secret' } })

@@ -247,3 +247,20 @@ async function refuseRegistriesConfHelpers(client: string, registries: string[],
 export async function routeToFile(authFile: string, registry: string, credHelper: '' | undefined): Promise<void> {
   await writeCredHelper(authFile, registry, credHelper, { keepEmpty: true })
 }
+
+/**
+ * Where a client's logout of `registry` in `authFile` would erase something other than the file, if
+ * anywhere: main routed every name it logs out to the file, so a helper or store there now (post run a
+ * second time after the mapping went back, someone changed the file) holds a credential this step never
+ * wrote, and the logout must be skipped. Returns the sentence to log, or undefined when the logout is safe.
+ */
+export async function logoutBlocked(client: StorageClient, authFile: string, registry: string, ctx: ClientContext): Promise<string | undefined> {
+  const names = client.storage.logoutErasesSchemes ? [registry, `http://${registry}`, `https://${registry}`] : [registry]
+  for (const name of names) {
+    const d = destination(client.storage, await readStorageView(authFile, name, [client], ctx))
+    if (d.kind !== 'file') {
+      return `${safeText(authFile)} hands ${safeText(name)} to ${describe(d)}, which this step never wrote to, so logging out would erase the credential held there`
+    }
+  }
+  return undefined
+}
