@@ -257,7 +257,9 @@ export async function routeToFile(authFile: string, registry: string, credHelper
 export async function logoutBlocked(client: StorageClient, authFile: string, registry: string, ctx: ClientContext): Promise<string | undefined> {
   const names = client.storage.logoutErasesSchemes ? [registry, `http://${registry}`, `https://${registry}`] : [registry]
   for (const name of names) {
-    const d = destination(client.storage, await readStorageView(authFile, name, [client], ctx))
+    // An auth file that is no longer JSON routes nothing we can tell: the logout and the restore say what is wrong.
+    const view = await readStorageView(authFile, name, [client], ctx).catch(() => undefined)
+    const d = view ? destination(client.storage, view) : ({ kind: 'file' } as const)
     if (d.kind !== 'file') {
       return `${safeText(authFile)} hands ${safeText(name)} to ${describe(d)}, which this step never wrote to, so logging out would erase the credential held there`
     }
