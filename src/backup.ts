@@ -237,7 +237,7 @@ export interface RestoreReport {
 export async function restoreBackup(backup: SavedBackup): Promise<RestoreReport> {
   const report: RestoreReport = { leftAlone: [], failures: [] }
   for (const record of backup.records) {
-    const { authFile, registry, entry, credHelper, credHelperAt, otherSettings } = record
+    const { authFile, registry, entry, otherSettings } = record
     try {
       if ((await ownership(backup, authFile, registry)) === 'foreign') {
         report.leftAlone.push(record)
@@ -245,14 +245,15 @@ export async function restoreBackup(backup: SavedBackup): Promise<RestoreReport>
         continue
       }
       if (otherSettings) await restoreOtherSettings(authFile, otherSettings)
-      const at = credHelperAt === undefined ? undefined : await credHelperPosition(authFile, registry)
-      if ((await readCredHelper(authFile, registry)) !== credHelper || at !== credHelperAt) {
-        await writeCredHelper(authFile, registry, credHelper, credHelperAt === undefined ? {} : { at: credHelperAt })
+      const earlier = await unreleased(authFile, registry, { ...(entry ? { entry } : {}), mapping: mappingOf(record) })
+      const mapping = earlier.mapping
+      const at = mapping.credHelperAt === undefined ? undefined : await credHelperPosition(authFile, registry)
+      if ((await readCredHelper(authFile, registry)) !== mapping.credHelper || at !== mapping.credHelperAt) {
+        await writeCredHelper(authFile, registry, mapping.credHelper, mapping.credHelperAt === undefined ? {} : { at: mapping.credHelperAt })
       }
-      const earlier = await unreleased(authFile, registry, entry)
       // No earlier entry: make sure ours is gone even if the client's own logout failed.
-      if (!earlier && !(await readAuthEntry(authFile, registry))) continue
-      await writeAuthEntry(authFile, registry, earlier)
+      if (!earlier.entry && !(await readAuthEntry(authFile, registry))) continue
+      await writeAuthEntry(authFile, registry, earlier.entry)
     } catch (error) {
       report.failures.push({ record, error })
     }
@@ -272,7 +273,28 @@ interface Released {
   registry: string
   wrote: string
   earlier?: AuthEntry
+  /**
+   * The `credHelpers` mapping before the released job (which routed the registry to the file for
+   * itself): the later job saw that job's routing as "earlier" and would put it back for good.
+   */
+  mapping?: Mapping
 }
+
+/** A registry's `credHelpers` mapping and its place among the keys (both undefined: no mapping). */
+interface Mapping {
+  credHelper?: string
+  credHelperAt?: number
+}
+
+const mappingOf = ({ credHelper, credHelperAt }: PreviousEntry): Mapping => ({
+  ...(credHelper !== undefined ? { credHelper } : {}),
+  ...(credHelperAt !== undefined ? { credHelperAt } : {})
+})
+
+const isMapping = (value: unknown): value is Mapping =>
+  isObject(value) &&
+  optional(value.credHelper, v => typeof v === 'string') &&
+  optional(value.credHelperAt, v => Number.isInteger(v) && (v as number) >= 0)
 
 const releasedFile = (authFile: string): string => `${authFile}.registry-login-released`
 
@@ -285,7 +307,7 @@ async function readReleased(authFile: string): Promise<Released[]> {
   }
   const items = isObject(json) && Array.isArray(json.released) ? (json.released as unknown[]) : []
   return items.filter(
-    (item): item is Released => isObject(item) && typeof item.registry === 'string' && typeof item.wrote === 'string' && optional(item.earlier, isObject)
+    (item): item is Released => isObject(item) && typeof item.registry === 'string' && typeof item.wrote === 'string' && optional(item.earlier, isObject) && optional(item.mapping, isMapping)
   )
 }
 
@@ -298,24 +320,28 @@ async function writeReleased(authFile: string, items: Released[]): Promise<void>
 async function release(record: PreviousEntry): Promise<void> {
   if (!record.wrote) return
   const items = await readReleased(record.authFile)
-  items.push({ registry: record.registry, wrote: record.wrote, ...(record.entry ? { earlier: record.entry } : {}) })
+  items.push({ registry: record.registry, wrote: record.wrote, ...(record.entry ? { earlier: record.entry } : {}), mapping: mappingOf(record) })
   await writeReleased(record.authFile, items)
 }
 
-/** The entry to put back: the backup's, unless its job released it (then what it had replaced, and so on). */
-async function unreleased(authFile: string, registry: string, entry: AuthEntry | undefined): Promise<AuthEntry | undefined> {
-  if (!entry) return undefined
+/**
+ * The entry and mapping to put back: the backup's, unless the job whose entry they are released it
+ * (then what that job had replaced, and so on).
+ */
+async function unreleased(authFile: string, registry: string, earlier: { entry?: AuthEntry; mapping: Mapping }): Promise<{ entry?: AuthEntry; mapping: Mapping }> {
+  if (!earlier.entry) return earlier
   const items = await readReleased(authFile)
-  if (items.length === 0) return entry
-  let current: AuthEntry | undefined = entry
+  if (items.length === 0) return earlier
+  let current = earlier
   for (;;) {
-    const candidate: AuthEntry | undefined = current
+    const candidate: AuthEntry | undefined = current.entry
     const at: number = candidate ? items.findIndex(item => item.registry === registry && matches(candidate, item.wrote)) : -1
     if (at < 0) break
-    current = items[at]?.earlier
+    const item = items[at]!
+    current = { ...(item.earlier ? { entry: item.earlier } : {}), mapping: item.mapping ?? current.mapping }
     items.splice(at, 1)
   }
-  maskEntry(current)
+  maskEntry(current.entry)
   await writeReleased(authFile, items)
   return current
 }

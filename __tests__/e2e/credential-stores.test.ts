@@ -166,6 +166,32 @@ test("docker: post run a second time (the mapping is back, the backup gone) does
   expect(readJson(sandbox.files.docker)).toEqual(before)
 })
 
+test.each([
+  ['a global credsStore', { credsStore: 'teststore' }],
+  ["a helper mapping (yc's)", { credHelpers: { 'cr.yandex': 'yc', [HOST]: 'teststore' }, currentContext: 'default' }]
+])('docker: two jobs interleaved on a config with %s (A main, B main, A post, B post) leave the config and the store as they were', async (_, settings) => {
+  const sandbox = clientSandbox()
+  const teststore = testStore(sandbox.dir, 'teststore', { [HOST]: { Username: 'earlier', Secret: 'earlier-secret' } })
+  const storeBefore = teststore.text()
+  mkdirSync(sandbox.env.DOCKER_CONFIG, { recursive: true })
+  const before = { auths: { 'ghcr.io': { auth: basic('octo', 'earlier-ghcr') } }, ...settings }
+  writeFileSync(sandbox.files.docker, JSON.stringify(before))
+  const job = () =>
+    runAction(
+      { provider: 'yandex', registry: HOST, 'service-account-key': keyJson, clients: 'docker' },
+      { env: env(sandbox, { PATH: `${teststore.bin}:${process.env.PATH}` }), deferPost: true }
+    )
+  const a = await job()
+  const b = await job()
+  expect([a.main.code, b.main.code]).toEqual([0, 0])
+  expect((await a.runPost!()).code).toBe(0)
+  expect((await b.runPost!()).code).toBe(0)
+  const after = readJson(sandbox.files.docker)
+  expect(JSON.stringify(after)).toBe(JSON.stringify({ ...before, auths: { 'ghcr.io': before.auths['ghcr.io'] } }))
+  expect(teststore.text()).toBe(storeBefore)
+  expect(teststore.calls().filter(call => /^(store|erase) /.test(call))).toEqual([])
+})
+
 test("podman and skopeo: a credHelpers mapping in their auth file is removed for the job (they read '' as a helper name) and put back in post; the helper's credential is untouched", async () => {
   const sandbox = clientSandbox()
   const teststore = testStore(sandbox.dir, 'teststore', { [HOST]: { Username: 'earlier', Secret: 'earlier-secret' } })
