@@ -153,6 +153,24 @@ describe('routing in auth files, and post putting the mapping back', () => {
   })
 })
 
+describe('a credHelpers setting the clients cannot read fails before any login', () => {
+  test.each([
+    ['an array', ['yc'], 'is not a map of registry to helper name'],
+    ['a number for the registry', { [REGISTRY]: 5 }, `maps ${REGISTRY} to something other than a helper name`],
+    ['an object for another registry', { 'cr.yandex': { helper: 'yc' } }, 'maps cr.yandex to something other than a helper name'],
+    ['a hostile key', { 'x\n::warning::y': 1 }, 'maps x\\x0a:\u200b:warning:\u200b:y to something other']
+  ])('%s', async (_, credHelpers, says) => {
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'registry-login-unit-')), 'config.json')
+    const text = JSON.stringify({ credHelpers, credsStore: 'desktop' })
+    writeFileSync(file, text)
+    const error = await StoragePlans.make([{ ...clients.docker, authFile: () => file }], [REGISTRY], fakeClientContext({})).catch((e: Error) => e)
+    expect(error).toBeInstanceOf(Error)
+    expect((error as Error).message).toContain(`The auth file ${file} has a "credHelpers" setting that ${says}`)
+    expect((error as Error).message).toContain("'isolated-config: true'")
+    expect(readFileSync(file, 'utf8')).toBe(text)
+  })
+})
+
 describe('main', () => {
   let env: ActionEnv
   let stdout: StdoutCapture

@@ -67,7 +67,7 @@ export interface StorageSettings {
 
 export async function readStorageSettings(file: string, registry: string): Promise<StorageSettings> {
   const json = (await readJson(file)) ?? {}
-  const helpers = isMap(json.credHelpers) ? json.credHelpers : {}
+  const helpers = checkedCredHelpers(file, json.credHelpers)
   const own = helpers[registry]
   const credsStore = typeof json.credsStore === 'string' && json.credsStore ? json.credsStore : undefined
   const otherHelpers = Object.keys(helpers).some(key => key !== registry)
@@ -77,6 +77,22 @@ export async function readStorageSettings(file: string, registry: string): Promi
     ...(credsStore ? { credsStore } : {}),
     othersConfigured: Boolean(credsStore) || otherHelpers || auths
   }
+}
+
+/**
+ * The `credHelpers` map, refused when it is not a map of names: docker reads the rest of such a file
+ * and rewrites the bad part (a number becomes '', an array is dropped) on login, so neither the
+ * routing nor post's restore could be what the file says.
+ */
+function checkedCredHelpers(file: string, value: unknown): Record<string, string> {
+  if (value === undefined || value === null) return {}
+  const bad = !isMap(value) ? 'is not a map of registry to helper name' : Object.keys(value).find(key => typeof value[key] !== 'string')
+  if (bad === undefined) return value as Record<string, string>
+  const what = isMap(value) ? `maps ${safeText(bad, 100)} to something other than a helper name (a string)` : bad
+  throw new ActionError(
+    `The auth file ${safeText(file)} has a "credHelpers" setting that ${what}: the clients would ignore or rewrite it when they store the login, so it could not be put back as it was.`,
+    `Fix "credHelpers" in ${safeText(file)} in an earlier step, or set 'isolated-config: true' to use a fresh per-job auth file.`
+  )
 }
 
 function isMap(value: unknown): value is Record<string, unknown> {
