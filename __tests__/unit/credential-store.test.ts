@@ -266,6 +266,23 @@ describe('registries.conf credential-helpers (podman, buildah, skopeo)', () => {
     })
   })
 
+  test("the system's drop-ins count unless the user's own registries.conf is the main file, and before the user's drop-ins", async () => {
+    const h = home()
+    const system = { conf: path.join(h, 'etc/registries.conf'), dropIns: path.join(h, 'etc/registries.conf.d') }
+    write(path.join(system.dropIns, '50-helpers.conf'), 'credential-helpers = ["secretservice"]\n')
+    write(path.join(h, '.config/containers/registries.conf.d/10-shortnames.conf'), 'short-name-mode = "permissive"\n')
+    expect(await externalCredentialHelpers({ HOME: h }, system)).toEqual({ helpers: ['secretservice'], file: path.join(system.dropIns, '50-helpers.conf') })
+    expect(await externalCredentialHelpers({ HOME: h, CONTAINERS_REGISTRIES_CONF: path.join(h, 'none.conf') }, system)).toEqual({
+      helpers: ['secretservice'],
+      file: path.join(system.dropIns, '50-helpers.conf')
+    })
+    write(path.join(h, '.config/containers/registries.conf.d/10-shortnames.conf'), 'credential-helpers = ["pass"]\n')
+    expect(await externalCredentialHelpers({ HOME: h }, system)).toEqual({ helpers: ['pass'], file: path.join(h, '.config/containers/registries.conf.d/10-shortnames.conf') })
+    write(path.join(h, '.config/containers/registries.conf.d/10-shortnames.conf'), '')
+    write(path.join(h, '.config/containers/registries.conf'), 'short-name-mode = "permissive"\n')
+    expect(await externalCredentialHelpers({ HOME: h }, system)).toEqual({ helpers: [], file: path.join(h, '.config/containers/registries.conf') })
+  })
+
   test('an external helper there fails the plan for the containers tools, naming it and the file; docker is not concerned', async () => {
     const h = home()
     const conf = path.join(h, '.config/containers/registries.conf')

@@ -27,21 +27,38 @@ export function credentialHelpersIn(toml: string): string[] | undefined {
   return [...(match[1] ?? '').matchAll(/"([^"]*)"|'([^']*)'/g)].map(m => m[1] ?? m[2] ?? '')
 }
 
+/** Where the system's registries.conf and its drop-ins live. */
+export interface SystemRegistriesConf {
+  conf: string
+  dropIns: string
+}
+
+const SYSTEM: SystemRegistriesConf = { conf: '/etc/containers/registries.conf', dropIns: '/etc/containers/registries.conf.d' }
+
+async function confFiles(dir: string): Promise<string[]> {
+  return (await fs.readdir(dir).catch(() => [] as string[]))
+    .filter(name => name.endsWith('.conf'))
+    .sort()
+    .map(name => path.join(dir, name))
+}
+
 /**
  * The credential helpers podman, buildah and skopeo consult besides the auth file, as
- * containers/image reads them: `CONTAINERS_REGISTRIES_CONF`, else `~/.config/containers/registries.conf`
- * when it exists, else `/etc/containers/registries.conf`; then the drop-ins of the user's (if it
- * exists) or the system's `registries.conf.d`, in name order, a later setting replacing an earlier one.
- * They store a login in the first helper that takes it and erase a logout from every one.
+ * containers/image (`sysregistriesv2`) reads them: the main file is `CONTAINERS_REGISTRIES_CONF`, else
+ * `~/.config/containers/registries.conf` when it exists, else the system's; then the drop-ins, each
+ * directory in name order: the system's (not when the user's main file is used) and then the user's.
+ * A later setting replaces an earlier one. They store a login in the first helper that takes it and
+ * erase a logout from every one.
  */
-export async function externalCredentialHelpers(env: NodeJS.ProcessEnv): Promise<{ helpers: string[]; file: string }> {
-  const home = env.HOME ?? ''
-  const user = path.join(home, '.config', 'containers')
-  const main = env.CONTAINERS_REGISTRIES_CONF || ((await exists(path.join(user, 'registries.conf'))) ? path.join(user, 'registries.conf') : '/etc/containers/registries.conf')
-  const dropInDir = (await exists(path.join(user, 'registries.conf.d'))) ? path.join(user, 'registries.conf.d') : '/etc/containers/registries.conf.d'
-  const dropIns = (await fs.readdir(dropInDir).catch(() => [] as string[])).filter(name => name.endsWith('.conf')).sort()
+export async function externalCredentialHelpers(env: NodeJS.ProcessEnv, system = SYSTEM): Promise<{ helpers: string[]; file: string }> {
+  const user = path.join(env.HOME ?? '', '.config', 'containers')
+  const userConf = path.join(user, 'registries.conf')
+  const userDropIns = path.join(user, 'registries.conf.d')
+  const usersOwn = !env.CONTAINERS_REGISTRIES_CONF && (await exists(userConf))
+  const main = env.CONTAINERS_REGISTRIES_CONF || (usersOwn ? userConf : system.conf)
+  const dropIns = [...(usersOwn ? [] : await confFiles(system.dropIns)), ...(await confFiles(userDropIns))]
   let found = { helpers: [AUTH_FILE_HELPER], file: main }
-  for (const file of [main, ...dropIns.map(name => path.join(dropInDir, name))]) {
+  for (const file of [main, ...dropIns]) {
     const helpers = credentialHelpersIn((await readText(file)) ?? '')
     if (helpers) found = { helpers, file }
   }
