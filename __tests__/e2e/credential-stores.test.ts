@@ -166,10 +166,14 @@ test("docker: post run a second time (the mapping is back, the backup gone) does
   expect(readJson(sandbox.files.docker)).toEqual(before)
 })
 
+const STORE_SETTINGS = { credsStore: 'teststore' }
+const HELPER_SETTINGS = { credHelpers: { 'cr.yandex': 'yc', [HOST]: 'teststore' }, currentContext: 'default' }
 test.each([
-  ['a global credsStore', { credsStore: 'teststore' }],
-  ["a helper mapping (yc's)", { credHelpers: { 'cr.yandex': 'yc', [HOST]: 'teststore' }, currentContext: 'default' }]
-])('docker: two jobs interleaved on a config with %s (A main, B main, A post, B post) leave the config and the store as they were', async (_, settings) => {
+  ['a global credsStore', 'A post, B post', STORE_SETTINGS],
+  ["a helper mapping (yc's)", 'A post, B post', HELPER_SETTINGS],
+  ['a global credsStore', 'B post, A post', STORE_SETTINGS],
+  ["a helper mapping (yc's)", 'B post, A post', HELPER_SETTINGS]
+])('docker: two jobs interleaved on a config with %s (A main, B main, %s) leave the config and the store as they were', async (_, order, settings) => {
   const sandbox = clientSandbox()
   const teststore = testStore(sandbox.dir, 'teststore', { [HOST]: { Username: 'earlier', Secret: 'earlier-secret' } })
   const storeBefore = teststore.text()
@@ -184,8 +188,8 @@ test.each([
   const a = await job()
   const b = await job()
   expect([a.main.code, b.main.code]).toEqual([0, 0])
-  expect((await a.runPost!()).code).toBe(0)
-  expect((await b.runPost!()).code).toBe(0)
+  const posts = order === 'A post, B post' ? [a, b] : [b, a]
+  for (const job of posts) expect((await job.runPost!()).code).toBe(0)
   const after = readJson(sandbox.files.docker)
   expect(JSON.stringify(after)).toBe(JSON.stringify({ ...before, auths: { 'ghcr.io': before.auths['ghcr.io'] } }))
   expect(teststore.text()).toBe(storeBefore)
