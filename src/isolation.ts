@@ -98,9 +98,16 @@ async function copyConfig(source: string, target: string, keepLogins: boolean): 
     return
   }
   if (typeof config !== 'object' || config === null || Array.isArray(config)) return
-  const { auths, credsStore, ...settings } = config as Record<string, unknown>
+  const { auths, credsStore, ...all } = config as Record<string, unknown>
+  // Helper mappings docker cannot read (an array, a number) would fail this job's routing check; docker drops them anyway.
+  const settings = Object.fromEntries(Object.entries(all).flatMap(([key, value]) => (key === 'credHelpers' ? readableHelpers(value) : [[key, value]])))
   const kept = keepLogins ? { ...settings, ...(auths ? { auths } : {}), ...(credsStore ? { credsStore } : {}) } : settings
   await writePrivateFile(target, `${JSON.stringify(kept, null, 2)}\n`)
+}
+
+function readableHelpers(value: unknown): Array<[string, unknown]> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return []
+  return [['credHelpers', Object.fromEntries(Object.entries(value).filter(([, helper]) => typeof helper === 'string'))]]
 }
 
 async function copyIfPresent(source: string, target: string): Promise<void> {

@@ -2,6 +2,7 @@ import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { execFileSync } from 'node:child_process'
 import os from 'node:os'
 import { ActionError } from '../../src/errors.js'
+import { readStorageSettings } from '../../src/clients/auth-file.js'
 import path from 'node:path'
 import { adviseIsolation, createIsolatedConfig, removeIsolatedConfig } from '../../src/isolation.js'
 import { parseInputs } from '../../src/inputs.js'
@@ -78,6 +79,18 @@ describe('isolated-config carries over the docker setup, less its credentials', 
     expect(readFileSync(path.join(to, 'contexts', 'meta', 'abc', 'meta.json'), 'utf8')).toBe('{"Name":"remote"}')
     for (const linked of ['cli-plugins', 'buildx']) expect(readlinkSync(path.join(to, linked))).toBe(path.join(docker, linked))
     expect(existsSync(path.join(to, 'config.json.lock'))).toBe(false)
+  })
+
+  test.each([
+    ['an array', ['yc'], undefined],
+    ['non-string values', { 'registry.yandexcloud.net': 5, 'cr.yandex': 'yc', 'x.io': { a: 1 } }, { 'cr.yandex': 'yc' }]
+  ])('credHelpers docker cannot read (%s) are left out of the copy, so the routing check in it does not fail the step', async (_, credHelpers, copied) => {
+    const docker = mkdtempSync(path.join(os.tmpdir(), 'iso-docker-'))
+    writeFileSync(path.join(docker, 'config.json'), JSON.stringify({ credsStore: 'desktop', credHelpers, currentContext: 'default' }))
+    const { env } = await createIsolatedConfig({ RUNNER_TEMP: mkdtempSync(path.join(os.tmpdir(), 'iso-')), DOCKER_CONFIG: docker })
+    const file = path.join(env.DOCKER_CONFIG, 'config.json')
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ ...(copied ? { credHelpers: copied } : {}), currentContext: 'default' })
+    await expect(readStorageSettings(file, 'registry.yandexcloud.net')).resolves.toEqual({ othersConfigured: Boolean(copied) })
   })
 
   test('removal deletes the links, never what they point to', async () => {
