@@ -166,6 +166,28 @@ test("docker: post run a second time (the mapping is back, the backup gone) does
   expect(readJson(sandbox.files.docker)).toEqual(before)
 })
 
+test('docker: a config that already sends the registry to the file ("") under a credsStore: post does not erase the store\'s http(s):// credentials through docker logout', async () => {
+  const sandbox = clientSandbox()
+  const teststore = testStore(sandbox.dir, 'teststore', {
+    [`https://${HOST}`]: { Username: 'earlier-https', Secret: 'earlier-https-secret' },
+    [`http://${HOST}`]: { Username: 'earlier-http', Secret: 'earlier-http-secret' }
+  })
+  const storeBefore = teststore.text()
+  mkdirSync(sandbox.env.DOCKER_CONFIG, { recursive: true })
+  const before = { auths: {}, credsStore: 'teststore', credHelpers: { [HOST]: '' } }
+  writeFileSync(sandbox.files.docker, JSON.stringify(before))
+  const { main, post } = await runAction(
+    { provider: 'yandex', registry: HOST, 'service-account-key': keyJson, clients: 'docker' },
+    { env: env(sandbox, { PATH: `${teststore.bin}:${process.env.PATH}` }) }
+  )
+  expect({ code: main.code, log: main.code === 0 ? '' : main.log }).toEqual({ code: 0, log: '' })
+  expect(post!.code).toBe(0)
+  expect(post!.log).toContain(`docker: not logged out of ${HOST}`)
+  expect(teststore.calls().filter(call => /^(store|erase) /.test(call))).toEqual([])
+  expect(teststore.text()).toBe(storeBefore)
+  expect(readJson(sandbox.files.docker)).toEqual(before)
+})
+
 const STORE_SETTINGS = { credsStore: 'teststore' }
 const HELPER_SETTINGS = { credHelpers: { 'cr.yandex': 'yc', [HOST]: 'teststore' }, currentContext: 'default' }
 test.each([
