@@ -422,8 +422,8 @@ describe('main failing half way, debug on: nothing leaks, post cleans up', () =>
     expect(runnerView(outcome.main.stdout)).toMatch(/::error::registry-login: 'podman login' exited with code/)
     expect(outcome.during.docker?.map(p => p.registry)).toEqual(['de.icr.io'])
     expect(outcome.argv.filter(a => a.bin === 'skopeo')).toEqual([])
-    expect(JSON.parse(outcome.main.state['registry-login'] ?? '{}').logins.map((l: { client: string }) => l.client)).toEqual(['docker', 'podman'])
-    expect(outcome.argv.filter(a => a.argv.includes('logout')).map(a => a.bin)).toEqual(['podman', 'docker'])
+    expect(JSON.parse(outcome.main.state['registry-login'] ?? '{}').logins.map((l: { client: string }) => l.client).sort()).toEqual(['docker', 'podman'])
+    expect(outcome.argv.filter(a => a.argv.includes('logout')).map(a => a.bin).sort()).toEqual(['docker', 'podman'])
   })
 
   test.concurrent('a client that exits without reading the password from stdin (EPIPE) fails the step with an annotation, not a crash', async () => {
