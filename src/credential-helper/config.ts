@@ -2,6 +2,8 @@ import { getInput } from '@actions/core'
 import { promises as fs } from 'node:fs'
 import path from 'node:path'
 import { writePrivateFile } from '../clients/auth-file.js'
+import { methodInputs } from '../input-hygiene.js'
+import { providers, type ProviderId } from '../providers/index.js'
 
 /**
  * What the helper needs to run main's login plan again in a later step. Written 0600 in the helper's
@@ -48,6 +50,17 @@ export function recordingInputs(read: (name: string) => string = name => getInpu
       return value
     }
   }
+}
+
+/**
+ * The recorded inputs the plan logs in with: a method input the chosen cloud and method ignore (another
+ * cloud's key set on the same step, read only to warn about it) is not saved, so it never reaches this
+ * cloud's helper. Re-parsing gives the same plan, only without that warning.
+ */
+export function planInputs(recorded: Record<string, string>, provider: ProviderId, auth: string): Record<string, string> {
+  const reads = new Set(providers[provider].methods[auth]?.reads ?? [])
+  const ignored = new Set(methodInputs(Object.values(providers)).filter(name => !reads.has(name)))
+  return Object.fromEntries(Object.entries(recorded).filter(([name]) => !ignored.has(name)))
 }
 
 export async function writeHelperConfig(file: string, config: HelperConfig): Promise<void> {

@@ -13,7 +13,7 @@ import { safeText } from '../log-safe.js'
 import type { RegistryCredential } from '../providers/provider.js'
 import { saveState, type PostState } from '../state.js'
 import { cacheEntries, writeCache } from './cache.js'
-import { carriedEnv, HELPER_DIR_PREFIX, helperFiles, writeHelperConfig } from './config.js'
+import { carriedEnv, HELPER_DIR_PREFIX, helperFiles, planInputs, writeHelperConfig } from './config.js'
 import { registryHost } from './hosts.js'
 import { HELPER_BINARY, HELPER_NAME } from './protocol.js'
 
@@ -47,7 +47,7 @@ export async function installCredentialHelper({ inputs, recordedInputs, credenti
   const files = helperFiles(dir)
   const now = Date.now()
   const usernames = Object.fromEntries(credentials.map(c => [registryHost(c.registry), c.username]))
-  await writeHelperConfig(files.config, { version: 1, inputs: recordedInputs, env: carriedEnv(ctx.env), usernames })
+  await writeHelperConfig(files.config, { version: 1, inputs: planInputs(recordedInputs, inputs.provider, inputs.plan.auth), env: carriedEnv(ctx.env), usernames })
   await writeCache(files.cache, cacheEntries(credentials, now))
   await writeLauncher(dir, node, script, files.config, ctx.env)
   core.addPath(dir)
