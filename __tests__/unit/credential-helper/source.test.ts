@@ -111,3 +111,13 @@ test('a configuration carries only the variables main carries: never the OIDC re
   writeFileSync(config, JSON.stringify({ version: 1, inputs: { provider: 1 }, env: {}, usernames: {} }), { mode: 0o600 })
   await expect(readHelperConfig(config)).rejects.toThrow(/unknown shape/)
 })
+
+test("a later step's own endpoint override never redirects the saved key: the helper logs in where main decided (#12)", async () => {
+  const { config } = helperFiles(dir)
+  const inputs = { provider: 'ibm', registry: 'us.icr.io', 'api-key': API_KEY, 'credential-helper': 'true' }
+  // Main ran without an override (the real IAM host, which this machine cannot reach); the calling step sets one.
+  await writeHelperConfig(config, { version: 1, inputs, env: { REGISTRY_LOGIN_HTTP_ATTEMPTS: '1', REGISTRY_LOGIN_HTTP_TIMEOUT_MS: '3000' }, usernames: { 'us.icr.io': 'iambearer' } })
+  const helper = await credentialSource(config, { REGISTRY_LOGIN_ENDPOINT_IBM_IAM: server.url })
+  await expect(helper.credential('us.icr.io')).rejects.toThrow(/IBM Cloud IAM/)
+  expect(server.requests).toHaveLength(0)
+})
