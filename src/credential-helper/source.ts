@@ -59,7 +59,8 @@ export async function credentialSource(configFile: string, env: NodeJS.ProcessEn
       const cached = cache[host]
       if (cached && isFresh(cached, Date.now())) return cached
       const minted = cacheEntries(await plan.getCredentials(ctx), Date.now())
-      await writeCache(cacheFile, { ...cache, ...minted })
+      // A cache that cannot be written (a directory in its place, a full disk) costs the next get an exchange, not this one its answer.
+      await writeCache(cacheFile, { ...cache, ...minted }).catch(() => undefined)
       const credential = minted[host]
       if (!credential) throw new Error(`the login plan gave no credential for ${host}`)
       return credential

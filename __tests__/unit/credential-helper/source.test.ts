@@ -121,3 +121,12 @@ test("a later step's own endpoint override never redirects the saved key: the he
   await expect(helper.credential('us.icr.io')).rejects.toThrow(/IBM Cloud IAM/)
   expect(server.requests).toHaveLength(0)
 })
+
+test('a cache that cannot be read or written (a directory in its place) costs an exchange per get, never the answer (#12)', async () => {
+  server.expiration = Math.floor(Date.now() / 1000) + 3600
+  const { source: helper } = await source()
+  mkdirSync(helperFiles(dir).cache)
+  expect(await helper.credential('us.icr.io')).toMatchObject({ username: 'iambearer', password: server.issued[0] })
+  expect(await helper.credential('us.icr.io')).toMatchObject({ password: server.issued[1] })
+  expect(server.requests).toHaveLength(2)
+})
