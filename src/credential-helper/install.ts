@@ -76,11 +76,13 @@ async function requireRunnable(node: string, script: string): Promise<void> {
 }
 
 const shQuote = (value: string): string => `'${value.replace(/'/g, `'\\''`)}'`
+// A batch file expands %NAME% even inside double quotes (a user or RUNNER_TEMP with % in its name); %% is a literal %.
+const cmdQuote = (value: string): string => `"${value.replace(/%/g, '%%')}"`
 
 /** A launcher that runs the action's own bundled helper with the node that runs the action. */
-export async function writeLauncher(dir: string, node: string, script: string, config: string, env: NodeJS.ProcessEnv): Promise<void> {
-  if (process.platform === 'win32') {
-    const cmd = ['@echo off', `"${node}" "${script}" "${config}" %*`, ''].join('\r\n')
+export async function writeLauncher(dir: string, node: string, script: string, config: string, env: NodeJS.ProcessEnv, platform = process.platform): Promise<void> {
+  if (platform === 'win32') {
+    const cmd = ['@echo off', `${cmdQuote(node)} ${cmdQuote(script)} ${cmdQuote(config)} %*`, ''].join('\r\n')
     await fs.writeFile(path.join(dir, `${HELPER_BINARY}.cmd`), cmd, { mode: 0o700 })
     return
   }
