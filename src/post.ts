@@ -5,7 +5,7 @@ import { logoutBlocked } from './clients/credential-store.js'
 import { clientContext } from './context.js'
 import { budget, deadlineFor, type Budget } from './deadline.js'
 import { removeIsolatedConfig } from './isolation.js'
-import { removeCredentialHelper } from './credential-helper/install.js'
+import { removeCredentialHelper, unmapCredentialHelper } from './credential-helper/install.js'
 import { log } from './log.js'
 import { runPerAuthFile } from './schedule.js'
 import { loadState, StateUnreadable, type LoginRecord, type PostState } from './state.js'
@@ -83,6 +83,9 @@ async function undoLogins(state: PostState, ctx: ClientContext, within: Budget):
     const report = await restoreBackup(backup)
     for (const record of report.leftAlone) leftAlone.set(where(record), record)
     for (const { record, error } of report.failures) log.warning`The earlier login for ${record.registry} in ${record.authFile} could not be restored: ${error}`
+  }
+  if (!backup && state.helperMappings) {
+    for (const { mapping, error } of await unmapCredentialHelper(state.helperMappings)) log.warning`The credential helper's mapping for ${where(mapping)} could not be removed: ${error}`
   }
   if (leftAlone.size > 0) {
     log.notice`Left ${[...leftAlone.keys()]} as they are: another login replaced this step's since (a later job on this runner?), so logging out or restoring would undo it.`

@@ -22,6 +22,13 @@ export interface PostState {
   isolatedConfig?: string
   /** The directory of credential-helper mode (launcher, configuration, cache), removed by post. */
   credentialHelper?: string
+  /** The credHelpers mappings credential-helper mode wrote, unmapped by post even when the backup is lost. */
+  helperMappings?: HelperMapping[]
+}
+
+export interface HelperMapping {
+  registry: string
+  authFile: string
 }
 
 export function saveState(state: PostState): void {
@@ -65,8 +72,13 @@ export function loadState(): PostState | undefined {
     logins,
     ...(typeof saved.backupFile === 'string' && saved.backupFile ? { backupFile: saved.backupFile } : {}),
     ...(typeof saved.isolatedConfig === 'string' && saved.isolatedConfig ? { isolatedConfig: saved.isolatedConfig } : {}),
-    ...(typeof saved.credentialHelper === 'string' && saved.credentialHelper ? { credentialHelper: saved.credentialHelper } : {})
+    ...(typeof saved.credentialHelper === 'string' && saved.credentialHelper ? { credentialHelper: saved.credentialHelper } : {}),
+    ...(Array.isArray(saved.helperMappings) ? { helperMappings: saved.helperMappings.filter(isHelperMapping) } : {})
   }
+}
+function isHelperMapping(value: unknown): value is HelperMapping {
+  const mapping = value as Partial<HelperMapping> | null
+  return typeof mapping === 'object' && mapping !== null && typeof mapping.registry === 'string' && typeof mapping.authFile === 'string'
 }
 function isLoginRecord(value: unknown): value is LoginRecord {
   const login = value as Partial<LoginRecord> | null

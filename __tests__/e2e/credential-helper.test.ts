@@ -282,3 +282,39 @@ test.each([
   expect(cloud().emulators.ibm.requests.length).toBe(before)
   expect(main.jobPath).toEqual([])
 })
+
+test("with isolated-config: the helper is mapped in the job's own config, another cloud's key on the step is never saved, post removes both (#12)", async () => {
+  const apiKey = cloud().emulators.ibm.createApiKey()
+  const foreignSecret = 'alibaba-secret-never-for-ibm-Xy7Wq2'
+  const sandbox = clientSandbox()
+  const userConfig = JSON.stringify({ auths: {}, credHelpers: { 'other.example': 'pass' } })
+  mkdirSync(path.dirname(sandbox.files.docker), { recursive: true })
+  writeFileSync(sandbox.files.docker, userConfig)
+  let savedConfig = ''
+  let isolatedHelpers: Record<string, string> | undefined
+  let docker: Outcome = { ok: false, output: '' }
+  const { main, post } = await runAction(
+    { provider: 'ibm', region: 'us', 'api-key': apiKey, 'access-key-secret': foreignSecret, clients: 'docker', 'isolated-config': 'true', 'credential-helper': 'true' },
+    {
+      env: { ...stepEnv(sandbox), RUNNER_DEBUG: '1' },
+      between: async (step, later) => {
+        savedConfig = readFileSync(path.join(helperDirOf(step), 'config.json'), 'utf8')
+        isolatedHelpers = credHelpersOf(path.join(later.env.DOCKER_CONFIG ?? '', 'config.json'))
+        await pastTheLifetime()
+        docker = await run('docker', ['manifest', 'inspect', 'us.icr.io/acme/isolated-helper:v1'], later.env)
+      }
+    }
+  )
+  expect(main.code).toBe(0)
+  expect(isolatedHelpers).toEqual({ 'other.example': 'pass', 'us.icr.io': 'registry-login' }) // the user's other mappings carried over
+  expect(savedConfig).toContain(apiKey)
+  expect(savedConfig).not.toContain(foreignSecret)
+  // Reached the registry with a helper-minted credential: only a missing manifest, never a refusal.
+  expect(docker.output).not.toMatch(/unauthorized|401|error getting credentials/i)
+  expect(docker.output).toMatch(/no such manifest/)
+  expect(readFileSync(sandbox.files.docker, 'utf8')).toBe(userConfig)
+  expect(post!.code).toBe(0)
+  expect(existsSync(helperDirOf(main))).toBe(false)
+  expect(existsSync(main.jobEnv.DOCKER_CONFIG ?? '/nonexistent')).toBe(false)
+  expectNoSecretIn([main.log, main.stderr, post!.log, post!.stderr, docker.output], [apiKey, foreignSecret, ...issuedPasswords('ibm')])
+})

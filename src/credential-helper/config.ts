@@ -2,6 +2,8 @@ import { getInput } from '@actions/core'
 import { promises as fs } from 'node:fs'
 import path from 'node:path'
 import { writePrivateFile } from '../clients/auth-file.js'
+import { methodInputs } from '../input-hygiene.js'
+import { providers, type ProviderId } from '../providers/index.js'
 
 /**
  * What the helper needs to run main's login plan again in a later step. Written 0600 in the helper's
@@ -50,6 +52,17 @@ export function recordingInputs(read: (name: string) => string = name => getInpu
   }
 }
 
+/**
+ * The recorded inputs the plan logs in with: a method input the chosen cloud and method ignore (another
+ * cloud's key set on the same step, read only to warn about it) is not saved, so it never reaches this
+ * cloud's helper. Re-parsing gives the same plan, only without that warning.
+ */
+export function planInputs(recorded: Record<string, string>, provider: ProviderId, auth: string): Record<string, string> {
+  const reads = new Set(providers[provider].methods[auth]?.reads ?? [])
+  const ignored = new Set(methodInputs(Object.values(providers)).filter(name => !reads.has(name)))
+  return Object.fromEntries(Object.entries(recorded).filter(([name]) => !ignored.has(name)))
+}
+
 export async function writeHelperConfig(file: string, config: HelperConfig): Promise<void> {
   await writePrivateFile(file, JSON.stringify(config))
 }
@@ -63,10 +76,30 @@ export async function readHelperConfig(file: string): Promise<HelperConfig> {
       `cannot read its configuration ${file} (${(error as NodeJS.ErrnoException).code ?? 'not JSON'}): the registry-login step that set it up has ended (post removed it) or did not finish`
     )
   }
-  if (parsed.version !== 1 || typeof parsed.inputs !== 'object' || typeof parsed.env !== 'object' || typeof parsed.usernames !== 'object') {
+  if (parsed.version !== 1 || !isStringMap(parsed.inputs) || !isStringMap(parsed.env) || !isStringMap(parsed.usernames)) {
     throw new Error(`its configuration ${file} has an unknown shape`)
   }
-  return parsed as HelperConfig
+  // Only the variables main carries: a configuration never points the helper's OIDC request, proxy or other settings elsewhere.
+  return { version: 1, inputs: parsed.inputs, env: carriedEnv(parsed.env), usernames: parsed.usernames }
+}
+
+function isStringMap(value: unknown): value is Record<string, string> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every(v => typeof v === 'string')
+}
+
+/**
+ * Another installation is served only if this job's action made it: a real directory (no symlink) of
+ * this user that no one else can open, as mkdtemp makes it. A directory someone else planted next to
+ * ours (RUNNER_TEMP falls back to the shared temp directory) never gets the job's OIDC token or a `get`.
+ */
+async function isOwnInstallation(dir: string): Promise<boolean> {
+  try {
+    const stat = await fs.lstat(dir)
+    if (!stat.isDirectory()) return false
+    return process.platform === 'win32' || (stat.uid === process.getuid?.() && (stat.mode & 0o077) === 0)
+  } catch {
+    return false
+  }
 }
 
 /**
@@ -81,10 +114,11 @@ export async function jobHelperConfigs(own: string): Promise<string[]> {
   } catch {
     names = []
   }
-  const others = names
-    .filter(name => name.startsWith(HELPER_DIR_PREFIX))
-    .map(name => helperFiles(path.join(parent, name)).config)
-    .filter(file => file !== own)
-    .sort()
+  const dirs = names.filter(name => name.startsWith(HELPER_DIR_PREFIX)).map(name => path.join(parent, name))
+  const others: string[] = []
+  for (const dir of dirs.sort()) {
+    const file = helperFiles(dir).config
+    if (file !== own && (await isOwnInstallation(dir))) others.push(file)
+  }
   return [own, ...others]
 }

@@ -3,7 +3,7 @@ import { promises as fs, constants } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { Backup, newBackupFile } from '../backup.js'
-import { writeCredHelper } from '../clients/auth-file.js'
+import { readCredHelper, writeCredHelper } from '../clients/auth-file.js'
 import type { ClientContext } from '../clients/client.js'
 import { clients } from '../clients/index.js'
 import { ActionError } from '../errors.js'
@@ -11,9 +11,9 @@ import type { Inputs } from '../inputs.js'
 import { log } from '../log.js'
 import { safeText } from '../log-safe.js'
 import type { RegistryCredential } from '../providers/provider.js'
-import { saveState, type PostState } from '../state.js'
+import { saveState, type HelperMapping, type PostState } from '../state.js'
 import { cacheEntries, writeCache } from './cache.js'
-import { carriedEnv, HELPER_DIR_PREFIX, helperFiles, writeHelperConfig } from './config.js'
+import { carriedEnv, HELPER_DIR_PREFIX, helperFiles, planInputs, writeHelperConfig } from './config.js'
 import { registryHost } from './hosts.js'
 import { HELPER_BINARY, HELPER_NAME } from './protocol.js'
 
@@ -47,7 +47,7 @@ export async function installCredentialHelper({ inputs, recordedInputs, credenti
   const files = helperFiles(dir)
   const now = Date.now()
   const usernames = Object.fromEntries(credentials.map(c => [registryHost(c.registry), c.username]))
-  await writeHelperConfig(files.config, { version: 1, inputs: recordedInputs, env: carriedEnv(ctx.env), usernames })
+  await writeHelperConfig(files.config, { version: 1, inputs: planInputs(recordedInputs, inputs.provider, inputs.plan.auth), env: carriedEnv(ctx.env), usernames })
   await writeCache(files.cache, cacheEntries(credentials, now))
   await writeLauncher(dir, node, script, files.config, ctx.env)
   core.addPath(dir)
@@ -56,6 +56,8 @@ export async function installCredentialHelper({ inputs, recordedInputs, credenti
     for (const id of inputs.clients) {
       const authFile = clients[id].authFile(ctx.env)
       await backup.remember(authFile, host)
+      state.helperMappings = [...(state.helperMappings ?? []), { registry: host, authFile }]
+      saveState(state)
       await writeCredHelper(authFile, host, HELPER_NAME)
       log.info`${id}: ${host} now gets its credentials from ${HELPER_BINARY} (credHelpers in ${authFile})`
     }
@@ -76,11 +78,13 @@ async function requireRunnable(node: string, script: string): Promise<void> {
 }
 
 const shQuote = (value: string): string => `'${value.replace(/'/g, `'\\''`)}'`
+// A batch file expands %NAME% even inside double quotes (a user or RUNNER_TEMP with % in its name); %% is a literal %.
+const cmdQuote = (value: string): string => `"${value.replace(/%/g, '%%')}"`
 
 /** A launcher that runs the action's own bundled helper with the node that runs the action. */
-export async function writeLauncher(dir: string, node: string, script: string, config: string, env: NodeJS.ProcessEnv): Promise<void> {
-  if (process.platform === 'win32') {
-    const cmd = ['@echo off', `"${node}" "${script}" "${config}" %*`, ''].join('\r\n')
+export async function writeLauncher(dir: string, node: string, script: string, config: string, env: NodeJS.ProcessEnv, platform = process.platform): Promise<void> {
+  if (platform === 'win32') {
+    const cmd = ['@echo off', `${cmdQuote(node)} ${cmdQuote(script)} ${cmdQuote(config)} %*`, ''].join('\r\n')
     await fs.writeFile(path.join(dir, `${HELPER_BINARY}.cmd`), cmd, { mode: 0o700 })
     return
   }
@@ -96,4 +100,21 @@ export async function removeCredentialHelper(dir: string): Promise<void> {
   // Only ever a directory this action made.
   if (!path.basename(dir).startsWith(HELPER_DIR_PREFIX)) throw new Error(`refusing to remove ${dir}`)
   await fs.rm(dir, { recursive: true, force: true })
+}
+
+/**
+ * Post without a backup to restore from (lost or corrupt): each mapping main wrote that still names
+ * this helper is removed, so no later docker call looks for a helper that is gone. Returns what it
+ * could not unmap.
+ */
+export async function unmapCredentialHelper(mappings: HelperMapping[]): Promise<Array<{ mapping: HelperMapping; error: unknown }>> {
+  const failures: Array<{ mapping: HelperMapping; error: unknown }> = []
+  for (const mapping of mappings) {
+    try {
+      if ((await readCredHelper(mapping.authFile, mapping.registry)) === HELPER_NAME) await writeCredHelper(mapping.authFile, mapping.registry, undefined)
+    } catch (error) {
+      failures.push({ mapping, error })
+    }
+  }
+  return failures
 }

@@ -5,7 +5,7 @@ import { parseInputs } from '../inputs.js'
 import { safeText } from '../log-safe.js'
 import { maskSecret } from '../secrets.js'
 import { cacheEntries, isFresh, readCache, writeCache } from './cache.js'
-import { helperFiles, jobHelperConfigs, readHelperConfig } from './config.js'
+import { carriedEnv, helperFiles, jobHelperConfigs, readHelperConfig } from './config.js'
 import { registryHost } from './hosts.js'
 import { HELPER_BINARY, type CredentialSource } from './protocol.js'
 
@@ -46,7 +46,8 @@ export async function jobCredentialSource(configFile: string, env: NodeJS.Proces
  */
 export async function credentialSource(configFile: string, env: NodeJS.ProcessEnv = process.env): Promise<CredentialSource> {
   const config = await readHelperConfig(configFile)
-  const planEnv = { ...env, ...config.env }
+  // Where and as whom the plan logs in is what main decided: a later step's own REGISTRY_LOGIN_* or GITHUB_* never redirects the saved key.
+  const planEnv = { ...withoutCarried(env), ...config.env }
   const { plan } = parseInputs(createInputReader(name => config.inputs[name] ?? ''), planEnv)
   const ctx = providerContext(planEnv, helperLog(planEnv))
   const cacheFile = helperFiles(path.dirname(configFile)).cache
@@ -58,7 +59,8 @@ export async function credentialSource(configFile: string, env: NodeJS.ProcessEn
       const cached = cache[host]
       if (cached && isFresh(cached, Date.now())) return cached
       const minted = cacheEntries(await plan.getCredentials(ctx), Date.now())
-      await writeCache(cacheFile, { ...cache, ...minted })
+      // A cache that cannot be written (a directory in its place, a full disk) costs the next get an exchange, not this one its answer.
+      await writeCache(cacheFile, { ...cache, ...minted }).catch(() => undefined)
       const credential = minted[host]
       if (!credential) throw new Error(`the login plan gave no credential for ${host}`)
       return credential
@@ -75,4 +77,9 @@ function helperLog(env: NodeJS.ProcessEnv): ProviderLog {
   const quiet = (): void => {}
   const debug = env.RUNNER_DEBUG === '1'
   return { mask: maskSecret, warn: debug ? say : quiet, debug: debug ? say : quiet }
+}
+
+function withoutCarried(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const carried = carriedEnv(env)
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !Object.hasOwn(carried, name)))
 }

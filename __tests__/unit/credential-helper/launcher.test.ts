@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { writeLauncher } from '../../../src/credential-helper/install.js'
@@ -34,4 +34,14 @@ testOnPosix.each([
     const out = execFileSync(launcher, ['get', 'two words'], { env: { PATH: '/usr/bin:/bin', ...stepEnv }, encoding: 'utf8' })
     expect(out.split('\n')).toEqual([`arg:${script}`, `arg:${config}`, 'arg:get', 'arg:two words', ca, ''])
   })
+})
+
+test('the Windows launcher keeps a % in a path literal: a batch file would expand %NAME% even in quotes (#12)', async () => {
+  const node = 'C:\\Program Files\\node\\node.exe'
+  const config = 'C:\\Users\\a%USERNAME%b\\AppData\\Local\\Temp\\registry-login-helper-x\\config.json'
+  await writeLauncher(dir, node, 'D:\\a\\_actions\\dist\\helper.js', config, {}, 'win32')
+  const cmd = readFileSync(path.join(dir, 'docker-credential-registry-login.cmd'), 'utf8')
+  expect(cmd).toBe(
+    '@echo off\r\n"C:\\Program Files\\node\\node.exe" "D:\\a\\_actions\\dist\\helper.js" "C:\\Users\\a%%USERNAME%%b\\AppData\\Local\\Temp\\registry-login-helper-x\\config.json" %*\r\n'
+  )
 })

@@ -59,3 +59,20 @@ test('only a directory the action made is ever removed', async () => {
   await expect(removeCredentialHelper(foreign)).rejects.toThrow(/refusing to remove/)
   expect(existsSync(foreign)).toBe(true)
 })
+
+test('a lost backup still takes the mappings to the removed helper away, leaving every other mapping (#12)', async () => {
+  const dir = helperDir()
+  mkdirSync(path.dirname(env.files.dockerConfig), { recursive: true })
+  writeFileSync(env.files.dockerConfig, JSON.stringify({ credHelpers: { 'us.icr.io': 'registry-login', 'de.icr.io': 'ecr-login', 'other.example': 'pass' } }))
+  const backupFile = path.join(env.files.runnerTemp, 'registry-login-backup.json')
+  writeFileSync(backupFile, '{not json')
+  const helperMappings = [
+    { registry: 'us.icr.io', authFile: env.files.dockerConfig },
+    { registry: 'de.icr.io', authFile: env.files.dockerConfig } // replaced since by someone else: left alone
+  ]
+  saveState({ version: 1, logins: [], backupFile, credentialHelper: dir, helperMappings })
+  env.handStateToPost()
+  await runPost(fakeClientContext(process.env))
+  expect(existsSync(dir)).toBe(false)
+  expect(JSON.parse(readFileSync(env.files.dockerConfig, 'utf8'))).toEqual({ credHelpers: { 'de.icr.io': 'ecr-login', 'other.example': 'pass' } })
+})

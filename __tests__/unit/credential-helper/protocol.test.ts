@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { cacheEntries, isFresh, readCache, UNKNOWN_EXPIRY_REUSE_MS, writeCache, type CachedCredential } from '../../../src/credential-helper/cache.js'
-import { carriedEnv, readHelperConfig, recordingInputs } from '../../../src/credential-helper/config.js'
+import { carriedEnv, planInputs, readHelperConfig, recordingInputs } from '../../../src/credential-helper/config.js'
 import { registryHost, serverHost } from '../../../src/credential-helper/hosts.js'
 import { answer, NOT_FOUND, type CredentialSource } from '../../../src/credential-helper/protocol.js'
 import { createInputReader } from '../../../src/input-reader.js'
@@ -157,6 +157,18 @@ describe('the saved plan', () => {
     const again = parseInputs(createInputReader(name => recorder.recorded[name] ?? ''))
     expect(again.plan.registries).toEqual(first.plan.registries)
     expect(again.credentialHelper).toBe(true)
+  })
+
+  test("another cloud's key set on the step is not saved for this cloud's helper; the plan re-parses the same (#12)", () => {
+    const foreign = { 'access-key-secret': 'alibaba-secret-Zx8Cv6Bn4', 'service-account-key': '{"private_key":"yandex-pem-Lk2Jh4"}' }
+    const values: Record<string, string> = { provider: 'ibm', registry: 'us.icr.io', 'api-key': 'k-123456789', 'credential-helper': 'true', ...foreign }
+    const recorder = recordingInputs(name => values[name] ?? '')
+    const first = parseInputs(createInputReader(recorder.read), {})
+    const saved = planInputs(recorder.recorded, first.provider, first.plan.auth)
+    expect(saved).toEqual({ provider: 'ibm', registry: 'us.icr.io', 'api-key': 'k-123456789', 'credential-helper': 'true' })
+    const again = parseInputs(createInputReader(name => saved[name] ?? ''), {})
+    expect(again.plan).toMatchObject({ auth: first.plan.auth, registries: first.plan.registries })
+    expect(again.notices).toEqual([])
   })
 
   test('main carries the endpoint overrides and the GitHub context, not its other variables', () => {

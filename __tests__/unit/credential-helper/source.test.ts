@@ -1,7 +1,7 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { helperFiles, writeHelperConfig } from '../../../src/credential-helper/config.js'
+import { helperFiles, readHelperConfig, writeHelperConfig } from '../../../src/credential-helper/config.js'
 import { credentialSource, jobCredentialSource } from '../../../src/credential-helper/source.js'
 import { startIamServer, type IamServer } from '../../helpers/iam-server.js'
 import { captureStdout, type StdoutCapture } from '../../helpers/stdout.js'
@@ -73,7 +73,7 @@ test('a job with two logins: the launcher found first on PATH serves the other l
   server.expiration = Math.floor(Date.now() / 1000) + 3600
   const own = await saveIbmPlan(dir, ['us.icr.io'])
   const earlierDir = path.join(runnerTemp, 'registry-login-helper-a')
-  mkdirSync(earlierDir)
+  mkdirSync(earlierDir, { mode: 0o700 }) // as mkdtemp makes it
   await saveIbmPlan(earlierDir, ['jp.icr.io', 'us.icr.io'])
   mkdirSync(path.join(runnerTemp, 'registry-login-helper-c')) // an installation post already emptied
   const job = await jobCredentialSource(own, {})
@@ -82,4 +82,51 @@ test('a job with two logins: the launcher found first on PATH serves the other l
   await job.credential('jp.icr.io')
   expect(server.requests).toHaveLength(2)
   await expect(job.credential('de.icr.io')).rejects.toThrow(/no login of this job covers de\.icr\.io/)
+})
+
+test.each([
+  ['a symlink to a directory elsewhere', (at: string, elsewhere: string) => symlinkSync(elsewhere, at)],
+  ['a directory others can open', (at: string) => (mkdirSync(at), chmodSync(at, 0o755))]
+])('an installation this job did not make (%s) is never served (#12)', async (_, plant) => {
+  const own = await saveIbmPlan(dir, ['us.icr.io'])
+  const elsewhere = mkdtempSync(path.join(os.tmpdir(), 'planted-'))
+  try {
+    const at = path.join(runnerTemp, 'registry-login-helper-a')
+    plant(at, elsewhere)
+    await saveIbmPlan(at, ['jp.icr.io'])
+    const job = await jobCredentialSource(own, {})
+    expect(job.usernames).toEqual({ 'us.icr.io': 'iambearer' })
+    await expect(job.credential('jp.icr.io')).rejects.toThrow(/no login of this job covers jp\.icr\.io/)
+    expect(server.requests).toHaveLength(0)
+  } finally {
+    rmSync(elsewhere, { recursive: true, force: true })
+  }
+})
+
+test('a configuration carries only the variables main carries: never the OIDC request URL or a proxy (#12)', async () => {
+  const { config } = helperFiles(dir)
+  const env = { REGISTRY_LOGIN_ENDPOINT_IBM_IAM: server.url, GITHUB_REPOSITORY: 'o/r', ACTIONS_ID_TOKEN_REQUEST_URL: 'https://evil.example/', HTTPS_PROXY: 'http://evil.example:3128' }
+  writeFileSync(config, JSON.stringify({ version: 1, inputs: { provider: 'ibm' }, env, usernames: {} }), { mode: 0o600 })
+  expect((await readHelperConfig(config)).env).toEqual({ REGISTRY_LOGIN_ENDPOINT_IBM_IAM: server.url, GITHUB_REPOSITORY: 'o/r' })
+  writeFileSync(config, JSON.stringify({ version: 1, inputs: { provider: 1 }, env: {}, usernames: {} }), { mode: 0o600 })
+  await expect(readHelperConfig(config)).rejects.toThrow(/unknown shape/)
+})
+
+test("a later step's own endpoint override never redirects the saved key: the helper logs in where main decided (#12)", async () => {
+  const { config } = helperFiles(dir)
+  const inputs = { provider: 'ibm', registry: 'us.icr.io', 'api-key': API_KEY, 'credential-helper': 'true' }
+  // Main ran without an override (the real IAM host, which this machine cannot reach); the calling step sets one.
+  await writeHelperConfig(config, { version: 1, inputs, env: { REGISTRY_LOGIN_HTTP_ATTEMPTS: '1', REGISTRY_LOGIN_HTTP_TIMEOUT_MS: '3000' }, usernames: { 'us.icr.io': 'iambearer' } })
+  const helper = await credentialSource(config, { REGISTRY_LOGIN_ENDPOINT_IBM_IAM: server.url })
+  await expect(helper.credential('us.icr.io')).rejects.toThrow(/IBM Cloud IAM/)
+  expect(server.requests).toHaveLength(0)
+})
+
+test('a cache that cannot be read or written (a directory in its place) costs an exchange per get, never the answer (#12)', async () => {
+  server.expiration = Math.floor(Date.now() / 1000) + 3600
+  const { source: helper } = await source()
+  mkdirSync(helperFiles(dir).cache)
+  expect(await helper.credential('us.icr.io')).toMatchObject({ username: 'iambearer', password: server.issued[0] })
+  expect(await helper.credential('us.icr.io')).toMatchObject({ password: server.issued[1] })
+  expect(server.requests).toHaveLength(2)
 })
