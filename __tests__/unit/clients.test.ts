@@ -6,21 +6,11 @@ import { clients } from '../../src/clients/index.js'
 import { runClient } from '../../src/clients/login-command.js'
 import { runMain } from '../../src/main.js'
 import type { RegistryCredential } from '../../src/providers/provider.js'
-import { actionEnv, type ActionEnv } from '../helpers/action-env.js'
 import { fakeClientContext, testProviderContext } from '../helpers/contexts.js'
 import { startIamServer, type IamServer } from '../helpers/iam-server.js'
-import { captureStdout, type StdoutCapture } from '../helpers/stdout.js'
+import { stepPerTest } from '../helpers/step.js'
 
-let env: ActionEnv
-let stdout: StdoutCapture
-beforeEach(() => {
-  env = actionEnv()
-  stdout = captureStdout()
-})
-afterEach(() => {
-  stdout.restore()
-  env.restore()
-})
+const step = stepPerTest()
 
 const credential: RegistryCredential = { registry: 'us.icr.io', username: 'iambearer', password: 'eyJ-client-test-password' }
 
@@ -32,24 +22,24 @@ describe('a client missing from PATH', () => {
   afterEach(async () => server.close())
 
   test('fails main with an error naming the client, before any credential is fetched', async () => {
-    env.setInputs({ provider: 'ibm', region: 'us', 'api-key': 'ibm-key-for-path-test', clients: 'docker-config, docker, podman' })
+    step.env.setInputs({ provider: 'ibm', region: 'us', 'api-key': 'ibm-key-for-path-test', clients: 'docker-config, docker, podman' })
     const cctx = fakeClientContext({ ...process.env }, { onPath: ['docker'] })
     await runMain({ providerContext: testProviderContext({ ...process.env, REGISTRY_LOGIN_ENDPOINT_IBM_IAM: server.url }), clientContext: cctx })
 
     expect(process.exitCode).toBe(1)
-    expect(stdout.lines().filter(line => line.startsWith('::error::'))).toEqual([
+    expect(step.stdout.lines().filter(line => line.startsWith('::error::'))).toEqual([
       "::error::registry-login: Input 'clients' asks for 'podman', but 'podman' is not on PATH. Install it: GitHub's ubuntu runners have podman, buildah and skopeo; on other Debian/Ubuntu runners run 'sudo apt-get install -y podman' in an earlier step; on Windows and Linux, redhat-actions/podman-install installs it; or drop 'podman' from 'clients'."
     ])
     // docker-config needs no binary; docker was found; podman was not
     expect(cctx.whichAsked).toEqual(['docker', 'podman'])
     expect(server.requests).toHaveLength(0)
     expect(cctx.calls).toEqual([])
-    expect(env.state()).toEqual({})
-    expect(existsSync(env.files.dockerConfig)).toBe(false)
+    expect(step.env.state()).toEqual({})
+    expect(existsSync(step.env.files.dockerConfig)).toBe(false)
   })
 
   test('with every binary present, the same inputs log in', async () => {
-    env.setInputs({ provider: 'ibm', region: 'us', 'api-key': 'ibm-key-for-path-test', clients: 'docker-config, docker, podman' })
+    step.env.setInputs({ provider: 'ibm', region: 'us', 'api-key': 'ibm-key-for-path-test', clients: 'docker-config, docker, podman' })
     const cctx = fakeClientContext({ ...process.env }, { onPath: ['docker', 'podman'] })
     await runMain({ providerContext: testProviderContext({ ...process.env, REGISTRY_LOGIN_ENDPOINT_IBM_IAM: server.url }), clientContext: cctx })
     expect(process.exitCode).toBeUndefined()
@@ -119,7 +109,7 @@ describe('client commands', () => {
 
 describe('docker-config client and auth files', () => {
   test('writes base64(user:password) straight into config.json, 0600, keeping the rest; logout removes only that entry', async () => {
-    const file = env.files.dockerConfig
+    const file = step.env.files.dockerConfig
     mkdirSync(path.dirname(file), { recursive: true })
     writeFileSync(file, JSON.stringify({ auths: { 'ghcr.io': { auth: 'Z2g6cGF0' } }, psFormat: 'table {{.ID}}' }))
     const ctx = fakeClientContext({})
@@ -137,7 +127,7 @@ describe('docker-config client and auth files', () => {
   })
 
   test('creates a missing file and directory; an empty file counts as empty', async () => {
-    const file = path.join(env.dir, 'new', 'deep', 'config.json')
+    const file = path.join(step.env.dir, 'new', 'deep', 'config.json')
     expect(await readAuthEntry(file, 'us.icr.io')).toBeUndefined()
     await writeAuthEntry(file, 'us.icr.io', { auth: 'eA==' })
     expect(await readAuthEntry(file, 'us.icr.io')).toEqual({ auth: 'eA==' })
@@ -146,16 +136,16 @@ describe('docker-config client and auth files', () => {
   })
 
   test('a file that is not a JSON object is refused, not overwritten', async () => {
-    const file = path.join(env.dir, 'array.json')
+    const file = path.join(step.env.dir, 'array.json')
     writeFileSync(file, '[1,2]')
     await expect(writeAuthEntry(file, 'us.icr.io', { auth: 'eA==' })).rejects.toThrow(`${file} does not hold a JSON object`)
     expect(readFileSync(file, 'utf8')).toBe('[1,2]')
   })
 
   test('a symlinked auth file (a dotfile manager\'s) is written through: the link stays, its target gets the entry', async () => {
-    const target = path.join(env.dir, 'elsewhere.json')
+    const target = path.join(step.env.dir, 'elsewhere.json')
     writeFileSync(target, '{"auths":{"other.example":{"auth":"bz1v"}}}')
-    const file = path.join(env.dir, 'link.json')
+    const file = path.join(step.env.dir, 'link.json')
     symlinkSync(target, file)
     await writeAuthEntry(file, 'us.icr.io', { auth: 'eA==' })
     expect(lstatSync(file).isSymbolicLink()).toBe(true)
@@ -167,7 +157,7 @@ describe('docker-config client and auth files', () => {
   })
 
   test('an auth file path that is a directory: a clear error naming the file and the fix, no raw EISDIR', async () => {
-    const file = path.join(env.dir, 'config-dir.json')
+    const file = path.join(step.env.dir, 'config-dir.json')
     mkdirSync(file)
     await expect(writeAuthEntry(file, 'us.icr.io', { auth: 'eA==' })).rejects.toThrow(
       `The auth file ${file} cannot be read (EISDIR: it is a directory), so the action cannot add its login to it (nor put back what it held). Fix its path or permissions in an earlier step, or set 'isolated-config: true' to use a fresh per-job auth file.`
@@ -176,7 +166,7 @@ describe('docker-config client and auth files', () => {
   })
 
   test('an auth file that is not JSON: a clear error naming the file and the fix', async () => {
-    const file = path.join(env.dir, 'broken.json')
+    const file = path.join(step.env.dir, 'broken.json')
     writeFileSync(file, '{"auths": {,}')
     await expect(writeAuthEntry(file, 'us.icr.io', { auth: 'eA==' })).rejects.toThrow(
       `The auth file ${file} does not hold a JSON object, so the action cannot add its login to it (nor put back what it held). Fix or delete the file in an earlier step, or set 'isolated-config: true' to use a fresh per-job auth file.`
@@ -187,7 +177,7 @@ describe('docker-config client and auth files', () => {
 
 describe('review fixes: credential helpers and helm config home', () => {
   test('docker-config writes the file; a registry a helper owns is routed to the file by main (credential-store.test.ts)', async () => {
-    const file = path.join(env.dir, 'helper', 'config.json')
+    const file = path.join(step.env.dir, 'helper', 'config.json')
     mkdirSync(path.dirname(file), { recursive: true })
     const ctx = fakeClientContext({})
     // A helper for another registry, or an empty one, leaves this registry to the file.

@@ -3,9 +3,8 @@ import os from 'node:os'
 import path from 'node:path'
 import type { Http, HttpRequest } from '../../src/http.js'
 import { runMain } from '../../src/main.js'
-import { actionEnv, type ActionEnv } from '../helpers/action-env.js'
 import { fakeClientContext, testProviderContext } from '../helpers/contexts.js'
-import { captureStdout, type StdoutCapture } from '../helpers/stdout.js'
+import { stepPerTest } from '../helpers/step.js'
 
 /** An IAM that answers every exchange with this reply. */
 const iamAnswering = (reply: Record<string, unknown>): Http => ({
@@ -15,17 +14,7 @@ const iamAnswering = (reply: Record<string, unknown>): Http => ({
 
 // @actions/core's summary keeps the first file it was given: one for the whole file.
 const summaryFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'outputs-summary-')), 'summary.md')
-let env: ActionEnv
-let stdout: StdoutCapture
-beforeEach(() => {
-  env = actionEnv()
-  stdout = captureStdout()
-})
-afterEach(() => {
-  stdout.restore()
-  env.restore()
-  process.exitCode = undefined
-})
+const step = stepPerTest()
 
 describe("a cloud's expiry that is no time at all: the login stands, expires-at is empty", () => {
   test.each([
@@ -34,11 +23,11 @@ describe("a cloud's expiry that is no time at all: the login stands, expires-at 
   ])('%s', async (_name, expiry) => {
     writeFileSync(summaryFile, '')
     process.env.GITHUB_STEP_SUMMARY = summaryFile
-    env.setInputs({ provider: 'ibm', region: 'us', 'api-key': 'ibm-apikey-Zq9xWv3Lk7Tn0Rb5Hs2Dy8', clients: 'docker-config' })
+    step.env.setInputs({ provider: 'ibm', region: 'us', 'api-key': 'ibm-apikey-Zq9xWv3Lk7Tn0Rb5Hs2Dy8', clients: 'docker-config' })
     const http = iamAnswering({ access_token: 'iam-token-Hs2Dy8Zq9xWv3Lk7Tn0Rb5', ...expiry })
     await runMain({ providerContext: testProviderContext({ ...process.env }, http), clientContext: fakeClientContext({ ...process.env }) })
-    expect(stdout.lines().filter(l => l.startsWith('::error::'))).toEqual([])
-    expect(env.outputs()).toMatchObject({ username: 'iambearer', 'expires-at': '' })
+    expect(step.stdout.lines().filter(l => l.startsWith('::error::'))).toEqual([])
+    expect(step.env.outputs()).toMatchObject({ username: 'iambearer', 'expires-at': '' })
     expect(readFileSync(summaryFile, 'utf8')).toContain('not reported')
   })
 })

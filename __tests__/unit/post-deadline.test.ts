@@ -7,26 +7,16 @@ import { clientContext } from '../../src/context.js'
 import { budget, DeadlineError } from '../../src/deadline.js'
 import { runPost } from '../../src/post.js'
 import { saveState } from '../../src/state.js'
-import { actionEnv, type ActionEnv } from '../helpers/action-env.js'
 import { fakeClientContext } from '../helpers/contexts.js'
-import { captureStdout, type StdoutCapture } from '../helpers/stdout.js'
+import { stepPerTest } from '../helpers/step.js'
 
-let env: ActionEnv
-let stdout: StdoutCapture
-beforeEach(() => {
-  env = actionEnv()
-  stdout = captureStdout()
-})
-afterEach(() => {
-  stdout.restore()
-  env.restore()
-})
+const step = stepPerTest()
 
 const earlier = { auth: Buffer.from('someone:else').toString('base64') }
 
 /** Main's leftovers: logins into us and de with docker, de had an earlier entry. */
 async function mainLeftovers(): Promise<{ file: string; backupFile: string }> {
-  const file = env.files.dockerConfig
+  const file = step.env.files.dockerConfig
   mkdirSync(path.dirname(file), { recursive: true })
   writeFileSync(file, JSON.stringify({ auths: { 'de.icr.io': earlier } }))
   const backup = new Backup(newBackupFile(process.env))
@@ -41,7 +31,7 @@ async function mainLeftovers(): Promise<{ file: string; backupFile: string }> {
     ],
     backupFile: backup.file
   })
-  env.handStateToPost()
+  step.env.handStateToPost()
   return { file, backupFile: backup.file }
 }
 
@@ -51,7 +41,7 @@ test('a logout that takes post past its deadline: the rest are skipped with a wa
   const ctx = fakeClientContext({ ...process.env }, { behaviour: async () => new Promise(resolve => setTimeout(() => resolve({ exitCode: 0, stdout: '', stderr: '' }), 80)) })
   await runPost(ctx)
   expect(ctx.calls.map(call => call.args.at(-1))).toEqual(['de.icr.io'])
-  expect(stdout.lines()).toContain(
+  expect(step.stdout.lines()).toContain(
     '::warning::docker: logout of us.icr.io skipped: post reached its deadline (REGISTRY_LOGIN_POST_TIMEOUT_MS); the earlier entry is restored below.'
   )
   expect(JSON.parse(readFileSync(file, 'utf8')).auths).toEqual({ 'de.icr.io': earlier })
@@ -64,12 +54,12 @@ test('a logout stopped at its deadline is a warning naming the client and the ov
     behaviour: call => (call.args.at(-1) === 'de.icr.io' ? Promise.reject(new DeadlineError('docker logout', { ms: 30_000, variable: 'REGISTRY_LOGIN_LOGOUT_TIMEOUT_MS' })) : undefined)
   })
   await runPost(ctx)
-  expect(stdout.lines()).toContain(
+  expect(step.stdout.lines()).toContain(
     "::warning::docker: logout of de.icr.io failed: 'docker logout' did not finish within 30 s and was stopped, with the processes it started. If it is only slow, raise the environment variable REGISTRY_LOGIN_LOGOUT_TIMEOUT_MS (milliseconds)."
   )
   expect(JSON.parse(readFileSync(file, 'utf8')).auths).toEqual({ 'de.icr.io': earlier })
   expect(existsSync(backupFile)).toBe(false)
-  expect(readdirSync(env.files.runnerTemp).filter(name => name.endsWith('.json'))).toEqual([])
+  expect(readdirSync(step.env.files.runnerTemp).filter(name => name.endsWith('.json'))).toEqual([])
 })
 
 describe('clientContext runs each client under its deadline', () => {

@@ -2,37 +2,27 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import path from 'node:path'
 import { runMain } from '../../src/main.js'
 import { runPost } from '../../src/post.js'
-import { actionEnv, type ActionEnv } from '../helpers/action-env.js'
 import { fakeClientContext, testProviderContext, type FakeClientContext } from '../helpers/contexts.js'
-import { captureStdout, type StdoutCapture } from '../helpers/stdout.js'
+import { stepPerTest } from '../helpers/step.js'
 
 const b64 = (value: string): string => Buffer.from(value).toString('base64')
 const commands = (cctx: FakeClientContext): string[] => cctx.calls.map(call => `${call.command} ${call.args.join(' ')}`)
 const auths = (file: string): Record<string, unknown> => (JSON.parse(readFileSync(file, 'utf8')) as { auths: Record<string, unknown> }).auths
 
-let env: ActionEnv
-let stdout: StdoutCapture
-beforeEach(() => {
-  env = actionEnv()
-  stdout = captureStdout()
-})
-afterEach(() => {
-  stdout.restore()
-  env.restore()
-})
+const step = stepPerTest()
 
 const TOKEN = 'ibm-iam-token-0123456789'
 
 async function main(cctx: FakeClientContext, inputs: Record<string, string> = {}): Promise<Record<string, unknown>> {
-  env.setInputs({ provider: 'ibm', region: 'us', token: TOKEN, clients: 'podman', ...inputs })
+  step.env.setInputs({ provider: 'ibm', region: 'us', token: TOKEN, clients: 'podman', ...inputs })
   await runMain({ providerContext: testProviderContext({ ...process.env }), clientContext: cctx })
-  expect(stdout.lines().filter(l => l.startsWith('::error::'))).toEqual([])
-  return JSON.parse(env.state()['registry-login'] ?? '{}') as Record<string, unknown>
+  expect(step.stdout.lines().filter(l => l.startsWith('::error::'))).toEqual([])
+  return JSON.parse(step.env.state()['registry-login'] ?? '{}') as Record<string, unknown>
 }
 
 /** The containers auth file with someone's earlier login for us.icr.io in it. */
 function withEarlierEntry(): { file: string; earlier: { auth: string } } {
-  const file = env.files.containersAuth
+  const file = step.env.files.containersAuth
   const earlier = { auth: b64('someone:earlier-password') }
   mkdirSync(path.dirname(file), { recursive: true })
   writeFileSync(file, JSON.stringify({ auths: { 'us.icr.io': earlier } }))
@@ -40,12 +30,12 @@ function withEarlierEntry(): { file: string; earlier: { auth: string } } {
 }
 
 async function post(cctx: FakeClientContext): Promise<{ warnings: string[]; notices: string[]; calls: string[] }> {
-  env.handStateToPost()
-  const before = stdout.lines().length
+  step.env.handStateToPost()
+  const before = step.stdout.lines().length
   cctx.calls.splice(0)
   await runPost(cctx)
   expect(process.exitCode).toBeUndefined()
-  const lines = stdout.lines().slice(before)
+  const lines = step.stdout.lines().slice(before)
   // post never prints a raw JS error
   expect(lines.join('\n')).not.toMatch(/is not iterable|Cannot destructure|TypeError|undefined \(reading/)
   return { warnings: lines.filter(l => l.startsWith('::warning::')), notices: lines.filter(l => l.startsWith('::notice::')), calls: commands(cctx) }
@@ -128,7 +118,7 @@ describe('a damaged state: one warning, no raw error', () => {
   test('the isolated directory is removed even when the state lists no logins', async () => {
     const cctx = fakeClientContext({ ...process.env })
     const state = await main(cctx, { 'isolated-config': 'true' })
-    writeFileSync(env.files.state, '')
+    writeFileSync(step.env.files.state, '')
     process.env['STATE_registry-login'] = JSON.stringify({ version: 1, logins: 'lost', isolatedConfig: state.isolatedConfig })
     const { warnings, calls } = await post(cctx)
     expect(warnings).toEqual([
@@ -154,7 +144,7 @@ describe('shared runners: post touches an entry only while it still holds this s
       `::notice::Left us.icr.io in ${file} as they are: another login replaced this step's since (a later job on this runner?), so logging out or restoring would undo it.`
     ])
     expect(auths(file)).toEqual({ 'us.icr.io': theirs })
-    expect(readdirSync(path.join(env.dir, 'runner-temp'))).toEqual([])
+    expect(readdirSync(path.join(step.env.dir, 'runner-temp'))).toEqual([])
   })
 
   test('our entry still there: logged out and the earlier one put back, no notice', async () => {
@@ -180,7 +170,7 @@ describe('shared runners: post touches an entry only while it still holds this s
     }
     expect(JSON.parse(backup)).toEqual({
       version: 2,
-      records: [{ authFile: env.files.containersAuth, registry: 'us.icr.io', wrote: expect.stringMatching(/^[0-9a-f]{32}:[0-9a-f]{64}$/) }]
+      records: [{ authFile: step.env.files.containersAuth, registry: 'us.icr.io', wrote: expect.stringMatching(/^[0-9a-f]{32}:[0-9a-f]{64}$/) }]
     })
   })
 })
@@ -199,10 +189,10 @@ describe('what post cannot do is one warning each, and the rest still happens', 
 
   test('a state naming a directory the action did not make: not removed, one warning', async () => {
     const cctx = fakeClientContext({ ...process.env })
-    process.env['STATE_registry-login'] = JSON.stringify({ version: 1, logins: [], isolatedConfig: env.dir })
+    process.env['STATE_registry-login'] = JSON.stringify({ version: 1, logins: [], isolatedConfig: step.env.dir })
     const { warnings } = await post(cctx)
-    expect(warnings).toEqual([`::warning::Could not remove the isolated config ${env.dir}: refusing to remove ${env.dir}`])
-    expect(existsSync(env.dir)).toBe(true)
+    expect(warnings).toEqual([`::warning::Could not remove the isolated config ${step.env.dir}: refusing to remove ${step.env.dir}`])
+    expect(existsSync(step.env.dir)).toBe(true)
   })
 
   test('hostile text in the state is shown safely', async () => {
@@ -212,6 +202,6 @@ describe('what post cannot do is one warning each, and the rest still happens', 
     expect(warnings).toEqual([
       '::warning::Skipped 1 login record(s) of the saved state that name an unknown client or are not well-formed (x\\x0a:\u200b:add-mask:\u200b:y).'
     ])
-    expect(stdout.lines().some(l => l.startsWith('::add-mask::y'))).toBe(false)
+    expect(step.stdout.lines().some(l => l.startsWith('::add-mask::y'))).toBe(false)
   })
 })

@@ -3,24 +3,14 @@ import path from 'node:path'
 import { removeCredentialHelper } from '../../../src/credential-helper/install.js'
 import { runPost } from '../../../src/post.js'
 import { saveState } from '../../../src/state.js'
-import { actionEnv, type ActionEnv } from '../../helpers/action-env.js'
 import { fakeClientContext } from '../../helpers/contexts.js'
-import { captureStdout, type StdoutCapture } from '../../helpers/stdout.js'
+import { stepPerTest } from '../../helpers/step.js'
 
-let env: ActionEnv
-let stdout: StdoutCapture
-beforeEach(() => {
-  env = actionEnv()
-  stdout = captureStdout()
-})
-afterEach(() => {
-  stdout.restore()
-  env.restore()
-})
+const step = stepPerTest()
 
 /** A helper directory as main leaves it: launcher, configuration with a key, cache. */
 function helperDir(): string {
-  const dir = path.join(env.files.runnerTemp, 'registry-login-helper-abc123')
+  const dir = path.join(step.env.files.runnerTemp, 'registry-login-helper-abc123')
   mkdirSync(dir, { recursive: true })
   for (const name of ['docker-credential-registry-login', 'config.json', 'cache.json']) writeFileSync(path.join(dir, name), 'x')
   return dir
@@ -28,33 +18,33 @@ function helperDir(): string {
 
 test('post removes the helper directory and restores the earlier credHelpers mapping', async () => {
   const dir = helperDir()
-  mkdirSync(path.dirname(env.files.dockerConfig), { recursive: true })
-  writeFileSync(env.files.dockerConfig, JSON.stringify({ credHelpers: { 'us.icr.io': 'registry-login', 'other.example': 'pass' }, auths: { 'us.icr.io': {} } }))
-  const backupFile = path.join(env.files.runnerTemp, 'registry-login-backup.json')
-  writeFileSync(backupFile, JSON.stringify({ version: 2, records: [{ authFile: env.files.dockerConfig, registry: 'us.icr.io', credHelper: 'secretservice' }] }))
+  mkdirSync(path.dirname(step.env.files.dockerConfig), { recursive: true })
+  writeFileSync(step.env.files.dockerConfig, JSON.stringify({ credHelpers: { 'us.icr.io': 'registry-login', 'other.example': 'pass' }, auths: { 'us.icr.io': {} } }))
+  const backupFile = path.join(step.env.files.runnerTemp, 'registry-login-backup.json')
+  writeFileSync(backupFile, JSON.stringify({ version: 2, records: [{ authFile: step.env.files.dockerConfig, registry: 'us.icr.io', credHelper: 'secretservice' }] }))
   saveState({ version: 1, logins: [], backupFile, credentialHelper: dir })
-  env.handStateToPost()
+  step.env.handStateToPost()
   const cctx = fakeClientContext(process.env)
   await runPost(cctx)
   expect(existsSync(dir)).toBe(false)
-  expect(JSON.parse(readFileSync(env.files.dockerConfig, 'utf8'))).toEqual({ credHelpers: { 'us.icr.io': 'secretservice', 'other.example': 'pass' }, auths: {} })
+  expect(JSON.parse(readFileSync(step.env.files.dockerConfig, 'utf8'))).toEqual({ credHelpers: { 'us.icr.io': 'secretservice', 'other.example': 'pass' }, auths: {} })
   expect(cctx.calls).toEqual([])
-  expect(stdout.text()).toMatch(/Removed the credential helper .*registry-login-helper-abc123/)
+  expect(step.stdout.text()).toMatch(/Removed the credential helper .*registry-login-helper-abc123/)
 })
 
 test('a corrupt backup does not keep the key on disk: the helper directory is removed first', async () => {
   const dir = helperDir()
-  const backupFile = path.join(env.files.runnerTemp, 'registry-login-backup.json')
+  const backupFile = path.join(step.env.files.runnerTemp, 'registry-login-backup.json')
   writeFileSync(backupFile, '{not json')
   saveState({ version: 1, logins: [], backupFile, credentialHelper: dir })
-  env.handStateToPost()
+  step.env.handStateToPost()
   await runPost(fakeClientContext(process.env))
   expect(existsSync(dir)).toBe(false)
   expect(existsSync(backupFile)).toBe(false)
 })
 
 test('only a directory the action made is ever removed', async () => {
-  const foreign = path.join(env.files.runnerTemp, 'somebody-elses')
+  const foreign = path.join(step.env.files.runnerTemp, 'somebody-elses')
   mkdirSync(foreign, { recursive: true })
   await expect(removeCredentialHelper(foreign)).rejects.toThrow(/refusing to remove/)
   expect(existsSync(foreign)).toBe(true)
@@ -62,17 +52,17 @@ test('only a directory the action made is ever removed', async () => {
 
 test('a lost backup still takes the mappings to the removed helper away, leaving every other mapping (#12)', async () => {
   const dir = helperDir()
-  mkdirSync(path.dirname(env.files.dockerConfig), { recursive: true })
-  writeFileSync(env.files.dockerConfig, JSON.stringify({ credHelpers: { 'us.icr.io': 'registry-login', 'de.icr.io': 'ecr-login', 'other.example': 'pass' } }))
-  const backupFile = path.join(env.files.runnerTemp, 'registry-login-backup.json')
+  mkdirSync(path.dirname(step.env.files.dockerConfig), { recursive: true })
+  writeFileSync(step.env.files.dockerConfig, JSON.stringify({ credHelpers: { 'us.icr.io': 'registry-login', 'de.icr.io': 'ecr-login', 'other.example': 'pass' } }))
+  const backupFile = path.join(step.env.files.runnerTemp, 'registry-login-backup.json')
   writeFileSync(backupFile, '{not json')
   const helperMappings = [
-    { registry: 'us.icr.io', authFile: env.files.dockerConfig },
-    { registry: 'de.icr.io', authFile: env.files.dockerConfig } // replaced since by someone else: left alone
+    { registry: 'us.icr.io', authFile: step.env.files.dockerConfig },
+    { registry: 'de.icr.io', authFile: step.env.files.dockerConfig } // replaced since by someone else: left alone
   ]
   saveState({ version: 1, logins: [], backupFile, credentialHelper: dir, helperMappings })
-  env.handStateToPost()
+  step.env.handStateToPost()
   await runPost(fakeClientContext(process.env))
   expect(existsSync(dir)).toBe(false)
-  expect(JSON.parse(readFileSync(env.files.dockerConfig, 'utf8'))).toEqual({ credHelpers: { 'de.icr.io': 'ecr-login', 'other.example': 'pass' } })
+  expect(JSON.parse(readFileSync(step.env.files.dockerConfig, 'utf8'))).toEqual({ credHelpers: { 'de.icr.io': 'ecr-login', 'other.example': 'pass' } })
 })
