@@ -2,7 +2,9 @@
 // login step can beat: node's own start (`node -e ''`) plus the client's bare login against the same
 // registry. Then the built dist/ runs the way the runner runs it (harness/run-action.js) for a static
 // login, a token-exchange login, and 1 and 4 regions x 3 clients. Medians of BENCH_RUNS runs (15),
-// the scenarios taking turns so that a busy machine slows them alike; peak memory from /usr/bin/time.
+// the scenarios taking turns so that a busy machine slows them alike. Timed runs carry no
+// instrumentation; peak memory comes from separate runs (/usr/bin/time, and a preload that reads the
+// action's own node process).
 // `--size-only` prints the bundle size alone; `--markdown` adds the README table.
 import { execFileSync, spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
@@ -32,15 +34,16 @@ const { runAction } = await import('../harness/run-action.js')
 const { clientSandbox } = await import('../harness/client-env.js')
 
 const RUNS = Number(process.env.BENCH_RUNS || 15)
+const MEMORY_RUNS = Math.min(RUNS, 5)
 const REGION = 'us'
 const REGIONS = 'us,uk,de,au'
 const CLIENTS = ['docker', 'podman', 'skopeo']
 const HOST = 'us.icr.io'
 
-/** Runs a command (through /usr/bin/time when there is one); wall ms and peak RSS in MiB. */
+/** Runs a command; wall ms, and in memory runs peak RSS in MiB (through /usr/bin/time, when there is one). */
 function timed(command, args, { env, stdin, exitCode = 0 } = {}) {
   const memFile = path.join(mkdtempSync(path.join(tmpdir(), 'bench-')), 'mem')
-  const argv = measureMemory ? [TIME, '-f', '%M', '-o', memFile, command, ...args] : [command, ...args]
+  const argv = memoryRun && measureMemory ? [TIME, '-f', '%M', '-o', memFile, command, ...args] : [command, ...args]
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint()
     const child = spawn(argv[0], argv.slice(1), { env, stdio: ['pipe', 'ignore', 'pipe'] })
@@ -59,7 +62,7 @@ function timed(command, args, { env, stdin, exitCode = 0 } = {}) {
 }
 
 function readMemory(file) {
-  if (!measureMemory) return undefined
+  if (!memoryRun || !measureMemory) return undefined
   const kib = Number(readFileSync(file, 'utf8').trim().split('\n').pop())
   return kib / 1024
 }
@@ -79,8 +82,11 @@ async function bareLogin(client, username, password, env) {
 }
 
 const cloud = await startLocalCloud({ clouds: ['ibm'] })
+// Timed runs fill `samples`; memory runs (`memoryRun`) fill `memory`.
+let memoryRun = false
 const samples = {}
-const add = (name, value) => (samples[name] ??= []).push(value)
+const memory = {}
+const add = (name, value) => ((memoryRun ? memory : samples)[name] ??= []).push(value)
 try {
   const apiKey = cloud.emulators.ibm.createApiKey()
   const env = { ...process.env, ...cloud.env }
@@ -93,13 +99,13 @@ try {
 
   async function action(name, inputs) {
     const sandbox = clientSandbox()
-    const rssEnv = { NODE_OPTIONS: `--import ${path.join(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), 'bench-rss.mjs')}`, BENCH_RSS_DIR: memDir }
-    const { main, post } = await runAction({ provider: 'ibm', 'api-key': apiKey, ...inputs }, { env: { ...cloud.env, ...sandbox.env, ...rssEnv }, wrap: memWrap })
+    const rssEnv = memoryRun ? { NODE_OPTIONS: `--require ${path.join(path.dirname(new URL(import.meta.url).pathname), 'bench-rss.cjs')}`, BENCH_RSS_DIR: memDir } : {}
+    const { main, post } = await runAction({ provider: 'ibm', 'api-key': apiKey, ...inputs }, { env: { ...cloud.env, ...sandbox.env, ...rssEnv }, wrap: memoryRun ? memWrap : undefined })
     if (main.code !== 0 || post.code !== 0) throw new Error(`${name} failed:\n${main.log}\n${main.stderr}\n${post.log}`)
-    const nodeMib = step => Number(readFileSync(path.join(memDir, `${step}.js`), 'utf8')) / 1024
+    rmSync(sandbox.dir, { recursive: true, force: true })
+    const nodeMib = step => (memoryRun ? Number(readFileSync(path.join(memDir, `${step}.js`), 'utf8')) / 1024 : undefined)
     add(`${name} main`, { ms: main.ms, mib: readMemory(path.join(memDir, 'main')), nodeMib: nodeMib('main') })
     add(`${name} post`, { ms: post.ms, mib: readMemory(path.join(memDir, 'post')), nodeMib: nodeMib('post') })
-    rmSync(sandbox.dir, { recursive: true, force: true })
   }
 
   const scenarios = [
@@ -135,6 +141,8 @@ try {
   for (const scenario of scenarios) await scenario()
   for (const name of Object.keys(samples)) samples[name] = []
   for (let i = 0; i < RUNS; i++) for (const scenario of scenarios) await scenario()
+  memoryRun = true
+  for (let i = 0; i < MEMORY_RUNS; i++) for (const scenario of scenarios) await scenario()
 } finally {
   await cloud.stop()
 }
@@ -145,14 +153,14 @@ const median = xs => {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
 }
 const ms = name => median(samples[name].map(s => s.ms))
-const mib = name => (measureMemory && samples[name][0].mib !== undefined ? median(samples[name].map(s => s.mib)) : undefined)
+const mib = name => (measureMemory && memory[name]?.[0]?.mib !== undefined ? median(memory[name].map(s => s.mib)) : undefined)
 
 const node = ms("node -e ''")
 const floor = { login: node + ms('bare docker login'), logout: node + ms('bare docker logout') }
 const floor3 = { login: node + CLIENTS.reduce((sum, c) => sum + ms(`bare ${c} login`), 0), logout: node + CLIENTS.reduce((sum, c) => sum + ms(`bare ${c} logout`), 0) }
 const iam = ms('IAM round trip')
 
-const nodeMib = name => median(samples[name].map(s => s.nodeMib))
+const nodeMib = name => median(memory[name].map(s => s.nodeMib))
 /** The action's node process alone, then the largest process of the step (a client may be larger). */
 const stepMem = name => `${fmtMem(nodeMib(name))} (largest process ${fmtMem(mib(name))})`
 const mainRow = (label, name, base, note = '') => [label, ms(name), base, stepMem(name), note]

@@ -1,4 +1,4 @@
-import { promises as fs } from 'node:fs'
+import { rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
@@ -10,10 +10,10 @@ import {
   restoreOtherSettings,
   writeAuthEntry,
   writeCredHelper,
-  writePrivateFile,
   type AuthEntry
 } from './clients/auth-file.js'
 import { errorMessage } from './errors.js'
+import { readTextFile, writePrivateFile } from './files.js'
 import { fileKey, inTurn } from './schedule.js'
 import { maskSecret } from './secrets.js'
 
@@ -135,7 +135,7 @@ export class Backup {
    * and each writes the records as they are at its turn, so the last write holds them all.
    */
   private save(): Promise<void> {
-    return inTurn(this.file, () => writePrivateFile(this.file, JSON.stringify({ version: 2, records: this.records } satisfies BackupJson)))
+    return inTurn(this.file, async () => writePrivateFile(this.file, JSON.stringify({ version: 2, records: this.records } satisfies BackupJson)))
   }
 }
 
@@ -174,13 +174,13 @@ function isRecord(value: unknown): value is PreviousEntry {
 
 /** Reads and checks the backup main wrote; throws BackupUnreadable saying what is wrong with it. */
 export async function loadBackup(file: string): Promise<SavedBackup> {
-  let text: string
+  let text: string | undefined
   try {
-    text = await fs.readFile(file, 'utf8')
+    text = readTextFile(file)
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    throw new BackupUnreadable(file, code === 'ENOENT' ? 'is missing' : `cannot be read (${code ?? errorMessage(error)})`)
+    throw new BackupUnreadable(file, `cannot be read (${(error as NodeJS.ErrnoException).code ?? errorMessage(error)})`)
   }
+  if (text === undefined) throw new BackupUnreadable(file, 'is missing')
   let json: unknown
   try {
     json = JSON.parse(text)
@@ -199,8 +199,12 @@ export async function loadBackup(file: string): Promise<SavedBackup> {
  * Deletes a backup that cannot be used (it may still hold earlier secrets). Best effort: what is
  * there may not be a file at all (a directory), and post must go on to the logouts either way.
  */
-export async function discardBackup(file: string): Promise<void> {
-  await fs.rm(file, { force: true }).catch(() => undefined)
+export function discardBackup(file: string): void {
+  try {
+    rmSync(file, { force: true })
+  } catch {
+    // not a file (a directory): left for the runner's clean-up
+  }
 }
 
 /**
@@ -258,7 +262,7 @@ export async function restoreBackup(backup: SavedBackup): Promise<RestoreReport>
       report.failures.push({ record, error })
     }
   }
-  await fs.rm(backup.file, { force: true })
+  rmSync(backup.file, { force: true })
   return report
 }
 
@@ -301,7 +305,7 @@ const releasedFile = (authFile: string): string => `${authFile}.registry-login-r
 async function readReleased(authFile: string): Promise<Released[]> {
   let json: unknown
   try {
-    json = JSON.parse(await fs.readFile(releasedFile(authFile), 'utf8'))
+    json = JSON.parse(readTextFile(releasedFile(authFile)) ?? '')
   } catch {
     return [] // none, or unreadable: restore what the backup says
   }
@@ -312,8 +316,8 @@ async function readReleased(authFile: string): Promise<Released[]> {
 }
 
 async function writeReleased(authFile: string, items: Released[]): Promise<void> {
-  if (items.length === 0) await fs.rm(releasedFile(authFile), { force: true })
-  else await writePrivateFile(releasedFile(authFile), JSON.stringify({ version: 1, released: items }))
+  if (items.length === 0) rmSync(releasedFile(authFile), { force: true })
+  else writePrivateFile(releasedFile(authFile), JSON.stringify({ version: 1, released: items }))
 }
 
 /** Notes that this step's entry, replaced by a later login, is over, and what it had replaced. */

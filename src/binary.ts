@@ -1,4 +1,4 @@
-import { promises as fs, constants } from 'node:fs'
+import { accessSync, constants, statSync } from 'node:fs'
 import type { Platform } from './platform.js'
 
 /** Whether a file exists and this user may run it; injected in tests for other platforms' paths. */
@@ -7,9 +7,9 @@ export type IsExecutable = (file: string) => Promise<boolean>
 export function fileIsExecutable(platform: Platform): IsExecutable {
   return async file => {
     try {
-      if (!(await fs.stat(file)).isFile()) return false
+      if (!statSync(file).isFile()) return false
       // Windows has no execute bit: PATHEXT decides what runs.
-      if (platform.os !== 'win32') await fs.access(file, constants.X_OK)
+      if (platform.os !== 'win32') accessSync(file, constants.X_OK)
       return true
     } catch {
       return false

@@ -1,11 +1,11 @@
-import { promises as fs } from 'node:fs'
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { writePrivateFile } from './clients/auth-file.js'
 import { containersAuthFile } from './clients/containers.js'
 import { dockerConfigDir } from './clients/docker.js'
 import { helm } from './clients/helm.js'
 import { ActionError, errorMessage } from './errors.js'
+import { readTextFile, writePrivateFile } from './files.js'
 import { log } from './log.js'
 import { safeText } from './log-safe.js'
 
@@ -21,8 +21,8 @@ const PREFIX = 'registry-login-config-'
  */
 export async function createIsolatedConfig(env: NodeJS.ProcessEnv): Promise<{ dir: string; env: IsolatedEnv }> {
   const base = env.RUNNER_TEMP || os.tmpdir()
-  await fs.mkdir(base, { recursive: true })
-  const dir = await fs.mkdtemp(path.join(base, PREFIX))
+  mkdirSync(base, { recursive: true })
+  const dir = mkdtempSync(path.join(base, PREFIX))
   const isolated: IsolatedEnv = {
     DOCKER_CONFIG: path.join(dir, 'docker'),
     REGISTRY_AUTH_FILE: path.join(dir, 'containers', 'auth.json'),
@@ -39,7 +39,7 @@ export async function createIsolatedConfig(env: NodeJS.ProcessEnv): Promise<{ di
     }
   } catch (error) {
     // Post knows of the directory only once main has it: what cannot be handed over is removed here.
-    await fs.rm(dir, { recursive: true, force: true })
+    rmSync(dir, { recursive: true, force: true })
     throw new ActionError(
       `Could not carry the docker setup in ${safeText(from)} over to the isolated config: ${safeText(errorMessage(error))}.`,
       `Fix or remove that entry of the docker config directory (DOCKER_CONFIG) in an earlier step, or set 'isolated-config: false'.`
@@ -71,10 +71,10 @@ function isIsolated(dir: string): boolean {
  * From an earlier isolated directory of the same job, everything is carried over, logins included.
  */
 export async function carryOverDocker(from: string, to: string, keepLogins = false): Promise<void> {
-  await fs.mkdir(to, { recursive: true, mode: 0o700 })
+  mkdirSync(to, { recursive: true, mode: 0o700 })
   let names: string[]
   try {
-    names = await fs.readdir(from)
+    names = readdirSync(from)
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return
     throw error
@@ -84,15 +84,15 @@ export async function carryOverDocker(from: string, to: string, keepLogins = fal
     const target = path.join(to, name)
     if (name === 'config.json') await copyConfig(source, target, keepLogins)
     else if (name.startsWith('config.json')) continue // a client's temporary or lock file
-    else if (name === 'contexts') await fs.cp(source, target, { recursive: true, verbatimSymlinks: true })
-    else await fs.symlink(source, target)
+    else if (name === 'contexts') cpSync(source, target, { recursive: true, verbatimSymlinks: true })
+    else symlinkSync(source, target)
   }
 }
 
 async function copyConfig(source: string, target: string, keepLogins: boolean): Promise<void> {
   let config: unknown
   try {
-    config = JSON.parse(await fs.readFile(source, 'utf8'))
+    config = JSON.parse(readTextFile(source) ?? '')
   } catch (error) {
     log.warning`The docker config ${source} is not carried over to the isolated config: it cannot be read as JSON (${error}).`
     return
@@ -102,7 +102,7 @@ async function copyConfig(source: string, target: string, keepLogins: boolean): 
   // Helper mappings docker cannot read (an array, a number) would fail this job's routing check; docker drops them anyway.
   const settings = Object.fromEntries(Object.entries(all).flatMap(([key, value]) => (key === 'credHelpers' ? readableHelpers(value) : [[key, value]])))
   const kept = keepLogins ? { ...settings, ...(auths ? { auths } : {}), ...(credsStore ? { credsStore } : {}) } : settings
-  await writePrivateFile(target, `${JSON.stringify(kept, null, 2)}\n`)
+  writePrivateFile(target, `${JSON.stringify(kept, null, 2)}\n`)
 }
 
 function readableHelpers(value: unknown): Array<[string, unknown]> {
@@ -111,19 +111,19 @@ function readableHelpers(value: unknown): Array<[string, unknown]> {
 }
 
 async function copyIfPresent(source: string, target: string): Promise<void> {
-  let text: string
+  let text: string | undefined
   try {
-    text = await fs.readFile(source, 'utf8')
+    text = readTextFile(source)
   } catch {
     return
   }
-  await writePrivateFile(target, text)
+  if (text !== undefined) writePrivateFile(target, text)
 }
 
 export async function removeIsolatedConfig(dir: string): Promise<void> {
-  // Only ever a directory this action made; fs.rm removes the links in it, never what they point to.
+  // Only ever a directory this action made; rmSync removes the links in it, never what they point to.
   if (!path.basename(dir).startsWith(PREFIX)) throw new Error(`refusing to remove ${dir}`)
-  await fs.rm(dir, { recursive: true, force: true })
+  rmSync(dir, { recursive: true, force: true })
 }
 
 /**

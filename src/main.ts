@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import { appendFileSync } from 'node:fs'
 import { Backup, newBackupFile } from './backup.js'
 import { requireClients } from './clients/availability.js'
 import type { ClientContext } from './clients/client.js'
@@ -48,7 +49,7 @@ export async function runMain(deps?: MainDeps): Promise<void> {
     if (storage) await logIn(inputs, credentials, cctx, state, inputs.isolatedConfig ? await StoragePlans.make(chosen, inputs.plan.registries, cctx) : storage)
     else await installCredentialHelper({ inputs, recordedInputs: read.recorded, credentials, ctx: cctx, state })
     writeOutputs(inputs, credentials)
-    await writeSummary(inputs, credentials)
+    writeSummary(inputs, credentials)
   } catch (error) {
     log.failed`registry-login: ${error}`
     // An ActionError is the message; only an unexpected error's stack helps (in the debug log).
@@ -98,18 +99,22 @@ async function logIn(
   })
 }
 
-async function writeSummary(inputs: Inputs, credentials: RegistryCredential[]): Promise<void> {
-  if (!process.env.GITHUB_STEP_SUMMARY) return
+function writeSummary(inputs: Inputs, credentials: RegistryCredential[]): void {
+  const file = process.env.GITHUB_STEP_SUMMARY
+  if (!file) return
   const rows = credentials.map(c => [
     { data: escapeHtml(c.registry) },
     { data: escapeHtml(c.username) },
     { data: expiryText(c.expiresAt) ?? 'not reported' },
     { data: escapeHtml(inputs.clients.join(', ')) }
   ])
-  await core.summary
+  const html = core.summary
+    .emptyBuffer()
     .addHeading('Registry login', 3)
     .addRaw(`Provider <code>${escapeHtml(inputs.provider)}</code>, ${escapeHtml(inputs.plan.method)}.`, true)
     .addTable([[{ data: 'Registry', header: true }, { data: 'Username', header: true }, { data: 'Expires', header: true }, { data: 'Clients', header: true }], ...rows])
     .addRaw(inputs.logout ? 'The post step logs every client out and restores earlier entries.' : 'Logout at the end of the job is off.', true)
-    .write()
+    .stringify()
+  // Appended in one synchronous write (summary.write() would start node's fs thread pool for two calls).
+  appendFileSync(file, html)
 }

@@ -1,5 +1,5 @@
-import { promises as fs, constants } from 'node:fs'
-import path from 'node:path'
+import { realpathSync } from 'node:fs'
+import { readTextFile, writePrivateFile } from '../files.js'
 import { ActionError, errorMessage } from '../errors.js'
 import { safeText } from '../log-safe.js'
 import { fileKey, inTurn } from '../schedule.js'
@@ -12,18 +12,19 @@ interface AuthFileJson {
   [key: string]: unknown
 }
 
-async function readJson(file: string): Promise<AuthFileJson | undefined> {
-  let text: string
+function readJson(file: string): AuthFileJson | undefined {
+  let text: string | undefined
   try {
-    text = await fs.readFile(file, 'utf8')
+    text = readTextFile(file)
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
-    if (code === 'ENOENT') return undefined
+    const what = code === 'EISDIR' ? ': it is a directory' : code === 'EFTYPE' ? ': it is not a regular file' : ''
     throw new ActionError(
-      `The auth file ${safeText(file)} cannot be read (${code ?? errorMessage(error)}${code === 'EISDIR' ? ': it is a directory' : ''}), so the action cannot add its login to it (nor put back what it held).`,
+      `The auth file ${safeText(file)} cannot be read (${code ?? errorMessage(error)}${what}), so the action cannot add its login to it (nor put back what it held).`,
       "Fix its path or permissions in an earlier step, or set 'isolated-config: true' to use a fresh per-job auth file."
     )
   }
+  if (text === undefined) return undefined
   if (text.trim() === '') return {}
   let parsed: unknown
   try {
@@ -41,9 +42,9 @@ async function readJson(file: string): Promise<AuthFileJson | undefined> {
 }
 
 /** The file a path names, through symlinks (a dotfile manager's link stays a link); the path itself if it does not exist yet. */
-async function resolveLink(file: string): Promise<string> {
+function resolveLink(file: string): string {
   try {
-    return await fs.realpath(file)
+    return realpathSync(file)
   } catch {
     return file
   }
@@ -51,7 +52,7 @@ async function resolveLink(file: string): Promise<string> {
 
 /** The entry for `registry` in `file`, if there is one. */
 export async function readAuthEntry(file: string, registry: string): Promise<AuthEntry | undefined> {
-  const json = await readJson(file)
+  const json = readJson(file)
   return json?.auths?.[registry]
 }
 
@@ -66,7 +67,7 @@ export interface StorageSettings {
 }
 
 export async function readStorageSettings(file: string, registry: string): Promise<StorageSettings> {
-  const json = (await readJson(file)) ?? {}
+  const json = (readJson(file)) ?? {}
   const helpers = checkedCredHelpers(file, json.credHelpers)
   const own = helpers[registry]
   const credsStore = typeof json.credsStore === 'string' && json.credsStore ? json.credsStore : undefined
@@ -101,7 +102,7 @@ function isMap(value: unknown): value is Record<string, unknown> {
 
 /** The file's top-level settings besides `auths` and `credHelpers` (docker's credsStore, proxies, plugins, …). */
 export async function readOtherSettings(file: string): Promise<Record<string, unknown>> {
-  const { auths: _auths, credHelpers: _helpers, ...others } = (await readJson(file)) ?? {}
+  const { auths: _auths, credHelpers: _helpers, ...others } = (readJson(file)) ?? {}
   return others
 }
 
@@ -112,12 +113,12 @@ export async function readOtherSettings(file: string): Promise<Record<string, un
  */
 export async function restoreOtherSettings(authFile: string, settings: Record<string, unknown>): Promise<void> {
   await inTurn(fileKey(authFile), async () => {
-    const file = await resolveLink(authFile)
-    const json = await readJson(file)
+    const file = resolveLink(authFile)
+    const json = readJson(file)
     if (!json) return
     const missing = Object.keys(settings).filter(key => !(key in json))
     if (missing.length === 0) return
-    await writePrivateFile(file, `${JSON.stringify({ ...json, ...Object.fromEntries(missing.map(key => [key, settings[key]])) }, null, 2)}\n`)
+    writePrivateFile(file, `${JSON.stringify({ ...json, ...Object.fromEntries(missing.map(key => [key, settings[key]])) }, null, 2)}\n`)
   })
 }
 
@@ -132,14 +133,14 @@ export async function writeAuthEntry(authFile: string, registry: string, entry: 
  * file", or undefined when the file maps no helper for it.
  */
 export async function readCredHelper(file: string, registry: string): Promise<string | undefined> {
-  const helpers = (await readJson(file))?.credHelpers
+  const helpers = (readJson(file))?.credHelpers
   const value = helpers && typeof helpers === 'object' ? (helpers as Record<string, unknown>)[registry] : undefined
   return typeof value === 'string' ? value : undefined
 }
 
 /** Where `registry` sits among the keys of the file's `credHelpers` map (undefined: not there). */
 export async function credHelperPosition(file: string, registry: string): Promise<number | undefined> {
-  const helpers = (await readJson(file))?.credHelpers
+  const helpers = (readJson(file))?.credHelpers
   const at = isMap(helpers) ? Object.keys(helpers).indexOf(registry) : -1
   return at < 0 ? undefined : at
 }
@@ -170,8 +171,8 @@ async function updateMap(authFile: string, map: 'auths' | 'credHelpers', key: st
 }
 
 async function rewriteMap(authFile: string, map: 'auths' | 'credHelpers', key: string, value: unknown, options: MapUpdate): Promise<void> {
-  const file = await resolveLink(authFile)
-  const json = (await readJson(file)) ?? {}
+  const file = resolveLink(authFile)
+  const json = (readJson(file)) ?? {}
   const current = json[map]
   let next: Record<string, unknown> = { ...(isMap(current) ? current : {}) }
   if (value === undefined) delete next[key]
@@ -184,20 +185,5 @@ async function rewriteMap(authFile: string, map: 'auths' | 'credHelpers', key: s
   }
   const out: AuthFileJson = { ...json, [map]: next }
   if (map === 'credHelpers' && Object.keys(next).length === 0 && !options.keepEmpty) delete out.credHelpers
-  await writePrivateFile(file, `${JSON.stringify(out, null, 2)}\n`)
-}
-
-let tmpFiles = 0
-
-/** Writes a file only its owner can read, refusing to follow a symlink at the destination. */
-export async function writePrivateFile(file: string, content: string): Promise<void> {
-  await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 })
-  const tmp = `${file}.${process.pid}.${++tmpFiles}.tmp`
-  const handle = await fs.open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW, 0o600)
-  try {
-    await handle.writeFile(content)
-  } finally {
-    await handle.close()
-  }
-  await fs.rename(tmp, file)
+  writePrivateFile(file, `${JSON.stringify(out, null, 2)}\n`)
 }

@@ -1,22 +1,16 @@
-import { promises as fs } from 'node:fs'
+import { existsSync, readdirSync } from 'node:fs'
 import path from 'node:path'
+import { readTextFile } from '../files.js'
 
 /** The built-in entry of `credential-helpers` that means "the auth file". */
 const AUTH_FILE_HELPER = 'containers-auth.json'
 
-async function readText(file: string): Promise<string | undefined> {
+function readText(file: string): string | undefined {
   try {
-    return await fs.readFile(file, 'utf8')
+    return readTextFile(file)
   } catch {
     return undefined
   }
-}
-
-async function exists(file: string): Promise<boolean> {
-  return fs.stat(file).then(
-    () => true,
-    () => false
-  )
 }
 
 /** The top-level `credential-helpers = [...]` of one registries.conf (TOML), if set. */
@@ -35,8 +29,14 @@ export interface SystemRegistriesConf {
 
 const SYSTEM: SystemRegistriesConf = { conf: '/etc/containers/registries.conf', dropIns: '/etc/containers/registries.conf.d' }
 
-async function confFiles(dir: string): Promise<string[]> {
-  return (await fs.readdir(dir).catch(() => [] as string[]))
+function confFiles(dir: string): string[] {
+  let names: string[]
+  try {
+    names = readdirSync(dir)
+  } catch {
+    names = []
+  }
+  return names
     .filter(name => name.endsWith('.conf'))
     .sort()
     .map(name => path.join(dir, name))
@@ -54,12 +54,12 @@ export async function externalCredentialHelpers(env: NodeJS.ProcessEnv, system =
   const user = path.join(env.HOME ?? '', '.config', 'containers')
   const userConf = path.join(user, 'registries.conf')
   const userDropIns = path.join(user, 'registries.conf.d')
-  const usersOwn = !env.CONTAINERS_REGISTRIES_CONF && (await exists(userConf))
+  const usersOwn = !env.CONTAINERS_REGISTRIES_CONF && existsSync(userConf)
   const main = env.CONTAINERS_REGISTRIES_CONF || (usersOwn ? userConf : system.conf)
-  const dropIns = [...(usersOwn ? [] : await confFiles(system.dropIns)), ...(await confFiles(userDropIns))]
+  const dropIns = [...(usersOwn ? [] : confFiles(system.dropIns)), ...(confFiles(userDropIns))]
   let found = { helpers: [AUTH_FILE_HELPER], file: main }
   for (const file of [main, ...dropIns]) {
-    const helpers = credentialHelpersIn((await readText(file)) ?? '')
+    const helpers = credentialHelpersIn(readText(file) ?? '')
     if (helpers) found = { helpers, file }
   }
   return { helpers: found.helpers.filter(h => h !== AUTH_FILE_HELPER), file: found.file }

@@ -1,5 +1,4 @@
-import { promises as fs } from 'node:fs'
-import { writePrivateFile } from '../clients/auth-file.js'
+import { readTextFile, writePrivateFile } from '../files.js'
 import type { RegistryCredential } from '../providers/provider.js'
 import { registryHost } from './hosts.js'
 
@@ -41,7 +40,7 @@ export function cacheEntries(credentials: RegistryCredential[], now: number): Cr
 /** The cache file's content; a missing or unreadable cache is an empty one (the helper mints again). */
 export async function readCache(file: string): Promise<CredentialCache> {
   try {
-    const parsed = JSON.parse(await fs.readFile(file, 'utf8')) as unknown
+    const parsed = JSON.parse(readTextFile(file) ?? '') as unknown
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return {}
     const cache: CredentialCache = {}
     for (const [host, value] of Object.entries(parsed as Record<string, Partial<CachedCredential>>)) {
@@ -57,5 +56,5 @@ export async function readCache(file: string): Promise<CredentialCache> {
 
 /** 0600, written whole and renamed into place, so a concurrent `get` never reads half a file. */
 export async function writeCache(file: string, cache: CredentialCache): Promise<void> {
-  await writePrivateFile(file, JSON.stringify(cache))
+  writePrivateFile(file, JSON.stringify(cache))
 }

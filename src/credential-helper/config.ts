@@ -1,7 +1,7 @@
 import { getInput } from '@actions/core'
-import { promises as fs } from 'node:fs'
+import { lstatSync, readdirSync } from 'node:fs'
 import path from 'node:path'
-import { writePrivateFile } from '../clients/auth-file.js'
+import { readTextFile, writePrivateFile } from '../files.js'
 import { methodInputs } from '../input-hygiene.js'
 import { providers, type ProviderId } from '../providers/index.js'
 
@@ -64,13 +64,15 @@ export function planInputs(recorded: Record<string, string>, provider: ProviderI
 }
 
 export async function writeHelperConfig(file: string, config: HelperConfig): Promise<void> {
-  await writePrivateFile(file, JSON.stringify(config))
+  writePrivateFile(file, JSON.stringify(config))
 }
 
 export async function readHelperConfig(file: string): Promise<HelperConfig> {
   let parsed: Partial<HelperConfig>
   try {
-    parsed = JSON.parse(await fs.readFile(file, 'utf8')) as Partial<HelperConfig>
+    const text = readTextFile(file)
+    if (text === undefined) throw Object.assign(new Error('missing'), { code: 'ENOENT' })
+    parsed = JSON.parse(text) as Partial<HelperConfig>
   } catch (error) {
     throw new Error(
       `cannot read its configuration ${file} (${(error as NodeJS.ErrnoException).code ?? 'not JSON'}): the registry-login step that set it up has ended (post removed it) or did not finish`
@@ -94,7 +96,7 @@ function isStringMap(value: unknown): value is Record<string, string> {
  */
 async function isOwnInstallation(dir: string): Promise<boolean> {
   try {
-    const stat = await fs.lstat(dir)
+    const stat = lstatSync(dir)
     if (!stat.isDirectory()) return false
     return process.platform === 'win32' || (stat.uid === process.getuid?.() && (stat.mode & 0o077) === 0)
   } catch {
@@ -110,7 +112,7 @@ export async function jobHelperConfigs(own: string): Promise<string[]> {
   const parent = path.dirname(path.dirname(own))
   let names: string[] = []
   try {
-    names = await fs.readdir(parent)
+    names = readdirSync(parent)
   } catch {
     names = []
   }

@@ -1,5 +1,5 @@
 import * as core from '@actions/core'
-import { promises as fs, constants } from 'node:fs'
+import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { Backup, newBackupFile } from '../backup.js'
@@ -37,7 +37,7 @@ export async function installCredentialHelper({ inputs, recordedInputs, credenti
   const script = path.join(path.dirname(process.argv[1] ?? ''), 'helper.js')
   await requireRunnable(node, script)
 
-  const dir = await fs.mkdtemp(path.join(ctx.env.RUNNER_TEMP || os.tmpdir(), HELPER_DIR_PREFIX))
+  const dir = mkdtempSync(path.join(ctx.env.RUNNER_TEMP || os.tmpdir(), HELPER_DIR_PREFIX))
   // Saved first: post removes the directory even if main stops half way.
   state.credentialHelper = dir
   const backup = new Backup(newBackupFile(ctx.env))
@@ -67,8 +67,8 @@ export async function installCredentialHelper({ inputs, recordedInputs, credenti
 
 async function requireRunnable(node: string, script: string): Promise<void> {
   try {
-    await fs.access(node, constants.X_OK)
-    await fs.access(script, constants.R_OK)
+    accessSync(node, constants.X_OK)
+    accessSync(script, constants.R_OK)
   } catch {
     throw new ActionError(
       `'credential-helper' needs the action's node (${safeText(node)}) and its helper.js (${safeText(script)}) in the later steps of the job, and one of them cannot be run.`,
@@ -85,21 +85,21 @@ const cmdQuote = (value: string): string => `"${value.replace(/%/g, '%%')}"`
 export async function writeLauncher(dir: string, node: string, script: string, config: string, env: NodeJS.ProcessEnv, platform = process.platform): Promise<void> {
   if (platform === 'win32') {
     const cmd = ['@echo off', `${cmdQuote(node)} ${cmdQuote(script)} ${cmdQuote(config)} %*`, ''].join('\r\n')
-    await fs.writeFile(path.join(dir, `${HELPER_BINARY}.cmd`), cmd, { mode: 0o700 })
+    writeFileSync(path.join(dir, `${HELPER_BINARY}.cmd`), cmd, { mode: 0o700 })
     return
   }
   const lines = ['#!/bin/sh', `# The docker credential helper of the registry-login action, for this job only (its post step removes it).`]
   // The CA bundle main trusted for the cloud calls, unless the calling step sets its own.
   if (env.NODE_EXTRA_CA_CERTS) lines.push(`[ -n "$NODE_EXTRA_CA_CERTS" ] || { NODE_EXTRA_CA_CERTS=${shQuote(env.NODE_EXTRA_CA_CERTS)}; export NODE_EXTRA_CA_CERTS; }`)
   lines.push(`exec ${shQuote(node)} ${shQuote(script)} ${shQuote(config)} "$@"`, '')
-  await fs.writeFile(path.join(dir, HELPER_BINARY), lines.join('\n'), { mode: 0o700 })
+  writeFileSync(path.join(dir, HELPER_BINARY), lines.join('\n'), { mode: 0o700 })
 }
 
 /** Removes the helper's directory: the launcher, its configuration (and key) and the credential cache. */
 export async function removeCredentialHelper(dir: string): Promise<void> {
   // Only ever a directory this action made.
   if (!path.basename(dir).startsWith(HELPER_DIR_PREFIX)) throw new Error(`refusing to remove ${dir}`)
-  await fs.rm(dir, { recursive: true, force: true })
+  rmSync(dir, { recursive: true, force: true })
 }
 
 /**
