@@ -15,14 +15,23 @@ rmSync(dist, { recursive: true, force: true })
 mkdirSync(dist)
 
 /**
- * @actions/core's getIDToken() (oidc-utils) imports @actions/http-client statically, which would load the
- * http client (and https, tls) at start-up. The action has its own OIDC code (src/oidc.ts) and never calls it.
+ * @actions/core modules the action never uses, replaced by stubs that say so if called:
+ * - oidc-utils.js (getIDToken) imports @actions/http-client statically, which would load the http client
+ *   (and https, tls) at start-up; the action has its own OIDC code (src/oidc.ts).
+ * - summary.js reads fs.promises when loaded (node then loads fs/promises, streams and readline); the
+ *   action writes its summary itself (src/summary.ts).
+ * - platform.js pulls in @actions/exec and @actions/io (whose io-util also reads fs.promises on load).
  */
-const withoutCoreOidc = {
-  name: 'without-core-oidc',
+const CORE_STUBS = {
+  './oidc-utils.js': 'scripts/core-oidc-stub.mjs',
+  './summary.js': 'scripts/core-summary-stub.mjs',
+  './platform.js': 'scripts/core-platform-stub.mjs'
+}
+const withoutUnusedCore = {
+  name: 'without-unused-core',
   setup(bundler) {
-    bundler.onResolve({ filter: /^\.\/oidc-utils\.js$/ }, args =>
-      args.importer.includes(`${path.sep}@actions${path.sep}core${path.sep}`) ? { path: path.join(root, 'scripts/core-oidc-stub.mjs') } : undefined
+    bundler.onResolve({ filter: /^\.\/(oidc-utils|summary|platform)\.js$/ }, args =>
+      args.importer.includes(`${path.sep}@actions${path.sep}core${path.sep}`) ? { path: path.join(root, CORE_STUBS[args.path]) } : undefined
     )
   }
 }
@@ -41,7 +50,7 @@ const result = await build({
   // What only some logins need (the http client, node:https, node:http2) is imported on first use:
   // esbuild wraps such a module in a lazy initialiser, so a login without a cloud call never runs its
   // top-level code nor loads the built-ins it requires.
-  plugins: [withoutCoreOidc],
+  plugins: [withoutUnusedCore],
   metafile: true,
   logLevel: 'warning'
 })

@@ -1,5 +1,4 @@
 import * as core from '@actions/core'
-import { appendFileSync } from 'node:fs'
 import { Backup, newBackupFile } from './backup.js'
 import { requireClients } from './clients/availability.js'
 import type { ClientContext } from './clients/client.js'
@@ -13,10 +12,10 @@ import type { ProviderContext, RegistryCredential } from './providers/provider.j
 import { maskCredential } from './secrets.js'
 import { adviseIsolation, createIsolatedConfig } from './isolation.js'
 import { log } from './log.js'
-import { escapeHtml } from './log-safe.js'
 import { runPerAuthFile } from './schedule.js'
 import { saveState, type PostState } from './state.js'
-import { expiryText, skipLogin, writeOutputs } from './outputs.js'
+import { skipLogin, writeOutputs } from './outputs.js'
+import { writeSummary } from './summary.js'
 import { recordingInputs } from './credential-helper/config.js'
 import { installCredentialHelper } from './credential-helper/install.js'
 
@@ -97,24 +96,4 @@ async function logIn(
     await backup?.noteWritten(authFile, credential.registry)
     log.info`${client.id}: logged into ${credential.registry} as ${credential.username}`
   })
-}
-
-function writeSummary(inputs: Inputs, credentials: RegistryCredential[]): void {
-  const file = process.env.GITHUB_STEP_SUMMARY
-  if (!file) return
-  const rows = credentials.map(c => [
-    { data: escapeHtml(c.registry) },
-    { data: escapeHtml(c.username) },
-    { data: expiryText(c.expiresAt) ?? 'not reported' },
-    { data: escapeHtml(inputs.clients.join(', ')) }
-  ])
-  const html = core.summary
-    .emptyBuffer()
-    .addHeading('Registry login', 3)
-    .addRaw(`Provider <code>${escapeHtml(inputs.provider)}</code>, ${escapeHtml(inputs.plan.method)}.`, true)
-    .addTable([[{ data: 'Registry', header: true }, { data: 'Username', header: true }, { data: 'Expires', header: true }, { data: 'Clients', header: true }], ...rows])
-    .addRaw(inputs.logout ? 'The post step logs every client out and restores earlier entries.' : 'Logout at the end of the job is off.', true)
-    .stringify()
-  // Appended in one synchronous write (summary.write() would start node's fs thread pool for two calls).
-  appendFileSync(file, html)
 }
