@@ -87,7 +87,15 @@ function matches(entry: AuthEntry, print: string): boolean {
  */
 function findRecord(records: readonly PreviousEntry[], authFile: string, registry: string): PreviousEntry | undefined {
   const key = fileKey(authFile)
-  return records.find(r => r.registry === registry && (r.authFile === authFile || fileKey(r.authFile) === key))
+  return records.find(r => r.registry === registry && (r.authFile === authFile || recordKey(r) === key))
+}
+
+/** Each record's fileKey, worked out once: a step looks records up for every login and logout. */
+const recordKeys = new WeakMap<PreviousEntry, string>()
+function recordKey(record: PreviousEntry): string {
+  let key = recordKeys.get(record)
+  if (key === undefined) recordKeys.set(record, (key = fileKey(record.authFile)))
+  return key
 }
 
 /** Remembers each (auth file, registry) the first time it is touched, before the login overwrites it. */
@@ -103,7 +111,7 @@ export class Backup {
     const credHelperAt = await credHelperPosition(authFile, registry)
     // A file's other settings are saved once, with its first record, however the file is spelled.
     const key = fileKey(authFile)
-    const otherSettings = this.records.some(r => r.authFile === authFile || fileKey(r.authFile) === key) ? {} : await readOtherSettings(authFile)
+    const otherSettings = this.records.some(r => r.authFile === authFile || recordKey(r) === key) ? {} : await readOtherSettings(authFile)
     maskEntry(entry)
     this.records.push({
       authFile,
