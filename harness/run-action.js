@@ -80,10 +80,11 @@ function runStep(script, env, stepDir, onSpawn, wrap = []) {
     child.stderr.on('data', d => { stderr += d })
     child.on('error', reject)
     child.on('close', (code, signal) => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6
       resolve({
         code, signal, stdout, stderr, log: runnerLog(stdout),
         /** Wall time of the step's process, spawn to exit. */
-        ms: Number(process.hrtime.bigint() - started) / 1e6,
+        ms,
         outputs: parseCommandFile(readFileSync(files.GITHUB_OUTPUT, 'utf8')),
         state: parseCommandFile(readFileSync(files.GITHUB_STATE, 'utf8')),
         jobEnv: parseCommandFile(readFileSync(files.GITHUB_ENV, 'utf8')),

@@ -2,17 +2,25 @@
  * The action's file reads and writes. Synchronous on purpose: a step touches a handful of small
  * files, and node's async fs would start a thread pool and pay a round trip to it for each call
  * (milliseconds a login step does not need). Nothing here can stall the step: a path that is a
- * FIFO, socket or device is refused, never read.
+ * FIFO, socket or device is refused, never read or written through.
  */
-import { closeSync, constants, fstatSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { randomBytes } from 'node:crypto'
+import { closeSync, constants, fstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 
-/** The text of a regular file; undefined when nothing is there. Errors carry node's `code` (EISDIR, EACCES, …; EFTYPE: not a regular file). */
-export function readTextFile(file: string): string | undefined {
+// Undefined on Windows, where neither FIFOs that block an open nor symlink-following opens are a concern here.
+const O_NONBLOCK = constants.O_NONBLOCK ?? 0
+const O_NOFOLLOW = constants.O_NOFOLLOW ?? 0
+
+/**
+ * The text of a regular file; undefined when nothing is there. Errors carry node's `code` (EISDIR, EACCES,
+ * …; EFTYPE: not a regular file; EFBIG: over `maxBytes`, with the file's `size`).
+ */
+export function readTextFile(file: string, maxBytes = Infinity): string | undefined {
   let fd: number
   try {
     // Non-blocking: opening a FIFO for reading would otherwise wait for a writer, for ever.
-    fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0))
+    fd = openSync(file, constants.O_RDONLY | O_NONBLOCK)
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
     throw error
@@ -23,23 +31,31 @@ export function readTextFile(file: string): string | undefined {
       const code = stat.isDirectory() ? 'EISDIR' : 'EFTYPE'
       throw Object.assign(new Error(`${code}: ${file} is not a regular file`), { code })
     }
+    if (stat.size > maxBytes) throw Object.assign(new Error(`EFBIG: ${file} is ${stat.size} bytes`), { code: 'EFBIG', size: stat.size })
     return readFileSync(fd, 'utf8')
   } finally {
     closeSync(fd)
   }
 }
 
-let tmpFiles = 0
-
-/** Writes a file only its owner can read (0600, directory 0700), replacing it whole and refusing to follow a symlink at the temporary name. */
+/**
+ * Writes a file only its owner can read (0600, directory 0700), replacing it whole. The content goes to a
+ * new file of an unguessable name first (O_EXCL: never into something planted there, a link or a FIFO),
+ * which is renamed over the target, or removed if anything fails: no copy of a credential is left behind.
+ */
 export function writePrivateFile(file: string, content: string): void {
   mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 })
-  const tmp = `${file}.${process.pid}.${++tmpFiles}.tmp`
-  const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | (constants.O_NOFOLLOW ?? 0), 0o600)
+  const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`
+  const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | O_NOFOLLOW | O_NONBLOCK, 0o600)
   try {
-    writeFileSync(fd, content)
-  } finally {
-    closeSync(fd)
+    try {
+      writeFileSync(fd, content)
+    } finally {
+      closeSync(fd)
+    }
+    renameSync(tmp, file)
+  } catch (error) {
+    rmSync(tmp, { force: true })
+    throw error
   }
-  renameSync(tmp, file)
 }

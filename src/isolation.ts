@@ -92,7 +92,9 @@ export async function carryOverDocker(from: string, to: string, keepLogins = fal
 async function copyConfig(source: string, target: string, keepLogins: boolean): Promise<void> {
   let config: unknown
   try {
-    config = JSON.parse(readTextFile(source) ?? '')
+    const text = readTextFile(source)
+    if (text === undefined) return // gone since the directory was listed (or a dangling link): nothing to carry
+    config = JSON.parse(text)
   } catch (error) {
     log.warning`The docker config ${source} is not carried over to the isolated config: it cannot be read as JSON (${error}).`
     return

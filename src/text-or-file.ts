@@ -1,5 +1,6 @@
-import { lstatSync, readFileSync, statSync } from 'node:fs'
+import { lstatSync } from 'node:fs'
 import { InputError } from './errors.js'
+import { readTextFile } from './files.js'
 import { maskSecret } from './secrets.js'
 
 /** A key file is a few KB; anything bigger is not one (and is not read into memory). */
@@ -68,18 +69,18 @@ export function textOrFile(
     throw new InputError(input, `is neither ${what} nor the path of a file`, hint)
   }
   const fileHint = `Check the path (relative to the job's working directory; ~ is not expanded) and that the runner's user may read it, or ${hint.charAt(0).toLowerCase()}${hint.slice(1)}`
-  let text: string
+  let read: string | undefined
   try {
-    const stat = statSync(value)
-    if (stat.isDirectory()) throw Object.assign(new Error('directory'), { code: 'EISDIR' })
-    // A FIFO or device would block or never end: only regular files are read.
-    if (!stat.isFile()) throw new InputError(input, `names '${value}', which is not a regular file`, fileHint)
-    if (stat.size > MAX_FILE_BYTES) throw new InputError(input, `names the file '${value}', which is ${stat.size} bytes: too big for ${what}`, fileHint)
-    text = readFileSync(value, 'utf8').trim()
+    // Only a regular file is read (a FIFO or device would block or never end), checked on the open file.
+    read = readTextFile(value, MAX_FILE_BYTES)
   } catch (error) {
-    if (error instanceof InputError) throw error
-    throw new InputError(input, fileProblem(value, (error as NodeJS.ErrnoException).code), fileHint)
+    const { code, size } = error as NodeJS.ErrnoException & { size?: number }
+    if (code === 'EFTYPE') throw new InputError(input, `names '${value}', which is not a regular file`, fileHint)
+    if (code === 'EFBIG') throw new InputError(input, `names the file '${value}', which is ${size} bytes: too big for ${what}`, fileHint)
+    throw new InputError(input, fileProblem(value, code), fileHint)
   }
+  if (read === undefined) throw new InputError(input, fileProblem(value, 'ENOENT'), fileHint)
+  const text = read.trim()
   maskSecret(text)
   return text
 }

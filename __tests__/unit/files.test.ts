@@ -3,6 +3,7 @@ import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSy
 import os from 'node:os'
 import path from 'node:path'
 import { readAuthEntry } from '../../src/clients/auth-file.js'
+import { loadBackup } from '../../src/backup.js'
 import { readTextFile, writePrivateFile } from '../../src/files.js'
 
 const tmp = (): string => mkdtempSync(path.join(os.tmpdir(), 'files-'))
@@ -41,6 +42,19 @@ describe('readTextFile', () => {
     expect(codeOf(() => readTextFile(fifo))).toBe('EFTYPE')
   })
 
+  fifoTest('a backup file that is a FIFO is reported unreadable at once', async () => {
+    const fifo = path.join(tmp(), 'registry-login-0123456789abcdef.json')
+    execFileSync('mkfifo', [fifo])
+    await expect(loadBackup(fifo)).rejects.toThrow(`the backup file ${fifo} cannot be read (EFTYPE)`)
+  })
+
+  test('a file over the size limit is refused with EFBIG and its size', () => {
+    const file = path.join(tmp(), 'key.json')
+    writeFileSync(file, 'x'.repeat(100))
+    expect(() => readTextFile(file, 99)).toThrow(expect.objectContaining({ code: 'EFBIG', size: 100 }))
+    expect(readTextFile(file, 100)).toHaveLength(100)
+  })
+
   fifoTest('an auth file that is a FIFO fails the step with an error naming it, instead of hanging it', async () => {
     const fifo = path.join(tmp(), 'config.json')
     execFileSync('mkfifo', [fifo])
@@ -60,6 +74,24 @@ describe('writePrivateFile', () => {
       expect(lstatSync(dir).mode & 0o777).toBe(0o700)
     }
     expect(readdirSync(dir)).toEqual(['config.json'])
+  })
+
+  test('leaves no copy of the content behind when it cannot put the file in place', () => {
+    const dir = tmp()
+    const target = path.join(dir, 'config.json')
+    mkdirSync(target) // a directory where the file should go: the rename fails
+    expect(codeOf(() => writePrivateFile(target, '{"auths":{"x":{"auth":"SECRET"}}}'))).toMatch(/^(EISDIR|EPERM|ENOTEMPTY|EEXIST)$/)
+    expect(readdirSync(dir)).toEqual(['config.json'])
+  })
+
+  test('writes the content to a new file of its own (O_EXCL), never through one planted next to the target', () => {
+    const dir = tmp()
+    const file = path.join(dir, 'config.json')
+    writePrivateFile(file, 'one')
+    writePrivateFile(file, 'two')
+    // Two writes, two different temporary names, none left over.
+    expect(readdirSync(dir)).toEqual(['config.json'])
+    expect(readFileSync(file, 'utf8')).toBe('two')
   })
 
   test('replaces a symlink at the destination with a file, leaving the link target untouched', () => {

@@ -74,9 +74,9 @@ export async function readHelperConfig(file: string): Promise<HelperConfig> {
     if (text === undefined) throw Object.assign(new Error('missing'), { code: 'ENOENT' })
     parsed = JSON.parse(text) as Partial<HelperConfig>
   } catch (error) {
-    throw new Error(
-      `cannot read its configuration ${file} (${(error as NodeJS.ErrnoException).code ?? 'not JSON'}): the registry-login step that set it up has ended (post removed it) or did not finish`
-    )
+    const code = (error as NodeJS.ErrnoException).code
+    const why = code === 'ENOENT' || code === undefined ? 'the registry-login step that set it up has ended (post removed it) or did not finish' : 'it is not a file the registry-login step wrote'
+    throw new Error(`cannot read its configuration ${file} (${code ?? 'not JSON'}): ${why}`)
   }
   if (parsed.version !== 1 || !isStringMap(parsed.inputs) || !isStringMap(parsed.env) || !isStringMap(parsed.usernames)) {
     throw new Error(`its configuration ${file} has an unknown shape`)
