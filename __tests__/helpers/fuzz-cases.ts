@@ -210,6 +210,8 @@ export function fuzzCases(fixtureDir: string): FuzzCase[] {
     ['IBM with region and registry', { ...ibm, registry: 'de.icr.io' }, ['region']],
     ['Yandex with a region', { provider: 'yandex', token: 't1.fuzz-iam-token-0123456789', region: 'ru-central1' }, ['region']],
     ['Nebius token with an audience', { provider: 'nebius', token: 'v1.fuzz-static-key-0123456789', region: 'eu-north1', audience: 'https://github.com/acme' }, ['audience']],
+    ['IBM token with exchange false', { ...ibm, exchange: 'false' }, ['exchange']],
+    ['Nebius token with token-exchange grpc', { provider: 'nebius', token: 'v1.fuzz-static-key-0123456789', region: 'eu-north1', 'token-exchange': 'grpc' }, ['token-exchange']],
     [
       'Alibaba password with AccessKey inputs',
       { provider: 'alibaba', auth: 'password', username: 'ci@1234567890', password: 'fuzz-instance-password-0123', registry: 'acme-registry.cn-hangzhou.cr.aliyuncs.com', 'access-key-id': 'LTAIfuzz0123456789', 'access-key-secret': 'fuzz-unused-ak-secret-0123456789' },

@@ -239,8 +239,9 @@ export const alibaba: Provider = {
   id: 'alibaba',
   authMethods: METHODS,
   methods: {
-    'access-key': { reads: ['access-key-id', 'access-key-secret', 'security-token', 'instance-id', 'instance-name'] },
-    oidc: { reads: ['role-arn', 'oidc-provider-arn', 'role-session-name', 'duration-seconds', 'audience', 'instance-id', 'instance-name'], oidc: true },
+    // exchange: false is refused by both (an AccessKey or OIDC token is never a registry password), so they read it.
+    'access-key': { reads: ['access-key-id', 'access-key-secret', 'security-token', 'instance-id', 'instance-name'], options: ['exchange'] },
+    oidc: { reads: ['role-arn', 'oidc-provider-arn', 'role-session-name', 'duration-seconds', 'audience', 'instance-id', 'instance-name'], options: ['exchange'], oidc: true },
     // The instance's access credential: a password for that registry alone, so a custom domain may get it.
     password: { reads: ['username', 'password', 'instance-id', 'instance-name'], scope: 'registry-only' }
   } satisfies Record<(typeof METHODS)[number], AuthMethodSpec>,
