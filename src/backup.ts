@@ -4,9 +4,11 @@ import path from 'node:path'
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
 import {
   credHelperPosition,
+  hasEmptyCredHelpers,
   readAuthEntry,
   readCredHelper,
   readOtherSettings,
+  restoreEmptyCredHelpers,
   restoreOtherSettings,
   writeAuthEntry,
   writeCredHelper,
@@ -31,6 +33,8 @@ export interface PreviousEntry {
   credHelperAt?: number
   /** The file's other top-level settings (on the first record of each file), put back if a client dropped them. */
   otherSettings?: Record<string, unknown>
+  /** The file had an empty `credHelpers` map (on the first record of each file): put back once the mappings are. */
+  emptyCredHelpers?: true
   wrote?: string
 }
 
@@ -111,7 +115,9 @@ export class Backup {
     const credHelperAt = await credHelperPosition(authFile, registry)
     // A file's other settings are saved once, with its first record, however the file is spelled.
     const key = fileKey(authFile)
-    const otherSettings = this.records.some(r => r.authFile === authFile || recordKey(r) === key) ? {} : await readOtherSettings(authFile)
+    const first = !this.records.some(r => r.authFile === authFile || recordKey(r) === key)
+    const otherSettings = first ? await readOtherSettings(authFile) : {}
+    const emptyCredHelpers = first && (await hasEmptyCredHelpers(authFile))
     maskEntry(entry)
     this.records.push({
       authFile,
@@ -119,7 +125,8 @@ export class Backup {
       ...(entry ? { entry } : {}),
       ...(credHelper !== undefined ? { credHelper } : {}),
       ...(credHelperAt !== undefined ? { credHelperAt } : {}),
-      ...(Object.keys(otherSettings).length > 0 ? { otherSettings } : {})
+      ...(Object.keys(otherSettings).length > 0 ? { otherSettings } : {}),
+      ...(emptyCredHelpers ? { emptyCredHelpers: true as const } : {})
     })
     await this.save()
   }
@@ -176,6 +183,7 @@ function isRecord(value: unknown): value is PreviousEntry {
     optional(value.credHelper, v => typeof v === 'string') &&
     optional(value.credHelperAt, v => Number.isInteger(v) && (v as number) >= 0) &&
     optional(value.otherSettings, isObject) &&
+    optional(value.emptyCredHelpers, v => v === true) &&
     optional(value.wrote, v => typeof v === 'string')
   )
 }
@@ -266,6 +274,14 @@ export async function restoreBackup(backup: SavedBackup): Promise<RestoreReport>
       // No earlier entry: make sure ours is gone even if the client's own logout failed.
       if (!earlier.entry && !(await readAuthEntry(authFile, registry))) continue
       await writeAuthEntry(authFile, registry, earlier.entry)
+    } catch (error) {
+      report.failures.push({ record, error })
+    }
+  }
+  // After every mapping went back: removing the last one dropped the map.
+  for (const record of backup.records.filter(r => r.emptyCredHelpers)) {
+    try {
+      await restoreEmptyCredHelpers(record.authFile)
     } catch (error) {
       report.failures.push({ record, error })
     }

@@ -7,8 +7,8 @@ import { safeText } from './log-safe.js'
  * read only from the environment, never from `with:` inputs). This is how the tests point the
  * action at local emulators, and how users reach a private or regional endpoint.
  */
-export function endpoint(name: string, defaultUrl: string, env: NodeJS.ProcessEnv = process.env, called = true): string {
-  const variable = `REGISTRY_LOGIN_ENDPOINT_${name}`
+export function endpoint(name: EndpointName, defaultUrl: string, env: NodeJS.ProcessEnv = process.env, called = true): string {
+  const variable = endpointVariable(name)
   const override = env[variable]?.trim()
   if (!override) return defaultUrl
   let url: URL
@@ -27,5 +27,15 @@ export function endpoint(name: string, defaultUrl: string, env: NodeJS.ProcessEn
   }
   return override
 }
+
+/**
+ * Every endpoint a provider may call. `endpoint` takes only these names, so a new endpoint is listed
+ * here or does not compile, and credential-helper mode carries exactly these overrides.
+ */
+export const ENDPOINT_NAMES = ['IBM_IAM', 'YANDEX_IAM', 'YANDEX_JWT_AUDIENCE', 'YANDEX_WLIF', 'NEBIUS_TOKEN_HTTP', 'NEBIUS_TOKEN_GRPC', 'ALIBABA_CR', 'ALIBABA_STS'] as const
+
+export type EndpointName = (typeof ENDPOINT_NAMES)[number]
+
+export const endpointVariable = (name: EndpointName): string => `REGISTRY_LOGIN_ENDPOINT_${name}`
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]'])

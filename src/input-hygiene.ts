@@ -5,7 +5,7 @@
  */
 import type { InputReader } from './input-reader.js'
 import { noOidcToken } from './oidc.js'
-import type { CommonInputs, Provider } from './providers/provider.js'
+import type { CommonInputs, LoginPlan, MethodOption, Provider } from './providers/provider.js'
 
 /**
  * The inputs that carry secrets (action.yml: "from a secret"): a workflow run without access to
@@ -18,18 +18,29 @@ export function methodInputs(providers: readonly Provider[]): string[] {
   return [...new Set(providers.flatMap(provider => Object.values(provider.methods).flatMap(method => method.reads)))]
 }
 
+/**
+ * The inputs with a default that only some methods honour, and whether the step changed it: the
+ * runner passes the default to every step, so only another value counts as set.
+ */
+const OPTION_CHANGED: Record<MethodOption, (inputs: InputReader, common: CommonInputs) => boolean> = {
+  exchange: (_inputs, common) => !common.exchange,
+  'token-exchange': inputs => !['', 'auto'].includes(inputs.text('token-exchange').toLowerCase())
+}
+
 /** Warnings for inputs that are set but that this provider's chosen method does not read. */
 export function ignoredInputWarnings(
   inputs: InputReader,
   all: readonly Provider[],
   provider: Provider,
-  auth: string,
+  plan: Pick<LoginPlan, 'auth' | 'passwordFor'>,
   common: CommonInputs
 ): string[] {
-  const reads = new Set(provider.methods[auth]?.reads ?? [])
+  const { auth } = plan
+  const reads = new Set<string>([...(provider.methods[auth]?.reads ?? []), ...(provider.methods[plan.passwordFor ?? auth]?.options ?? [])])
   const cloud = provider.registryHosts.cloud
   const warnings: string[] = []
-  const ignored = methodInputs(all).filter(name => !reads.has(name) && inputs.isSet(name))
+  const options = (Object.keys(OPTION_CHANGED) as MethodOption[]).filter(name => OPTION_CHANGED[name](inputs, common))
+  const ignored = [...methodInputs(all).filter(name => inputs.isSet(name)), ...options].filter(name => !reads.has(name))
   if (ignored.length > 0) {
     const names = ignored.map(name => `'${name}'`).join(', ')
     warnings.push(

@@ -81,7 +81,7 @@ export function parseStep(inputs: InputReader, env: NodeJS.ProcessEnv = process.
   if (method.oidc) oidcRequest(env)
   const notices: Notice[] = [
     ...checkRegistryHosts(provider.registryHosts, plan.registries, method.scope ?? 'cloud', plan.auth).map(message => ({ level: 'info' as const, message })),
-    ...ignoredInputWarnings(inputs, Object.values(providers), provider, plan.auth, common).map(message => ({ level: 'warning' as const, message }))
+    ...ignoredInputWarnings(inputs, Object.values(providers), provider, plan, common).map(message => ({ level: 'warning' as const, message }))
   ]
   return { skipped: false, provider: providerId, plan, clients: clients as ClientId[], logout, outputPassword, isolatedConfig, credentialHelper, notices }
 }

@@ -1,8 +1,26 @@
 /**
+ * Every tunable the action reads (README, "Environment variables"). `envNumber` takes only these
+ * names, so a new tunable is listed here or does not compile, and credential-helper mode carries
+ * exactly this list into its configuration.
+ */
+export const TUNABLE_VARIABLES = [
+  'REGISTRY_LOGIN_HTTP_TIMEOUT_MS',
+  'REGISTRY_LOGIN_HTTP_ATTEMPTS',
+  'REGISTRY_LOGIN_HTTP_RETRY_DELAY_MS',
+  'REGISTRY_LOGIN_CLIENT_TIMEOUT_MS',
+  'REGISTRY_LOGIN_LOGOUT_TIMEOUT_MS',
+  'REGISTRY_LOGIN_POST_TIMEOUT_MS',
+  'REGISTRY_LOGIN_CLIENT_ATTEMPTS',
+  'REGISTRY_LOGIN_CLIENT_RETRY_DELAY_MS'
+] as const
+
+export type TunableVariable = (typeof TUNABLE_VARIABLES)[number]
+
+/**
  * Tunables for tests and unusual networks, read from the environment only (never from inputs): a
  * non-negative decimal number (at most MAX_TUNABLE), else the default.
  */
-export function envNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+export function envNumber(env: NodeJS.ProcessEnv, name: TunableVariable, fallback: number): number {
   const value = Number(env[name])
   return env[name] && Number.isFinite(value) && value >= 0 ? Math.min(value, MAX_TUNABLE) : fallback
 }

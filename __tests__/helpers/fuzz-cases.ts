@@ -92,6 +92,7 @@ const HOSTILE_TARGETS: Array<{ input: string; base: Inputs; names?: string }> = 
   { input: 'service-account-id', base: { provider: 'yandex' } },
   { input: 'role-arn', base: { provider: 'alibaba', 'oidc-provider-arn': ARN['oidc-provider-arn'], registry: 'registry.cn-hangzhou.aliyuncs.com' } },
   { input: 'instance-id', base: { provider: 'alibaba', 'access-key-id': 'LTAIfuzz0123456789', 'access-key-secret': 'fuzz-ak-secret-0123456789', registry: 'registry.cn-hangzhou.aliyuncs.com' } },
+  { input: 'instance-name', base: { provider: 'alibaba', 'access-key-id': 'LTAIfuzz0123456789', 'access-key-secret': 'fuzz-ak-secret-0123456789', 'instance-id': 'cri-fuzz0123', region: 'cn-hangzhou' } },
   { input: 'role-session-name', base: { provider: 'alibaba', ...ARN, registry: 'registry.cn-hangzhou.aliyuncs.com' } },
   { input: 'access-key-id', base: { provider: 'alibaba', 'access-key-secret': 'fuzz-ak-secret-0123456789', registry: 'registry.cn-hangzhou.aliyuncs.com' } },
   { input: 'public-key-id', base: { provider: 'nebius', 'service-account-id': NEBIUS_SA, 'private-key': PEM, region: 'eu-north1' } },
@@ -160,6 +161,10 @@ export function fuzzCases(fixtureDir: string): FuzzCase[] {
   for (const value of ['1e3', '0x384', ' 9e2', '+900', '900.0', '9_00', '-900', '0b1110000100', 'Infinity', 'NaN', '900s', '99999999999999999999', '899', '43201', '１２００']) {
     add('bad integer', `duration-seconds ${JSON.stringify(value)}`, { ...duration, 'duration-seconds': value }, { kind: 'invalid', names: 'duration-seconds' })
   }
+  const enterprise = { provider: 'alibaba', 'access-key-id': 'LTAIfuzz0123456789', 'access-key-secret': 'fuzz-ak-secret-0123456789', 'instance-id': 'cri-fuzz0123', region: 'cn-hangzhou' }
+  for (const value of ['ab', 'a'.repeat(31), 'acme-', 'evil.example.com/x', 'ac me']) {
+    add('bad instance name', `instance-name ${JSON.stringify(value)}`, { ...enterprise, 'instance-name': value }, { kind: 'invalid', names: 'instance-name' })
+  }
   const ibm = { provider: 'ibm', token: 'ibm-iam-token-fuzz-0123456789', region: 'us' }
   for (const input of ['logout', 'exchange', 'isolated-config', 'output-password', 'skip-without-credentials']) {
     for (const value of ['maybe', '2', 'tru', 'y', 'null']) add('bad boolean', `${input} ${value}`, { ...ibm, [input]: value }, { kind: 'invalid', names: input })
@@ -210,6 +215,8 @@ export function fuzzCases(fixtureDir: string): FuzzCase[] {
     ['IBM with region and registry', { ...ibm, registry: 'de.icr.io' }, ['region']],
     ['Yandex with a region', { provider: 'yandex', token: 't1.fuzz-iam-token-0123456789', region: 'ru-central1' }, ['region']],
     ['Nebius token with an audience', { provider: 'nebius', token: 'v1.fuzz-static-key-0123456789', region: 'eu-north1', audience: 'https://github.com/acme' }, ['audience']],
+    ['IBM token with exchange false', { ...ibm, exchange: 'false' }, ['exchange']],
+    ['Nebius token with token-exchange grpc', { provider: 'nebius', token: 'v1.fuzz-static-key-0123456789', region: 'eu-north1', 'token-exchange': 'grpc' }, ['token-exchange']],
     [
       'Alibaba password with AccessKey inputs',
       { provider: 'alibaba', auth: 'password', username: 'ci@1234567890', password: 'fuzz-instance-password-0123', registry: 'acme-registry.cn-hangzhou.cr.aliyuncs.com', 'access-key-id': 'LTAIfuzz0123456789', 'access-key-secret': 'fuzz-unused-ak-secret-0123456789' },

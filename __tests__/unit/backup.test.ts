@@ -57,6 +57,34 @@ describe('backup and restore', () => {
     expect(read(file)).toEqual(before)
   })
 
+  test.each([
+    ['the action added a mapping, then post removed it', async (file: string) => writeCredHelper(file, 'us.icr.io', 'registry-login')],
+    ['docker dropped it when it saved (omitempty)', async (file: string) => writeFileSync(file, JSON.stringify({ auths: { 'us.icr.io': { auth: 'bmV3Om5ldw==' } } }))]
+  ])('an empty credHelpers map the file had comes back: %s (#9)', async (_name, change) => {
+    const dir = tmp()
+    const file = path.join(dir, 'config.json')
+    const before = { auths: {}, credHelpers: {} }
+    writeFileSync(file, JSON.stringify(before))
+    const backup = new Backup(path.join(dir, 'backup.json'))
+    await backup.remember(file, 'us.icr.io')
+    await backup.remember(file, 'de.icr.io')
+    await change(file)
+    await writeCredHelper(file, 'de.icr.io', '')
+    expect(await restoreBackup(await loadBackup(backup.file))).toEqual({ leftAlone: [], failures: [] })
+    expect(read(file)).toEqual(before)
+  })
+
+  test('a file without a credHelpers map gets none', async () => {
+    const dir = tmp()
+    const file = path.join(dir, 'config.json')
+    writeFileSync(file, JSON.stringify({ auths: {} }))
+    const backup = new Backup(path.join(dir, 'backup.json'))
+    await backup.remember(file, 'us.icr.io')
+    await writeCredHelper(file, 'us.icr.io', 'registry-login')
+    expect(await restoreBackup(await loadBackup(backup.file))).toEqual({ leftAlone: [], failures: [] })
+    expect(read(file)).toEqual({ auths: {} })
+  })
+
   test("settings a containers tool dropped when it rewrote a shared docker config.json (credsStore, proxies) come back; present ones are left alone", async () => {
     const dir = tmp()
     const file = path.join(dir, 'config.json')

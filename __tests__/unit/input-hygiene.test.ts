@@ -31,6 +31,26 @@ describe('inputs the chosen cloud or method does not read are reported by name, 
     ['Yandex with a region', { provider: 'yandex', token: 't1.token-0123456789', region: 'ru-central1' }, ["Input 'region' is ignored: Yandex Cloud registries are not regional ('registry' chooses the hosts)."]],
     ['IBM with region and registry', { provider: 'ibm', token: 'ibm-token-0123456789', region: 'eu-de', registry: 'us.icr.io' }, ["Input 'region' is ignored: 'registry' is set and names the hosts. Remove one of them."]],
     ['IBM token and nothing else', { provider: 'ibm', token: 'ibm-token-0123456789', region: 'us' }, []],
+    // exchange / token-exchange: the runner passes their defaults (true, auto) to every step; only another value counts as set (#9).
+    ['IBM token with the runner defaults of exchange and token-exchange', { provider: 'ibm', token: 'ibm-token-0123456789', region: 'us', exchange: 'true', 'token-exchange': 'auto' }, []],
+    ['IBM token with exchange false', { provider: 'ibm', token: 'ibm-token-0123456789', region: 'us', exchange: 'false' }, ["Input 'exchange' is set, but IBM Cloud with auth token does not use it: ignored. Remove it, or choose the provider and 'auth' it belongs to."]],
+    ['IBM iambearer password with exchange false', { provider: 'ibm', username: 'iambearer', password: 'ibm-token-0123456789', region: 'us', exchange: 'false' }, ["Input 'exchange' is set, but IBM Cloud with auth password does not use it: ignored. Remove it, or choose the provider and 'auth' it belongs to."]],
+    ['IBM iamapikey password with exchange false: used', { provider: 'ibm', username: 'iamapikey', password: 'ibm-apikey-0123456789', region: 'us', exchange: 'false' }, []],
+    ['IBM token with token-exchange grpc', { provider: 'ibm', token: 'ibm-token-0123456789', region: 'us', 'token-exchange': 'grpc' }, ["Input 'token-exchange' is set, but IBM Cloud with auth token does not use it: ignored. Remove it, or choose the provider and 'auth' it belongs to."]],
+    [
+      'IBM token with an Alibaba secret and exchange false: one warning',
+      { provider: 'ibm', token: 'ibm-token-0123456789', region: 'us', 'access-key-secret': SECRET, exchange: 'no' },
+      ["Inputs 'access-key-secret', 'exchange' are set, but IBM Cloud with auth token does not use them: ignored. Remove them, or choose the provider and 'auth' they belong to."]
+    ],
+    ['Yandex OIDC with exchange false (always exchanges)', { provider: 'yandex', 'service-account-id': 'ajesa0123456789abcde', exchange: 'false' }, ["Input 'exchange' is set, but Yandex Cloud with auth oidc does not use it: ignored. Remove it, or choose the provider and 'auth' it belongs to."]],
+    ['Yandex IAM token with exchange false', { provider: 'yandex', token: 't1.token-0123456789', exchange: 'false' }, ["Input 'exchange' is set, but Yandex Cloud with auth token does not use it: ignored. Remove it, or choose the provider and 'auth' it belongs to."]],
+    ['Yandex api_key password with exchange false', { provider: 'yandex', username: 'api_key', password: 'AQVN-api-key-0123456789', exchange: 'false' }, ["Input 'exchange' is set, but Yandex Cloud with auth password does not use it: ignored. Remove it, or choose the provider and 'auth' it belongs to."]],
+    ['Yandex oauth password with exchange false: used', { provider: 'yandex', username: 'oauth', password: 'y0_oauth-0123456789', exchange: 'false' }, []],
+    ['Nebius token with token-exchange grpc', { provider: 'nebius', token: 'v1.static-0123456789', region: 'eu-north1', 'token-exchange': 'GRPC' }, ["Input 'token-exchange' is set, but Nebius AI Cloud with auth token does not use it: ignored. Remove it, or choose the provider and 'auth' it belongs to."]],
+    ['Nebius iam password with token-exchange http', { provider: 'nebius', username: 'iam', password: 'v1.static-0123456789', region: 'eu-north1', 'token-exchange': 'http' }, ["Input 'token-exchange' is set, but Nebius AI Cloud with auth password does not use it: ignored. Remove it, or choose the provider and 'auth' it belongs to."]],
+    ['Nebius OIDC with exchange false (always exchanges)', { provider: 'nebius', 'service-account-id': 'serviceaccount-e00unit0123456789', region: 'eu-north1', exchange: 'false' }, ["Input 'exchange' is set, but Nebius AI Cloud with auth oidc does not use it: ignored. Remove it, or choose the provider and 'auth' it belongs to."]],
+    ['Nebius OIDC with token-exchange http: used', { provider: 'nebius', 'service-account-id': 'serviceaccount-e00unit0123456789', region: 'eu-north1', 'token-exchange': 'http' }, []],
+    ['Alibaba password with exchange false and token-exchange grpc', { provider: 'alibaba', username: 'ci@1234', password: 'pass-0123456789', registry: 'acme-registry.cn-hangzhou.cr.aliyuncs.com', exchange: 'false', 'token-exchange': 'grpc' }, ["Inputs 'exchange', 'token-exchange' are set, but Alibaba Cloud with auth password does not use them: ignored. Remove them, or choose the provider and 'auth' they belong to."]],
     ['Alibaba OIDC with its own inputs', { provider: 'alibaba', 'role-arn': 'acs:ram::1234567890123456:role/ci', 'oidc-provider-arn': 'acs:ram::1234567890123456:oidc-provider/gh', registry: 'registry.cn-hangzhou.aliyuncs.com', 'duration-seconds': '900', audience: 'sts.aliyuncs.com' }, []]
   ])('%s', (_name, values, expected) => {
     const inputs = parse(values, OIDC)

@@ -122,6 +122,17 @@ export async function restoreOtherSettings(authFile: string, settings: Record<st
   })
 }
 
+/** Whether the file has a `credHelpers` map with nothing in it: removing the last mapping drops the map, and so does docker (Go's omitempty) whenever it saves. */
+export async function hasEmptyCredHelpers(file: string): Promise<boolean> {
+  const helpers = (readJson(file))?.credHelpers
+  return isMap(helpers) && Object.keys(helpers).length === 0
+}
+
+/** Puts back the empty `credHelpers` map the file had, if it is gone; a map there now is left as it is. */
+export async function restoreEmptyCredHelpers(authFile: string): Promise<void> {
+  await restoreOtherSettings(authFile, { credHelpers: {} })
+}
+
 /** Sets (or, with `undefined`, removes) the entry for `registry`, keeping everything else in the file. */
 export async function writeAuthEntry(authFile: string, registry: string, entry: AuthEntry | undefined): Promise<void> {
   await updateMap(authFile, 'auths', registry, entry)

@@ -1,9 +1,11 @@
 import { getInput } from '@actions/core'
 import { lstatSync, readdirSync } from 'node:fs'
 import path from 'node:path'
+import { ENDPOINT_NAMES, endpointVariable } from '../endpoints.js'
 import { readTextFile, writePrivateFile } from '../files.js'
 import { methodInputs } from '../input-hygiene.js'
 import { providers, type ProviderId } from '../providers/index.js'
+import { TUNABLE_VARIABLES } from '../tunables.js'
 
 /**
  * What the helper needs to run main's login plan again in a later step. Written 0600 in the helper's
@@ -28,13 +30,26 @@ export function helperFiles(dir: string): { config: string; cache: string } {
   return { config: path.join(dir, 'config.json'), cache: path.join(dir, 'cache.json') }
 }
 
-const CARRIED_ENV = ['GITHUB_SERVER_URL', 'GITHUB_REPOSITORY', 'GITHUB_REPOSITORY_OWNER', 'GITHUB_RUN_ID', 'GITHUB_RUN_ATTEMPT']
+/**
+ * The variables the plan reads: the documented endpoint overrides and tunables, named by the modules
+ * that read them, and the GitHub context. Nothing else: a secret someone put in another REGISTRY_LOGIN_*
+ * variable is never written to the helper's configuration.
+ */
+const CARRIED_ENV = new Set<string>([
+  ...ENDPOINT_NAMES.map(endpointVariable),
+  ...TUNABLE_VARIABLES,
+  'GITHUB_SERVER_URL',
+  'GITHUB_REPOSITORY',
+  'GITHUB_REPOSITORY_OWNER',
+  'GITHUB_RUN_ID',
+  'GITHUB_RUN_ATTEMPT'
+])
 
 /** The part of main's environment the plan reads (REGISTRY_LOGIN_* tunables and endpoints, the GitHub context). */
 export function carriedEnv(env: NodeJS.ProcessEnv): Record<string, string> {
   const out: Record<string, string> = {}
   for (const [name, value] of Object.entries(env)) {
-    if (value !== undefined && (name.startsWith('REGISTRY_LOGIN_') || CARRIED_ENV.includes(name))) out[name] = value
+    if (value !== undefined && CARRIED_ENV.has(name)) out[name] = value
   }
   return out
 }

@@ -79,12 +79,32 @@ async function requireRunnable(node: string, script: string): Promise<void> {
 
 const shQuote = (value: string): string => `'${value.replace(/'/g, `'\\''`)}'`
 // A batch file expands %NAME% even inside double quotes (a user or RUNNER_TEMP with % in its name); %% is a literal %.
-const cmdQuote = (value: string): string => `"${value.replace(/%/g, '%%')}"`
+const cmdEscape = (value: string): string => value.replace(/%/g, '%%')
+const cmdQuote = (value: string): string => `"${cmdEscape(value)}"`
+
+/**
+ * A value a batch file can hold literally inside `set "NAME=…"`: the quotes keep & | < > ^ literal and
+ * %% is a literal %, but a quote would end the quoting, a line break would end the line, and a `!` is
+ * expanded where delayed expansion is on (the runner's registry decides) with no escape that holds
+ * either way. None of these can be in a Windows path anyway.
+ */
+const cmdSafe = (value: string): boolean => !/["!\x00-\x1f\x7f]/.test(value)
+
+/** The launcher's line that passes on main's CA bundle unless the calling step sets its own. */
+function cmdCaLine(ca: string | undefined): string[] {
+  if (!ca) return []
+  if (!cmdSafe(ca)) {
+    log.warning`credential-helper: NODE_EXTRA_CA_CERTS (${ca}) has a character a Windows batch file cannot hold literally; the helper runs without it unless the calling step sets NODE_EXTRA_CA_CERTS itself.`
+    return []
+  }
+  // setlocal: the variable stays the helper's, even when a batch file calls the launcher.
+  return ['setlocal', `if not defined NODE_EXTRA_CA_CERTS set "NODE_EXTRA_CA_CERTS=${cmdEscape(ca)}"`]
+}
 
 /** A launcher that runs the action's own bundled helper with the node that runs the action. */
 export async function writeLauncher(dir: string, node: string, script: string, config: string, env: NodeJS.ProcessEnv, platform = process.platform): Promise<void> {
   if (platform === 'win32') {
-    const cmd = ['@echo off', `${cmdQuote(node)} ${cmdQuote(script)} ${cmdQuote(config)} %*`, ''].join('\r\n')
+    const cmd = ['@echo off', ...cmdCaLine(env.NODE_EXTRA_CA_CERTS), `${cmdQuote(node)} ${cmdQuote(script)} ${cmdQuote(config)} %*`, ''].join('\r\n')
     writeFileSync(path.join(dir, `${HELPER_BINARY}.cmd`), cmd, { mode: 0o700 })
     return
   }

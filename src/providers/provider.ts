@@ -50,14 +50,24 @@ export interface AuthMethodSpec {
    * that is set is reported as ignored.
    */
   reads: readonly string[]
+  /**
+   * The inputs with a default (`exchange: true`, `token-exchange: auto`) this method honours; one set
+   * to anything else for a method that does not list it is reported as ignored.
+   */
+  options?: readonly MethodOption[]
   /** The method asks the runner for a GitHub OIDC token. */
   oidc?: boolean
 }
+
+/** Inputs with a non-empty default that only some auth methods read. */
+export type MethodOption = 'exchange' | 'token-exchange'
 
 /** A validated login: the hosts and a way to fetch credentials for them. */
 export interface LoginPlan {
   /** The auth method chosen: a key of the provider's `methods`. */
   auth: string
+  /** With auth password: the method the username selects (iamapikey: api-key), whose `options` then apply. */
+  passwordFor?: string
   /** Human name of the auth method, e.g. "API key exchanged for an IAM token". */
   method: string
   registries: string[]

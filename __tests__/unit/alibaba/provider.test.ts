@@ -71,6 +71,10 @@ describe('plan: hosts and auth methods', () => {
   })
 
   test('instance-name + region: the Enterprise host; instance-id crpi- alone: the new Personal host', () => {
+    // Alibaba's bounds: 3 and 30 characters.
+    for (const name of ['a1b', 'x'.repeat(30)]) {
+      expect(plan({ username: 'u', password: 'p', 'instance-name': name }, { regions: ['cn-hangzhou'] }).registries).toEqual([`${name}-registry.cn-hangzhou.cr.aliyuncs.com`])
+    }
     expect(plan({ 'access-key-id': 'LTAI5tTest', 'access-key-secret': 's', 'instance-name': 'Acme', 'instance-id': 'cri-x1' }, { regions: ['cn-hangzhou'] }).registries).toEqual([EE_HOST])
     expect(plan({ username: 'u', password: 'p', 'instance-name': 'acme' }, { regions: ['cn-hangzhou'] }).registries).toEqual([EE_HOST])
     expect(plan({ 'access-key-id': 'LTAI5tTest', 'access-key-secret': 's', 'instance-id': 'crpi-x1' }, { regions: ['cn-beijing'] }).registries).toEqual([
@@ -115,7 +119,8 @@ describe('plan: hosts and auth methods', () => {
 describe('plan: every input error names the input and the fix, never a secret', () => {
   const AK = { 'access-key-id': 'LTAI5tTest', 'access-key-secret': 'sekrit-value' }
   const OIDC = { 'role-arn': 'acs:ram::1:role/r', 'oidc-provider-arn': 'acs:ram::1:oidc-provider/gh' }
-  const cases: Array<[string, Record<string, string>, Partial<CommonInputs>, string, RegExp]> = [
+  type Case = [string, Record<string, string>, Partial<CommonInputs>, string, RegExp]
+  const cases: Case[] = [
     ['no credential at all', {}, { regions: ['cn-hangzhou'] }, 'role-arn', /every other Alibaba Cloud credential input.*'access-key-id'.*'username'/],
     ['two methods with auto', { ...AK, username: 'u', password: 'p' }, { regions: ['cn-hangzhou'] }, 'auth', /several methods are set \(access-key, password\)/],
     ['unknown auth', AK, { auth: 'api-key', regions: ['cn-hangzhou'] }, 'auth', /'api-key', which Alibaba Cloud does not support\. Use one of: auto, oidc, access-key, password/],
@@ -141,7 +146,18 @@ describe('plan: every input error names the input and the fix, never a secret', 
     ['Enterprise host without instance-id', AK, { registries: [EE_HOST] }, 'instance-id', /'acme-registry\.cn-hangzhou\.cr\.aliyuncs\.com' is an Enterprise Edition instance.*cri-.*acr-login#15/],
     ['Enterprise host with a crpi id', { ...AK, 'instance-id': 'crpi-x' }, { registries: [EE_HOST] }, 'instance-id', /starts with cri-/],
     ['bad instance id', { ...AK, 'instance-id': 'i-abc' }, { registries: [EE_HOST] }, 'instance-id', /not an ACR instance id/],
-    ['bad instance name', { ...AK, 'instance-name': 'a_b', 'instance-id': 'cri-x' }, { regions: ['cn-hangzhou'] }, 'instance-name', /not an instance name/],
+    ['bad instance name', { ...AK, 'instance-name': 'a_b', 'instance-id': 'cri-x' }, { regions: ['cn-hangzhou'] }, 'instance-name', /not an Enterprise instance name \(3 to 30 lowercase letters, digits and hyphens.*Use the name in the instance host/],
+    ...[
+      ['too short', 'ab'],
+      ['too long (31)', 'a'.repeat(31)],
+      ['very long', 'a'.repeat(5000)],
+      ['ending with a hyphen', 'acme-'],
+      ['starting with a hyphen', '-acme'],
+      ['a space', 'ac me'],
+      ['a dot (another host)', 'evil.example'],
+      ['non-ASCII', 'acmé'],
+      ['a slash', 'acme/x']
+    ].map(([what, name]): Case => [`instance name ${what}`, { ...AK, 'instance-name': name as string, 'instance-id': 'cri-x' }, { regions: ['cn-hangzhou'] }, 'instance-name', /not an Enterprise instance name/]),
     ['two Enterprise instances', { ...AK, 'instance-id': 'cri-x' }, { registries: [EE_HOST, 'other-registry.cn-hangzhou.cr.aliyuncs.com'] }, 'registry', /2 Enterprise instances/],
     ['instance-name in two regions', { ...AK, 'instance-name': 'acme', 'instance-id': 'cri-x' }, { regions: ['cn-hangzhou', 'cn-shanghai'] }, 'region', /lives in one/],
     ['instance-name without instance-id', { ...OIDC, 'instance-name': 'acme' }, { regions: ['cn-hangzhou'] }, 'instance-id', /'instance-name' names an Enterprise Edition instance/],

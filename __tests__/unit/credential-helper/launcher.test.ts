@@ -3,6 +3,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writ
 import os from 'node:os'
 import path from 'node:path'
 import { writeLauncher } from '../../../src/credential-helper/install.js'
+import { captureStdout } from '../../helpers/stdout.js'
 
 let dir: string
 beforeEach(() => {
@@ -44,4 +45,35 @@ test('the Windows launcher keeps a % in a path literal: a batch file would expan
   expect(cmd).toBe(
     '@echo off\r\n"C:\\Program Files\\node\\node.exe" "D:\\a\\_actions\\dist\\helper.js" "C:\\Users\\a%%USERNAME%%b\\AppData\\Local\\Temp\\registry-login-helper-x\\config.json" %*\r\n'
   )
+})
+
+const winNode = 'C:\\Program Files\\node\\node.exe'
+const winScript = 'D:\\a\\_actions\\dist\\helper.js'
+const winConfig = 'C:\\Temp\\registry-login-helper-x\\config.json'
+const winRun = '"C:\\Program Files\\node\\node.exe" "D:\\a\\_actions\\dist\\helper.js" "C:\\Temp\\registry-login-helper-x\\config.json" %*'
+
+test.each([
+  ['a plain path', 'C:\\certs\\ca.pem', 'C:\\certs\\ca.pem'],
+  ['% kept literal', 'C:\\Users\\a%USERNAME%b\\ca.pem', 'C:\\Users\\a%%USERNAME%%b\\ca.pem'],
+  ['& ^ ( ) < > | kept literal by the quotes', 'C:\\R&D (x86)\\a^b<c>|d.pem', 'C:\\R&D (x86)\\a^b<c>|d.pem']
+])('the Windows launcher passes main\'s CA bundle unless the step sets its own, like the POSIX one: %s (#9)', async (_name, ca, written) => {
+  await writeLauncher(dir, winNode, winScript, winConfig, { NODE_EXTRA_CA_CERTS: ca }, 'win32')
+  const cmd = readFileSync(path.join(dir, 'docker-credential-registry-login.cmd'), 'utf8')
+  expect(cmd).toBe(['@echo off', 'setlocal', `if not defined NODE_EXTRA_CA_CERTS set "NODE_EXTRA_CA_CERTS=${written}"`, winRun, ''].join('\r\n'))
+})
+
+test.each([
+  ['a quote', 'C:\\a"&calc&"\\ca.pem'],
+  ['a line break', 'C:\\ca.pem\r\ncalc.exe'],
+  ['a ! (delayed expansion)', 'C:\\a!PATH!b\\ca.pem']
+])('a CA bundle path a batch file cannot hold literally (%s) is left out with a warning, never written (#9)', async (_name, ca) => {
+  const stdout = captureStdout()
+  try {
+    await writeLauncher(dir, winNode, winScript, winConfig, { NODE_EXTRA_CA_CERTS: ca }, 'win32')
+  } finally {
+    stdout.restore()
+  }
+  const cmd = readFileSync(path.join(dir, 'docker-credential-registry-login.cmd'), 'utf8')
+  expect(cmd).toBe(['@echo off', winRun, ''].join('\r\n'))
+  expect(stdout.lines()).toEqual([expect.stringMatching(/^::warning::credential-helper: NODE_EXTRA_CA_CERTS .* cannot hold literally/)])
 })

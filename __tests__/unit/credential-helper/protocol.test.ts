@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { cacheEntries, isFresh, readCache, UNKNOWN_EXPIRY_REUSE_MS, writeCache, type CachedCredential } from '../../../src/credential-helper/cache.js'
@@ -181,6 +181,14 @@ describe('the saved plan', () => {
       HOME: '/root'
     }
     expect(carriedEnv(env)).toEqual({ REGISTRY_LOGIN_ENDPOINT_IBM_IAM: 'https://iam.example', GITHUB_REPOSITORY_OWNER: 'acme', GITHUB_RUN_ID: '7' })
+  })
+
+  test('every REGISTRY_LOGIN_* variable the README documents is carried; any other one (a stray secret) is not written (#9)', () => {
+    const documented = [...new Set([...readFileSync('README.md', 'utf8').matchAll(/^\| `(REGISTRY_LOGIN_[A-Z0-9_]+)` \|/gm)].map(m => m[1] as string))]
+    expect(documented.length).toBeGreaterThanOrEqual(16)
+    const stray = { REGISTRY_LOGIN_DEPLOY_TOKEN: 'hunter2-secret', REGISTRY_LOGIN_ENDPOINT_EVIL: 'https://evil.example', REGISTRY_LOGIN_: 'x' }
+    const env = { ...Object.fromEntries(documented.map(name => [name, `value of ${name}`])), ...stray }
+    expect(carriedEnv(env)).toEqual(Object.fromEntries(documented.map(name => [name, `value of ${name}`])))
   })
 
   test.each([

@@ -22,7 +22,9 @@ const OIDC_PROVIDER_ARN = /^acs:ram::\d+:oidc-provider\/[A-Za-z0-9.@_-]+$/
 const SESSION_NAME = /^[A-Za-z0-9.@_-]{2,64}$/
 const ENTERPRISE_ID = /^cri-[a-z0-9]+$/
 const PERSONAL_INSTANCE_ID = /^crpi-[a-z0-9]+$/
-const INSTANCE_NAME = /^[a-z0-9][a-z0-9-]*$/
+// Alibaba's CreateInstance (Container Registry API 2018-12-01): "3 to 30 characters in length, lowercase
+// letters, digits, and hyphens (-); cannot start or end with a hyphen". The input is lower-cased first (a host name).
+const INSTANCE_NAME = /^[a-z0-9][a-z0-9-]{1,28}[a-z0-9]$/
 
 export function parseAlibabaAuth(inputs: InputReader, common: CommonInputs): AlibabaAuth {
   const accessKeyId = inputs.text('access-key-id')
@@ -137,7 +139,11 @@ export function alibabaTargets(inputs: InputReader, common: CommonInputs, auth: 
     throw new InputError('instance-id', `has '${instanceId}', which is not an ACR instance id`, 'Use the Enterprise instance id (cri-…) from the console, or a new Personal Edition instance id (crpi-…).')
   }
   if (instanceName && !INSTANCE_NAME.test(instanceName)) {
-    throw new InputError('instance-name', `has '${instanceName}', which is not an instance name`, 'Use the name in the instance host <instance-name>-registry.<region>.cr.aliyuncs.com.')
+    throw new InputError(
+      'instance-name',
+      `has '${instanceName}', which is not an Enterprise instance name (3 to 30 lowercase letters, digits and hyphens, not starting or ending with a hyphen)`,
+      'Use the name in the instance host <instance-name>-registry.<region>.cr.aliyuncs.com.'
+    )
   }
   const regions = regionList(common)
 
@@ -239,8 +245,9 @@ export const alibaba: Provider = {
   id: 'alibaba',
   authMethods: METHODS,
   methods: {
-    'access-key': { reads: ['access-key-id', 'access-key-secret', 'security-token', 'instance-id', 'instance-name'] },
-    oidc: { reads: ['role-arn', 'oidc-provider-arn', 'role-session-name', 'duration-seconds', 'audience', 'instance-id', 'instance-name'], oidc: true },
+    // exchange: false is refused by both (an AccessKey or OIDC token is never a registry password), so they read it.
+    'access-key': { reads: ['access-key-id', 'access-key-secret', 'security-token', 'instance-id', 'instance-name'], options: ['exchange'] },
+    oidc: { reads: ['role-arn', 'oidc-provider-arn', 'role-session-name', 'duration-seconds', 'audience', 'instance-id', 'instance-name'], options: ['exchange'], oidc: true },
     // The instance's access credential: a password for that registry alone, so a custom domain may get it.
     password: { reads: ['username', 'password', 'instance-id', 'instance-name'], scope: 'registry-only' }
   } satisfies Record<(typeof METHODS)[number], AuthMethodSpec>,

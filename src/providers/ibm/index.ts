@@ -84,7 +84,7 @@ export const ibm: Provider = {
   id: 'ibm',
   authMethods: METHODS,
   methods: {
-    'api-key': { reads: ['api-key'] },
+    'api-key': { reads: ['api-key'], options: ['exchange'] },
     token: { reads: ['token'] },
     // iamapikey / iambearer + password: still an IBM credential, so IBM's hosts only.
     password: { reads: ['username', 'password'] }
@@ -96,9 +96,11 @@ export const ibm: Provider = {
     const registries = ibmRegistries(common)
     const given = auth.username ? `, given as username ${auth.username} + password` : ''
     const method = auth.username ? 'password' : auth.kind
+    const passwordFor = auth.username ? { passwordFor: auth.kind } : {}
     if (auth.kind === 'token') {
       return {
         auth: method,
+        ...passwordFor,
         method: `IAM access token (iambearer${given})`,
         registries,
         getCredentials: async () => forEachRegistry(registries, { username: 'iambearer', password: auth.token })
@@ -107,6 +109,7 @@ export const ibm: Provider = {
     if (!auth.exchange) {
       return {
         auth: method,
+        ...passwordFor,
         method: `API key passed to the registry (iamapikey${given})`,
         registries,
         getCredentials: async ctx => {
@@ -117,6 +120,7 @@ export const ibm: Provider = {
     }
     return {
       auth: method,
+      ...passwordFor,
       method: auth.username
         ? `API key (username ${auth.username} + password) exchanged for a short-lived IAM access token, logged in as iambearer; 'exchange: false' would log in as ${auth.username}`
         : 'API key exchanged for an IAM access token (iambearer)',

@@ -134,8 +134,9 @@ export const nebius: Provider = {
   id: 'nebius',
   authMethods: METHODS,
   methods: {
-    oidc: { reads: ['service-account-id', 'audience'], oidc: true },
-    'service-account-key': { reads: ['service-account-key', 'service-account-id', 'public-key-id', 'private-key'] },
+    oidc: { reads: ['service-account-id', 'audience'], options: ['token-exchange'], oidc: true },
+    // exchange: false is refused there (the key is never a password), so it is read.
+    'service-account-key': { reads: ['service-account-key', 'service-account-id', 'public-key-id', 'private-key'], options: ['exchange', 'token-exchange'] },
     token: { reads: ['token'] },
     // username iam + a static key or access token: still a Nebius credential, so Nebius's hosts only.
     password: { reads: ['username', 'password'] }
@@ -148,6 +149,7 @@ export const nebius: Provider = {
     if (auth.kind === 'token') {
       return {
         auth: auth.username ? 'password' : 'token',
+        ...(auth.username ? { passwordFor: 'token' } : {}),
         method: `static key or access token (iam${auth.username ? `, given as username ${auth.username} + password` : ''})`,
         registries,
         getCredentials: async () => forEachRegistry(registries, { username: NEBIUS_USERNAME, password: auth.token })

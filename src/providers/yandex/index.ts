@@ -162,9 +162,9 @@ export const yandex: Provider = {
   authMethods: YANDEX_AUTH_METHODS,
   methods: {
     oidc: { reads: ['service-account-id', 'audience'], oidc: true },
-    'service-account-key': { reads: ['service-account-key', 'service-account-id'] },
+    'service-account-key': { reads: ['service-account-key', 'service-account-id'], options: ['exchange'] },
     token: { reads: ['token'] },
-    'oauth-token': { reads: ['oauth-token'] },
+    'oauth-token': { reads: ['oauth-token'], options: ['exchange'] },
     'api-key': { reads: ['api-key'] },
     // iam / oauth / json_key / api_key + password: still a Yandex credential, so Yandex's hosts only.
     password: { reads: ['username', 'password'] }
@@ -178,6 +178,7 @@ export const yandex: Provider = {
     const given = auth.kind !== 'oidc' && auth.username ? `, given as username ${auth.username} + password` : ''
     const plan = (method: string, credentials: (ctx: ProviderContext) => Promise<Omit<RegistryCredential, 'registry'>>): LoginPlan => ({
       auth: auth.kind !== 'oidc' && auth.username ? 'password' : auth.kind,
+      ...(auth.kind !== 'oidc' && auth.username ? { passwordFor: auth.kind } : {}),
       // "(iam)" -> "(iam, given as username oauth + password)": the log says how the inputs were read.
       method: given ? method.replace(/\)$/, `${given})`) : method,
       registries,
