@@ -124,7 +124,7 @@ export async function restoreOtherSettings(authFile: string, settings: Record<st
 
 /** Whether the file has a `credHelpers` map with nothing in it: removing the last mapping drops the map, and so does docker (Go's omitempty) whenever it saves. */
 export async function hasEmptyCredHelpers(file: string): Promise<boolean> {
-  const helpers = (readJson(file))?.credHelpers
+  const helpers = readJson(file)?.credHelpers
   return isMap(helpers) && Object.keys(helpers).length === 0
 }
 
@@ -144,14 +144,14 @@ export async function writeAuthEntry(authFile: string, registry: string, entry: 
  * file", or undefined when the file maps no helper for it.
  */
 export async function readCredHelper(file: string, registry: string): Promise<string | undefined> {
-  const helpers = (readJson(file))?.credHelpers
+  const helpers = readJson(file)?.credHelpers
   const value = helpers && typeof helpers === 'object' ? (helpers as Record<string, unknown>)[registry] : undefined
   return typeof value === 'string' ? value : undefined
 }
 
 /** Where `registry` sits among the keys of the file's `credHelpers` map (undefined: not there). */
 export async function credHelperPosition(file: string, registry: string): Promise<number | undefined> {
-  const helpers = (readJson(file))?.credHelpers
+  const helpers = readJson(file)?.credHelpers
   const at = isMap(helpers) ? Object.keys(helpers).indexOf(registry) : -1
   return at < 0 ? undefined : at
 }
