@@ -86,24 +86,25 @@ describe('runProcess', () => {
     const started = Date.now()
     const error = await runProcess('sh', ['-c', 'sleep 300 & echo $!; wait'], {
       env,
-      limit: limit(400),
+      // long enough for the shell to start and print its child's pid on a loaded machine
+      limit: limit(2_000),
       what: 'docker login',
       onStdout: chunk => void (childPid = Number(chunk.toString().trim()))
     }).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(DeadlineError)
     expect((error as Error).message).toBe(
-      "'docker login' did not finish within 400 ms and was stopped, with the processes it started. If it is only slow, raise the environment variable REGISTRY_LOGIN_CLIENT_TIMEOUT_MS (milliseconds)."
+      "'docker login' did not finish within 2 s and was stopped, with the processes it started. If it is only slow, raise the environment variable REGISTRY_LOGIN_CLIENT_TIMEOUT_MS (milliseconds)."
     )
     expect(childPid).toBeGreaterThan(0)
     expect(alive(childPid)).toBe(false)
-    expect(Date.now() - started).toBeLessThan(5_000)
+    expect(Date.now() - started).toBeLessThan(10_000)
   })
 
   test('a group that ignores SIGTERM gets SIGKILL after the grace period', async () => {
     let childPid = 0
     const error = await runProcess('bash', ['-c', "trap '' TERM; sleep 300 & echo $!; wait; wait"], {
       env,
-      limit: limit(300),
+      limit: limit(2_000),
       graceMs: 300,
       what: 'docker logout',
       onStdout: chunk => void (childPid = Number(chunk.toString().trim()))
