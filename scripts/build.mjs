@@ -17,9 +17,9 @@ mkdirSync(dist)
 /**
  * @actions/core modules the action never uses, replaced by stubs (the first two throw, saying so, if called):
  * - oidc-utils.js (getIDToken) imports @actions/http-client statically, which would load the http client
- *   (and https, tls) at start-up; the action has its own OIDC code (src/oidc.ts).
+ *   (and https, tls) at start-up; the action has its own OIDC code (src/net/oidc.ts).
  * - summary.js reads fs.promises when loaded (node then loads fs/promises, streams and readline); the
- *   action writes its summary itself (src/summary.ts).
+ *   action writes its summary itself (src/step/summary.ts).
  * - platform.js pulls in @actions/exec and @actions/io (whose io-util also reads fs.promises on load); its
  *   stub is an empty module (core.platform is an empty namespace in dist/).
  */

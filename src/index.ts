@@ -2,7 +2,7 @@
 import { runCredentialHelper } from './credential-helper/entry.js'
 import { runMain } from './main.js'
 import { runPost } from './post.js'
-import { runStep } from './step.js'
+import { runStep } from './runner/run-step.js'
 
 export { runMain, runPost, runCredentialHelper }
 

@@ -1,20 +1,20 @@
-import { BackupUnreadable, discardBackup, loadBackup, ownership, restoreBackup, type SavedBackup } from './backup.js'
+import { BackupUnreadable, discardBackup, loadBackup, ownership, restoreBackup, type SavedBackup } from './auth-files/backup.js'
 import type { ClientContext } from './clients/client.js'
 import { clients } from './clients/index.js'
-import { logoutBlocked } from './clients/credential-store.js'
-import { clientContext } from './context.js'
-import { budget, deadlineFor, type Budget } from './deadline.js'
-import { removeIsolatedConfig } from './isolation.js'
-import { removeCredentialHelper, unmapCredentialHelper } from './credential-helper/install.js'
-import { log } from './log.js'
-import { runPerAuthFile } from './schedule.js'
-import { loadState, StateUnreadable, type LoginRecord, type PostState } from './state.js'
+import { logoutBlocked } from './auth-files/routing.js'
+import { clientContext } from './step/context.js'
+import { budget, deadlineFor, type Budget } from './process/run-process.js'
+import { removeIsolatedConfig } from './modes/isolated-config.js'
+import { removeCredentialHelper, unmapCredentialHelper } from './modes/credential-helper.js'
+import { log } from './log/log.js'
+import { runPerAuthFile } from './auth-files/per-file.js'
+import { loadState, StateUnreadable, type LoginRecord, type PostState } from './runner/state.js'
 
 /**
  * Logs out what main logged in and puts back earlier entries, touching an entry only while it
  * still holds this step's login (a later job on a shared runner may have logged in since).
  * Warns, never fails the job. Each logout has its deadline and all of them share post's
- * (deadline.ts); the restore and the removal of what main made run whatever the logouts did.
+ * (process/run-process.ts); the restore and the removal of what main made run whatever the logouts did.
  */
 export async function runPost(ctx?: ClientContext): Promise<void> {
   const within = budget(deadlineFor('post', process.env))

@@ -1,9 +1,9 @@
 import { promises as fs } from 'node:fs'
 import path from 'node:path'
 import type { ClientContext, Runner } from '../../src/clients/client.js'
-import { createHttp, type Http } from '../../src/http.js'
+import { createHttp, type Http } from '../../src/net/http.js'
 import type { ProviderContext } from '../../src/providers/provider.js'
-import { maskSecret } from '../../src/secrets.js'
+import { maskSecret } from '../../src/log/secrets.js'
 
 /** Fast HTTP for tests: no real sleeping between attempts; the delays asked for are recorded. */
 export function fastHttp(options: { attempts?: number; timeoutMs?: number; maxDelayMs?: number } = {}): { http: Http; sleeps: number[] } {

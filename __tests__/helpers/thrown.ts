@@ -1,4 +1,4 @@
-import { InputError } from '../../src/errors.js'
+import { InputError } from '../../src/log/errors.js'
 
 /** The error `promise` rejects with; fails the test when it resolves. */
 export async function failure(promise: Promise<unknown>): Promise<Error> {

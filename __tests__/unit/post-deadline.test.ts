@@ -2,11 +2,11 @@
 // come back and what main made is removed.
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { Backup, newBackupFile } from '../../src/backup.js'
-import { clientContext } from '../../src/context.js'
-import { budget, DeadlineError } from '../../src/deadline.js'
+import { Backup, newBackupFile } from '../../src/auth-files/backup.js'
+import { clientContext } from '../../src/step/context.js'
+import { budget, DeadlineError } from '../../src/process/run-process.js'
 import { runPost } from '../../src/post.js'
-import { saveState } from '../../src/state.js'
+import { saveState } from '../../src/runner/state.js'
 import { fakeClientContext } from '../helpers/contexts.js'
 import { stepPerTest } from '../helpers/step.js'
 

@@ -1,5 +1,5 @@
-import { InputError } from '../errors.js'
-import { osName, thisPlatform, type Platform } from '../platform.js'
+import { InputError } from '../log/errors.js'
+import { osName, thisPlatform, type Platform } from '../runner/platform.js'
 import type { ClientContext, RegistryClient } from './client.js'
 
 /**

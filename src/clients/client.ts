@@ -1,11 +1,11 @@
-import type { Purpose } from '../deadline.js'
-import type { Platform } from '../platform.js'
+import type { Purpose } from '../process/run-process.js'
+import type { Platform } from '../runner/platform.js'
 import type { RegistryCredential } from '../providers/provider.js'
-import type { StorageRules } from './credential-store.js'
+import type { StorageRules } from '../auth-files/routing.js'
 
 /**
  * Runs a command; secrets go in through `stdin`, never through `args`. `purpose` picks the deadline
- * (deadline.ts); a process that passes it is killed and the call rejects with a DeadlineError.
+ * (process/run-process.ts); a process that passes it is killed and the call rejects with a DeadlineError.
  */
 export type Runner = (
   command: string,
@@ -34,7 +34,7 @@ export interface RegistryClient {
   readonly platforms?: readonly NodeJS.Platform[]
   /** Where the client keeps credentials on `platform` (default: this machine), given the step's environment. */
   authFile(env: NodeJS.ProcessEnv, platform?: Platform): string
-  /** How it reads `credHelpers`/`credsStore` in that file (see credential-store.ts). */
+  /** How it reads `credHelpers`/`credsStore` in that file (see auth-files/routing.ts). */
   readonly storage: StorageRules
   login(credential: RegistryCredential, authFile: string, ctx: ClientContext): Promise<void>
   /** Must not fail when there is nothing to remove: post may follow a half-done main. */

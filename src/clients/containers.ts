@@ -1,6 +1,6 @@
-import { thisPlatform, userHome, type Platform } from '../platform.js'
+import { thisPlatform, userHome, type Platform } from '../runner/platform.js'
 import type { RegistryClient } from './client.js'
-import { CONTAINERS_RULES } from './credential-store.js'
+import { CONTAINERS_RULES } from '../auth-files/routing.js'
 import { runClient } from './login-command.js'
 
 /**

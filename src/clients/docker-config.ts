@@ -1,7 +1,7 @@
-import { basicAuth } from '../secrets.js'
-import { writeAuthEntry } from './auth-file.js'
+import { basicAuth } from '../log/secrets.js'
+import { writeAuthEntry } from '../auth-files/auth-file.js'
 import type { RegistryClient } from './client.js'
-import { DOCKER_RULES } from './credential-store.js'
+import { DOCKER_RULES } from '../auth-files/routing.js'
 import { dockerConfigFile } from './docker.js'
 
 /**

@@ -1,7 +1,7 @@
 import path from 'node:path'
-import { thisPlatform, userHome, type Platform } from '../platform.js'
+import { thisPlatform, userHome, type Platform } from '../runner/platform.js'
 import type { RegistryClient } from './client.js'
-import { DOCKER_RULES } from './credential-store.js'
+import { DOCKER_RULES } from '../auth-files/routing.js'
 import { runClient } from './login-command.js'
 
 /** docker's config directory: $DOCKER_CONFIG, else ~/.docker (%USERPROFILE%\.docker on Windows). */

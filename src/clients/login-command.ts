@@ -1,13 +1,13 @@
-import { safeText } from '../log-safe.js'
-import { retry, type RetryOptions } from '../retry.js'
-import { envNumber } from '../tunables.js'
+import { safeText } from '../log/escape.js'
+import { retry, type RetryOptions } from '../net/retry.js'
+import { envNumber } from '../net/tunables.js'
 import type { ClientContext } from './client.js'
 import { clientFailure } from './login-failure.js'
 
 /**
  * Client login retries: 3 attempts by default, a jittered backoff from 2 s (at most 15 s), so a
  * registry that answers 503 for a few seconds (a rolling restart, a rate limit) does not fail the job.
- * A client stopped at its deadline (deadline.ts) is not retried: after minutes without an answer it is
+ * A client stopped at its deadline (process/run-process.ts) is not retried: after minutes without an answer it is
  * stuck, and another attempt would double the wait; the clients' own network timeouts are retried.
  */
 export function clientRetry(env: NodeJS.ProcessEnv): RetryOptions {

@@ -1,5 +1,5 @@
-import { ActionError } from '../errors.js'
-import { safeText } from '../log-safe.js'
+import { ActionError } from '../log/errors.js'
+import { safeText } from '../log/escape.js'
 
 /**
  * What a failed client login means, read from the client's own words (docker, podman, buildah,

@@ -1,5 +1,5 @@
 import type { RegistryClient } from './client.js'
-import { ORAS_GO_RULES } from './credential-store.js'
+import { ORAS_GO_RULES } from '../auth-files/routing.js'
 import { dockerConfigFile } from './docker.js'
 import { runClient } from './login-command.js'
 

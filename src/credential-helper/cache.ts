@@ -1,4 +1,4 @@
-import { readTextFile, writePrivateFile } from '../files.js'
+import { readTextFile, writePrivateFile } from '../runner/files.js'
 import type { RegistryCredential } from '../providers/provider.js'
 import { registryHost } from './hosts.js'
 

@@ -1,11 +1,11 @@
 import { getInput } from '@actions/core'
 import { lstatSync, readdirSync } from 'node:fs'
 import path from 'node:path'
-import { ENDPOINT_NAMES, endpointVariable } from '../endpoints.js'
-import { readTextFile, writePrivateFile } from '../files.js'
-import { methodInputs } from '../input-hygiene.js'
+import { ENDPOINT_NAMES, endpointVariable } from '../net/endpoints.js'
+import { readTextFile, writePrivateFile } from '../runner/files.js'
+import { methodInputs } from '../step/input-hygiene.js'
 import { providers, type ProviderId } from '../providers/index.js'
-import { TUNABLE_VARIABLES } from '../tunables.js'
+import { TUNABLE_VARIABLES } from '../net/tunables.js'
 
 /**
  * What the helper needs to run main's login plan again in a later step. Written 0600 in the helper's

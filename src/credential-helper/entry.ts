@@ -1,4 +1,4 @@
-import { errorMessage } from '../errors.js'
+import { errorMessage } from '../log/errors.js'
 import { answer, failure, type HelperReply } from './protocol.js'
 import { jobCredentialSource } from './source.js'
 

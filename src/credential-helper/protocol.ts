@@ -1,5 +1,5 @@
-import { errorMessage } from '../errors.js'
-import { safeText } from '../log-safe.js'
+import { errorMessage } from '../log/errors.js'
+import { safeText } from '../log/escape.js'
 import { serverHost } from './hosts.js'
 
 /** The helper's name in `credHelpers`; the binary on PATH is `docker-credential-registry-login`. */

@@ -1,6 +1,6 @@
-import type { Http } from '../http.js'
-import type { InputReader } from '../input-reader.js'
-import type { CredentialScope, RegistryHostPolicy } from '../registry-hosts.js'
+import type { Http } from '../net/http.js'
+import type { InputReader } from '../inputs/reader.js'
+import type { CredentialScope, RegistryHostPolicy } from '../inputs/registry-hosts.js'
 
 /** A username/password pair a registry client can log in with. */
 export interface RegistryCredential {
@@ -37,7 +37,7 @@ export interface ProviderContext {
   now(): Date
 }
 
-/** What one auth method of a provider is, as data the central checks read (see inputs.ts). */
+/** What one auth method of a provider is, as data the central checks read (see step/parse-step.ts). */
 export interface AuthMethodSpec {
   /**
    * What the credential opens. Default 'cloud': the cloud account (an API key, token, key, or

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process'
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { writeLauncher } from '../../../src/credential-helper/install.js'
+import { writeLauncher } from '../../../src/modes/credential-helper.js'
 import { captureStdout } from '../../helpers/stdout.js'
 
 let dir: string

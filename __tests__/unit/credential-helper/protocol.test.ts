@@ -5,9 +5,9 @@ import { cacheEntries, isFresh, readCache, UNKNOWN_EXPIRY_REUSE_MS, writeCache, 
 import { carriedEnv, planInputs, readHelperConfig, recordingInputs } from '../../../src/credential-helper/config.js'
 import { registryHost, serverHost } from '../../../src/credential-helper/hosts.js'
 import { answer, NOT_FOUND, type CredentialSource } from '../../../src/credential-helper/protocol.js'
-import { createInputReader } from '../../../src/input-reader.js'
-import { parseInputs } from '../../../src/inputs.js'
-import { maskSecret } from '../../../src/secrets.js'
+import { createInputReader } from '../../../src/inputs/reader.js'
+import { parseInputs } from '../../../src/step/parse-step.js'
+import { maskSecret } from '../../../src/log/secrets.js'
 import { thrownInputError } from '../../helpers/thrown.js'
 import { captureStdout, type StdoutCapture } from '../../helpers/stdout.js'
 

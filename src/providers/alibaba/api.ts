@@ -1,6 +1,6 @@
-import { endpoint } from '../../endpoints.js'
-import { ActionError } from '../../errors.js'
-import { cloudWords, formBody, type CloudError, type HttpRequest } from '../../http.js'
+import { endpoint } from '../../net/endpoints.js'
+import { ActionError } from '../../log/errors.js'
+import { cloudWords, formBody, type CloudError, type HttpRequest } from '../../net/http.js'
 import type { ProviderContext } from '../provider.js'
 import { encodeParams, isoTimestamp, percentEncodedForms, signRoaRequest, signRpcRequest, type AccessKeyCredential } from './signature.js'
 

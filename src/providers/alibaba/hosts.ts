@@ -1,4 +1,4 @@
-import type { RegistryHostPolicy } from '../../registry-hosts.js'
+import type { RegistryHostPolicy } from '../../inputs/registry-hosts.js'
 
 /**
  * Alibaba Cloud Container Registry host names (protocols.md §3.1):

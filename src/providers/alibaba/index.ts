@@ -1,11 +1,11 @@
-import { InputError } from '../../errors.js'
-import type { InputReader } from '../../input-reader.js'
+import { InputError } from '../../log/errors.js'
+import type { InputReader } from '../../inputs/reader.js'
 import type { AuthMethodSpec, CommonInputs, LoginPlan, Provider, ProviderContext, RegistryCredential } from '../provider.js'
 import { assumeRoleWithOidc, getEnterpriseToken, getPersonalToken, type TemporaryRegistryCredential } from './api.js'
 import { ALIBABA_REGISTRY_HOSTS, enterpriseHost, parseAlibabaHost, personalHost, personalInstanceHost, REGION_PATTERN } from './hosts.js'
 import { percentEncodedForms, type AccessKeyCredential } from './signature.js'
-import { settleAll } from '../../schedule.js'
-import { maskSecret } from '../../secrets.js'
+import { settleAll } from '../../auth-files/per-file.js'
+import { maskSecret } from '../../log/secrets.js'
 
 export const ALIBABA_DEFAULT_AUDIENCE = 'sts.aliyuncs.com'
 

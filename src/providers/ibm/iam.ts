@@ -1,6 +1,6 @@
-import { endpoint } from '../../endpoints.js'
-import { ActionError } from '../../errors.js'
-import { formBody, type CloudError } from '../../http.js'
+import { endpoint } from '../../net/endpoints.js'
+import { ActionError } from '../../log/errors.js'
+import { formBody, type CloudError } from '../../net/http.js'
 import type { ProviderContext } from '../provider.js'
 
 export const IBM_IAM_URL = 'https://iam.cloud.ibm.com/identity/token'

@@ -1,5 +1,5 @@
-import { InputError } from '../../errors.js'
-import type { InputReader } from '../../input-reader.js'
+import { InputError } from '../../log/errors.js'
+import type { InputReader } from '../../inputs/reader.js'
 import { forEachRegistry, type AuthMethodSpec, type CommonInputs, type LoginPlan, type Provider } from '../provider.js'
 import { methodOfStaticLogin, readStaticLogin, usernameList, type UsernameTable } from '../static-login.js'
 import { exchangeApiKey } from './iam.js'

@@ -1,4 +1,4 @@
-import type { RegistryHostPolicy } from '../../registry-hosts.js'
+import type { RegistryHostPolicy } from '../../inputs/registry-hosts.js'
 
 /**
  * IBM Cloud Container Registry domains by region (IBM Cloud docs, "Regions"). Each region is

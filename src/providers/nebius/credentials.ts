@@ -1,7 +1,7 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto'
-import { InputError } from '../../errors.js'
-import { maskSecret } from '../../secrets.js'
-import { textOrFile } from '../../text-or-file.js'
+import { InputError } from '../../log/errors.js'
+import { maskSecret } from '../../log/secrets.js'
+import { textOrFile } from '../../inputs/text-or-file.js'
 
 /** A service account's authorized public key: what signs the JWT for the token exchange. */
 export interface ServiceAccountKey {

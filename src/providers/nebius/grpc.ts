@@ -1,8 +1,8 @@
 import type http2 from 'node:http2'
-import { ActionError } from '../../errors.js'
-import { openTunnel, proxyName } from '../../proxy-tunnel.js'
-import { safeText } from '../../log-safe.js'
-import { retry } from '../../retry.js'
+import { ActionError } from '../../log/errors.js'
+import { openTunnel, proxyName } from '../../net/proxy-tunnel.js'
+import { safeText } from '../../log/escape.js'
+import { retry } from '../../net/retry.js'
 
 /**
  * A minimal unary gRPC client over node:http2: one request message, one response message, status

@@ -1,4 +1,4 @@
-import type { RegistryHostPolicy } from '../../registry-hosts.js'
+import type { RegistryHostPolicy } from '../../inputs/registry-hosts.js'
 
 /**
  * Nebius AI Cloud Container Registry hosts: `cr.<region>.nebius.cloud`, one per region listed by the

@@ -1,4 +1,4 @@
-import type { CloudError } from '../../http.js'
+import type { CloudError } from '../../net/http.js'
 
 /** gRPC status code names; Yandex REST errors carry the gRPC code as a number. */
 const GRPC_CODES = [

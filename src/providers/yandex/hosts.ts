@@ -1,4 +1,4 @@
-import type { RegistryHostPolicy } from '../../registry-hosts.js'
+import type { RegistryHostPolicy } from '../../inputs/registry-hosts.js'
 
 /**
  * Yandex Cloud registry hosts (protocols.md §1.1). The registries are not regional: one host

@@ -1,8 +1,8 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto'
-import { InputError } from '../../errors.js'
-import { signJwt } from '../../jwt.js'
-import { textOrFile } from '../../text-or-file.js'
-import { maskSecret } from '../../secrets.js'
+import { InputError } from '../../log/errors.js'
+import { signJwt } from '../../net/jwt.js'
+import { textOrFile } from '../../inputs/text-or-file.js'
+import { maskSecret } from '../../log/secrets.js'
 
 /** A service account's authorized key, from the JSON of `yc iam key create --output key.json`. */
 export interface AuthorizedKey {

@@ -1,0 +1,59 @@
+// What every cloud module promises, checked for all of them at once.
+import { InputError } from '../../../src/log/errors.js'
+import { createInputReader } from '../../../src/inputs/reader.js'
+import { PROVIDER_IDS, providers } from '../../../src/providers/index.js'
+import type { CommonInputs } from '../../../src/providers/provider.js'
+
+const common = (extra: Partial<CommonInputs> = {}): CommonInputs => ({ regions: [], registries: [], auth: 'auto', exchange: true, ...extra })
+const reader = (values: Record<string, string>) => createInputReader(name => values[name] ?? '')
+
+describe.each(PROVIDER_IDS)('provider %s', id => {
+  const provider = providers[id]
+
+  test('declares its id and auth methods', () => {
+    expect(provider.id).toBe(id)
+    expect(provider.authMethods.length).toBeGreaterThan(0)
+  })
+
+  test('with no credential at all, planning fails with an InputError that names an input and a fix', () => {
+    let error: unknown
+    try {
+      provider.plan(reader({ region: 'x' }), common({ regions: [], registries: [] }))
+    } catch (e) {
+      error = e
+    }
+    expect(error).toBeInstanceOf(InputError)
+    expect((error as InputError).message).toMatch(/^Input '[a-z-]+' .+\. .+/)
+  })
+
+  test('an auth method it does not know is refused, naming input auth', () => {
+    expect(() => provider.plan(reader({}), common({ auth: 'carrier-pigeon' }))).toThrow(/Input 'auth'|carrier-pigeon/)
+  })
+
+  test('planning is synchronous (no cloud is called before every input is valid) and names the hosts', () => {
+    // A token-style credential is the one method every cloud but Alibaba has; Alibaba's is the password.
+    const values: Record<string, string> =
+      id === 'alibaba'
+        ? { username: 'user@alias', password: 'permanent-pass-1234', registry: 'registry.cn-hangzhou.aliyuncs.com' }
+        : id === 'nebius'
+          ? { token: 'v1.static-key-1234567890', region: 'eu-north1' }
+          : id === 'ibm'
+            ? { token: 'ibm-token-1234567890', region: 'us' }
+            : { token: 't1.token-1234567890' }
+    const registries = values.registry ? [values.registry] : []
+    const regions = values.region ? [values.region] : []
+    const plan = provider.plan(reader(values), common({ registries, regions }))
+    expect(plan).not.toBeInstanceOf(Promise)
+    expect(plan.registries.length).toBeGreaterThan(0)
+    expect(typeof plan.getCredentials).toBe('function')
+    expect(plan.method.length).toBeGreaterThan(3)
+    // The central checks (allow-list, ignored inputs, OIDC) read the planned method's declaration.
+    expect(provider.methods[plan.auth]).toBeDefined()
+  })
+
+  test('declares its registry hosts: its own default hosts pass, a lookalike does not', () => {
+    expect(provider.registryHosts.patterns.length).toBeGreaterThan(0)
+    expect(provider.registryHosts.allows('evil.example.com')).toBe(false)
+    expect(provider.registryHosts.allows('localhost')).toBe(false)
+  })
+})

@@ -1,0 +1,200 @@
+import { realpathSync } from 'node:fs'
+import { readTextFile, writePrivateFile } from '../runner/files.js'
+import { ActionError, errorMessage } from '../log/errors.js'
+import { safeText } from '../log/escape.js'
+import { fileKey, inTurn } from './per-file.js'
+
+/** One `auths` entry of a docker-format auth file (docker, podman, buildah, skopeo, helm, oras). */
+export type AuthEntry = Record<string, unknown>
+
+interface AuthFileJson {
+  auths?: Record<string, AuthEntry>
+  [key: string]: unknown
+}
+
+function readJson(file: string): AuthFileJson | undefined {
+  let text: string | undefined
+  try {
+    text = readTextFile(file)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    const what = code === 'EISDIR' ? ': it is a directory' : code === 'EFTYPE' ? ': it is not a regular file' : ''
+    throw new ActionError(
+      `The auth file ${safeText(file)} cannot be read (${code ?? errorMessage(error)}${what}), so the action cannot add its login to it (nor put back what it held).`,
+      "Fix its path or permissions in an earlier step, or set 'isolated-config: true' to use a fresh per-job auth file."
+    )
+  }
+  if (text === undefined) return undefined
+  if (text.trim() === '') return {}
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch {
+    parsed = undefined
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new ActionError(
+      `The auth file ${file} does not hold a JSON object, so the action cannot add its login to it (nor put back what it held).`,
+      "Fix or delete the file in an earlier step, or set 'isolated-config: true' to use a fresh per-job auth file."
+    )
+  }
+  return parsed as AuthFileJson
+}
+
+/** The file a path names, through symlinks (a dotfile manager's link stays a link); the path itself if it does not exist yet. */
+function resolveLink(file: string): string {
+  try {
+    return realpathSync(file)
+  } catch {
+    return file
+  }
+}
+
+/** The entry for `registry` in `file`, if there is one. */
+export async function readAuthEntry(file: string, registry: string): Promise<AuthEntry | undefined> {
+  const json = readJson(file)
+  return json?.auths?.[registry]
+}
+
+/** What a docker-format auth file says about where a registry's credential is kept. */
+export interface StorageSettings {
+  /** `credHelpers[registry]`: a helper name, '' (docker: the file), or undefined (no mapping). */
+  credHelper?: string
+  /** The global `credsStore`, when the file names one. */
+  credsStore?: string
+  /** Whether the file configures any credential besides `credHelpers[registry]` (oras-go's "auth configured"). */
+  othersConfigured: boolean
+}
+
+export async function readStorageSettings(file: string, registry: string): Promise<StorageSettings> {
+  const json = (readJson(file)) ?? {}
+  const helpers = checkedCredHelpers(file, json.credHelpers)
+  const own = helpers[registry]
+  const credsStore = typeof json.credsStore === 'string' && json.credsStore ? json.credsStore : undefined
+  const otherHelpers = Object.keys(helpers).some(key => key !== registry)
+  const auths = isMap(json.auths) && Object.keys(json.auths).length > 0
+  return {
+    ...(typeof own === 'string' ? { credHelper: own } : {}),
+    ...(credsStore ? { credsStore } : {}),
+    othersConfigured: Boolean(credsStore) || otherHelpers || auths
+  }
+}
+
+/**
+ * The `credHelpers` map, refused when it is not a map of names: docker reads the rest of such a file
+ * and rewrites the bad part (a number becomes '', an array is dropped) on login, so neither the
+ * routing nor post's restore could be what the file says.
+ */
+function checkedCredHelpers(file: string, value: unknown): Record<string, string> {
+  if (value === undefined || value === null) return {}
+  const bad = !isMap(value) ? 'is not a map of registry to helper name' : Object.keys(value).find(key => typeof value[key] !== 'string')
+  if (bad === undefined) return value as Record<string, string>
+  const what = isMap(value) ? `maps ${safeText(bad, 100)} to something other than a helper name (a string)` : bad
+  throw new ActionError(
+    `The auth file ${safeText(file)} has a "credHelpers" setting that ${what}: the clients would ignore or rewrite it when they store the login, so it could not be put back as it was.`,
+    `Fix "credHelpers" in ${safeText(file)} in an earlier step, or set 'isolated-config: true' to use a fresh per-job auth file.`
+  )
+}
+
+function isMap(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/** The file's top-level settings besides `auths` and `credHelpers` (docker's credsStore, proxies, plugins, …). */
+export async function readOtherSettings(file: string): Promise<Record<string, unknown>> {
+  const { auths: _auths, credHelpers: _helpers, ...others } = (readJson(file)) ?? {}
+  return others
+}
+
+/**
+ * Puts back top-level settings a client dropped when it rewrote the file (podman, buildah and skopeo
+ * keep only `auths` and `credHelpers`, so a shared docker config.json would lose its `credsStore`);
+ * settings still there are left as they are.
+ */
+export async function restoreOtherSettings(authFile: string, settings: Record<string, unknown>): Promise<void> {
+  await inTurn(fileKey(authFile), async () => {
+    const file = resolveLink(authFile)
+    const json = readJson(file)
+    if (!json) return
+    const missing = Object.keys(settings).filter(key => !(key in json))
+    if (missing.length === 0) return
+    writePrivateFile(file, `${JSON.stringify({ ...json, ...Object.fromEntries(missing.map(key => [key, settings[key]])) }, null, 2)}\n`)
+  })
+}
+
+/** Whether the file has a `credHelpers` map with nothing in it: removing the last mapping drops the map, and so does docker (Go's omitempty) whenever it saves. */
+export async function hasEmptyCredHelpers(file: string): Promise<boolean> {
+  const helpers = readJson(file)?.credHelpers
+  return isMap(helpers) && Object.keys(helpers).length === 0
+}
+
+/** Puts back the empty `credHelpers` map the file had, if it is gone; a map there now is left as it is. */
+export async function restoreEmptyCredHelpers(authFile: string): Promise<void> {
+  await restoreOtherSettings(authFile, { credHelpers: {} })
+}
+
+/** Sets (or, with `undefined`, removes) the entry for `registry`, keeping everything else in the file. */
+export async function writeAuthEntry(authFile: string, registry: string, entry: AuthEntry | undefined): Promise<void> {
+  await updateMap(authFile, 'auths', registry, entry)
+}
+
+/**
+ * The `credHelpers` mapping for `registry` (docker, podman/buildah/skopeo and helm all read it):
+ * the helper's name (`docker-credential-<name>`), '' for "this registry's credentials live in the
+ * file", or undefined when the file maps no helper for it.
+ */
+export async function readCredHelper(file: string, registry: string): Promise<string | undefined> {
+  const helpers = readJson(file)?.credHelpers
+  const value = helpers && typeof helpers === 'object' ? (helpers as Record<string, unknown>)[registry] : undefined
+  return typeof value === 'string' ? value : undefined
+}
+
+/** Where `registry` sits among the keys of the file's `credHelpers` map (undefined: not there). */
+export async function credHelperPosition(file: string, registry: string): Promise<number | undefined> {
+  const helpers = readJson(file)?.credHelpers
+  const at = isMap(helpers) ? Object.keys(helpers).indexOf(registry) : -1
+  return at < 0 ? undefined : at
+}
+
+/**
+ * Sets (or, with `undefined`, removes) `credHelpers[registry]`, keeping everything else in the file.
+ * `at` puts a key back at its earlier place among the others; `keepEmpty` keeps an emptied map
+ * (so that putting the mapping back later restores the file as it was).
+ */
+export async function writeCredHelper(
+  authFile: string,
+  registry: string,
+  helper: string | undefined,
+  options: MapUpdate = {}
+): Promise<void> {
+  await updateMap(authFile, 'credHelpers', registry, helper, options)
+}
+
+interface MapUpdate {
+  at?: number
+  keepEmpty?: boolean
+}
+
+/** Read-modify-write of one key of one top-level map (`auths`, `credHelpers`); an emptied `credHelpers` is dropped unless `keepEmpty`. */
+async function updateMap(authFile: string, map: 'auths' | 'credHelpers', key: string, value: unknown, options: MapUpdate = {}): Promise<void> {
+  // Without taking turns, two updates at once both read the old file and the second write drops the first's key.
+  await inTurn(fileKey(authFile), () => rewriteMap(authFile, map, key, value, options))
+}
+
+async function rewriteMap(authFile: string, map: 'auths' | 'credHelpers', key: string, value: unknown, options: MapUpdate): Promise<void> {
+  const file = resolveLink(authFile)
+  const json = (readJson(file)) ?? {}
+  const current = json[map]
+  let next: Record<string, unknown> = { ...(isMap(current) ? current : {}) }
+  if (value === undefined) delete next[key]
+  else if (options.at === undefined) next[key] = value
+  else {
+    // Back at its place: the clients rewrite the map in their own order (Go sorts map keys).
+    const entries = Object.entries(next).filter(([k]) => k !== key)
+    entries.splice(options.at, 0, [key, value])
+    next = Object.fromEntries(entries)
+  }
+  const out: AuthFileJson = { ...json, [map]: next }
+  if (map === 'credHelpers' && Object.keys(next).length === 0 && !options.keepEmpty) delete out.credHelpers
+  writePrivateFile(file, `${JSON.stringify(out, null, 2)}\n`)
+}

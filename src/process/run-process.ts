@@ -1,0 +1,249 @@
+import { spawn } from 'node:child_process'
+import { readdirSync, readFileSync } from 'node:fs'
+import { ActionError } from '../log/errors.js'
+import { envNumber } from '../net/tunables.js'
+
+/**
+ * The deadline policy, in one place: how long a client process may run, how long post may take as a
+ * whole, and how a process that passes its deadline is stopped (with its children).
+ *
+ * Defaults are generous on purpose: a login is a registry round trip (ping, token, retry of the
+ * plain-http fallback docker does for some hosts) that takes well under 10 s even on a slow registry,
+ * and the clients' own network timeouts (Go's 30 s dial, 10 s TLS handshake) end a dead network
+ * first; a client still running after 2 minutes is stuck (a credential helper waiting for a
+ * desktop prompt, a locked auth file), not slow. A logout only edits a file (or asks a credential
+ * helper to erase an entry): 30 s. Post as a whole gets 3 minutes, so the job's cleanup ends in bounded
+ * time even with several clients and registries.
+ */
+export const DEADLINES = {
+  login: { variable: 'REGISTRY_LOGIN_CLIENT_TIMEOUT_MS', defaultMs: 120_000 },
+  logout: { variable: 'REGISTRY_LOGIN_LOGOUT_TIMEOUT_MS', defaultMs: 30_000 },
+  post: { variable: 'REGISTRY_LOGIN_POST_TIMEOUT_MS', defaultMs: 180_000 }
+} as const
+
+/** How long a process that ignores SIGTERM has before SIGKILL. */
+export const KILL_GRACE_MS = 5_000
+/** After the client exits, how long its output pipes may stay open (held by a child it left behind). */
+const DRAIN_MS = 1_000
+
+export type Purpose = 'login' | 'logout'
+
+export interface Limit {
+  ms: number
+  /** The environment variable that raises it. */
+  variable: string
+}
+
+export function deadlineFor(kind: keyof typeof DEADLINES, env: NodeJS.ProcessEnv): Limit {
+  const { variable, defaultMs } = DEADLINES[kind]
+  const ms = envNumber(env, variable, defaultMs)
+  return { ms: ms > 0 ? ms : defaultMs, variable }
+}
+
+const seconds = (ms: number): string => (ms < 1_000 ? `${Math.round(ms)} ms` : `${Number((ms / 1000).toFixed(1))} s`)
+
+/** A client process ran past its deadline (its own, or what was left of post's) and was stopped. */
+export class DeadlineError extends ActionError {
+  constructor(
+    readonly what: string,
+    readonly limit: Limit
+  ) {
+    super(
+      `'${what}' did not finish within ${seconds(limit.ms)} and was stopped, with the processes it started.`,
+      `If it is only slow, raise the environment variable ${limit.variable} (milliseconds).`
+    )
+    this.name = 'DeadlineError'
+  }
+}
+
+/** A point in time every step of post shares: each wait gets what is left of it. */
+export interface Budget {
+  readonly limit: Limit
+  remainingMs(): number
+}
+
+export function budget(limit: Limit, now: () => number = Date.now): Budget {
+  const end = now() + limit.ms
+  return { limit, remainingMs: () => Math.max(0, end - now()) }
+}
+
+/** The tighter of a process's own limit and what is left of a budget, named after the one that binds. */
+export function tighter(limit: Limit, within?: Budget): Limit {
+  if (!within) return limit
+  const left = within.remainingMs()
+  return left < limit.ms ? { ms: left, variable: within.limit.variable } : limit
+}
+
+export interface ProcessOptions {
+  env: Record<string, string>
+  stdin?: string
+  /** When to stop the process; `what` names it in the error ("docker login"). */
+  limit: Limit
+  what: string
+  graceMs?: number
+  onStdout?: (chunk: Buffer) => void
+  onStderr?: (chunk: Buffer) => void
+  /** For cmd.exe /d /s /c "<line>" (batch files on Windows, see find-binary.ts): the line is passed as is. */
+  windowsVerbatimArguments?: boolean
+}
+
+/**
+ * How much of a client's output is kept: its last words are what errors quote and what tells a
+ * refusal from a busy registry; a client that floods its pipes must not fill the action's memory.
+ */
+export const MAX_OUTPUT_CHARS = 64 * 1024
+const tail = (text: string): string => (text.length > MAX_OUTPUT_CHARS ? text.slice(-MAX_OUTPUT_CHARS) : text)
+
+export interface ProcessResult {
+  exitCode: number
+  stdout: string
+  stderr: string
+}
+
+const WINDOWS = process.platform === 'win32'
+
+/** Signals the whole process group (the client and every child it started). */
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal)
+  } catch {
+    // ESRCH: nothing left in the group
+  }
+}
+
+/**
+ * Whether any process of the group still runs. Zombies do not count: an orphan's zombie lingers
+ * until PID 1 reaps it, which in some containers takes seconds. Linux reads /proc; elsewhere a
+ * signal 0 to the group tells.
+ */
+export function groupAlive(pgid: number): boolean {
+  let names: string[]
+  try {
+    names = readdirSync('/proc').filter(name => /^\d+$/.test(name))
+  } catch {
+    try {
+      process.kill(-pgid, 0)
+      return true
+    } catch {
+      return false
+    }
+  }
+  for (const name of names) {
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8')
+      // pid (comm) state ppid pgrp …: comm may hold spaces and parentheses, so read after the last ')'
+      const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      if (Number(pgrp) === pgid && state !== 'Z' && state !== 'X') return true
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return false
+}
+
+/** Process groups of the clients running now. */
+const running = new Set<number>()
+let forwarding = false
+
+/**
+ * Registers a client's process group so that a cancelled step takes it along: the runner stops a
+ * cancelled step with SIGINT/SIGTERM to the action's process, which a client in its own group would
+ * not receive. The signal is then raised again, so the action ends as it would have.
+ */
+function track(pgid: number): () => void {
+  running.add(pgid)
+  if (!forwarding && !WINDOWS) {
+    forwarding = true
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      process.once(signal, () => {
+        for (const group of running) signalGroup(group, 'SIGKILL')
+        process.kill(process.pid, signal)
+      })
+    }
+  }
+  return () => void running.delete(pgid)
+}
+
+/**
+ * Runs a process in its own process group under a deadline. When the deadline passes, the group gets
+ * SIGTERM, then SIGKILL after a grace period if anything in it is left, and the call rejects with a
+ * DeadlineError; the pipes are closed and the child unreferenced, so nothing keeps the step alive.
+ */
+export function runProcess(file: string, args: string[], options: ProcessOptions): Promise<ProcessResult> {
+  const graceMs = options.graceMs ?? KILL_GRACE_MS
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, args, {
+      env: options.env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      detached: !WINDOWS,
+      windowsVerbatimArguments: options.windowsVerbatimArguments ?? false
+    })
+    const untrack = child.pid !== undefined ? track(child.pid) : () => {}
+    let stdout = ''
+    let stderr = ''
+    let settled = false
+    let timedOut = false
+    let exitCode: number | null = null
+    const timers: NodeJS.Timeout[] = []
+    const later = (ms: number, fn: () => void): void => void timers.push(setTimeout(fn, ms))
+
+    const release = (): void => {
+      untrack()
+      for (const timer of timers) clearTimeout(timer)
+      child.stdin.destroy()
+      child.stdout.destroy()
+      child.stderr.destroy()
+      child.unref()
+    }
+    const finish = (error?: Error): void => {
+      if (settled) return
+      settled = true
+      release()
+      if (error) reject(error)
+      else resolve({ exitCode: exitCode ?? 1, stdout, stderr })
+    }
+
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout = tail(stdout + chunk.toString())
+      options.onStdout?.(chunk)
+    })
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr = tail(stderr + chunk.toString())
+      options.onStderr?.(chunk)
+    })
+    // A client that exits without reading its stdin closes the pipe: EPIPE is then no crash of the
+    // action, the client's exit code tells what happened.
+    child.stdin.on('error', () => {})
+    child.on('error', error => finish(error))
+    child.on('exit', (code, signal) => {
+      exitCode = code ?? (signal ? 128 : 1)
+      // A child the client left behind may hold the pipes open: stop waiting for them after a moment.
+      if (!timedOut) later(DRAIN_MS, () => finish())
+    })
+    // Once the deadline has passed, only the kill sequence below ends the call.
+    child.on('close', () => void (timedOut || finish()))
+
+    later(options.limit.ms, () => {
+      timedOut = true
+      const error = new DeadlineError(options.what, options.limit)
+      const pid = child.pid
+      if (pid === undefined) return finish(error)
+      if (WINDOWS) {
+        spawn('taskkill', ['/pid', String(pid), '/T', '/F'], { stdio: 'ignore' }).on('error', () => {})
+        return finish(error)
+      }
+      signalGroup(pid, 'SIGTERM')
+      const started = Date.now()
+      // Until the group is gone: SIGTERM, after the grace period SIGKILL, and at most a second more.
+      const poll = (): void => {
+        const waited = Date.now() - started
+        if (!groupAlive(pid) || waited >= graceMs + 1_000) return finish(error)
+        if (waited >= graceMs) signalGroup(pid, 'SIGKILL')
+        later(Math.min(50, graceMs), poll)
+      }
+      later(Math.min(50, graceMs), poll)
+    })
+
+    child.stdin.end(options.stdin !== undefined ? Buffer.from(options.stdin) : undefined)
+  })
+}

@@ -1,0 +1,64 @@
+/**
+ * Input hygiene from the providers' declarations: which set inputs the chosen cloud and method
+ * ignore, and whether a step has no credential at all (a pull request from a fork). Only input
+ * names are ever reported, never values.
+ */
+import type { InputReader } from '../inputs/reader.js'
+import { noOidcToken } from '../net/oidc.js'
+import type { CommonInputs, LoginPlan, MethodOption, Provider } from '../providers/provider.js'
+
+/**
+ * The inputs that carry secrets (action.yml: "from a secret"): a workflow run without access to
+ * the repository's secrets (a pull request from a fork, Dependabot) gets every one of them empty.
+ */
+export const SECRET_INPUTS = ['api-key', 'token', 'service-account-key', 'oauth-token', 'private-key', 'access-key-secret', 'security-token', 'password'] as const
+
+/** Every provider-specific input some method of some provider reads. */
+export function methodInputs(providers: readonly Provider[]): string[] {
+  return [...new Set(providers.flatMap(provider => Object.values(provider.methods).flatMap(method => method.reads)))]
+}
+
+/**
+ * The inputs with a default that only some methods honour, and whether the step changed it: the
+ * runner passes the default to every step, so only another value counts as set.
+ */
+const OPTION_CHANGED: Record<MethodOption, (inputs: InputReader, common: CommonInputs) => boolean> = {
+  exchange: (_inputs, common) => !common.exchange,
+  'token-exchange': inputs => !['', 'auto'].includes(inputs.text('token-exchange').toLowerCase())
+}
+
+/** Warnings for inputs that are set but that this provider's chosen method does not read. */
+export function ignoredInputWarnings(
+  inputs: InputReader,
+  all: readonly Provider[],
+  provider: Provider,
+  plan: Pick<LoginPlan, 'auth' | 'passwordFor'>,
+  common: CommonInputs
+): string[] {
+  const { auth } = plan
+  const reads = new Set<string>([...(provider.methods[auth]?.reads ?? []), ...(provider.methods[plan.passwordFor ?? auth]?.options ?? [])])
+  const cloud = provider.registryHosts.cloud
+  const warnings: string[] = []
+  const options = (Object.keys(OPTION_CHANGED) as MethodOption[]).filter(name => OPTION_CHANGED[name](inputs, common))
+  const ignored = [...methodInputs(all).filter(name => inputs.isSet(name)), ...options].filter(name => !reads.has(name))
+  if (ignored.length > 0) {
+    const names = ignored.map(name => `'${name}'`).join(', ')
+    warnings.push(
+      `${ignored.length > 1 ? `Inputs ${names} are` : `Input ${names} is`} set, but ${cloud} with auth ${auth} does not use ${ignored.length > 1 ? 'them' : 'it'}: ignored. Remove ${ignored.length > 1 ? 'them' : 'it'}, or choose the provider and 'auth' ${ignored.length > 1 ? 'they belong' : 'it belongs'} to.`
+    )
+  }
+  if (common.regions.length > 0 && !provider.regional) {
+    warnings.push(`Input 'region' is ignored: ${cloud} registries are not regional ('registry' chooses the hosts).`)
+  } else if (common.regions.length > 0 && common.registries.length > 0) {
+    warnings.push("Input 'region' is ignored: 'registry' is set and names the hosts. Remove one of them.")
+  }
+  return warnings
+}
+
+/**
+ * No credential at all: every secret input is empty and the runner offers no OIDC token. That is
+ * what a pull request from a fork looks like; a credential that is set but partial or wrong is not.
+ */
+export function noCredentialAvailable(inputs: InputReader, env: NodeJS.ProcessEnv): boolean {
+  return SECRET_INPUTS.every(name => !inputs.isSet(name)) && noOidcToken(env)
+}

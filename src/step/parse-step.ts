@@ -1,0 +1,94 @@
+import { CLIENT_IDS, type ClientId } from '../clients/index.js'
+import { ActionError, InputError } from '../log/errors.js'
+import type { InputReader } from '../inputs/reader.js'
+import { oidcRequest } from '../net/oidc.js'
+import { PROVIDER_IDS, providers, type ProviderId } from '../providers/index.js'
+import type { CommonInputs, LoginPlan } from '../providers/provider.js'
+import { parseCredentialHelper } from './credential-helper-input.js'
+import { checkRegistryHosts, parseRegistry } from '../inputs/registry-hosts.js'
+import { ignoredInputWarnings, noCredentialAvailable } from './input-hygiene.js'
+
+/** A line for the log before the login: a warning, or an info line. */
+export interface Notice {
+  level: 'info' | 'warning'
+  message: string
+}
+
+/** Everything main needs, parsed and validated before any network call. */
+export interface Inputs {
+  skipped: false
+  provider: ProviderId
+  plan: LoginPlan
+  clients: ClientId[]
+  logout: boolean
+  outputPassword: boolean
+  isolatedConfig: boolean
+  /** Install docker-credential-registry-login instead of storing a password (credential-helper mode). */
+  credentialHelper: boolean
+  /** What parsing found worth saying: ignored inputs, a custom domain getting a registry password. */
+  notices: Notice[]
+}
+
+/** `skip-without-credentials` is on and there is no credential at all (a pull request from a fork). */
+export interface SkippedLogin {
+  skipped: true
+  provider: ProviderId
+  reason: string
+}
+
+/** The step's inputs: a login to do, or (only with `skip-without-credentials`) a login to skip. */
+export function parseStep(inputs: InputReader, env: NodeJS.ProcessEnv = process.env): Inputs | SkippedLogin {
+  const providerName = inputs.text('provider').toLowerCase()
+  if (!providerName) throw new InputError('provider', 'is required', `Set it to one of: ${PROVIDER_IDS.join(', ')}.`)
+  if (!(PROVIDER_IDS as string[]).includes(providerName)) {
+    throw new InputError('provider', `is '${providerName}', which is not a supported cloud`, `Use one of: ${PROVIDER_IDS.join(', ')}.`)
+  }
+  const providerId = providerName as ProviderId
+  const provider = providers[providerId]
+
+  // de-duplicated after case-folding: 'docker, Docker' is one client, logged in once
+  const clients = [...new Set(inputs.list('clients').map(name => name.toLowerCase()))]
+  if (clients.length === 0) clients.push('docker')
+  for (const client of clients) {
+    if (!(CLIENT_IDS as string[]).includes(client)) {
+      throw new InputError('clients', `has '${client}', which is not a supported client`, `Use any of: ${CLIENT_IDS.join(', ')}.`)
+    }
+  }
+
+  const common: CommonInputs = {
+    regions: [...new Set(inputs.list('region').map(region => region.toLowerCase()))],
+    // de-duplicated after parsing: https://us.icr.io/ and US.ICR.IO are one registry
+    registries: [...new Set(inputs.list('registry').map(parseRegistry))],
+    auth: inputs.text('auth').toLowerCase() || 'auto',
+    exchange: inputs.bool('exchange', true)
+  }
+  const logout = inputs.bool('logout', true)
+  const outputPassword = inputs.bool('output-password', false)
+  const isolatedConfig = inputs.bool('isolated-config', false)
+  if (inputs.bool('skip-without-credentials', false) && noCredentialAvailable(inputs, env)) {
+    return {
+      skipped: true,
+      provider: providerId,
+      reason: "every secret input is empty and the runner offers no GitHub OIDC token (a pull request from a fork, or a job without 'permissions: id-token: write')"
+    }
+  }
+
+  const plan = provider.plan(inputs, common)
+  const credentialHelper = parseCredentialHelper(inputs, clients as ClientId[], logout)
+  const method = provider.methods[plan.auth]
+  if (!method) throw new Error(`provider ${providerId} planned auth method '${plan.auth}', which it does not declare`)
+  // Before any network call: the token request's URL and bearer are there, and the URL is https.
+  if (method.oidc) oidcRequest(env)
+  const notices: Notice[] = [
+    ...checkRegistryHosts(provider.registryHosts, plan.registries, method.scope ?? 'cloud', plan.auth).map(message => ({ level: 'info' as const, message })),
+    ...ignoredInputWarnings(inputs, Object.values(providers), provider, plan, common).map(message => ({ level: 'warning' as const, message }))
+  ]
+  return { skipped: false, provider: providerId, plan, clients: clients as ClientId[], logout, outputPassword, isolatedConfig, credentialHelper, notices }
+}
+
+/** The inputs of a login; for callers that have no skipped state (a skip is an error there). */
+export function parseInputs(inputs: InputReader, env: NodeJS.ProcessEnv = process.env): Inputs {
+  const step = parseStep(inputs, env)
+  if (step.skipped) throw new ActionError(`The login was skipped: ${step.reason}.`)
+  return step
+}
