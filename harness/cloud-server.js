@@ -45,7 +45,8 @@ export function startCloudServer({ pki, address, port, emulators, log = () => {}
       if (fault.kind === 'reset') return req.socket.destroy()
       if (fault.kind === 'malformed') return reply(200, '{"this is": not json')
       if (fault.kind === 'status') {
-        const errorBody = fault.body ?? emulator.errorBody?.(fault.status, 'Injected fault') ?? JSON.stringify({ message: 'Injected fault' })
+        const errorBody =
+          fault.body ?? emulator.errorBody?.(fault.status, 'Injected fault') ?? JSON.stringify({ message: 'Injected fault' })
         res.writeHead(fault.status, { 'content-type': 'application/json' })
         return res.end(errorBody)
       }
@@ -73,10 +74,11 @@ export function startCloudServer({ pki, address, port, emulators, log = () => {}
         },
         served,
         port: server.address().port,
-        close: () => new Promise(done => {
-          server.close(() => done())
-          for (const socket of sockets) socket.destroy()
-        })
+        close: () =>
+          new Promise(done => {
+            server.close(() => done())
+            for (const socket of sockets) socket.destroy()
+          })
       })
     })
   })

@@ -29,10 +29,23 @@ export function createGithubOidc({ repository = 'acme/app', ref = 'refs/heads/ma
     }),
     mint(audience, extra = {}) {
       const iat = Math.floor(now() / 1000)
-      const token = signJwt({ alg: 'RS256', typ: 'JWT', kid }, {
-        iss: GITHUB_ISSUER, sub: gh.subject, aud: audience ?? `https://github.com/${owner}`,
-        repository, repository_owner: owner, ref, jti: randomBytes(8).toString('hex'), iat, nbf: iat - 5, exp: iat + 300, ...extra
-      }, privateKey)
+      const token = signJwt(
+        { alg: 'RS256', typ: 'JWT', kid },
+        {
+          iss: GITHUB_ISSUER,
+          sub: gh.subject,
+          aud: audience ?? `https://github.com/${owner}`,
+          repository,
+          repository_owner: owner,
+          ref,
+          jti: randomBytes(8).toString('hex'),
+          iat,
+          nbf: iat - 5,
+          exp: iat + 300,
+          ...extra
+        },
+        privateKey
+      )
       gh.minted.push(token)
       return token
     },
@@ -43,7 +56,8 @@ export function createGithubOidc({ repository = 'acme/app', ref = 'refs/heads/ma
       if (claims.iss !== GITHUB_ISSUER) throw new Error(`issuer ${claims.iss} is not trusted`)
       if (claims.exp * 1000 < now()) throw new Error('token has expired')
       const auds = Array.isArray(claims.aud) ? claims.aud : [claims.aud]
-      if (expectedAudience !== undefined && !auds.includes(expectedAudience)) throw new Error(`audience ${auds.join(',')} is not ${expectedAudience}`)
+      if (expectedAudience !== undefined && !auds.includes(expectedAudience))
+        throw new Error(`audience ${auds.join(',')} is not ${expectedAudience}`)
       return claims
     },
     async handle({ req, url, reply }) {

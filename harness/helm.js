@@ -19,8 +19,12 @@ function run(args, env) {
   return new Promise(resolve => {
     const child = spawn('helm', args, { env: { ...process.env, PATH: pathWithHelm(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
     let output = ''
-    child.stdout.on('data', d => { output += d })
-    child.stderr.on('data', d => { output += d })
+    child.stdout.on('data', d => {
+      output += d
+    })
+    child.stderr.on('data', d => {
+      output += d
+    })
     child.on('close', code => resolve({ ok: code === 0, output }))
   })
 }

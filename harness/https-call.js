@@ -11,7 +11,9 @@ export function httpsCall(url, { method = 'GET', headers = {}, body, ca }) {
   return new Promise((resolve, reject) => {
     const req = https.request(url, { method, headers, ca: readFileSync(ca) }, res => {
       let text = ''
-      res.on('data', d => { text += d })
+      res.on('data', d => {
+        text += d
+      })
       res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: text }))
     })
     req.on('error', reject)

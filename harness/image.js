@@ -28,10 +28,17 @@ export function tinyImage() {
 export function pushWith(authFile, ref, env = {}) {
   const image = tinyImage()
   return new Promise(resolve => {
-    const child = spawn('skopeo', ['copy', '--dest-authfile', authFile, `oci:${image}:v1`, `docker://${ref}`], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn('skopeo', ['copy', '--dest-authfile', authFile, `oci:${image}:v1`, `docker://${ref}`], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe']
+    })
     let output = ''
-    child.stdout.on('data', d => { output += d })
-    child.stderr.on('data', d => { output += d })
+    child.stdout.on('data', d => {
+      output += d
+    })
+    child.stderr.on('data', d => {
+      output += d
+    })
     child.on('close', code => resolve({ ok: code === 0, output }))
   })
 }
@@ -39,13 +46,18 @@ export function pushWith(authFile, ref, env = {}) {
 /** Pushes the tiny image with podman itself (into `env`'s storage, then to `ref`), using podman's own auth file. */
 export async function pushWithPodman(env, ref) {
   const image = tinyImage()
-  const run = args => new Promise(resolve => {
-    const child = spawn('podman', args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
-    let output = ''
-    child.stdout.on('data', d => { output += d })
-    child.stderr.on('data', d => { output += d })
-    child.on('close', code => resolve({ ok: code === 0, output }))
-  })
+  const run = args =>
+    new Promise(resolve => {
+      const child = spawn('podman', args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+      let output = ''
+      child.stdout.on('data', d => {
+        output += d
+      })
+      child.stderr.on('data', d => {
+        output += d
+      })
+      child.on('close', code => resolve({ ok: code === 0, output }))
+    })
   const pulled = await run(['pull', '-q', `oci:${image}:v1`])
   if (!pulled.ok) return pulled
   const local = pulled.output.trim().split('\n').pop()

@@ -39,7 +39,8 @@ export function tokenTtlFromEnv(env = process.env) {
   const raw = env.LOCAL_CLOUD_TOKEN_TTL_SECONDS
   if (!raw) return undefined
   const seconds = Number(raw)
-  if (!Number.isFinite(seconds) || seconds <= 0) throw new Error(`LOCAL_CLOUD_TOKEN_TTL_SECONDS must be a positive number of seconds, got '${raw}'`)
+  if (!Number.isFinite(seconds) || seconds <= 0)
+    throw new Error(`LOCAL_CLOUD_TOKEN_TTL_SECONDS must be a positive number of seconds, got '${raw}'`)
   return seconds
 }
 
@@ -59,7 +60,9 @@ async function start(options, release) {
   const tokenService = createTokenService({ pki, store, clouds, tokenTtlSeconds })
 
   const hostMap = Object.fromEntries(apiHosts.map(h => [h, API_ADDRESS]))
-  clouds.forEach((cloud, i) => { for (const h of registryHosts[cloud]) hostMap[h] = registryAddress(i) })
+  clouds.forEach((cloud, i) => {
+    for (const h of registryHosts[cloud]) hostMap[h] = registryAddress(i)
+  })
   mapHosts(hostMap)
 
   const trusted = []
@@ -80,7 +83,13 @@ async function start(options, release) {
     release()
   }
   try {
-    const server = await startCloudServer({ pki, address: API_ADDRESS, port: 443, emulators: [github, tokenService, ...Object.values(emulators)], log: options.log })
+    const server = await startCloudServer({
+      pki,
+      address: API_ADDRESS,
+      port: 443,
+      emulators: [github, tokenService, ...Object.values(emulators)],
+      log: options.log
+    })
     stops.push(() => server.close())
     const registries = {}
     for (const [i, cloud] of clouds.entries()) {
@@ -88,7 +97,14 @@ async function start(options, release) {
       stops.push(() => registries[cloud].stop())
     }
     return {
-      dir, pki, store, github, emulators, tokenService, registries, registryHosts,
+      dir,
+      pki,
+      store,
+      github,
+      emulators,
+      tokenService,
+      registries,
+      registryHosts,
       /** Injects a fault into the next request(s) to an API host. */
       inject: rule => server.inject(rule),
       /**

@@ -41,11 +41,12 @@ export function startConnectProxy({ auth } = {}) {
         url: `http://127.0.0.1:${server.address().port}`,
         tunnels,
         refused,
-        close: () => new Promise(done => {
-          for (const socket of sockets) socket.destroy()
-          server.closeAllConnections?.()
-          server.close(() => done())
-        })
+        close: () =>
+          new Promise(done => {
+            for (const socket of sockets) socket.destroy()
+            server.closeAllConnections?.()
+            server.close(() => done())
+          })
       })
     })
   })

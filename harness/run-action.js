@@ -76,13 +76,21 @@ function runStep(script, env, stepDir, onSpawn, wrap = []) {
     onSpawn?.(child)
     let stdout = ''
     let stderr = ''
-    child.stdout.on('data', d => { stdout += d })
-    child.stderr.on('data', d => { stderr += d })
+    child.stdout.on('data', d => {
+      stdout += d
+    })
+    child.stderr.on('data', d => {
+      stderr += d
+    })
     child.on('error', reject)
     child.on('close', (code, signal) => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6
       resolve({
-        code, signal, stdout, stderr, log: runnerLog(stdout),
+        code,
+        signal,
+        stdout,
+        stderr,
+        log: runnerLog(stdout),
         /** Wall time of the step's process, spawn to exit. */
         ms,
         outputs: parseCommandFile(readFileSync(files.GITHUB_OUTPUT, 'utf8')),
@@ -119,14 +127,27 @@ export async function runAction(inputs, options = {}) {
     if (!(name in action.inputs)) throw new Error(`action.yml has no input '${name}'`)
   }
   const base = { PATH: process.env.PATH, HOME: process.env.HOME, ...RUNNER_DEFAULTS, RUNNER_TEMP: temp, ...options.env, ...inputEnv }
-  const main = await runStep(action.runs.main, base, mkdtempSync(path.join(temp, 'main-')), child => options.onSpawn?.('main', child), options.wrap?.('main'))
+  const main = await runStep(
+    action.runs.main,
+    base,
+    mkdtempSync(path.join(temp, 'main-')),
+    child => options.onSpawn?.('main', child),
+    options.wrap?.('main')
+  )
   // Like the runner: what main wrote to GITHUB_ENV and GITHUB_PATH is in the environment of every later step, post included.
   const jobEnv = { ...main.jobEnv, PATH: [...[...main.jobPath].reverse(), base.PATH].filter(Boolean).join(path.delimiter) }
   const laterEnv = Object.fromEntries(Object.entries({ ...base, ...jobEnv }).filter(([name]) => !name.startsWith('INPUT_')))
   if (options.between) await options.between(main, { env: laterEnv })
   if (options.skipPost) return { main, temp }
   const stateEnv = Object.fromEntries(Object.entries(main.state).map(([k, v]) => [`STATE_${k}`, v]))
-  const runPost = () => runStep(action.runs.post, { ...base, ...jobEnv, ...stateEnv }, mkdtempSync(path.join(temp, 'post-')), child => options.onSpawn?.('post', child), options.wrap?.('post'))
+  const runPost = () =>
+    runStep(
+      action.runs.post,
+      { ...base, ...jobEnv, ...stateEnv },
+      mkdtempSync(path.join(temp, 'post-')),
+      child => options.onSpawn?.('post', child),
+      options.wrap?.('post')
+    )
   if (options.deferPost) return { main, temp, runPost }
   const post = await runPost()
   return { main, post, temp }

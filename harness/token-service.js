@@ -15,7 +15,9 @@ export function createTokenService({ pki, store, clouds, now = () => Date.now(),
   // Registry tokens live 5 minutes, or shorter with the local cloud's LOCAL_CLOUD_TOKEN_TTL_SECONDS.
   const lifetime = Math.min(300, tokenTtlSeconds ?? 300)
   const key = createPrivateKey(readFileSync(pki.tokenKey))
-  const x5c = readFileSync(pki.tokenCert, 'utf8').replace(/-----[^-]+-----/g, '').replace(/\s+/g, '')
+  const x5c = readFileSync(pki.tokenCert, 'utf8')
+    .replace(/-----[^-]+-----/g, '')
+    .replace(/\s+/g, '')
   const seen = []
   return {
     hosts: clouds.map(tokenHost),
@@ -23,9 +25,15 @@ export function createTokenService({ pki, store, clouds, now = () => Date.now(),
     /** Every token request: cloud, user, scopes, ok, user agent. */
     seen,
     /** Injected faults answer in distribution's error format, as a registry front would. */
-    errorBody: (status, message) => JSON.stringify({
-      errors: [{ code: { 401: 'UNAUTHORIZED', 403: 'DENIED', 429: 'TOOMANYREQUESTS' }[status] ?? (status >= 500 ? 'UNAVAILABLE' : 'UNKNOWN'), message }]
-    }),
+    errorBody: (status, message) =>
+      JSON.stringify({
+        errors: [
+          {
+            code: { 401: 'UNAUTHORIZED', 403: 'DENIED', 429: 'TOOMANYREQUESTS' }[status] ?? (status >= 500 ? 'UNAVAILABLE' : 'UNKNOWN'),
+            message
+          }
+        ]
+      }),
     async handle({ req, url, body, reply, host }) {
       if (url.pathname !== '/token') return false
       const cloud = clouds.find(c => tokenHost(c) === host)
@@ -52,10 +60,20 @@ export function createTokenService({ pki, store, clouds, now = () => Date.now(),
         const [type, name, actions] = scope.split(':')
         return type && name && actions ? [{ type, name, actions: actions.split(',') }] : []
       })
-      const token = signJwt({ typ: 'JWT', alg: 'RS256', x5c: [x5c] }, {
-        iss: TOKEN_ISSUER, sub: username, aud: `${cloud}-registry`, exp: iat + lifetime, nbf: iat - 10, iat,
-        jti: randomBytes(8).toString('hex'), access
-      }, key)
+      const token = signJwt(
+        { typ: 'JWT', alg: 'RS256', x5c: [x5c] },
+        {
+          iss: TOKEN_ISSUER,
+          sub: username,
+          aud: `${cloud}-registry`,
+          exp: iat + lifetime,
+          nbf: iat - 10,
+          iat,
+          jti: randomBytes(8).toString('hex'),
+          access
+        },
+        key
+      )
       return reply(200, { token, access_token: token, expires_in: lifetime, issued_at: new Date(iat * 1000).toISOString() })
     }
   }

@@ -8,10 +8,14 @@ let apiKey = ''
 process.stdin.on('data', chunk => (apiKey += chunk))
 process.stdin.on('end', () => {
   const body = `grant_type=urn%3Aibm%3Aparams%3Aoauth%3Agrant-type%3Aapikey&apikey=${encodeURIComponent(apiKey.trim())}`
-  const req = https.request('https://iam.cloud.ibm.com/identity/token', { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' } }, res => {
-    res.resume()
-    res.on('end', () => process.exit(res.statusCode === 200 ? 0 : 1))
-  })
+  const req = https.request(
+    'https://iam.cloud.ibm.com/identity/token',
+    { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' } },
+    res => {
+      res.resume()
+      res.on('end', () => process.exit(res.statusCode === 200 ? 0 : 1))
+    }
+  )
   req.on('error', () => process.exit(2))
   req.end(body)
 })

@@ -72,8 +72,14 @@ function bareCommands(client, username, host) {
   const sandbox = clientSandbox()
   const args =
     client === 'docker'
-      ? { login: ['--config', sandbox.env.DOCKER_CONFIG, 'login', '--username', username, '--password-stdin', host], logout: ['--config', sandbox.env.DOCKER_CONFIG, 'logout', host] }
-      : { login: ['login', '--authfile', sandbox.files.containers, '--username', username, '--password-stdin', host], logout: ['logout', '--authfile', sandbox.files.containers, host] }
+      ? {
+          login: ['--config', sandbox.env.DOCKER_CONFIG, 'login', '--username', username, '--password-stdin', host],
+          logout: ['--config', sandbox.env.DOCKER_CONFIG, 'logout', host]
+        }
+      : {
+          login: ['login', '--authfile', sandbox.files.containers, '--username', username, '--password-stdin', host],
+          logout: ['logout', '--authfile', sandbox.files.containers, host]
+        }
   return { sandbox, ...args }
 }
 
@@ -119,8 +125,13 @@ try {
 
   async function action(name, inputs) {
     const sandbox = clientSandbox()
-    const rssEnv = memoryRun ? { NODE_OPTIONS: `--require ${path.join(path.dirname(new URL(import.meta.url).pathname), 'bench-rss.cjs')}`, BENCH_RSS_DIR: memDir } : {}
-    const { main, post } = await runAction({ provider: 'ibm', 'api-key': apiKey, ...inputs }, { env: { ...cloud.env, ...sandbox.env, ...rssEnv }, wrap: memoryRun ? memWrap : undefined })
+    const rssEnv = memoryRun
+      ? { NODE_OPTIONS: `--require ${path.join(path.dirname(new URL(import.meta.url).pathname), 'bench-rss.cjs')}`, BENCH_RSS_DIR: memDir }
+      : {}
+    const { main, post } = await runAction(
+      { provider: 'ibm', 'api-key': apiKey, ...inputs },
+      { env: { ...cloud.env, ...sandbox.env, ...rssEnv }, wrap: memoryRun ? memWrap : undefined }
+    )
     if (main.code !== 0 || post.code !== 0) throw new Error(`${name} failed:\n${main.log}\n${main.stderr}\n${post.log}`)
     rmSync(sandbox.dir, { recursive: true, force: true })
     const nodeMib = step => (memoryRun ? Number(readFileSync(path.join(memDir, `${step}.js`), 'utf8')) / 1024 : undefined)
@@ -129,7 +140,7 @@ try {
   }
 
   const scenarios = [
-    async () => add('node -e \'\'', await timed(process.execPath, ['-e', ''], { env: stepEnv })),
+    async () => add("node -e ''", await timed(process.execPath, ['-e', ''], { env: stepEnv })),
     // Loading the bundle and nothing else: main with no inputs stops at the missing 'provider'.
     async () => add('start-up', await timed(process.execPath, [path.join(DIST, 'main.js')], { env: stepEnv, exitCode: 1 })),
     ...CLIENTS.map(client => async () => {
@@ -142,10 +153,19 @@ try {
       const started = process.hrtime.bigint()
       const status = await new Promise((resolve, reject) => {
         const body = `grant_type=urn%3Aibm%3Aparams%3Aoauth%3Agrant-type%3Aapikey&apikey=${encodeURIComponent(apiKey)}`
-        const req = https.request('https://iam.cloud.ibm.com/identity/token', { method: 'POST', agent: false, ca, headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' } }, res => {
-          res.resume()
-          res.on('end', () => resolve(res.statusCode))
-        })
+        const req = https.request(
+          'https://iam.cloud.ibm.com/identity/token',
+          {
+            method: 'POST',
+            agent: false,
+            ca,
+            headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' }
+          },
+          res => {
+            res.resume()
+            res.on('end', () => resolve(res.statusCode))
+          }
+        )
         req.on('error', reject)
         req.end(body)
       })
@@ -153,9 +173,25 @@ try {
       add('IAM round trip', { ms: Number(process.hrtime.bigint() - started) / 1e6 })
     },
     // The exchange as a step pays it: a bare node process that makes the one IAM call and exits.
-    async () => add('node + IAM call', await timed(process.execPath, [path.join(path.dirname(new URL(import.meta.url).pathname), 'bench-iam-call.cjs')], { env: stepEnv, stdin: apiKey })),
+    async () =>
+      add(
+        'node + IAM call',
+        await timed(process.execPath, [path.join(path.dirname(new URL(import.meta.url).pathname), 'bench-iam-call.cjs')], {
+          env: stepEnv,
+          stdin: apiKey
+        })
+      ),
     async () => add('bare logins at once, 1 region', await bareLoginsAtOnce([HOST], 'iamapikey', apiKey, env)),
-    async () => add('bare logins at once, 4 regions', await bareLoginsAtOnce(REGIONS.split(',').map(r => `${r}.icr.io`), 'iamapikey', apiKey, env)),
+    async () =>
+      add(
+        'bare logins at once, 4 regions',
+        await bareLoginsAtOnce(
+          REGIONS.split(',').map(r => `${r}.icr.io`),
+          'iamapikey',
+          apiKey,
+          env
+        )
+      ),
     () => action('static', { region: REGION, exchange: 'false', clients: 'docker' }),
     () => action('exchange', { region: REGION, clients: 'docker' }),
     () => action('1 region x 3 clients', { region: REGION, clients: CLIENTS.join(',') }),
@@ -181,7 +217,10 @@ const mib = name => (measureMemory && memory[name]?.[0]?.mib !== undefined ? med
 
 const node = ms("node -e ''")
 const floor = { login: node + ms('bare docker login'), logout: node + ms('bare docker logout') }
-const floor3 = { login: node + CLIENTS.reduce((sum, c) => sum + ms(`bare ${c} login`), 0), logout: node + CLIENTS.reduce((sum, c) => sum + ms(`bare ${c} logout`), 0) }
+const floor3 = {
+  login: node + CLIENTS.reduce((sum, c) => sum + ms(`bare ${c} login`), 0),
+  logout: node + CLIENTS.reduce((sum, c) => sum + ms(`bare ${c} logout`), 0)
+}
 const iam = ms('IAM round trip')
 const iamFresh = ms('node + IAM call') - node
 const atOnce = ms('bare logins at once, 4 regions') / ms('bare logins at once, 1 region')
@@ -192,15 +231,44 @@ const stepMem = name => `${fmtMem(nodeMib(name))} (largest process ${fmtMem(mib(
 const mainRow = (label, name, base, note = '') => [label, ms(name), base, stepMem(name), note]
 
 const rows = [
-  ["floor: node -e '' + bare docker login", floor.login, undefined, `${fmtMem(mib("node -e ''"))} / docker ${fmtMem(mib('bare docker login'))}`, ''],
+  [
+    "floor: node -e '' + bare docker login",
+    floor.login,
+    undefined,
+    `${fmtMem(mib("node -e ''"))} / docker ${fmtMem(mib('bare docker login'))}`,
+    ''
+  ],
   ['floor for post: node + bare docker logout', floor.logout, undefined, `docker ${fmtMem(mib('bare docker logout'))}`, ''],
-  ['floor for 3 clients: node + bare docker, podman, skopeo logins', floor3.login, undefined, `podman ${fmtMem(mib('bare podman login'))}, skopeo ${fmtMem(mib('bare skopeo login'))}`, ''],
+  [
+    'floor for 3 clients: node + bare docker, podman, skopeo logins',
+    floor3.login,
+    undefined,
+    `podman ${fmtMem(mib('bare podman login'))}, skopeo ${fmtMem(mib('bare skopeo login'))}`,
+    ''
+  ],
   ['IAM round trip (fresh TLS connection, in a warm process)', iam, undefined, '', ''],
-  ['floor for an exchange: node + one IAM call (node:https, fresh process)', ms('node + IAM call'), node, '', `the call costs a fresh process ${iamFresh.toFixed(1)} ms`],
+  [
+    'floor for an exchange: node + one IAM call (node:https, fresh process)',
+    ms('node + IAM call'),
+    node,
+    '',
+    `the call costs a fresh process ${iamFresh.toFixed(1)} ms`
+  ],
   ['bare logins only, 1 region x 3 clients, all at once (own auth files)', ms('bare logins at once, 1 region'), undefined, '', ''],
-  ['bare logins only, 4 regions x 3 clients, all at once', ms('bare logins at once, 4 regions'), undefined, '', `${atOnce.toFixed(2)} x one region: the most concurrency can give on this machine`],
+  [
+    'bare logins only, 4 regions x 3 clients, all at once',
+    ms('bare logins at once, 4 regions'),
+    undefined,
+    '',
+    `${atOnce.toFixed(2)} x one region: the most concurrency can give on this machine`
+  ],
   ['start-up: node dist/main.js, no inputs (loads the bundle, fails)', ms('start-up'), node, fmtMem(mib('start-up')), ''],
-  mainRow('static login (IBM api-key, exchange: false), main', 'static main', floor.login, target(ms('static main') <= floor.login + 15, 'floor + 15 ms')),
+  mainRow(
+    'static login (IBM api-key, exchange: false), main',
+    'static main',
+    floor.login,
+    target(ms('static main') <= floor.login + 15, 'floor + 15 ms')
+  ),
   mainRow('static login, post', 'static post', floor.logout, target(ms('static post') <= floor.logout + 15, 'floor + 15 ms')),
   mainRow(
     'token exchange (IBM api-key -> IAM), main',
@@ -215,7 +283,10 @@ const rows = [
     '4 regions x 3 clients, main',
     '4 regions x 3 clients main',
     floor3.login,
-    target(ms('4 regions x 3 clients main') <= 1.3 * ms('1 region x 3 clients main'), `1.3 x one region (${(ms('4 regions x 3 clients main') / ms('1 region x 3 clients main')).toFixed(2)} x)`)
+    target(
+      ms('4 regions x 3 clients main') <= 1.3 * ms('1 region x 3 clients main'),
+      `1.3 x one region (${(ms('4 regions x 3 clients main') / ms('1 region x 3 clients main')).toFixed(2)} x)`
+    )
   ),
   mainRow('4 regions x 3 clients, post', '4 regions x 3 clients post', floor3.logout)
 ]
@@ -236,7 +307,9 @@ for (const [name, value, base, mem, note] of rows) {
   const ratio = base ? ` = ${(value / base).toFixed(2)} x floor (+${(value - base).toFixed(1)} ms)` : ''
   console.log(`${name.padEnd(66)} ${value.toFixed(1).padStart(7)} ms${ratio}${mem ? `, peak ${mem}` : ''}${note ? `  [${note}]` : ''}`)
 }
-console.log(`peak memory of the action's node process, any step: ${peak.toFixed(0)} MiB [<= 50 MiB: ${peak <= 50 ? 'met' : 'NOT met'}]; largest process of any step, clients included: ${fmtMem(peakAny)}`)
+console.log(
+  `peak memory of the action's node process, any step: ${peak.toFixed(0)} MiB [<= 50 MiB: ${peak <= 50 ? 'met' : 'NOT met'}]; largest process of any step, clients included: ${fmtMem(peakAny)}`
+)
 console.log(`bundle: ${kb(size.bytes)} [<= 150 KB: ${size.bytes <= 150 * 1024 ? 'met' : 'NOT met'}]`)
 
 if (process.argv.includes('--markdown')) {
@@ -244,8 +317,14 @@ if (process.argv.includes('--markdown')) {
   console.log('| step | median | vs floor | peak memory | target |')
   console.log('|---|---|---|---|---|')
   for (const [name, value, base, mem, note] of rows) {
-    console.log(`| ${name} | ${value.toFixed(1)} ms | ${base ? `${(value / base).toFixed(2)} x (+${(value - base).toFixed(1)} ms)` : ''} | ${mem} | ${note} |`)
+    console.log(
+      `| ${name} | ${value.toFixed(1)} ms | ${base ? `${(value / base).toFixed(2)} x (+${(value - base).toFixed(1)} ms)` : ''} | ${mem} | ${note} |`
+    )
   }
-  console.log(`| peak memory, the action's node process (any step) | | | ${peak.toFixed(0)} MiB | ≤ 50 MiB: ${peak <= 50 ? 'met' : 'NOT met'} |`)
-  console.log(`| dist/ (main + post) | ${kb(size.bytes)} (${kb(size.gzipped)} gzipped) | | | ≤ 150 KB: ${size.bytes <= 150 * 1024 ? 'met' : 'NOT met'} |`)
+  console.log(
+    `| peak memory, the action's node process (any step) | | | ${peak.toFixed(0)} MiB | ≤ 50 MiB: ${peak <= 50 ? 'met' : 'NOT met'} |`
+  )
+  console.log(
+    `| dist/ (main + post) | ${kb(size.bytes)} (${kb(size.gzipped)} gzipped) | | | ≤ 150 KB: ${size.bytes <= 150 * 1024 ? 'met' : 'NOT met'} |`
+  )
 }

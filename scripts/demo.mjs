@@ -10,13 +10,20 @@ import { runAction } from '../harness/run-action.js'
 import { demoScenarios } from '../harness/demo-scenarios.js'
 
 const say = text => console.log(`\n\x1b[1m== ${text}\x1b[0m`)
-const indent = text => text.trim().split('\n').map(line => `   | ${line}`).join('\n')
+const indent = text =>
+  text
+    .trim()
+    .split('\n')
+    .map(line => `   | ${line}`)
+    .join('\n')
 
 const wanted = process.argv.slice(2)
 const scenarios = demoScenarios.filter(s => wanted.length === 0 || wanted.includes(s.cloud))
 const clouds = [...new Set(scenarios.map(s => s.cloud))]
 
-say(`Starting the local cloud (${clouds.join(', ')}): a test CA, the clouds' APIs on their real host names, GitHub's OIDC service, one distribution registry per cloud`)
+say(
+  `Starting the local cloud (${clouds.join(', ')}): a test CA, the clouds' APIs on their real host names, GitHub's OIDC service, one distribution registry per cloud`
+)
 const cloud = await startLocalCloud({ clouds })
 let failures = 0
 try {
@@ -25,13 +32,18 @@ try {
     const clients = ['podman', 'skopeo', 'buildah', 'docker'].filter(c => scenario.clients.includes(c))
     const inputs = { ...scenario.inputs(cloud), clients: clients.join(',') }
     say(`${scenario.title}`)
-    console.log(`   with: ${JSON.stringify(Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, /key|token|secret|password/.test(k) ? '<secret>' : v])))}`)
+    console.log(
+      `   with: ${JSON.stringify(Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, /key|token|secret|password/.test(k) ? '<secret>' : v])))}`
+    )
     const pushes = []
     const { main, post } = await runAction(inputs, {
       env: { ...cloud.env, ...sandbox.env, ...(scenario.env?.(cloud) ?? {}) },
       between: async () => {
         say('Between steps: pushing a tiny image with the credentials the clients now hold')
-        for (const [name, file] of [['docker', sandbox.files.docker], ['podman/buildah/skopeo', sandbox.files.containers]]) {
+        for (const [name, file] of [
+          ['docker', sandbox.files.docker],
+          ['podman/buildah/skopeo', sandbox.files.containers]
+        ]) {
           if (!existsSync(file)) continue
           const ref = `${scenario.pushTo}/demo/hello:${name.split('/')[0]}`
           const result = await pushWith(file, ref)
@@ -42,7 +54,9 @@ try {
           const ref = `${scenario.pushTo}/demo/hello:podman-push`
           const result = await pushWithPodman(sandbox.env, ref)
           pushes.push(result.ok)
-          console.log(`   ${result.ok ? 'pushed' : 'FAILED to push'} ${ref} with podman push${result.ok ? '' : `: ${result.output.trim()}`}`)
+          console.log(
+            `   ${result.ok ? 'pushed' : 'FAILED to push'} ${ref} with podman push${result.ok ? '' : `: ${result.output.trim()}`}`
+          )
         }
       }
     })

@@ -34,9 +34,13 @@ export function distSize(dir = DIST) {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const { bytes, gzipped, files } = distSize(process.argv[2] ?? DIST)
   const kb = n => `${(n / 1024).toFixed(1)} KB`
-  console.log(`dist/: ${kb(bytes)} (${kb(gzipped)} gzipped) in ${files.map(f => `${f.file} ${f.bytes}`).join(', ')}; budget ${kb(BUDGET_BYTES)}`)
+  console.log(
+    `dist/: ${kb(bytes)} (${kb(gzipped)} gzipped) in ${files.map(f => `${f.file} ${f.bytes}`).join(', ')}; budget ${kb(BUDGET_BYTES)}`
+  )
   if (bytes > BUDGET_BYTES) {
-    console.error(`dist/ is over its size budget: ${bytes} bytes > ${BUDGET_BYTES} (scripts/dist-size.mjs). See what grew with 'npm run -s build -- --analyze' before raising the budget.`)
+    console.error(
+      `dist/ is over its size budget: ${bytes} bytes > ${BUDGET_BYTES} (scripts/dist-size.mjs). See what grew with 'npm run -s build -- --analyze' before raising the budget.`
+    )
     process.exit(1)
   }
 }

@@ -10,8 +10,10 @@ const cell = text => String(text).replace(/\|/g, '\\|').replace(/\n/g, ' ').trim
 
 export function tables(actionYml) {
   const action = parse(actionYml)
-  const inputs = Object.entries(action.inputs).map(([name, spec]) =>
-    `| \`${name}\` | ${spec.required ? '(required)' : spec.default ? `\`${spec.default}\`` : ''} | ${cell(spec.description)} |`)
+  const inputs = Object.entries(action.inputs).map(
+    ([name, spec]) =>
+      `| \`${name}\` | ${spec.required ? '(required)' : spec.default ? `\`${spec.default}\`` : ''} | ${cell(spec.description)} |`
+  )
   const outputs = Object.entries(action.outputs).map(([name, spec]) => `| \`${name}\` | ${cell(spec.description)} |`)
   return {
     inputs: ['| input | default | description |', '|---|---|---|', ...inputs].join('\n'),

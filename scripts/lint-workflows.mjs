@@ -23,15 +23,19 @@ export function workflowFiles() {
     } catch {
       return []
     }
-    return names.filter(name => /\.ya?ml$/.test(name)).sort().map(name => `${dir}/${name}`)
+    return names
+      .filter(name => /\.ya?ml$/.test(name))
+      .sort()
+      .map(name => `${dir}/${name}`)
   })
 }
 
 async function main() {
   const args = process.argv.slice(2)
-  const inputs = args[0] === '--stdin'
-    ? [{ file: args[1] ?? 'stdin.yml', text: readFileSync(0, 'utf8') }]
-    : (args.length ? args : workflowFiles()).map(file => ({ file, text: readFileSync(path.resolve(root, file), 'utf8') }))
+  const inputs =
+    args[0] === '--stdin'
+      ? [{ file: args[1] ?? 'stdin.yml', text: readFileSync(0, 'utf8') }]
+      : (args.length ? args : workflowFiles()).map(file => ({ file, text: readFileSync(path.resolve(root, file), 'utf8') }))
   const findings = []
   for (const { file, text } of inputs) {
     for (const r of await runLint(text, file)) {

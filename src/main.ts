@@ -36,7 +36,9 @@ export async function runMain(deps?: MainDeps): Promise<void> {
     await requireClients(chosen, shared)
     // A credential helper or store in the way fails here, before any cloud call. Credential-helper mode
     // stores nothing in the files: its own mapping takes every registry for the job.
-    const storage = inputs.credentialHelper ? undefined : await StoragePlans.make(chosen, inputs.plan.registries, shared, { authFiles: !inputs.isolatedConfig })
+    const storage = inputs.credentialHelper
+      ? undefined
+      : await StoragePlans.make(chosen, inputs.plan.registries, shared, { authFiles: !inputs.isolatedConfig })
 
     log.info`Logging into ${inputs.plan.registries} (${inputs.provider}: ${inputs.plan.method})`
     const credentials = await inputs.plan.getCredentials(pctx)
@@ -45,7 +47,14 @@ export async function runMain(deps?: MainDeps): Promise<void> {
     const state: PostState = { version: 1, logins: [] }
     adviseIsolation(shared.env, inputs.isolatedConfig)
     const cctx = inputs.isolatedConfig ? await isolate(shared, state, inputs.logout) : shared
-    if (storage) await logIn(inputs, credentials, cctx, state, inputs.isolatedConfig ? await StoragePlans.make(chosen, inputs.plan.registries, cctx) : storage)
+    if (storage)
+      await logIn(
+        inputs,
+        credentials,
+        cctx,
+        state,
+        inputs.isolatedConfig ? await StoragePlans.make(chosen, inputs.plan.registries, cctx) : storage
+      )
     else await installCredentialHelper({ inputs, recordedInputs: read.recorded, credentials, ctx: cctx, state })
     writeOutputs(inputs, credentials)
     writeSummary(inputs, credentials)

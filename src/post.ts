@@ -82,10 +82,12 @@ async function undoLogins(state: PostState, ctx: ClientContext, within: Budget):
   if (backup) {
     const report = await restoreBackup(backup)
     for (const record of report.leftAlone) leftAlone.set(where(record), record)
-    for (const { record, error } of report.failures) log.warning`The earlier login for ${record.registry} in ${record.authFile} could not be restored: ${error}`
+    for (const { record, error } of report.failures)
+      log.warning`The earlier login for ${record.registry} in ${record.authFile} could not be restored: ${error}`
   }
   if (!backup && state.helperMappings) {
-    for (const { mapping, error } of await unmapCredentialHelper(state.helperMappings)) log.warning`The credential helper's mapping for ${where(mapping)} could not be removed: ${error}`
+    for (const { mapping, error } of await unmapCredentialHelper(state.helperMappings))
+      log.warning`The credential helper's mapping for ${where(mapping)} could not be removed: ${error}`
   }
   if (leftAlone.size > 0) {
     log.notice`Left ${[...leftAlone.keys()]} as they are: another login replaced this step's since (a later job on this runner?), so logging out or restoring would undo it.`
@@ -96,7 +98,8 @@ async function undoLogins(state: PostState, ctx: ClientContext, within: Budget):
 async function readBackup(file: string, logins: LoginRecord[]): Promise<SavedBackup | undefined> {
   try {
     const backup = await loadBackup(file)
-    if (backup.skipped > 0) log.warning`Skipped ${backup.skipped} malformed record(s) of the backup file ${file}: those earlier logins could not be restored.`
+    if (backup.skipped > 0)
+      log.warning`Skipped ${backup.skipped} malformed record(s) of the backup file ${file}: those earlier logins could not be restored.`
     return backup
   } catch (error) {
     if (!(error instanceof BackupUnreadable)) throw error

@@ -29,14 +29,19 @@ const answered: string[] = []
 beforeAll(() => {
   for (const emulator of Object.values(cloud().emulators) as Array<{ handle: (ctx: any) => Promise<unknown> }>) {
     const original = emulator.handle.bind(emulator)
-    emulator.handle = ctx => original({ ...ctx, reply: (status: number, payload: unknown, headers?: object) => (collectAnswered(payload), ctx.reply(status, payload, headers)) })
+    emulator.handle = ctx =>
+      original({
+        ...ctx,
+        reply: (status: number, payload: unknown, headers?: object) => (collectAnswered(payload), ctx.reply(status, payload, headers))
+      })
   }
 })
 
 const CREDENTIAL_KEY = /secret|token|password|credential/i
 function collectAnswered(payload: unknown, key = ''): void {
   if (typeof payload === 'string') {
-    if (CREDENTIAL_KEY.test(key) && payload.length >= 12 && !payload.startsWith('urn:') && !/^(Bearer|not_supported)$/.test(payload)) answered.push(payload)
+    if (CREDENTIAL_KEY.test(key) && payload.length >= 12 && !payload.startsWith('urn:') && !/^(Bearer|not_supported)$/.test(payload))
+      answered.push(payload)
   } else if (payload && typeof payload === 'object') {
     for (const [k, v] of Object.entries(payload)) collectAnswered(v, Array.isArray(payload) ? key : k)
   }
@@ -46,7 +51,11 @@ const CONTAINERS = ['docker', 'podman', 'buildah', 'skopeo']
 const DEBUG = { RUNNER_DEBUG: '1', ACTIONS_STEP_DEBUG: 'true' }
 const RUNNER = { ...REPOSITORY_ENV, GITHUB_RUN_ID: '777', GITHUB_RUN_ATTEMPT: '1' }
 /** Auth files outside the sandbox a misconfigured client could fall back to. */
-const GLOBAL_AUTH_FILES = ['/run/containers/0/auth.json', `${process.env.HOME}/.docker/config.json`, `${process.env.HOME}/.config/containers/auth.json`]
+const GLOBAL_AUTH_FILES = [
+  '/run/containers/0/auth.json',
+  `${process.env.HOME}/.docker/config.json`,
+  `${process.env.HOME}/.config/containers/auth.json`
+]
 
 /** Every secret the run involved: the case's own, GitHub's, and everything the clouds issued. */
 function allSecrets(own: Secret[]): Secret[] {
@@ -58,7 +67,9 @@ function allSecrets(own: Secret[]): Secret[] {
   )
   const github = (cloud().github as unknown as { minted: string[] }).minted.map((value, n) => ({ label: `GitHub OIDC JWT #${n}`, value }))
   // containers-common's --password-stdin joins the lines of a multi-line password: that form is stored too.
-  const joined = own.filter(x => /\r?\n/.test(x.value)).map(x => ({ label: `${x.label} with its line breaks removed`, value: x.value.split(/\r?\n/).join('') }))
+  const joined = own
+    .filter(x => /\r?\n/.test(x.value))
+    .map(x => ({ label: `${x.label} with its line breaks removed`, value: x.value.split(/\r?\n/).join('') }))
   return [
     ...own,
     ...joined,
@@ -122,11 +133,20 @@ async function run(c: Case): Promise<Outcome> {
   const storedAuths: Array<{ file: string; auth: string }> = []
   let pushed: Outcome['pushed']
   const { main, post, temp } = await runAction(inputs, {
-    env: { ...cloud().env, ...sandbox.env, ...RUNNER, ...DEBUG, SSL_CERT_FILE: cloud().pki.ca, PATH: `${shim.dir}:${pathWithHelm()}`, ...c.env },
+    env: {
+      ...cloud().env,
+      ...sandbox.env,
+      ...RUNNER,
+      ...DEBUG,
+      SSL_CERT_FILE: cloud().pki.ca,
+      PATH: `${shim.dir}:${pathWithHelm()}`,
+      ...c.env
+    },
     between: async () => {
       for (const [name, file] of Object.entries(sandbox.files)) {
         during[name] = storedPairs(file)
-        for (const entry of Object.values(authsOf(file))) if (typeof entry.auth === 'string') storedAuths.push({ file: name, auth: entry.auth })
+        for (const entry of Object.values(authsOf(file)))
+          if (typeof entry.auth === 'string') storedAuths.push({ file: name, auth: entry.auth })
       }
       if (c.push) pushed = await pushWith(sandbox.files.docker, c.push)
     }
@@ -156,7 +176,9 @@ async function run(c: Case): Promise<Outcome> {
   // The scan looked for the right things: every pair a client stored while logged in is one we collected.
   const known = new Set(secrets.map(s => s.value))
   const unknown = Object.entries(during).flatMap(([file, pairs]) =>
-    pairs.filter(p => !p.password.startsWith('earlier-') && !known.has(p.password)).map(p => `${file}: ${p.registry} ${p.username} (${p.password.length} chars, starts ${JSON.stringify(p.password.slice(0, 3))})`)
+    pairs
+      .filter(p => !p.password.startsWith('earlier-') && !known.has(p.password))
+      .map(p => `${file}: ${p.registry} ${p.username} (${p.password.length} chars, starts ${JSON.stringify(p.password.slice(0, 3))})`)
   )
   expect(unknown).toEqual([])
 
@@ -196,7 +218,9 @@ function expectLoggedIn(c: Case, o: Outcome): void {
   }
   // Debug was on: @actions/exec echoed the commands.
   expect(o.main.log).toMatch(/^::debug::|\[command\]/m)
-  const stored = Object.values(o.during).flat().filter(p => !p.password.startsWith('earlier-'))
+  const stored = Object.values(o.during)
+    .flat()
+    .filter(p => !p.password.startsWith('earlier-'))
   expect(stored.length).toBeGreaterThan(0)
   // Alibaba's two APIs name their temporary users differently (temp_user_cr, cr_temp_user).
   expect(stored.filter(p => !(c.usernames ?? [c.username]).includes(p.username))).toEqual([])
@@ -255,7 +279,11 @@ const cases: Case[] = [
   },
   {
     name: 'yandex service-account-key (JSON text, exchanged)',
-    inputs: () => ({ provider: 'yandex', registry: 'registry.yandexcloud.net', 'service-account-key': em().yandex.createAuthorizedKey().json }),
+    inputs: () => ({
+      provider: 'yandex',
+      registry: 'registry.yandexcloud.net',
+      'service-account-key': em().yandex.createAuthorizedKey().json
+    }),
     secrets: i => [s('key JSON', i['service-account-key']), s('private_key', JSON.parse(i['service-account-key'] ?? '{}').private_key)],
     username: 'iam'
   },
@@ -293,7 +321,12 @@ const cases: Case[] = [
   },
   {
     name: 'yandex oauth-token as oauth (exchange false)',
-    inputs: () => ({ provider: 'yandex', registry: 'registry.yandexcloud.net', 'oauth-token': em().yandex.createOAuthToken(), exchange: 'false' }),
+    inputs: () => ({
+      provider: 'yandex',
+      registry: 'registry.yandexcloud.net',
+      'oauth-token': em().yandex.createOAuthToken(),
+      exchange: 'false'
+    }),
     secrets: i => [s('oauth-token', i['oauth-token']), s('oauth:token', `oauth:${i['oauth-token']}`)],
     username: 'oauth'
   },
@@ -306,8 +339,15 @@ const cases: Case[] = [
   },
   {
     name: 'nebius service-account-key (credentials file text, HTTPS exchange)',
-    inputs: () => ({ provider: 'nebius', region: 'eu-north1, us-central1', 'service-account-key': em().nebius.createKey(em().nebius.createServiceAccount()).credentialsFile }),
-    secrets: i => [s('credentials file', i['service-account-key']), s('private-key', JSON.parse(i['service-account-key'] ?? '{}')['subject-credentials']['private-key'])],
+    inputs: () => ({
+      provider: 'nebius',
+      region: 'eu-north1, us-central1',
+      'service-account-key': em().nebius.createKey(em().nebius.createServiceAccount()).credentialsFile
+    }),
+    secrets: i => [
+      s('credentials file', i['service-account-key']),
+      s('private-key', JSON.parse(i['service-account-key'] ?? '{}')['subject-credentials']['private-key'])
+    ],
     username: 'iam',
     push: 'cr.eu-north1.nebius.cloud/e00registry/acceptance:key'
   },
@@ -316,7 +356,14 @@ const cases: Case[] = [
     inputs: () => {
       const sa = em().nebius.createServiceAccount()
       const key = em().nebius.createKey(sa)
-      return { provider: 'nebius', region: 'eu-west1', 'service-account-id': sa, 'public-key-id': key.publicKeyId, 'private-key': key.privateKeyPem, 'token-exchange': 'grpc' }
+      return {
+        provider: 'nebius',
+        region: 'eu-west1',
+        'service-account-id': sa,
+        'public-key-id': key.publicKeyId,
+        'private-key': key.privateKeyPem,
+        'token-exchange': 'grpc'
+      }
     },
     secrets: i => [s('private-key', i['private-key'])],
     username: 'iam'
@@ -355,7 +402,13 @@ const cases: Case[] = [
     name: 'alibaba access-key (Personal, crpi- and Enterprise), output-password',
     inputs: () => {
       const key = em().alibaba.createAccessKey()
-      return { provider: 'alibaba', registry: `${PERSONAL_HOST}\n${CRPI_HOST}\n${EE_HOST}`, 'instance-id': ALIBABA_INSTANCE.id, 'access-key-id': key.id, 'access-key-secret': key.secret }
+      return {
+        provider: 'alibaba',
+        registry: `${PERSONAL_HOST}\n${CRPI_HOST}\n${EE_HOST}`,
+        'instance-id': ALIBABA_INSTANCE.id,
+        'access-key-id': key.id,
+        'access-key-secret': key.secret
+      }
     },
     clients: ['docker', 'skopeo'],
     secrets: i => [s('access-key-secret', i['access-key-secret'])],
@@ -407,7 +460,7 @@ describe('every provider and auth method, debug on, real clients: nothing leaks,
 // ---- main failing half way ------------------------------------------------------------------------
 
 describe('main failing half way, debug on: nothing leaks, post cleans up', () => {
-  test.concurrent('the registry refuses the second client (podman given a wrong password): docker\'s login is undone', async () => {
+  test.concurrent("the registry refuses the second client (podman given a wrong password): docker's login is undone", async () => {
     const real = realBinaries(['podman'])
     const outcome = await run({
       name: 'refused',
@@ -422,25 +475,41 @@ describe('main failing half way, debug on: nothing leaks, post cleans up', () =>
     expect(runnerView(outcome.main.stdout)).toMatch(/::error::registry-login: 'podman login' exited with code/)
     expect(outcome.during.docker?.map(p => p.registry)).toEqual(['de.icr.io'])
     expect(outcome.argv.filter(a => a.bin === 'skopeo')).toEqual([])
-    expect(JSON.parse(outcome.main.state['registry-login'] ?? '{}').logins.map((l: { client: string }) => l.client).sort()).toEqual(['docker', 'podman'])
-    expect(outcome.argv.filter(a => a.argv.includes('logout')).map(a => a.bin).sort()).toEqual(['docker', 'podman'])
+    expect(
+      JSON.parse(outcome.main.state['registry-login'] ?? '{}')
+        .logins.map((l: { client: string }) => l.client)
+        .sort()
+    ).toEqual(['docker', 'podman'])
+    expect(
+      outcome.argv
+        .filter(a => a.argv.includes('logout'))
+        .map(a => a.bin)
+        .sort()
+    ).toEqual(['docker', 'podman'])
   })
 
-  test.concurrent('a client that exits without reading the password from stdin (EPIPE) fails the step with an annotation, not a crash', async () => {
-    // More than a pipe buffer (64 KiB) of password: the write cannot complete before the client is gone.
-    const token = `eyJ${'A'.repeat(100_000)}${Math.random().toString(36).slice(2)}`
-    const outcome = await run({
-      name: 'epipe',
-      inputs: () => ({ provider: 'ibm', region: 'au', token }),
-      clients: ['skopeo'],
-      shim: { skopeo: `if [ "$1" = login ]; then exec 0<&-; echo 'Error: skopeo cannot start' >&2; exit 3; fi\nexec '${realBinaries(['skopeo']).skopeo}' "$@"` },
-      secrets: i => [s('token', i.token)],
-      username: 'iambearer'
-    })
-    expect(outcome.main.code).toBe(1)
-    expect(outcome.main.stderr).not.toMatch(/EPIPE|Unhandled 'error' event/)
-    expect(runnerView(outcome.main.stdout)).toMatch(/::error::registry-login: 'skopeo login' exited with code 3: Error: skopeo cannot start/)
-  })
+  test.concurrent(
+    'a client that exits without reading the password from stdin (EPIPE) fails the step with an annotation, not a crash',
+    async () => {
+      // More than a pipe buffer (64 KiB) of password: the write cannot complete before the client is gone.
+      const token = `eyJ${'A'.repeat(100_000)}${Math.random().toString(36).slice(2)}`
+      const outcome = await run({
+        name: 'epipe',
+        inputs: () => ({ provider: 'ibm', region: 'au', token }),
+        clients: ['skopeo'],
+        shim: {
+          skopeo: `if [ "$1" = login ]; then exec 0<&-; echo 'Error: skopeo cannot start' >&2; exit 3; fi\nexec '${realBinaries(['skopeo']).skopeo}' "$@"`
+        },
+        secrets: i => [s('token', i.token)],
+        username: 'iambearer'
+      })
+      expect(outcome.main.code).toBe(1)
+      expect(outcome.main.stderr).not.toMatch(/EPIPE|Unhandled 'error' event/)
+      expect(runnerView(outcome.main.stdout)).toMatch(
+        /::error::registry-login: 'skopeo login' exited with code 3: Error: skopeo cannot start/
+      )
+    }
+  )
 
   test.concurrent('the second client is not installed: main fails before any cloud call', async () => {
     const outcome = await run({
@@ -451,14 +520,20 @@ describe('main failing half way, debug on: nothing leaks, post cleans up', () =>
       username: 'iam'
     })
     expect(outcome.main.code).toBe(1)
-    expect(runnerView(outcome.main.stdout)).toMatch(/Input 'clients' asks for 'oras', but 'oras' is not on PATH\. Install it: add oras-project\/setup-oras/)
+    expect(runnerView(outcome.main.stdout)).toMatch(
+      /Input 'clients' asks for 'oras', but 'oras' is not on PATH\. Install it: add oras-project\/setup-oras/
+    )
     expect(outcome.argv).toEqual([])
   })
 
   test.concurrent('the registry refuses the first client (unknown Nebius static key): no entry is left', async () => {
     const outcome = await run({
       name: 'unknown static key',
-      inputs: () => ({ provider: 'nebius', region: 'eu-north1', token: `ne1s-not-issued-${Math.random().toString(36).slice(2)}-static-key` }),
+      inputs: () => ({
+        provider: 'nebius',
+        region: 'eu-north1',
+        token: `ne1s-not-issued-${Math.random().toString(36).slice(2)}-static-key`
+      }),
       clients: ['docker', 'buildah'],
       secrets: i => [s('token', i.token), s('iam:token', `iam:${i.token}`)],
       username: 'iam'
@@ -467,44 +542,54 @@ describe('main failing half way, debug on: nothing leaks, post cleans up', () =>
     expect(runnerView(outcome.main.stdout)).toMatch(/::error::registry-login: 'docker login' exited with code/)
   })
 
-  test.concurrent("Alibaba's SignatureDoesNotMatch echoes the string-to-sign: the STS SecurityToken in it (percent-encoded twice) stays hidden", async () => {
-    // A real STS SecurityToken is base64 with + / =; the server's string-to-sign carries it percent-encoded twice.
-    const token = `CAIS${'q+Z/x='.repeat(20)}${Math.random().toString(36).slice(2)}`
-    const id = `STS.NTacceptance${Date.now()}`
-    const pe = (v: string): string => encodeURIComponent(v)
-    const stringToSign = `POST&%2F&${pe(`AccessKeyId=${id}&Action=GetAuthorizationToken&Format=JSON&InstanceId=${ALIBABA_INSTANCE.id}&RegionId=cn-beijing&SecurityToken=${pe(token)}&SignatureMethod=HMAC-SHA1`)}`
-    cloud().inject({
-      host: 'cr.cn-beijing.aliyuncs.com',
-      path: '/',
-      kind: 'status',
-      status: 400,
-      body: JSON.stringify({ RequestId: 'A1B2C3D4-0000-0000-0000-000000000000', Code: 'SignatureDoesNotMatch', Message: `Specified signature is not matched with our calculation. server string to sign is:${stringToSign}` })
-    })
-    const outcome = await run({
-      name: 'sts signature',
-      inputs: () => ({
-        provider: 'alibaba',
-        region: 'cn-beijing',
-        'instance-name': 'acme',
-        'instance-id': ALIBABA_INSTANCE.id,
-        'access-key-id': id,
-        'access-key-secret': 'a-wrong-or-right-secret-0123456789',
-        'security-token': token
-      }),
-      clients: ['skopeo'],
-      secrets: i => [s('access-key-secret', i['access-key-secret']), s('security-token', i['security-token'])],
-      username: 'temp_user_cr'
-    })
-    expect(outcome.main.code).toBe(1)
-    expect(runnerView(outcome.main.stdout)).toMatch(/::error::.*SignatureDoesNotMatch.*server string to sign is:POST&%2F&AccessKeyId%3DSTS/)
-  })
+  test.concurrent(
+    "Alibaba's SignatureDoesNotMatch echoes the string-to-sign: the STS SecurityToken in it (percent-encoded twice) stays hidden",
+    async () => {
+      // A real STS SecurityToken is base64 with + / =; the server's string-to-sign carries it percent-encoded twice.
+      const token = `CAIS${'q+Z/x='.repeat(20)}${Math.random().toString(36).slice(2)}`
+      const id = `STS.NTacceptance${Date.now()}`
+      const pe = (v: string): string => encodeURIComponent(v)
+      const stringToSign = `POST&%2F&${pe(`AccessKeyId=${id}&Action=GetAuthorizationToken&Format=JSON&InstanceId=${ALIBABA_INSTANCE.id}&RegionId=cn-beijing&SecurityToken=${pe(token)}&SignatureMethod=HMAC-SHA1`)}`
+      cloud().inject({
+        host: 'cr.cn-beijing.aliyuncs.com',
+        path: '/',
+        kind: 'status',
+        status: 400,
+        body: JSON.stringify({
+          RequestId: 'A1B2C3D4-0000-0000-0000-000000000000',
+          Code: 'SignatureDoesNotMatch',
+          Message: `Specified signature is not matched with our calculation. server string to sign is:${stringToSign}`
+        })
+      })
+      const outcome = await run({
+        name: 'sts signature',
+        inputs: () => ({
+          provider: 'alibaba',
+          region: 'cn-beijing',
+          'instance-name': 'acme',
+          'instance-id': ALIBABA_INSTANCE.id,
+          'access-key-id': id,
+          'access-key-secret': 'a-wrong-or-right-secret-0123456789',
+          'security-token': token
+        }),
+        clients: ['skopeo'],
+        secrets: i => [s('access-key-secret', i['access-key-secret']), s('security-token', i['security-token'])],
+        username: 'temp_user_cr'
+      })
+      expect(outcome.main.code).toBe(1)
+      expect(runnerView(outcome.main.stdout)).toMatch(
+        /::error::.*SignatureDoesNotMatch.*server string to sign is:POST&%2F&AccessKeyId%3DSTS/
+      )
+    }
+  )
 })
 
 // ---- the scanner finds what it is meant to find -------------------------------------------------------
 
 describe('self-check: the scanner flags planted secrets', () => {
   const secret = 'planted-S3cret+/value=='
-  const pem = '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\nAbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcdefghijkl\n-----END PRIVATE KEY-----\n'
+  const pem =
+    '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\nAbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcdefghijkl\n-----END PRIVATE KEY-----\n'
   const secrets: Secret[] = [s('planted', secret), s('pem', pem), s('user:planted', `iam:${secret}`)]
   const hitsIn = (text: string): string[] => scan([{ where: 'planted', text }], secrets).map(h => h.secretLabel)
 
@@ -533,8 +618,26 @@ describe('self-check: the scanner flags planted secrets', () => {
     const { execFileSync } = await import('node:child_process')
     execFileSync(`${shim.dir}/true`, ['login', '--password', secret, 'a b'])
     expect(shim.lines()).toEqual([{ bin: 'true', argv: ['login', '--password', secret, 'a b'] }])
-    expect(scan([{ where: 'argv', text: shim.lines().map(a => a.argv.join(' ')).join('\n') }], secrets).map(h => h.secretLabel)).toContain('planted')
-    writeFileSync(`${shim.dir}/left-behind.json`, JSON.stringify({ auths: { x: { auth: Buffer.from(`iam:${secret}`).toString('base64') } } }))
-    expect(scan(filesUnder(shim.dir), secrets).map(h => `${h.where.split('/').pop()} ${h.secretLabel}`)).toContain('left-behind.json base64(user:planted)')
+    expect(
+      scan(
+        [
+          {
+            where: 'argv',
+            text: shim
+              .lines()
+              .map(a => a.argv.join(' '))
+              .join('\n')
+          }
+        ],
+        secrets
+      ).map(h => h.secretLabel)
+    ).toContain('planted')
+    writeFileSync(
+      `${shim.dir}/left-behind.json`,
+      JSON.stringify({ auths: { x: { auth: Buffer.from(`iam:${secret}`).toString('base64') } } })
+    )
+    expect(scan(filesUnder(shim.dir), secrets).map(h => `${h.where.split('/').pop()} ${h.secretLabel}`)).toContain(
+      'left-behind.json base64(user:planted)'
+    )
   })
 })

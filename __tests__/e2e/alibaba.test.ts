@@ -1,9 +1,5 @@
 import { clientSandbox } from '../../harness/client-env.js'
-import {
-  ALIBABA_INSTANCE,
-  ALIBABA_OIDC_PROVIDER_ARN,
-  ALIBABA_PERSONAL_INSTANCE
-} from '../../harness/emulators/alibaba.js'
+import { ALIBABA_INSTANCE, ALIBABA_OIDC_PROVIDER_ARN, ALIBABA_PERSONAL_INSTANCE } from '../../harness/emulators/alibaba.js'
 import { pushWith } from '../../harness/image.js'
 import { runAction } from '../../harness/run-action.js'
 import { expectNoAuthEntries, localCloudForFile, stateFileOf } from '../helpers/local-cloud.js'
@@ -52,7 +48,9 @@ test('keyless: GitHub OIDC -> STS AssumeRoleWithOIDC -> Enterprise GetAuthorizat
   expect(pushed).toEqual({ docker: true, containers: true, personal: true })
   // One STS call (anonymous, default session name from the run), one GetAuthorizationToken for both hosts, with STS credentials.
   const sts = emulator().requests.filter((r: any) => r.api === 'sts')
-  expect(sts).toEqual([{ api: 'sts', action: 'AssumeRoleWithOIDC', roleArn, sessionName: 'github-actions-4242-2', duration: '3600', signed: false }])
+  expect(sts).toEqual([
+    { api: 'sts', action: 'AssumeRoleWithOIDC', roleArn, sessionName: 'github-actions-4242-2', duration: '3600', signed: false }
+  ])
   const cr = emulator().requests.filter((r: any) => r.api === 'rpc')
   expect(cr).toHaveLength(1)
   expect(cr[0]).toMatchObject({ action: 'GetAuthorizationToken', instanceId: ALIBABA_INSTANCE.id, sts: true, region: 'cn-hangzhou' })
@@ -73,7 +71,14 @@ test('AccessKey -> Enterprise GetAuthorizationToken (RPC) and Personal /tokens (
   let pushed: boolean[] = []
   const before = emulator().requests.length
   const { main, post } = await runAction(
-    { provider: 'alibaba', registry: `${PERSONAL_HOST}\n${CRPI_HOST}\n${EE_HOST}`, 'instance-id': ALIBABA_INSTANCE.id, 'access-key-id': key.id, 'access-key-secret': key.secret, clients: 'skopeo' },
+    {
+      provider: 'alibaba',
+      registry: `${PERSONAL_HOST}\n${CRPI_HOST}\n${EE_HOST}`,
+      'instance-id': ALIBABA_INSTANCE.id,
+      'access-key-id': key.id,
+      'access-key-secret': key.secret,
+      clients: 'skopeo'
+    },
     {
       env: { ...cloud().env, ...sandbox.env },
       between: async () => {
@@ -112,7 +117,10 @@ test('STS credentials (AccessKey + security token) for the Enterprise instance b
       'security-token': sts.token,
       clients: 'podman'
     },
-    { env: { ...cloud().env, ...sandbox.env }, between: async () => void (pushed = (await pushWith(sandbox.files.containers, `${EE_HOST}/acme/hello:sts`)).ok) }
+    {
+      env: { ...cloud().env, ...sandbox.env },
+      between: async () => void (pushed = (await pushWith(sandbox.files.containers, `${EE_HOST}/acme/hello:sts`)).ok)
+    }
   )
   expect(main.code).toBe(0)
   expect(main.outputs.registry).toBe(EE_HOST)
@@ -128,7 +136,10 @@ test("the instance's permanent username/password is passed through", async () =>
   let pushed = false
   const { main } = await runAction(
     { provider: 'alibaba', registry: EE_HOST, username: 'ci@1357924680135792', password: 'Permanent-Passw0rd!', clients: 'docker' },
-    { env: { ...cloud().env, ...sandbox.env }, between: async () => void (pushed = (await pushWith(sandbox.files.docker, `${EE_HOST}/acme/hello:pw`)).ok) }
+    {
+      env: { ...cloud().env, ...sandbox.env },
+      between: async () => void (pushed = (await pushWith(sandbox.files.docker, `${EE_HOST}/acme/hello:pw`)).ok)
+    }
   )
   expect(main.code).toBe(0)
   expect(main.outputs.username).toBe('ci@1357924680135792')
@@ -142,13 +153,22 @@ test("a wrong AccessKey secret fails with SignatureDoesNotMatch and the server's
   const wrong = `${key.secret.slice(0, -1)}${key.secret.endsWith('x') ? 'y' : 'x'}`
   const sandbox = clientSandbox()
   const { main, post } = await runAction(
-    { provider: 'alibaba', registry: EE_HOST, 'instance-id': ALIBABA_INSTANCE.id, 'access-key-id': key.id, 'access-key-secret': wrong, clients: 'docker,podman' },
+    {
+      provider: 'alibaba',
+      registry: EE_HOST,
+      'instance-id': ALIBABA_INSTANCE.id,
+      'access-key-id': key.id,
+      'access-key-secret': wrong,
+      clients: 'docker,podman'
+    },
     { env: { ...cloud().env, ...sandbox.env } }
   )
   expect(main.code).toBe(1)
   const shown = annotation(main.log)
   expect(shown).toMatch(
-    new RegExp(`HTTP 400 SignatureDoesNotMatch: Specified signature is not matched with our calculation\\. server string to sign is:POST&%2F&AccessKeyId%3D${key.id}%26Action%3DGetAuthorizationToken%26Format%3DJSON%26InstanceId%3D${ALIBABA_INSTANCE.id}%26`)
+    new RegExp(
+      `HTTP 400 SignatureDoesNotMatch: Specified signature is not matched with our calculation\\. server string to sign is:POST&%2F&AccessKeyId%3D${key.id}%26Action%3DGetAuthorizationToken%26Format%3DJSON%26InstanceId%3D${ALIBABA_INSTANCE.id}%26`
+    )
   )
   expect(shown).toMatch(/Timestamp%3D\d{4}-\d\d-\d\dT\d\d%253A\d\d%253A\d\dZ%26Version%3D2018-12-01 \(request id [0-9A-F-]{36}\)/)
   expect(main.log).toMatch(/Check 'access-key-secret'/)
@@ -167,7 +187,9 @@ test('a stale timestamp (clocks 20 minutes apart) is refused with InvalidTimeSta
       { env: { ...cloud().env, ...sandbox.env }, skipPost: true }
     )
     expect(main.code).toBe(1)
-    expect(main.log).toMatch(/::error::.*\/tokens, cn-shanghai\) answered HTTP 400 InvalidTimeStamp\.Expired: Specified time stamp or date value is expired\..*clock/)
+    expect(main.log).toMatch(
+      /::error::.*\/tokens, cn-shanghai\) answered HTTP 400 InvalidTimeStamp\.Expired: Specified time stamp or date value is expired\..*clock/
+    )
   } finally {
     emulator().clockSkewMs = 0
   }
@@ -189,7 +211,9 @@ test('a role whose trust policy does not cover this repository: STS refuses, wit
     { env: { ...cloud().env, ...sandbox.env }, skipPost: true }
   )
   expect(main.code).toBe(1)
-  expect(main.log).toMatch(/::error::.*AssumeRoleWithOIDC\) answered HTTP 403 AuthenticationFail\.NoPermission: You are not authorized to assume the role acs:ram::\d+:role\/other-repo-only/)
+  expect(main.log).toMatch(
+    /::error::.*AssumeRoleWithOIDC\) answered HTTP 403 AuthenticationFail\.NoPermission: You are not authorized to assume the role acs:ram::\d+:role\/other-repo-only/
+  )
   expect(main.log).toMatch(/trust policy/)
   expect(emulator().requests.filter((r: any) => r.api === 'rpc')).toHaveLength(before)
 })
@@ -198,7 +222,14 @@ test('a RAM user without cr:GetAuthorizationToken gets NoPrivilege with the poli
   const key = emulator().createAccessKey({ allowed: false })
   const sandbox = clientSandbox()
   const { main } = await runAction(
-    { provider: 'alibaba', registry: EE_HOST, 'instance-id': ALIBABA_INSTANCE.id, 'access-key-id': key.id, 'access-key-secret': key.secret, clients: 'docker' },
+    {
+      provider: 'alibaba',
+      registry: EE_HOST,
+      'instance-id': ALIBABA_INSTANCE.id,
+      'access-key-id': key.id,
+      'access-key-secret': key.secret,
+      clients: 'docker'
+    },
     { env: { ...cloud().env, ...sandbox.env }, skipPost: true }
   )
   expect(main.code).toBe(1)
@@ -231,11 +262,22 @@ test.each([
   const sandbox = clientSandbox()
   const before = emulator().requests.length
   const { main } = await runAction(
-    { provider: 'alibaba', registry: EE_HOST, 'instance-id': ALIBABA_INSTANCE.id, 'role-arn': roleArn, 'oidc-provider-arn': ALIBABA_OIDC_PROVIDER_ARN, clients: 'podman' },
+    {
+      provider: 'alibaba',
+      registry: EE_HOST,
+      'instance-id': ALIBABA_INSTANCE.id,
+      'role-arn': roleArn,
+      'oidc-provider-arn': ALIBABA_OIDC_PROVIDER_ARN,
+      clients: 'podman'
+    },
     { env: { ...cloud().env, ...sandbox.env, REGISTRY_LOGIN_HTTP_RETRY_DELAY_MS: '10' }, skipPost: true }
   )
   expect(main.code).toBe(0)
-  expect(emulator().requests.slice(before).map((r: { api: string }) => r.api)).toEqual(calls)
+  expect(
+    emulator()
+      .requests.slice(before)
+      .map((r: { api: string }) => r.api)
+  ).toEqual(calls)
   expect(main.log).toMatch(new RegExp(`attempt 1 of 4 failed \\(Alibaba Cloud .*HTTP 400 ${code.replace('.', '\\.')}: Request was denied`))
   expect(Object.keys(sandbox.auths(sandbox.files.containers))).toEqual([EE_HOST])
 })

@@ -27,7 +27,7 @@ helmTest('helm logs in with its own registry config, pushes a chart, and is logg
   expect((await helmPush(sandbox.files.helm, 'de.icr.io/charts', env)).ok).toBe(false)
 })
 
-test('docker-config writes docker\'s config.json (0600) that other tools push with, and post removes the entry', async () => {
+test("docker-config writes docker's config.json (0600) that other tools push with, and post removes the entry", async () => {
   const sandbox = clientSandbox()
   let pushed = false
   let mode = 0
@@ -56,11 +56,13 @@ test('a client that is not installed fails before any cloud call, naming the cli
     { env: { ...cloud().env, ...sandbox.env, PATH: '/usr/bin:/bin' }, skipPost: true }
   )
   expect(main.code).toBe(1)
-  expect(main.log).toMatch(/::error::registry-login: Input 'clients' asks for 'oras', but 'oras' is not on PATH\. Install it: add oras-project\/setup-oras/)
+  expect(main.log).toMatch(
+    /::error::registry-login: Input 'clients' asks for 'oras', but 'oras' is not on PATH\. Install it: add oras-project\/setup-oras/
+  )
   expect(cloud().emulators.ibm.requests.length).toBe(before)
 })
 
-test('isolated-config: credentials go to a per-job directory that later steps are pointed at; the user\'s files are untouched; post removes it', async () => {
+test("isolated-config: credentials go to a per-job directory that later steps are pointed at; the user's files are untouched; post removes it", async () => {
   const sandbox = clientSandbox()
   const { mkdirSync, writeFileSync, existsSync, readFileSync } = await import('node:fs')
   mkdirSync(sandbox.env.DOCKER_CONFIG, { recursive: true })

@@ -26,7 +26,12 @@ const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(r
 /** Every credential minted before this point has expired (the registry refuses it). */
 const pastTheLifetime = (): Promise<void> => sleep(TTL_SECONDS * 1000 + 1000)
 
-function run(command: string, args: string[], env: Record<string, string>, stdin = ''): Promise<Outcome & { code: number; stdout: string; stderr: string }> {
+function run(
+  command: string,
+  args: string[],
+  env: Record<string, string>,
+  stdin = ''
+): Promise<Outcome & { code: number; stdout: string; stderr: string }> {
   return new Promise(resolve => {
     const child = spawn(command, args, { env, stdio: ['pipe', 'pipe', 'pipe'] })
     let stdout = ''
@@ -45,7 +50,12 @@ function stepEnv(sandbox: ClientSandbox): Record<string, string> {
 }
 
 /** Each client's own registry command, run as a later step of the job (its env, its PATH). */
-async function clientOperations(sandbox: ClientSandbox, env: Record<string, string>, host: string, tag: string): Promise<Record<string, Outcome>> {
+async function clientOperations(
+  sandbox: ClientSandbox,
+  env: Record<string, string>,
+  host: string,
+  tag: string
+): Promise<Record<string, Outcome>> {
   const skopeo = await pushWith(sandbox.files.containers, `${host}/acme/helper:${tag}`, env)
   const podman = await pushWithPodman(env, `${host}/acme/helper:${tag}-podman`)
   // docker has no engine here: `manifest inspect` is its client-side registry command (a pull of the manifest).
@@ -54,14 +64,17 @@ async function clientOperations(sandbox: ClientSandbox, env: Record<string, stri
   return { skopeo, podman, docker, helm }
 }
 
-const okOf = (outcomes: Record<string, Outcome>): Record<string, boolean> => Object.fromEntries(Object.entries(outcomes).map(([k, v]) => [k, v.ok]))
+const okOf = (outcomes: Record<string, Outcome>): Record<string, boolean> =>
+  Object.fromEntries(Object.entries(outcomes).map(([k, v]) => [k, v.ok]))
 
 /** Every secret-bearing field of every `auths` entry of a docker-format auth file. */
 function storedPasswords(file: string): string[] {
   if (!existsSync(file)) return []
   const json = JSON.parse(readFileSync(file, 'utf8')) as { auths?: Record<string, Record<string, unknown>> }
   return Object.values(json.auths ?? {}).flatMap(entry =>
-    ['auth', 'password', 'identitytoken', 'registrytoken'].flatMap(field => (typeof entry[field] === 'string' && entry[field] ? [String(entry[field])] : []))
+    ['auth', 'password', 'identitytoken', 'registrytoken'].flatMap(field =>
+      typeof entry[field] === 'string' && entry[field] ? [String(entry[field])] : []
+    )
   )
 }
 
@@ -94,7 +107,10 @@ test('IBM API key: after the token expired, docker, podman, skopeo and helm stil
       env: { ...env, RUNNER_DEBUG: '1' },
       between: async (step, later) => {
         during = Object.fromEntries(
-          Object.entries(sandbox.files).map(([name, file]) => [name, { credHelpers: credHelpersOf(file), passwords: storedPasswords(file) }])
+          Object.entries(sandbox.files).map(([name, file]) => [
+            name,
+            { credHelpers: credHelpersOf(file), passwords: storedPasswords(file) }
+          ])
         )
         helperDir = helperDirOf(step)
         launcher = path.join(step.jobPath[0] ?? '', HELPER)
@@ -146,7 +162,10 @@ test('IBM API key: after the token expired, docker, podman, skopeo and helm stil
   expect(existsSync(launcher)).toBe(false)
   expectNoSecretIn([main.log, main.stderr, post!.log, post!.stderr, stateFileOf(main), main.summary], [apiKey])
   // Step debug is on in the later step too: the helper's stderr, which the clients pass through, shows no secret.
-  expectNoSecretIn([...Object.values(outcomes).map(o => o.output), ...Object.values(protocol).map(p => p.stderr)], [apiKey, ...issuedPasswords('ibm')])
+  expectNoSecretIn(
+    [...Object.values(outcomes).map(o => o.output), ...Object.values(protocol).map(p => p.stderr)],
+    [apiKey, ...issuedPasswords('ibm')]
+  )
 }, 90_000)
 
 test('the same operations after a plain login fail with 401 once the token expired', async () => {
@@ -205,39 +224,43 @@ const keyless: KeylessCase[] = [
   }
 ]
 
-test.each(keyless)('$cloud keyless: the helper asks the job\'s GitHub OIDC service for a new token and exchanges it after the first one expired', async ({ cloud: name, host, inputs }) => {
-  const sandbox = clientSandbox()
-  let pushed: Outcome = { ok: false, output: '' }
-  let inspected: Outcome = { ok: false, output: '' }
-  let oidcRequests = { main: 0, helper: 0 }
-  let passwords: string[] = []
-  const { main, post } = await runAction(
-    { ...inputs(), clients: 'docker,skopeo', 'credential-helper': 'true' },
-    {
-      env: stepEnv(sandbox),
-      between: async (_step, later) => {
-        const afterMain = cloud().github.requests.length
-        passwords = [...storedPasswords(sandbox.files.docker), ...storedPasswords(sandbox.files.containers)]
-        await pastTheLifetime()
-        pushed = await pushWith(sandbox.files.containers, `${host}/acme/keyless:v1`, later.env)
-        inspected = await run('docker', ['manifest', 'inspect', `${host}/acme/keyless:v1`], later.env)
-        oidcRequests = { main: afterMain, helper: cloud().github.requests.length - afterMain }
+test.each(keyless)(
+  "$cloud keyless: the helper asks the job's GitHub OIDC service for a new token and exchanges it after the first one expired",
+  async ({ cloud: name, host, inputs }) => {
+    const sandbox = clientSandbox()
+    let pushed: Outcome = { ok: false, output: '' }
+    let inspected: Outcome = { ok: false, output: '' }
+    let oidcRequests = { main: 0, helper: 0 }
+    let passwords: string[] = []
+    const { main, post } = await runAction(
+      { ...inputs(), clients: 'docker,skopeo', 'credential-helper': 'true' },
+      {
+        env: stepEnv(sandbox),
+        between: async (_step, later) => {
+          const afterMain = cloud().github.requests.length
+          passwords = [...storedPasswords(sandbox.files.docker), ...storedPasswords(sandbox.files.containers)]
+          await pastTheLifetime()
+          pushed = await pushWith(sandbox.files.containers, `${host}/acme/keyless:v1`, later.env)
+          inspected = await run('docker', ['manifest', 'inspect', `${host}/acme/keyless:v1`], later.env)
+          oidcRequests = { main: afterMain, helper: cloud().github.requests.length - afterMain }
+        }
       }
-    }
-  )
-  expect(main.code).toBe(0)
-  expect(passwords).toEqual([])
-  expect(pushed.output).not.toMatch(/unauthorized/i)
-  expect(pushed.ok).toBe(true)
-  expect(inspected.ok).toBe(true)
-  // skopeo's get minted with a new GitHub token; docker's get came after that credential expired too, or from the cache.
-  expect(oidcRequests.helper).toBeGreaterThanOrEqual(1)
-  expectNoSecretIn([pushed.output, inspected.output, main.log, post!.log], [...issuedPasswords(name), ...cloud().github.minted])
-  expect(post!.code).toBe(0)
-  expect(credHelpersOf(sandbox.files.docker)).toBeUndefined()
-  expect(credHelpersOf(sandbox.files.containers)).toBeUndefined()
-  expect(existsSync(helperDirOf(main))).toBe(false)
-}, 60_000)
+    )
+    expect(main.code).toBe(0)
+    expect(passwords).toEqual([])
+    expect(pushed.output).not.toMatch(/unauthorized/i)
+    expect(pushed.ok).toBe(true)
+    expect(inspected.ok).toBe(true)
+    // skopeo's get minted with a new GitHub token; docker's get came after that credential expired too, or from the cache.
+    expect(oidcRequests.helper).toBeGreaterThanOrEqual(1)
+    expectNoSecretIn([pushed.output, inspected.output, main.log, post!.log], [...issuedPasswords(name), ...cloud().github.minted])
+    expect(post!.code).toBe(0)
+    expect(credHelpersOf(sandbox.files.docker)).toBeUndefined()
+    expect(credHelpersOf(sandbox.files.containers)).toBeUndefined()
+    expect(existsSync(helperDirOf(main))).toBe(false)
+  },
+  60_000
+)
 
 test("a cloud refusal inside the helper shows the cloud's own message in each client's error", async () => {
   const apiKey = cloud().emulators.ibm.createApiKey()
@@ -294,7 +317,15 @@ test("with isolated-config: the helper is mapped in the job's own config, anothe
   let isolatedHelpers: Record<string, string> | undefined
   let docker: Outcome = { ok: false, output: '' }
   const { main, post } = await runAction(
-    { provider: 'ibm', region: 'us', 'api-key': apiKey, 'access-key-secret': foreignSecret, clients: 'docker', 'isolated-config': 'true', 'credential-helper': 'true' },
+    {
+      provider: 'ibm',
+      region: 'us',
+      'api-key': apiKey,
+      'access-key-secret': foreignSecret,
+      clients: 'docker',
+      'isolated-config': 'true',
+      'credential-helper': 'true'
+    },
     {
       env: { ...stepEnv(sandbox), RUNNER_DEBUG: '1' },
       between: async (step, later) => {

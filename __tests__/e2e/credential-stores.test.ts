@@ -30,7 +30,9 @@ function testStore(dir: string, name: string, held: Record<string, { Username: s
   mkdirSync(bin, { recursive: true })
   writeFileSync(file, JSON.stringify(held))
   const script = path.join(bin, `docker-credential-${name}`)
-  writeFileSync(script, `#!${process.execPath}
+  writeFileSync(
+    script,
+    `#!${process.execPath}
 const fs = require('fs')
 const file = ${JSON.stringify(file)}
 const read = () => JSON.parse(fs.readFileSync(file, 'utf8'))
@@ -48,7 +50,8 @@ process.stdin.on('end', () => {
   else if (verb === 'list') process.stdout.write(JSON.stringify(Object.fromEntries(Object.entries(creds).map(([k, v]) => [k, v.Username]))))
   else { process.stderr.write('unknown verb ' + verb + '\\n'); process.exit(1) }
 })
-`)
+`
+  )
   chmodSync(script, 0o755)
   return {
     bin,
@@ -64,7 +67,12 @@ async function pushWithAuths(file: string, ref: string) {
   return pushWith(copy, ref)
 }
 
-const env = (sandbox: ReturnType<typeof clientSandbox>, extra: Record<string, string> = {}) => ({ ...cloud().env, ...sandbox.env, ...REPOSITORY_ENV, ...extra })
+const env = (sandbox: ReturnType<typeof clientSandbox>, extra: Record<string, string> = {}) => ({
+  ...cloud().env,
+  ...sandbox.env,
+  ...REPOSITORY_ENV,
+  ...extra
+})
 const NOTICE_TAIL = 'so nothing in that helper or store is read, replaced or erased; post puts the mapping back as it was.'
 
 test('docker: a registry mapped to a missing helper (yc configure-docker, no docker-credential-yc) logs in to the file; post puts the mapping back exactly', async () => {
@@ -195,34 +203,40 @@ test.each([
   ["a helper mapping (yc's)", 'A post, B post', HELPER_SETTINGS],
   ['a global credsStore', 'B post, A post', STORE_SETTINGS],
   ["a helper mapping (yc's)", 'B post, A post', HELPER_SETTINGS]
-])('docker: two jobs interleaved on a config with %s (A main, B main, %s) leave the config and the store as they were', async (_, order, settings) => {
-  const sandbox = clientSandbox()
-  const teststore = testStore(sandbox.dir, 'teststore', { [HOST]: { Username: 'earlier', Secret: 'earlier-secret' } })
-  const storeBefore = teststore.text()
-  mkdirSync(sandbox.env.DOCKER_CONFIG, { recursive: true })
-  const before = { auths: { 'ghcr.io': { auth: basic('octo', 'earlier-ghcr') } }, ...settings }
-  writeFileSync(sandbox.files.docker, JSON.stringify(before))
-  const job = () =>
-    runAction(
-      { provider: 'yandex', registry: HOST, 'service-account-key': keyJson, clients: 'docker' },
-      { env: env(sandbox, { PATH: `${teststore.bin}:${process.env.PATH}` }), deferPost: true }
-    )
-  const a = await job()
-  const b = await job()
-  expect([a.main.code, b.main.code]).toEqual([0, 0])
-  const posts = order === 'A post, B post' ? [a, b] : [b, a]
-  for (const job of posts) expect((await job.runPost!()).code).toBe(0)
-  const after = readJson(sandbox.files.docker)
-  expect(JSON.stringify(after)).toBe(JSON.stringify({ ...before, auths: { 'ghcr.io': before.auths['ghcr.io'] } }))
-  expect(teststore.text()).toBe(storeBefore)
-  expect(teststore.calls().filter(call => /^(store|erase) /.test(call))).toEqual([])
-})
+])(
+  'docker: two jobs interleaved on a config with %s (A main, B main, %s) leave the config and the store as they were',
+  async (_, order, settings) => {
+    const sandbox = clientSandbox()
+    const teststore = testStore(sandbox.dir, 'teststore', { [HOST]: { Username: 'earlier', Secret: 'earlier-secret' } })
+    const storeBefore = teststore.text()
+    mkdirSync(sandbox.env.DOCKER_CONFIG, { recursive: true })
+    const before = { auths: { 'ghcr.io': { auth: basic('octo', 'earlier-ghcr') } }, ...settings }
+    writeFileSync(sandbox.files.docker, JSON.stringify(before))
+    const job = () =>
+      runAction(
+        { provider: 'yandex', registry: HOST, 'service-account-key': keyJson, clients: 'docker' },
+        { env: env(sandbox, { PATH: `${teststore.bin}:${process.env.PATH}` }), deferPost: true }
+      )
+    const a = await job()
+    const b = await job()
+    expect([a.main.code, b.main.code]).toEqual([0, 0])
+    const posts = order === 'A post, B post' ? [a, b] : [b, a]
+    for (const job of posts) expect((await job.runPost!()).code).toBe(0)
+    const after = readJson(sandbox.files.docker)
+    expect(JSON.stringify(after)).toBe(JSON.stringify({ ...before, auths: { 'ghcr.io': before.auths['ghcr.io'] } }))
+    expect(teststore.text()).toBe(storeBefore)
+    expect(teststore.calls().filter(call => /^(store|erase) /.test(call))).toEqual([])
+  }
+)
 
 test("podman and skopeo: a credHelpers mapping in their auth file is removed for the job (they read '' as a helper name) and put back in post; the helper's credential is untouched", async () => {
   const sandbox = clientSandbox()
   const teststore = testStore(sandbox.dir, 'teststore', { [HOST]: { Username: 'earlier', Secret: 'earlier-secret' } })
   const storeBefore = teststore.text()
-  const before = { credHelpers: { 'cr.yandex': 'yc', [HOST]: 'teststore', 'quay.io': 'secretservice' }, auths: { 'quay.io': { auth: basic('q', 'quay-secret') } } }
+  const before = {
+    credHelpers: { 'cr.yandex': 'yc', [HOST]: 'teststore', 'quay.io': 'secretservice' },
+    auths: { 'quay.io': { auth: basic('q', 'quay-secret') } }
+  }
   writeFileSync(sandbox.files.containers, JSON.stringify(before))
   let during: Record<string, any> = {}
   let pushed = { ok: false, output: '' }
@@ -316,7 +330,9 @@ helmTest('helm with a registry mapped to a missing helper logs in to its file an
   )
   expect({ code: main.code, log: main.code === 0 ? '' : main.log }).toEqual({ code: 0, log: '' })
   expect(main.log).toContain(`helm: logged into ${HOST} as iam`)
-  expect(main.log).toContain(`::notice::${HOST}: ${sandbox.files.helm} hands it to the credential helper 'yc' (docker-credential-yc, credHelpers); for this job helm will store this login in the file instead`)
+  expect(main.log).toContain(
+    `::notice::${HOST}: ${sandbox.files.helm} hands it to the credential helper 'yc' (docker-credential-yc, credHelpers); for this job helm will store this login in the file instead`
+  )
   expect(pushed.output).toMatch(/Pushed: registry.yandexcloud.net\/crp0registry\/charts\/hello:0.1.0/)
   expect(pushed.ok).toBe(true)
   expect(during.credHelpers).toEqual({ [HOST]: '' })

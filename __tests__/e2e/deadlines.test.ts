@@ -81,7 +81,7 @@ test('a login that hangs in main is killed with its child at the deadline; main 
   expect(backupFiles(temp)).toEqual([])
 })
 
-test('a cancelled step (the runner\'s SIGTERM to the action) takes the hung client and its child along', async () => {
+test("a cancelled step (the runner's SIGTERM to the action) takes the hung client and its child along", async () => {
   const sandbox = clientSandbox()
   const shim = hangingDocker('login')
   const { main } = await runAction(
@@ -108,26 +108,29 @@ test('a cancelled step (the runner\'s SIGTERM to the action) takes the hung clie
 test.each([
   ['the logout ends on SIGTERM', false],
   ['the logout ignores SIGTERM and gets SIGKILL', true]
-])('a docker logout that hangs in post (%s) is killed at its deadline; post restores the earlier entry, removes its files and ends', async (_name, ignoreTerm) => {
-  const sandbox = clientSandbox()
-  mkdirSync(path.dirname(sandbox.files.docker), { recursive: true })
-  writeFileSync(sandbox.files.docker, JSON.stringify({ auths: { 'us.icr.io': someoneElse } }))
-  const shim = hangingDocker('logout', ignoreTerm)
-  const { main, post, temp } = await runAction(
-    { provider: 'ibm', region: 'us', 'api-key': cloud().emulators.ibm.createApiKey(), clients: 'docker,podman' },
-    { env: { ...cloud().env, ...sandbox.env, PATH: `${shim.dir}:${process.env.PATH}`, REGISTRY_LOGIN_LOGOUT_TIMEOUT_MS: '1000' } }
-  )
-  expect(main.code).toBe(0)
-  expect(post!.code).toBe(0)
-  expect(post!.log).toMatch(
-    /::warning::docker: logout of us\.icr\.io failed: 'docker logout' did not finish within 1 s and was stopped, with the processes it started\. If it is only slow, raise the environment variable REGISTRY_LOGIN_LOGOUT_TIMEOUT_MS/
-  )
-  expect(await gone(shim.pidFile)).toBe(true)
-  // podman logged out normally; docker's earlier entry is back, byte for byte what it was
-  expect(sandbox.auths(sandbox.files.docker)).toEqual({ 'us.icr.io': someoneElse })
-  expect(sandbox.auths(sandbox.files.containers)).toEqual({})
-  expect(backupFiles(temp)).toEqual([])
-})
+])(
+  'a docker logout that hangs in post (%s) is killed at its deadline; post restores the earlier entry, removes its files and ends',
+  async (_name, ignoreTerm) => {
+    const sandbox = clientSandbox()
+    mkdirSync(path.dirname(sandbox.files.docker), { recursive: true })
+    writeFileSync(sandbox.files.docker, JSON.stringify({ auths: { 'us.icr.io': someoneElse } }))
+    const shim = hangingDocker('logout', ignoreTerm)
+    const { main, post, temp } = await runAction(
+      { provider: 'ibm', region: 'us', 'api-key': cloud().emulators.ibm.createApiKey(), clients: 'docker,podman' },
+      { env: { ...cloud().env, ...sandbox.env, PATH: `${shim.dir}:${process.env.PATH}`, REGISTRY_LOGIN_LOGOUT_TIMEOUT_MS: '1000' } }
+    )
+    expect(main.code).toBe(0)
+    expect(post!.code).toBe(0)
+    expect(post!.log).toMatch(
+      /::warning::docker: logout of us\.icr\.io failed: 'docker logout' did not finish within 1 s and was stopped, with the processes it started\. If it is only slow, raise the environment variable REGISTRY_LOGIN_LOGOUT_TIMEOUT_MS/
+    )
+    expect(await gone(shim.pidFile)).toBe(true)
+    // podman logged out normally; docker's earlier entry is back, byte for byte what it was
+    expect(sandbox.auths(sandbox.files.docker)).toEqual({ 'us.icr.io': someoneElse })
+    expect(sandbox.auths(sandbox.files.containers)).toEqual({})
+    expect(backupFiles(temp)).toEqual([])
+  }
+)
 
 test('isolated-config: a hung logout still leaves no per-job directory behind', async () => {
   const sandbox = clientSandbox()
@@ -162,8 +165,12 @@ test('post as a whole is bounded: once its budget is spent, the rest is not logg
   expect(main.code).toBe(0)
   expect(post!.code).toBe(0)
   expect(Date.now() - postStarted).toBeLessThan(15_000)
-  expect(post!.log).toMatch(/::warning::docker: logout of de\.icr\.io failed: 'docker logout' did not finish within 1\.\d s .*REGISTRY_LOGIN_POST_TIMEOUT_MS/)
-  expect(post!.log).toMatch(/::warning::docker: logout of us\.icr\.io skipped: post reached its deadline \(REGISTRY_LOGIN_POST_TIMEOUT_MS\)/)
+  expect(post!.log).toMatch(
+    /::warning::docker: logout of de\.icr\.io failed: 'docker logout' did not finish within 1\.\d s .*REGISTRY_LOGIN_POST_TIMEOUT_MS/
+  )
+  expect(post!.log).toMatch(
+    /::warning::docker: logout of us\.icr\.io skipped: post reached its deadline \(REGISTRY_LOGIN_POST_TIMEOUT_MS\)/
+  )
   expect(sandbox.auths(sandbox.files.docker)).toEqual({ 'de.icr.io': someoneElse })
 })
 
@@ -177,7 +184,10 @@ test.each(['docker', 'podman'])('%s: a registry answering 503 twice and then 200
     { provider: 'ibm', region: 'us', 'api-key': cloud().emulators.ibm.createApiKey(), clients: client },
     {
       env: { ...cloud().env, ...sandbox.env, REGISTRY_LOGIN_CLIENT_RETRY_DELAY_MS: '50' },
-      between: async () => void (pushed = (await pushWith(client === 'docker' ? sandbox.files.docker : sandbox.files.containers, `us.icr.io/acme/retried:${client}`)).ok)
+      between: async () =>
+        void (pushed = (
+          await pushWith(client === 'docker' ? sandbox.files.docker : sandbox.files.containers, `us.icr.io/acme/retried:${client}`)
+        ).ok)
     }
   )
   expect(main.code).toBe(0)
@@ -185,7 +195,11 @@ test.each(['docker', 'podman'])('%s: a registry answering 503 twice and then 200
     { host: 'token.ibm.registry.test', path: '/token', kind: 'status', status: 503 },
     { host: 'token.ibm.registry.test', path: '/token', kind: 'status', status: 503 }
   ])
-  expect(cloud().tokenService.seen.slice(seen).filter(s => s.ok && s.scopes.length === 0)).toHaveLength(1)
+  expect(
+    cloud()
+      .tokenService.seen.slice(seen)
+      .filter(s => s.ok && s.scopes.length === 0)
+  ).toHaveLength(1)
   const retries = main.log.split('\n').filter((line: string) => line.startsWith(`${client} login to us.icr.io: attempt`))
   expect(retries).toHaveLength(2)
   expect(retries[0]).toMatch(/attempt 1 of 3 failed \(.*503.*\); retrying in \d+ ms/)
@@ -205,8 +219,14 @@ test('a credential the registry refuses (401) is not retried, and the error name
     { env: { ...cloud().env, ...sandbox.env, REGISTRY_LOGIN_CLIENT_RETRY_DELAY_MS: '50' }, skipPost: true }
   )
   expect(main.code).toBe(1)
-  expect(cloud().tokenService.seen.slice(seen).map(s => s.ok)).toEqual([false])
+  expect(
+    cloud()
+      .tokenService.seen.slice(seen)
+      .map(s => s.ok)
+  ).toEqual([false])
   expect(main.log).not.toMatch(/attempt 1 of/)
-  expect(main.log).toMatch(/::error::registry-login: 'podman login' exited with code 125: .*invalid username\/password\. The registry us\.icr\.io refused the credential of user 'iamapikey' \(not retried\)\. Check that the credential belongs to this registry/)
+  expect(main.log).toMatch(
+    /::error::registry-login: 'podman login' exited with code 125: .*invalid username\/password\. The registry us\.icr\.io refused the credential of user 'iamapikey' \(not retried\)\. Check that the credential belongs to this registry/
+  )
   expect(main.log).not.toContain(apiKey)
 })

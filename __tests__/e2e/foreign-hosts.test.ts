@@ -19,7 +19,11 @@ const EE_HOST = `${ALIBABA_INSTANCE.name}-registry.${ALIBABA_INSTANCE.region}.cr
 /** Each method with a credential the local cloud would accept, and its cloud's own registry host. */
 const METHODS: Array<{ name: string; own: string; inputs: () => Record<string, string> }> = [
   { name: 'ibm api-key', own: 'us.icr.io', inputs: () => ({ provider: 'ibm', 'api-key': em().ibm.createApiKey() }) },
-  { name: 'ibm api-key, exchange false', own: 'us.icr.io', inputs: () => ({ provider: 'ibm', 'api-key': em().ibm.createApiKey(), exchange: 'false' }) },
+  {
+    name: 'ibm api-key, exchange false',
+    own: 'us.icr.io',
+    inputs: () => ({ provider: 'ibm', 'api-key': em().ibm.createApiKey(), exchange: 'false' })
+  },
   { name: 'ibm token', own: 'us.icr.io', inputs: () => ({ provider: 'ibm', token: `eyJ-ready-iam-token-${Date.now()}` }) },
   {
     name: 'yandex oidc',
@@ -30,10 +34,26 @@ const METHODS: Array<{ name: string; own: string; inputs: () => Record<string, s
       return { provider: 'yandex', 'service-account-id': sa }
     }
   },
-  { name: 'yandex service-account-key', own: 'registry.yandexcloud.net', inputs: () => ({ provider: 'yandex', 'service-account-key': em().yandex.createAuthorizedKey().json }) },
-  { name: 'yandex json_key', own: 'cr.yandex', inputs: () => ({ provider: 'yandex', 'service-account-key': em().yandex.createAuthorizedKey().json, exchange: 'false' }) },
-  { name: 'yandex oauth-token', own: 'registry.yandexcloud.net', inputs: () => ({ provider: 'yandex', 'oauth-token': em().yandex.createOAuthToken() }) },
-  { name: 'yandex api-key', own: 'registry.yandexcloud.net', inputs: () => ({ provider: 'yandex', 'api-key': em().yandex.createApiKey() }) },
+  {
+    name: 'yandex service-account-key',
+    own: 'registry.yandexcloud.net',
+    inputs: () => ({ provider: 'yandex', 'service-account-key': em().yandex.createAuthorizedKey().json })
+  },
+  {
+    name: 'yandex json_key',
+    own: 'cr.yandex',
+    inputs: () => ({ provider: 'yandex', 'service-account-key': em().yandex.createAuthorizedKey().json, exchange: 'false' })
+  },
+  {
+    name: 'yandex oauth-token',
+    own: 'registry.yandexcloud.net',
+    inputs: () => ({ provider: 'yandex', 'oauth-token': em().yandex.createOAuthToken() })
+  },
+  {
+    name: 'yandex api-key',
+    own: 'registry.yandexcloud.net',
+    inputs: () => ({ provider: 'yandex', 'api-key': em().yandex.createApiKey() })
+  },
   {
     name: 'nebius oidc',
     own: 'cr.eu-north1.nebius.cloud',
@@ -43,11 +63,27 @@ const METHODS: Array<{ name: string; own: string; inputs: () => Record<string, s
       return { provider: 'nebius', 'service-account-id': sa }
     }
   },
-  { name: 'nebius service-account-key', own: 'cr.eu-north1.nebius.cloud', inputs: () => ({ provider: 'nebius', 'service-account-key': em().nebius.createKey(em().nebius.createServiceAccount()).credentialsFile }) },
+  {
+    name: 'nebius service-account-key',
+    own: 'cr.eu-north1.nebius.cloud',
+    inputs: () => ({ provider: 'nebius', 'service-account-key': em().nebius.createKey(em().nebius.createServiceAccount()).credentialsFile })
+  },
   { name: 'nebius token', own: 'cr.eu-north1.nebius.cloud', inputs: () => ({ provider: 'nebius', token: em().nebius.createStaticKey() }) },
-  { name: 'ibm username iamapikey', own: 'us.icr.io', inputs: () => ({ provider: 'ibm', username: 'iamapikey', password: em().ibm.createApiKey() }) },
-  { name: 'yandex username api_key', own: 'registry.yandexcloud.net', inputs: () => ({ provider: 'yandex', username: 'api_key', password: em().yandex.createApiKey() }) },
-  { name: 'nebius username iam', own: 'cr.eu-north1.nebius.cloud', inputs: () => ({ provider: 'nebius', username: 'iam', password: em().nebius.createStaticKey() }) },
+  {
+    name: 'ibm username iamapikey',
+    own: 'us.icr.io',
+    inputs: () => ({ provider: 'ibm', username: 'iamapikey', password: em().ibm.createApiKey() })
+  },
+  {
+    name: 'yandex username api_key',
+    own: 'registry.yandexcloud.net',
+    inputs: () => ({ provider: 'yandex', username: 'api_key', password: em().yandex.createApiKey() })
+  },
+  {
+    name: 'nebius username iam',
+    own: 'cr.eu-north1.nebius.cloud',
+    inputs: () => ({ provider: 'nebius', username: 'iam', password: em().nebius.createStaticKey() })
+  },
   {
     name: 'alibaba access-key',
     own: EE_HOST,
@@ -59,12 +95,22 @@ const METHODS: Array<{ name: string; own: string; inputs: () => Record<string, s
   {
     name: 'alibaba oidc',
     own: EE_HOST,
-    inputs: () => ({ provider: 'alibaba', 'instance-id': ALIBABA_INSTANCE.id, 'role-arn': em().alibaba.createRole(`foreign-${Date.now()}`), 'oidc-provider-arn': ALIBABA_OIDC_PROVIDER_ARN })
+    inputs: () => ({
+      provider: 'alibaba',
+      'instance-id': ALIBABA_INSTANCE.id,
+      'role-arn': em().alibaba.createRole(`foreign-${Date.now()}`),
+      'oidc-provider-arn': ALIBABA_OIDC_PROVIDER_ARN
+    })
   }
 ]
 
 /** Another cloud's registry, served by the local cloud: a leak there would reach a real token service. */
-const OTHER_CLOUD: Record<string, string> = { ibm: 'registry.yandexcloud.net', yandex: 'cr.eu-north1.nebius.cloud', nebius: EE_HOST, alibaba: 'us.icr.io' }
+const OTHER_CLOUD: Record<string, string> = {
+  ibm: 'registry.yandexcloud.net',
+  yandex: 'cr.eu-north1.nebius.cloud',
+  nebius: EE_HOST,
+  alibaba: 'us.icr.io'
+}
 
 const shim = argvShim(realBinaries(['docker', 'podman', 'skopeo']))
 
@@ -102,5 +148,10 @@ test('control: a login to the own host is seen by the cloud, the token service a
   expect(requests.slice(before.requests)).toEqual(expect.arrayContaining([expect.objectContaining({ host: 'iam.cloud.ibm.com' })]))
   expect(cloud().tokenService.seen.length).toBeGreaterThan(before.tokens)
   // docker login in main, docker logout in post
-  expect(shim.lines().slice(before.argv).map(call => `${call.bin} ${call.argv.find(arg => arg === 'login' || arg === 'logout')}`)).toEqual(['docker login', 'docker logout'])
+  expect(
+    shim
+      .lines()
+      .slice(before.argv)
+      .map(call => `${call.bin} ${call.argv.find(arg => arg === 'login' || arg === 'logout')}`)
+  ).toEqual(['docker login', 'docker logout'])
 })

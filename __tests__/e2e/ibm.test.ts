@@ -32,7 +32,9 @@ test('API key exchanged for an IAM token logs every client into two regions, pus
   expect(main.outputs.password).toBeUndefined()
   expect(pushedWhileLoggedIn).toEqual({ docker: true, containers: true })
 
-  const issued = cloud().tokenService.seen.filter(s => s.ok).map(s => s.username)
+  const issued = cloud()
+    .tokenService.seen.filter(s => s.ok)
+    .map(s => s.username)
   expect(issued).toContain('iambearer')
   expect(post!.code).toBe(0)
   expectNoAuthEntries(sandbox)
@@ -46,7 +48,10 @@ test('exchange: false logs in with the API key itself as iamapikey', async () =>
   let pushed = false
   const { main } = await runAction(
     { provider: 'ibm', registry: 'jp.icr.io', 'api-key': apiKey, exchange: 'false', clients: 'skopeo' },
-    { env: { ...cloud().env, ...sandbox.env }, between: async () => void (pushed = (await pushWith(sandbox.files.containers, 'jp.icr.io/acme/key:v1')).ok) }
+    {
+      env: { ...cloud().env, ...sandbox.env },
+      between: async () => void (pushed = (await pushWith(sandbox.files.containers, 'jp.icr.io/acme/key:v1')).ok)
+    }
   )
   expect(main.code).toBe(0)
   expect(main.outputs.username).toBe('iamapikey')
@@ -54,7 +59,7 @@ test('exchange: false logs in with the API key itself as iamapikey', async () =>
   expect(main.log).toMatch(/long-lived API key/)
 })
 
-test('an unknown API key fails with IAM\'s own message, and no auth file gets an entry', async () => {
+test("an unknown API key fails with IAM's own message, and no auth file gets an entry", async () => {
   const sandbox = clientSandbox()
   const { main, post } = await runAction(
     { provider: 'ibm', region: 'us', 'api-key': 'not-a-key-IAM-knows-0123456789', clients: ALL_CLIENTS },
@@ -85,7 +90,10 @@ test('post restores the entry a client had before the action logged in', async (
   const { mkdirSync, writeFileSync } = await import('node:fs')
   mkdirSync(sandbox.env.DOCKER_CONFIG, { recursive: true })
   writeFileSync(sandbox.files.docker, JSON.stringify({ auths: { 'us.icr.io': earlier, 'other.example': earlier } }))
-  const { main, post } = await runAction({ provider: 'ibm', region: 'us', 'api-key': apiKey, clients: 'docker' }, { env: { ...cloud().env, ...sandbox.env } })
+  const { main, post } = await runAction(
+    { provider: 'ibm', region: 'us', 'api-key': apiKey, clients: 'docker' },
+    { env: { ...cloud().env, ...sandbox.env } }
+  )
   expect(main.code).toBe(0)
   expect(post!.code).toBe(0)
   expect(sandbox.auths(sandbox.files.docker)).toEqual({ 'us.icr.io': earlier, 'other.example': earlier })

@@ -25,17 +25,26 @@ describe('GitHub OIDC emulator', () => {
     const url = `${cloud().env.ACTIONS_ID_TOKEN_REQUEST_URL}&audience=sts.example`
     const refused = await httpsCall(url, { headers: { authorization: 'Bearer wrong' }, ca: cloud().pki.ca })
     expect(refused.status).toBe(401)
-    const ok = await httpsCall(url, { headers: { authorization: `Bearer ${cloud().env.ACTIONS_ID_TOKEN_REQUEST_TOKEN}` }, ca: cloud().pki.ca })
+    const ok = await httpsCall(url, {
+      headers: { authorization: `Bearer ${cloud().env.ACTIONS_ID_TOKEN_REQUEST_TOKEN}` },
+      ca: cloud().pki.ca
+    })
     expect(ok.status).toBe(200)
     const jwt = JSON.parse(ok.body).value as string
-    expect(cloud().github.verify(jwt, 'sts.example')).toMatchObject({ iss: 'https://token.actions.githubusercontent.com', aud: 'sts.example', sub: cloud().github.subject })
+    expect(cloud().github.verify(jwt, 'sts.example')).toMatchObject({
+      iss: 'https://token.actions.githubusercontent.com',
+      aud: 'sts.example',
+      sub: cloud().github.subject
+    })
   })
 
   test('verification rejects another audience, a tampered payload and an expired token', () => {
     const jwt = cloud().github.mint('aud-a')
     expect(() => cloud().github.verify(jwt, 'aud-b')).toThrow(/audience/)
     const [h, , s] = jwt.split('.')
-    const forged = Buffer.from(JSON.stringify({ iss: 'https://token.actions.githubusercontent.com', sub: 'repo:evil/x:ref:refs/heads/main', aud: 'aud-a', exp: 9e9 })).toString('base64url')
+    const forged = Buffer.from(
+      JSON.stringify({ iss: 'https://token.actions.githubusercontent.com', sub: 'repo:evil/x:ref:refs/heads/main', aud: 'aud-a', exp: 9e9 })
+    ).toString('base64url')
     expect(() => cloud().github.verify(`${h}.${forged}.${s}`, 'aud-a')).toThrow(/signature/)
     const expired = cloud().github.mint('aud-a', { exp: Math.floor(Date.now() / 1000) - 60 })
     expect(() => cloud().github.verify(expired, 'aud-a')).toThrow(/expired/)
@@ -76,7 +85,7 @@ describe('fault injection through the built action', () => {
     expect(Object.keys(sandbox.auths(sandbox.files.docker))).toEqual(['us.icr.io'])
   })
 
-  test('500 on every attempt: the action gives up with the cloud\'s error, and writes nothing', async () => {
+  test("500 on every attempt: the action gives up with the cloud's error, and writes nothing", async () => {
     const sandbox = clientSandbox()
     cloud().inject({ host: 'iam.cloud.ibm.com', kind: 'status', status: 500, times: 4 })
     const { main } = await runAction(
@@ -93,7 +102,16 @@ describe('fault injection through the built action', () => {
     cloud().inject({ host: 'iam.cloud.ibm.com', kind: 'delay', ms: 1500, times: 2 })
     const { main } = await runAction(
       { provider: 'ibm', region: 'us', 'api-key': cloud().emulators.ibm.createApiKey(), clients: 'docker-config' },
-      { env: { ...cloud().env, ...sandbox.env, REGISTRY_LOGIN_HTTP_TIMEOUT_MS: '300', REGISTRY_LOGIN_HTTP_ATTEMPTS: '2', REGISTRY_LOGIN_HTTP_RETRY_DELAY_MS: '10' }, skipPost: true }
+      {
+        env: {
+          ...cloud().env,
+          ...sandbox.env,
+          REGISTRY_LOGIN_HTTP_TIMEOUT_MS: '300',
+          REGISTRY_LOGIN_HTTP_ATTEMPTS: '2',
+          REGISTRY_LOGIN_HTTP_RETRY_DELAY_MS: '10'
+        },
+        skipPost: true
+      }
     )
     expect(main.code).toBe(1)
     expect(main.log).toMatch(/attempt 1 of 2 failed \(Could not reach IBM Cloud IAM: no answer within 300 ms/)

@@ -71,10 +71,17 @@ test('service-account credentials file, exchanged over HTTPS: two regions, one e
   expectTwoRegionLogin(run)
   expectTwelveHourExpiry(run)
   expect(nebius().requests.slice(before)).toEqual([{ transport: 'http', grant: 'jwt', ok: true }])
-  expect(cloud().tokenService.seen.filter(s => s.ok).map(s => s.username)).toContain('iam')
+  expect(
+    cloud()
+      .tokenService.seen.filter(s => s.ok)
+      .map(s => s.username)
+  ).toContain('iam')
   await expectLoggedOutAfterPost(run)
   const pemLines = key.privateKeyPem.split('\n').filter(line => line.length > 20 && !line.startsWith('-----'))
-  expectNoSecretIn([run.main.log, run.main.stderr, run.post!.log, stateFileOf(run.main), run.main.summary], [key.credentialsFile, ...pemLines])
+  expectNoSecretIn(
+    [run.main.log, run.main.stderr, run.post!.log, stateFileOf(run.main), run.main.summary],
+    [key.credentialsFile, ...pemLines]
+  )
 })
 
 test('separate key inputs (private key from a file), exchanged over gRPC', async () => {
@@ -84,7 +91,12 @@ test('separate key inputs (private key from a file), exchanged over gRPC', async
   const keyFile = path.join(dir, 'private.pem')
   writeFileSync(keyFile, key.privateKeyPem)
   const before = nebius().requests.length
-  const run = await loginTwoRegionsAndPush({ 'service-account-id': sa, 'public-key-id': key.publicKeyId, 'private-key': keyFile, 'token-exchange': 'grpc' })
+  const run = await loginTwoRegionsAndPush({
+    'service-account-id': sa,
+    'public-key-id': key.publicKeyId,
+    'private-key': keyFile,
+    'token-exchange': 'grpc'
+  })
   rmSync(dir, { recursive: true, force: true })
   expectTwoRegionLogin(run)
   expectTwelveHourExpiry(run)
@@ -142,7 +154,9 @@ test('federated credentials with an explicit audience that the credential demand
   expectTwoRegionLogin(ok)
   const wrong = await loginTwoRegionsAndPush({ 'service-account-id': sa })
   expect(wrong.main.code).toBe(1)
-  expect(wrong.main.log).toMatch(/::error::.*UNAUTHENTICATED \(16\): invalid actor_token: audience https:\/\/github.com\/acme is not nebius-federation/)
+  expect(wrong.main.log).toMatch(
+    /::error::.*UNAUTHENTICATED \(16\): invalid actor_token: audience https:\/\/github.com\/acme is not nebius-federation/
+  )
 })
 
 test('a static key logs in as iam without any exchange', async () => {
@@ -156,7 +170,7 @@ test('a static key logs in as iam without any exchange', async () => {
   expectNoSecretIn([run.main.log, run.main.stderr, run.post!.log, run.main.summary], [staticKey])
 })
 
-describe('refusals carry the cloud\'s own message and leave no auth entry', () => {
+describe("refusals carry the cloud's own message and leave no auth entry", () => {
   function wrongKeyFile(): string {
     // A registered key id with a private key that is not its pair.
     const sa = nebius().createServiceAccount()
@@ -174,18 +188,26 @@ describe('refusals carry the cloud\'s own message and leave no auth entry', () =
     expectNoAuthEntries(run.sandbox)
   }
 
-  test('a wrong key over HTTPS: the gateway\'s invalid_grant, no fallback to gRPC', async () => {
+  test("a wrong key over HTTPS: the gateway's invalid_grant, no fallback to gRPC", async () => {
     const before = nebius().requests.length
     const run = await loginTwoRegionsAndPush({ 'service-account-key': wrongKeyFile() })
     expectNothingLeft(run)
-    expect(run.main.log).toMatch(/::error::.*Nebius IAM token exchange \(HTTPS\) answered HTTP 400 invalid_grant: invalid JWT: signature does not verify\..*auth-public-key list/)
-    expect(nebius().requests.slice(before).map(r => r.transport)).toEqual(['http'])
+    expect(run.main.log).toMatch(
+      /::error::.*Nebius IAM token exchange \(HTTPS\) answered HTTP 400 invalid_grant: invalid JWT: signature does not verify\..*auth-public-key list/
+    )
+    expect(
+      nebius()
+        .requests.slice(before)
+        .map(r => r.transport)
+    ).toEqual(['http'])
   })
 
   test('a wrong key over gRPC: UNAUTHENTICATED with the grpc-message', async () => {
     const run = await loginTwoRegionsAndPush({ 'service-account-key': wrongKeyFile(), 'token-exchange': 'grpc' })
     expectNothingLeft(run)
-    expect(run.main.log).toMatch(/::error::.*Nebius IAM token exchange \(gRPC\) answered gRPC status UNAUTHENTICATED \(16\): invalid JWT: signature does not verify\./)
+    expect(run.main.log).toMatch(
+      /::error::.*Nebius IAM token exchange \(gRPC\) answered gRPC status UNAUTHENTICATED \(16\): invalid JWT: signature does not verify\./
+    )
   })
 
   test('an unknown federated subject: PERMISSION_DENIED naming the subject', async () => {
@@ -202,6 +224,8 @@ describe('refusals carry the cloud\'s own message and leave no auth entry', () =
     nebius().addFederatedCredentials(sa)
     const run = await loginTwoRegionsAndPush({ 'service-account-id': sa, 'token-exchange': 'http' })
     expectNothingLeft(run)
-    expect(run.main.log).toMatch(/::error::.*HTTP 400 invalid_request: subject_token_type urn:nebius:params:oauth:token-type:subject_identifier is not supported/)
+    expect(run.main.log).toMatch(
+      /::error::.*HTTP 400 invalid_request: subject_token_type urn:nebius:params:oauth:token-type:subject_identifier is not supported/
+    )
   })
 })

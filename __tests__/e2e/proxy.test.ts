@@ -12,7 +12,7 @@ test('with HTTPS_PROXY set, the cloud call is tunnelled through the proxy', asyn
     const sandbox = clientSandbox()
     const { main } = await runAction(
       { provider: 'ibm', region: 'us', 'api-key': cloud().emulators.ibm.createApiKey(), clients: 'docker-config' },
-      { env: { ...cloud().env, ...sandbox.env, HTTPS_PROXY: proxy.url}, skipPost: true }
+      { env: { ...cloud().env, ...sandbox.env, HTTPS_PROXY: proxy.url }, skipPost: true }
     )
     expect(main.code).toBe(0)
     expect(proxy.tunnels).toEqual(['iam.cloud.ibm.com:443'])
@@ -38,8 +38,11 @@ test('NO_PROXY for the cloud host bypasses the proxy', async () => {
 
 describe('keyless Nebius: the gRPC token exchange goes through the proxy too', () => {
   const NEBIUS_GRPC = 'tokens.iam.api.nebius.cloud:443'
-  const nebius = (): { createServiceAccount(): string; addFederatedCredentials(id: string, options?: { subject?: string }): void; requests: Array<{ transport: string; ok: boolean }> } =>
-    cloud().emulators.nebius
+  const nebius = (): {
+    createServiceAccount(): string
+    addFederatedCredentials(id: string, options?: { subject?: string }): void
+    requests: Array<{ transport: string; ok: boolean }>
+  } => cloud().emulators.nebius
 
   /**
    * Keyless Nebius over gRPC (podman) with a proxy on loopback; `proxyAuth` makes the proxy demand
@@ -87,7 +90,9 @@ describe('keyless Nebius: the gRPC token exchange goes through the proxy too', (
     })
     expect(run.main.code).toBe(1)
     expect(run.refused).toContain(NEBIUS_GRPC)
-    expect(run.main.log).toMatch(/::error::.*the proxy http:\/\/127\.0\.0\.1:\d+ answered CONNECT tokens\.iam\.api\.nebius\.cloud:443 with HTTP 407/)
+    expect(run.main.log).toMatch(
+      /::error::.*the proxy http:\/\/127\.0\.0\.1:\d+ answered CONNECT tokens\.iam\.api\.nebius\.cloud:443 with HTTP 407/
+    )
     expect(run.main.log).not.toContain('wrong-proxy-secret')
   })
 

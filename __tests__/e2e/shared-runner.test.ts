@@ -11,10 +11,21 @@ import { localCloudForFile, type ClientSandbox } from '../helpers/local-cloud.js
 
 const cloud = localCloudForFile({ clouds: ['ibm', 'alibaba'] })
 
-type Step = { code: number; log: string; stdout: string; state: Record<string, string>; jobEnv: Record<string, string>; outputs: Record<string, string>; summary: string }
+type Step = {
+  code: number
+  log: string
+  stdout: string
+  state: Record<string, string>
+  jobEnv: Record<string, string>
+  outputs: Record<string, string>
+  summary: string
+}
 
 /** main of one job with its own API key; post is run later, when the test says. */
-async function startJob(sandbox: ClientSandbox, tag: string): Promise<{ main: Step; runPost: () => Promise<Step>; entry: { auth: string } }> {
+async function startJob(
+  sandbox: ClientSandbox,
+  tag: string
+): Promise<{ main: Step; runPost: () => Promise<Step>; entry: { auth: string } }> {
   const apiKey = cloud().emulators.ibm.createApiKey()
   const job = (await runAction(
     { provider: 'ibm', region: 'us', 'api-key': apiKey, clients: 'docker', 'output-password': 'true' },
@@ -26,10 +37,11 @@ async function startJob(sandbox: ClientSandbox, tag: string): Promise<{ main: St
 }
 
 const dockerEntry = (sandbox: ClientSandbox): unknown => (sandbox.auths(sandbox.files.docker) as Record<string, unknown>)['us.icr.io']
-const pushes = async (sandbox: ClientSandbox, tag: string): Promise<boolean> => (await pushWith(sandbox.files.docker, `us.icr.io/acme/shared:${tag}`)).ok
+const pushes = async (sandbox: ClientSandbox, tag: string): Promise<boolean> =>
+  (await pushWith(sandbox.files.docker, `us.icr.io/acme/shared:${tag}`)).ok
 
-describe('two jobs on one docker config keep each other\'s logins', () => {
-  test('A main, B main, A post, B post: A\'s post leaves B\'s login (and says so); B\'s post leaves the file as it was', async () => {
+describe("two jobs on one docker config keep each other's logins", () => {
+  test("A main, B main, A post, B post: A's post leaves B's login (and says so); B's post leaves the file as it was", async () => {
     const sandbox = clientSandbox()
     const a = await startJob(sandbox, '1')
     const b = await startJob(sandbox, '2')
@@ -50,7 +62,7 @@ describe('two jobs on one docker config keep each other\'s logins', () => {
     expect(await pushes(sandbox, 'after-both')).toBe(false)
   })
 
-  test('A main, B main, B post, A post: B\'s post gives A its login back, A\'s post then removes it', async () => {
+  test("A main, B main, B post, A post: B's post gives A its login back, A's post then removes it", async () => {
     const sandbox = clientSandbox()
     mkdirSync(path.dirname(sandbox.files.docker), { recursive: true })
     const earlier = { auth: Buffer.from('someone:earlier-password').toString('base64') }
@@ -83,7 +95,7 @@ echo "hello from the plugin"
 const docker = (env: Record<string, string>, args: string[]): string =>
   execFileSync('docker', args, { env: { ...process.env, ...env }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 30_000 })
 
-test('isolated-config: a docker context and a CLI plugin made before the step still work after it; the user\'s config gets no login', async () => {
+test("isolated-config: a docker context and a CLI plugin made before the step still work after it; the user's config gets no login", async () => {
   const sandbox = clientSandbox()
   const user = { DOCKER_CONFIG: sandbox.env.DOCKER_CONFIG, HOME: sandbox.env.HOME }
   mkdirSync(path.join(user.DOCKER_CONFIG, 'cli-plugins'), { recursive: true })
@@ -91,10 +103,18 @@ test('isolated-config: a docker context and a CLI plugin made before the step st
   chmodSync(path.join(user.DOCKER_CONFIG, 'cli-plugins', 'docker-hello'), 0o755)
   docker(user, ['context', 'create', 'remote-builder', '--docker', 'host=tcp://127.0.0.1:2376'])
   const other = { auth: Buffer.from('someone:earlier-password').toString('base64') }
-  writeFileSync(sandbox.files.docker, JSON.stringify({ auths: { 'other.example': other }, currentContext: 'remote-builder', proxies: { default: { noProxy: 'internal.example' } } }))
+  writeFileSync(
+    sandbox.files.docker,
+    JSON.stringify({
+      auths: { 'other.example': other },
+      currentContext: 'remote-builder',
+      proxies: { default: { noProxy: 'internal.example' } }
+    })
+  )
   const before = readFileSync(sandbox.files.docker, 'utf8')
 
-  let during: { contexts: string; current: string; hello: string; pushed: boolean; isolated: string; config: Record<string, unknown> } | undefined
+  let during:
+    { contexts: string; current: string; hello: string; pushed: boolean; isolated: string; config: Record<string, unknown> } | undefined
   const apiKey = cloud().emulators.ibm.createApiKey()
   const { main, post } = await runAction(
     { provider: 'ibm', region: 'us', 'api-key': apiKey, clients: 'docker', 'isolated-config': 'true' },
@@ -137,7 +157,13 @@ describe('post with a lost backup: one warning, and the isolated directory still
     const sandbox = clientSandbox()
     let isolated = ''
     const { main, post } = await runAction(
-      { provider: 'ibm', region: 'us', 'api-key': cloud().emulators.ibm.createApiKey(), clients: 'docker,podman', 'isolated-config': 'true' },
+      {
+        provider: 'ibm',
+        region: 'us',
+        'api-key': cloud().emulators.ibm.createApiKey(),
+        clients: 'docker,podman',
+        'isolated-config': 'true'
+      },
       {
         env: { ...cloud().env, ...sandbox.env },
         between: async m => {

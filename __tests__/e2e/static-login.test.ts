@@ -47,7 +47,10 @@ const cases: Case[] = [
     name: 'Yandex username json_key (yc-cr-login style): the key is exchanged for an IAM token',
     make: () => {
       const key = cloud().emulators.yandex.createAuthorizedKey()
-      return { inputs: { provider: 'yandex', username: 'json_key', password: key.json }, secrets: [key.json, JSON.parse(key.json).private_key] }
+      return {
+        inputs: { provider: 'yandex', username: 'json_key', password: key.json },
+        secrets: [key.json, JSON.parse(key.json).private_key]
+      }
     },
     image: 'registry.yandexcloud.net/crp0registry/static:json-key',
     username: 'iam',
@@ -93,7 +96,10 @@ test.each(cases)('$name', async c => {
   let pushed = { ok: false, output: '' }
   const { main, post } = await runAction(
     { ...inputs, clients: 'docker' },
-    { env: { ...cloud().env, ...sandbox.env, RUNNER_DEBUG: '1' }, between: async () => void (pushed = await pushWith(sandbox.files.docker, c.image)) }
+    {
+      env: { ...cloud().env, ...sandbox.env, RUNNER_DEBUG: '1' },
+      between: async () => void (pushed = await pushWith(sandbox.files.docker, c.image))
+    }
   )
   expect({ code: main.code, log: main.code === 0 ? '' : main.log }).toEqual({ code: 0, log: '' })
   expect(main.outputs.username).toBe(c.username)
@@ -111,9 +117,14 @@ test('an unknown username fails before any cloud call, names username and the us
   const apiKey = cloud().emulators.ibm.createApiKey()
   const before = cloud().emulators.ibm.requests.length
   const sandbox = clientSandbox()
-  const { main } = await runAction({ provider: 'ibm', region: 'us', username: 'admin', password: apiKey, clients: 'docker' }, { env: { ...cloud().env, ...sandbox.env } })
+  const { main } = await runAction(
+    { provider: 'ibm', region: 'us', username: 'admin', password: apiKey, clients: 'docker' },
+    { env: { ...cloud().env, ...sandbox.env } }
+  )
   expect(main.code).toBe(1)
-  expect(main.log).toMatch(/::error::registry-login: Input 'username' is 'admin', which IBM Cloud Container Registry does not know as a registry username\. Use one of: iamapikey \(password: an IBM Cloud API key\), iambearer \(password: an IAM access token\)\./)
+  expect(main.log).toMatch(
+    /::error::registry-login: Input 'username' is 'admin', which IBM Cloud Container Registry does not know as a registry username\. Use one of: iamapikey \(password: an IBM Cloud API key\), iambearer \(password: an IAM access token\)\./
+  )
   expect(cloud().emulators.ibm.requests.length).toBe(before)
   expectNoAuthEntries(sandbox)
   expectNoSecretIn([main.log, main.stderr], [apiKey])
@@ -127,7 +138,9 @@ test('aliyun/acr-login#19: a RAM user without a registry account gets USER_NOT_E
     { env: { ...cloud().env, ...sandbox.env } }
   )
   expect(main.code).toBe(1)
-  expect(main.log).toMatch(/::error::.*answered HTTP 404 USER_NOT_EXIST: user is not exist\..*Personal Edition does not know this RAM user yet/)
+  expect(main.log).toMatch(
+    /::error::.*answered HTTP 404 USER_NOT_EXIST: user is not exist\..*Personal Edition does not know this RAM user yet/
+  )
   expect(main.log).toMatch(/Instance > Access Credentials.*'username' and 'password'.*Enterprise Edition instance/)
   expectNoAuthEntries(sandbox)
   expectNoSecretIn([main.log, main.stderr], [key.secret])

@@ -130,13 +130,20 @@ test.each(cases)('$name: logs docker, podman, buildah and skopeo into both hosts
     for (const host of HOSTS) expect(main.log).toContain(`${client}: logged into ${host} as ${c.username}`)
   }
   expect({ pushed, pushOutput: Object.values(pushed).every(Boolean) ? '' : pushOutput }).toEqual({
-    pushed: { 'registry.yandexcloud.net docker': true, 'registry.yandexcloud.net containers': true, 'cr.yandex docker': true, 'cr.yandex containers': true },
+    pushed: {
+      'registry.yandexcloud.net docker': true,
+      'registry.yandexcloud.net containers': true,
+      'cr.yandex docker': true,
+      'cr.yandex containers': true
+    },
     pushOutput: ''
   })
   // The token service saw this method's username with real credentials.
   expect(cloud().tokenService.seen.some(s => s.ok && s.username === c.username)).toBe(true)
   // cr.yandex is being shut down: a warning annotation says so and points at Cloud Registry.
-  expect(main.log).toMatch(/::warning::Yandex Container Registry \(cr\.yandex\) is being shut down: it is read-only from 2026-11-10 and stops working on 2026-12-14\. Migrate the images to Cloud Registry and log into registry\.yandexcloud\.net/)
+  expect(main.log).toMatch(
+    /::warning::Yandex Container Registry \(cr\.yandex\) is being shut down: it is read-only from 2026-11-10 and stops working on 2026-12-14\. Migrate the images to Cloud Registry and log into registry\.yandexcloud\.net/
+  )
   if (c.warns) expect(main.log).toMatch(c.warns)
 
   expect(post!.code).toBe(0)
@@ -161,7 +168,10 @@ test('the default host is registry.yandexcloud.net, and the private-endpoint hos
   const pe = clientSandbox()
   const private_ = await runAction(
     { provider: 'yandex', registry: 'registry.pe.yandexcloud.net', 'api-key': apiKey, clients: 'podman' },
-    { env: runnerEnv(pe.env), between: async () => void expect((await pushWith(pe.files.containers, 'registry.pe.yandexcloud.net/crp0/pe:v1')).ok).toBe(true) }
+    {
+      env: runnerEnv(pe.env),
+      between: async () => void expect((await pushWith(pe.files.containers, 'registry.pe.yandexcloud.net/crp0/pe:v1')).ok).toBe(true)
+    }
   )
   expect(private_.main.code).toBe(0)
   expect(private_.main.log).not.toMatch(/::warning::/)
@@ -178,7 +188,9 @@ test("a wrong key (deleted in IAM) fails with IAM's message, request id and a hi
   )
   expect(main.code).toBe(1)
   expect(main.log).toMatch(
-    new RegExp(`::error::registry-login: Yandex Cloud IAM answered HTTP 401 UNAUTHENTICATED: Key ${deleted.id} not found or deleted \\(request id [0-9a-f-]{36}\\)\\. IAM does not accept key ${deleted.id} of service account ${deleted.serviceAccountId}`)
+    new RegExp(
+      `::error::registry-login: Yandex Cloud IAM answered HTTP 401 UNAUTHENTICATED: Key ${deleted.id} not found or deleted \\(request id [0-9a-f-]{36}\\)\\. IAM does not accept key ${deleted.id} of service account ${deleted.serviceAccountId}`
+    )
   )
   expect(post!.code).toBe(0)
   expectNoAuthEntries(sandbox)
@@ -190,13 +202,16 @@ test("a key whose private key does not match (another key's id) fails with IAM's
   const other = yandex().createAuthorizedKey(real.serviceAccountId)
   const forged = JSON.stringify({ ...JSON.parse(real.json), private_key: JSON.parse(other.json).private_key })
   const sandbox = clientSandbox()
-  const { main } = await runAction({ provider: 'yandex', 'service-account-key': forged, clients: 'skopeo' }, { env: runnerEnv(sandbox.env), skipPost: true })
+  const { main } = await runAction(
+    { provider: 'yandex', 'service-account-key': forged, clients: 'skopeo' },
+    { env: runnerEnv(sandbox.env), skipPost: true }
+  )
   expect(main.code).toBe(1)
   expect(main.log).toMatch(new RegExp(`::error::.*HTTP 401 UNAUTHENTICATED: Invalid JWT: signature does not match key ${real.id}`))
   expectNoAuthEntries(sandbox)
 })
 
-test('a wrong subject (another repository) fails with the federation\'s message and names the subject to add', async () => {
+test("a wrong subject (another repository) fails with the federation's message and names the subject to add", async () => {
   const sandbox = clientSandbox()
   const original = cloud().github.subject
   cloud().github.subject = 'repo:acme/other:ref:refs/heads/main'
@@ -231,9 +246,14 @@ test("an expired OAuth token fails with IAM's message; an expired IAM token is r
   const expired = yandex().createOAuthToken()
   yandex().expireOAuthToken(expired)
   const sandbox = clientSandbox()
-  const { main } = await runAction({ provider: 'yandex', 'oauth-token': expired, clients: 'docker' }, { env: runnerEnv(sandbox.env), skipPost: true })
+  const { main } = await runAction(
+    { provider: 'yandex', 'oauth-token': expired, clients: 'docker' },
+    { env: runnerEnv(sandbox.env), skipPost: true }
+  )
   expect(main.code).toBe(1)
-  expect(main.log).toMatch(/::error::registry-login: Yandex Cloud IAM answered HTTP 401 UNAUTHENTICATED: Token is invalid or has expired\. \(request id [0-9a-f-]{36}\)\. Check the 'oauth-token' secret/)
+  expect(main.log).toMatch(
+    /::error::registry-login: Yandex Cloud IAM answered HTTP 401 UNAUTHENTICATED: Token is invalid or has expired\. \(request id [0-9a-f-]{36}\)\. Check the 'oauth-token' secret/
+  )
   expect(main.log).not.toContain(expired)
 
   const stale = `t1.${Date.now()}-expired-iam-token`
@@ -255,7 +275,9 @@ test('IAM answering 503 once is retried; the login then succeeds', async () => {
   )
   cloud().clearFaults()
   expect(main.code).toBe(0)
-  expect(main.log).toMatch(/Yandex Cloud IAM: attempt 1 of \d+ failed \(Yandex Cloud IAM answered HTTP 503 UNAVAILABLE: Injected fault \(request id [0-9a-f-]{36}\)\.\); retrying/)
+  expect(main.log).toMatch(
+    /Yandex Cloud IAM: attempt 1 of \d+ failed \(Yandex Cloud IAM answered HTTP 503 UNAVAILABLE: Injected fault \(request id [0-9a-f-]{36}\)\.\); retrying/
+  )
   expect(main.outputs.username).toBe('iam')
 })
 
@@ -268,9 +290,18 @@ test('status code 14 (UNAVAILABLE) in the error body is retried whatever the HTT
     { env: { ...runnerEnv(sandbox.env), REGISTRY_LOGIN_HTTP_RETRY_DELAY_MS: '10' }, skipPost: true }
   )
   expect(main.code).toBe(0)
-  expect(main.log).toMatch(/Yandex Cloud IAM: attempt 1 of \d+ failed \(Yandex Cloud IAM answered HTTP 400 UNAVAILABLE: The service is currently unavailable\.\); retrying/)
+  expect(main.log).toMatch(
+    /Yandex Cloud IAM: attempt 1 of \d+ failed \(Yandex Cloud IAM answered HTTP 400 UNAVAILABLE: The service is currently unavailable\.\); retrying/
+  )
 
-  cloud().inject({ host: 'iam.api.cloud.yandex.net', path: '/iam/v1/tokens', kind: 'status', status: 400, body: JSON.stringify({ code: 3, message: 'bad request' }), times: 1 })
+  cloud().inject({
+    host: 'iam.api.cloud.yandex.net',
+    path: '/iam/v1/tokens',
+    kind: 'status',
+    status: 400,
+    body: JSON.stringify({ code: 3, message: 'bad request' }),
+    times: 1
+  })
   const final = await runAction(
     { provider: 'yandex', 'service-account-key': keyFile.json, clients: 'skopeo' },
     { env: { ...runnerEnv(clientSandbox().env), REGISTRY_LOGIN_HTTP_RETRY_DELAY_MS: '10' }, skipPost: true }

@@ -23,7 +23,8 @@ export type Sources = Array<{ where: string; text: string | Buffer }>
 
 const b64 = (value: string): string => Buffer.from(value).toString('base64')
 /** RFC 3986 percent-encoding (what signed query strings and form bodies use). */
-const percent = (value: string): string => encodeURIComponent(value).replace(/[!'()*]/g, c => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+const percent = (value: string): string =>
+  encodeURIComponent(value).replace(/[!'()*]/g, c => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
 const MIN_LINE = 8
 
 /**
@@ -66,11 +67,22 @@ export function scan(sources: Sources, secrets: Secret[], options: { jwts?: bool
     const body = typeof text === 'string' ? text : text.toString('latin1')
     for (const { form, label } of forms) {
       const at = body.indexOf(form)
-      if (at >= 0) hits.push({ where, form: `${form.slice(0, 6)}…(${form.length})`, secretLabel: label, context: body.slice(Math.max(0, at - 60), at).replace(/\s+/g, ' ') })
+      if (at >= 0)
+        hits.push({
+          where,
+          form: `${form.slice(0, 6)}…(${form.length})`,
+          secretLabel: label,
+          context: body.slice(Math.max(0, at - 60), at).replace(/\s+/g, ' ')
+        })
     }
     if (options.jwts !== false) {
       for (const match of body.matchAll(JWT)) {
-        hits.push({ where, form: `${match[0].slice(0, 10)}…`, secretLabel: 'a JWT', context: body.slice(Math.max(0, (match.index ?? 0) - 60), match.index).replace(/\s+/g, ' ') })
+        hits.push({
+          where,
+          form: `${match[0].slice(0, 10)}…`,
+          secretLabel: 'a JWT',
+          context: body.slice(Math.max(0, (match.index ?? 0) - 60), match.index).replace(/\s+/g, ' ')
+        })
       }
     }
   }
@@ -138,7 +150,10 @@ export function filesUnder(dir: string, maxBytes = 8 * 1024 * 1024): Sources {
  * A directory of wrappers put first on PATH: each logs its argv (one \x1e-terminated record) and execs the
  * real client, so the test sees every command line the action ran.
  */
-export function argvShim(clients: Record<string, string>, behaviour: Record<string, string> = {}): { dir: string; log: string; lines(): Array<{ bin: string; argv: string[] }> } {
+export function argvShim(
+  clients: Record<string, string>,
+  behaviour: Record<string, string> = {}
+): { dir: string; log: string; lines(): Array<{ bin: string; argv: string[] }> } {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'registry-login-shim-'))
   const log = path.join(dir, 'argv.log')
   writeFileSync(log, '')

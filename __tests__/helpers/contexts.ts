@@ -27,7 +27,11 @@ export interface TestProviderContext extends ProviderContext {
 }
 
 /** Like the production context, with the test's env and HTTP, recording warnings and masks. */
-export function testProviderContext(env: NodeJS.ProcessEnv, http: Http = fastHttp().http, now = new Date('2030-01-01T00:00:00Z')): TestProviderContext {
+export function testProviderContext(
+  env: NodeJS.ProcessEnv,
+  http: Http = fastHttp().http,
+  now = new Date('2030-01-01T00:00:00Z')
+): TestProviderContext {
   const warnings: string[] = []
   const masked: string[] = []
   return {
@@ -124,7 +128,10 @@ async function emulate(call: RunCall): Promise<RunResult> {
  * A ClientContext whose commands are recorded and, unless `behaviour` says otherwise, emulate
  * the real client on its auth file. `onPath` lists the binaries `which` finds.
  */
-export function fakeClientContext(env: NodeJS.ProcessEnv, options: { onPath?: string[]; behaviour?: RunBehaviour } = {}): FakeClientContext {
+export function fakeClientContext(
+  env: NodeJS.ProcessEnv,
+  options: { onPath?: string[]; behaviour?: RunBehaviour } = {}
+): FakeClientContext {
   const calls: RunCall[] = []
   const whichAsked: string[] = []
   const onPath = options.onPath ?? ['docker', 'podman', 'buildah', 'skopeo', 'helm', 'oras']

@@ -46,16 +46,44 @@ export interface CaseResult {
 const HERE = path.dirname(fileURLToPath(import.meta.url))
 const BLOCKER = path.join(HERE, 'block-network.cjs')
 const CLIENTS = ['docker', 'podman', 'buildah', 'skopeo', 'helm', 'oras']
-const ENDPOINTS = ['ALIBABA_CR', 'ALIBABA_STS', 'IBM_IAM', 'NEBIUS_TOKEN_GRPC', 'NEBIUS_TOKEN_HTTP', 'YANDEX_IAM', 'YANDEX_JWT_AUDIENCE', 'YANDEX_WLIF']
+const ENDPOINTS = [
+  'ALIBABA_CR',
+  'ALIBABA_STS',
+  'IBM_IAM',
+  'NEBIUS_TOKEN_GRPC',
+  'NEBIUS_TOKEN_HTTP',
+  'YANDEX_IAM',
+  'YANDEX_JWT_AUDIENCE',
+  'YANDEX_WLIF'
+]
 /** Where every endpoint and proxy points: nothing listens there, and block-network.cjs refuses it first anyway. */
 const NOWHERE = '127.0.0.1:9'
 export const OIDC_REQUEST_TOKEN = `oidc-request-token-${Math.random().toString(36).slice(2, 14)}`
-export const OIDC_ENV = { ACTIONS_ID_TOKEN_REQUEST_URL: `https://${NOWHERE}/oidc/token?api-version=2.0`, ACTIONS_ID_TOKEN_REQUEST_TOKEN: OIDC_REQUEST_TOKEN }
+export const OIDC_ENV = {
+  ACTIONS_ID_TOKEN_REQUEST_URL: `https://${NOWHERE}/oidc/token?api-version=2.0`,
+  ACTIONS_ID_TOKEN_REQUEST_TOKEN: OIDC_REQUEST_TOKEN
+}
 /** The inputs that hold secrets (action.yml "from a secret"). */
-const SECRET_INPUTS = ['api-key', 'token', 'service-account-key', 'oauth-token', 'private-key', 'access-key-secret', 'security-token', 'password']
+const SECRET_INPUTS = [
+  'api-key',
+  'token',
+  'service-account-key',
+  'oauth-token',
+  'private-key',
+  'access-key-secret',
+  'security-token',
+  'password'
+]
 /** Workflow commands the action itself writes to stdout. */
 const OWN_COMMANDS = new Set(['add-mask', 'debug', 'error', 'warning', 'notice', 'group', 'endgroup'])
-const STACK = [/^\s+at .+(:\d+:\d+\)?|\(native\)|\(<anonymous>\))$/m, /\b(TypeError|ReferenceError|RangeError|SyntaxError|AssertionError)\b/, /Cannot (read|destructure) propert/, /is not (iterable|a function)/, /Unhandled|uncaught/i, /node:internal/]
+const STACK = [
+  /^\s+at .+(:\d+:\d+\)?|\(native\)|\(<anonymous>\))$/m,
+  /\b(TypeError|ReferenceError|RangeError|SyntaxError|AssertionError)\b/,
+  /Cannot (read|destructure) propert/,
+  /is not (iterable|a function)/,
+  /Unhandled|uncaught/i,
+  /node:internal/
+]
 
 /** One directory of client shims, shared by every case: each call appends argv and stdin to $FUZZ_CLIENT_LOG. */
 export function clientShims(): string {
@@ -109,7 +137,12 @@ export function injectedCommands(stdout: string): string[] {
       const command = /^::([^ :]*)([^:]*)::(.*)$/.exec(piece)
       if (!command) return
       // A piece after a \r is never the action's own command.
-      if (index > 0 || !OWN_COMMANDS.has(command[1] ?? '') || /INJECTED/i.test(`${command[1]}${command[2]}`) || /^INJECTED/i.test(command[3] ?? '')) {
+      if (
+        index > 0 ||
+        !OWN_COMMANDS.has(command[1] ?? '') ||
+        /INJECTED/i.test(`${command[1]}${command[2]}`) ||
+        /^INJECTED/i.test(command[3] ?? '')
+      ) {
         found.push(piece.slice(0, 80))
       }
     })
@@ -122,7 +155,9 @@ export function secretHits(texts: Array<{ where: string; text: string }>, secret
   const forms = secretForms(secrets)
   const hits: string[] = []
   for (const { where, text } of texts) {
-    const shown = lines(text).filter(line => !line.startsWith('::add-mask::')).join('\n')
+    const shown = lines(text)
+      .filter(line => !line.startsWith('::add-mask::'))
+      .join('\n')
     for (const { form, label } of forms) if (shown.includes(form)) hits.push(`${label} in ${where}`)
   }
   return hits
@@ -136,9 +171,13 @@ export async function runCase(fuzzCase: FuzzCase, shims: string): Promise<CaseRe
   const dir = mkdtempSync(path.join(os.tmpdir(), 'registry-login-fuzz-'))
   mkdirSync(path.join(dir, 'docker'))
   const env = caseEnv(fuzzCase, dir, shims)
-  const { main, post, temp } = (await runAction(fuzzCase.inputs, { env })) as Awaited<ReturnType<typeof runAction>> & { post: { code: number; stdout: string; stderr: string } }
+  const { main, post, temp } = (await runAction(fuzzCase.inputs, { env })) as Awaited<ReturnType<typeof runAction>> & {
+    post: { code: number; stdout: string; stderr: string }
+  }
   const network = lines(readOr(env.BLOCK_NETWORK_LOG ?? '').trim())
-  const clientCalls = readOr(env.FUZZ_CLIENT_LOG ?? '').split('\x1e').filter(record => record.trim() !== '')
+  const clientCalls = readOr(env.FUZZ_CLIENT_LOG ?? '')
+    .split('\x1e')
+    .filter(record => record.trim() !== '')
   rmSync(dir, { recursive: true, force: true })
   rmSync(temp, { recursive: true, force: true })
 
@@ -180,7 +219,11 @@ export async function runCase(fuzzCase: FuzzCase, shims: string): Promise<CaseRe
   return result
 }
 
-function judge(result: CaseResult, main: { code: number; stdout: string; outputs: Record<string, string> }, post: { stdout: string }): string[] {
+function judge(
+  result: CaseResult,
+  main: { code: number; stdout: string; outputs: Record<string, string> },
+  post: { stdout: string }
+): string[] {
   const expected = result.case.expect
   const failures: string[] = []
   const check = (ok: boolean, message: string): void => void (ok || failures.push(message))
@@ -204,7 +247,10 @@ function judge(result: CaseResult, main: { code: number; stdout: string; outputs
       check(main.code === 0, `main exited ${main.code}, expected 0`)
       check(result.networkAttempts === 0 && result.clientCalls === 0, 'a skipped login reached the network or a client')
       check(result.errorLines.length === 0, 'a skipped login wrote an ::error::')
-      check(lines(main.stdout).some(line => line.startsWith('::notice::')), 'no ::notice:: about the skip')
+      check(
+        lines(main.stdout).some(line => line.startsWith('::notice::')),
+        'no ::notice:: about the skip'
+      )
       check(main.outputs.skipped === 'true' && !main.outputs.registry && !main.outputs.username, `outputs ${JSON.stringify(main.outputs)}`)
       break
     case 'login': {
@@ -212,7 +258,11 @@ function judge(result: CaseResult, main: { code: number; stdout: string; outputs
       check(result.networkAttempts === 0, `${result.networkAttempts} network attempt(s) for a login that needs no cloud call`)
       check(result.clientCalls >= 2, `${result.clientCalls} client calls, expected a login and a logout`)
       const warnings = lines(main.stdout).filter(line => line.startsWith('::warning::'))
-      for (const name of expected.warns ?? []) check(warnings.some(line => line.includes(`'${name}'`)), `no warning names '${name}'`)
+      for (const name of expected.warns ?? [])
+        check(
+          warnings.some(line => line.includes(`'${name}'`)),
+          `no warning names '${name}'`
+        )
       break
     }
     case 'client-fails':

@@ -66,7 +66,14 @@ export async function startIamServer(options: { apiKeys?: string[]; behaviour?: 
     state.issued.push(token)
     return {
       status: 200,
-      body: { access_token: token, refresh_token: 'not_supported', token_type: 'Bearer', expires_in: 3600, expiration: state.expiration, scope: 'ibm openid' }
+      body: {
+        access_token: token,
+        refresh_token: 'not_supported',
+        token_type: 'Bearer',
+        expires_in: 3600,
+        expiration: state.expiration,
+        scope: 'ibm openid'
+      }
     }
   }
 
@@ -74,7 +81,12 @@ export async function startIamServer(options: { apiKeys?: string[]; behaviour?: 
     const chunks: Buffer[] = []
     req.on('data', (chunk: Buffer) => chunks.push(chunk))
     req.on('end', () => {
-      const seen: SeenRequest = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') }
+      const seen: SeenRequest = {
+        method: req.method ?? '',
+        path: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8')
+      }
       state.requests.push(seen)
       const reply = state.behaviour(seen, state.requests.length, () => realIam(seen))
       if (reply === 'hang') return

@@ -25,7 +25,10 @@ export function captureStdout(): StdoutCapture {
   const text = (): string => chunks.join('')
   return {
     text,
-    lines: () => text().split(/\r?\n/).filter(line => line !== ''),
+    lines: () =>
+      text()
+        .split(/\r?\n/)
+        .filter(line => line !== ''),
     mark: label => void chunks.push(`${MARK_PREFIX}${label}\n`),
     restore: () => {
       process.stdout.write = original

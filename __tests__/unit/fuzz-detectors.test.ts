@@ -14,7 +14,10 @@ describe('injectedCommands', () => {
   })
 
   test.each([
-    ['the action\'s own error', "::error::registry-login: Input 'region' has 'x\\x0a:\u200b:warning:\u200b:INJECTED', which is not a region.\n"],
+    [
+      "the action's own error",
+      "::error::registry-login: Input 'region' has 'x\\x0a:\u200b:warning:\u200b:INJECTED', which is not a region.\n"
+    ],
     ['a mask of a secret line that looks like a command', '::add-mask::::warning::INJECTED-w\n'],
     ['plain lines', 'Logging into us.icr.io (ibm: token)\n']
   ])('leaves %s alone', (_name, stdout) => {
@@ -26,7 +29,9 @@ describe('secretHits', () => {
   const secrets = [{ label: 'token', value: 'tok-0123456789' }]
   test('finds a secret, or its base64, outside ::add-mask:: lines', () => {
     expect(secretHits([{ where: 'log', text: 'x tok-0123456789 y' }], secrets)).toEqual(['token in log'])
-    expect(secretHits([{ where: 'log', text: Buffer.from('tok-0123456789').toString('base64') }], secrets)).toEqual(['base64(token) in log'])
+    expect(secretHits([{ where: 'log', text: Buffer.from('tok-0123456789').toString('base64') }], secrets)).toEqual([
+      'base64(token) in log'
+    ])
   })
   test('ignores the ::add-mask:: line that registers it', () => {
     expect(secretHits([{ where: 'log', text: '::add-mask::tok-0123456789\nok' }], secrets)).toEqual([])

@@ -38,7 +38,10 @@ async function mainLeftovers(): Promise<{ file: string; backupFile: string }> {
 test('a logout that takes post past its deadline: the rest are skipped with a warning, then the backup is restored and removed', async () => {
   const { file, backupFile } = await mainLeftovers()
   process.env.REGISTRY_LOGIN_POST_TIMEOUT_MS = '40'
-  const ctx = fakeClientContext({ ...process.env }, { behaviour: async () => new Promise(resolve => setTimeout(() => resolve({ exitCode: 0, stdout: '', stderr: '' }), 80)) })
+  const ctx = fakeClientContext(
+    { ...process.env },
+    { behaviour: async () => new Promise(resolve => setTimeout(() => resolve({ exitCode: 0, stdout: '', stderr: '' }), 80)) }
+  )
   await runPost(ctx)
   expect(ctx.calls.map(call => call.args.at(-1))).toEqual(['de.icr.io'])
   expect(step.stdout.lines()).toContain(
@@ -50,9 +53,15 @@ test('a logout that takes post past its deadline: the rest are skipped with a wa
 
 test('a logout stopped at its deadline is a warning naming the client and the override; the restore still runs', async () => {
   const { file, backupFile } = await mainLeftovers()
-  const ctx = fakeClientContext({ ...process.env }, {
-    behaviour: call => (call.args.at(-1) === 'de.icr.io' ? Promise.reject(new DeadlineError('docker logout', { ms: 30_000, variable: 'REGISTRY_LOGIN_LOGOUT_TIMEOUT_MS' })) : undefined)
-  })
+  const ctx = fakeClientContext(
+    { ...process.env },
+    {
+      behaviour: call =>
+        call.args.at(-1) === 'de.icr.io'
+          ? Promise.reject(new DeadlineError('docker logout', { ms: 30_000, variable: 'REGISTRY_LOGIN_LOGOUT_TIMEOUT_MS' }))
+          : undefined
+    }
+  )
   await runPost(ctx)
   expect(step.stdout.lines()).toContain(
     "::warning::docker: logout of de.icr.io failed: 'docker logout' did not finish within 30 s and was stopped, with the processes it started. If it is only slow, raise the environment variable REGISTRY_LOGIN_LOGOUT_TIMEOUT_MS (milliseconds)."
@@ -73,8 +82,10 @@ describe('clientContext runs each client under its deadline', () => {
     )
   })
 
-  test('within post\'s budget, the budget binds when it is the tighter one, and is named', async () => {
+  test("within post's budget, the budget binds when it is the tighter one, and is named", async () => {
     const ctx = clientContext({ PATH: process.env.PATH ?? '' }, budget({ ms: 200, variable: 'REGISTRY_LOGIN_POST_TIMEOUT_MS' }))
-    await expect(ctx.run('sleep', ['30'], { purpose: 'logout' })).rejects.toThrow(/raise the environment variable REGISTRY_LOGIN_POST_TIMEOUT_MS/)
+    await expect(ctx.run('sleep', ['30'], { purpose: 'logout' })).rejects.toThrow(
+      /raise the environment variable REGISTRY_LOGIN_POST_TIMEOUT_MS/
+    )
   })
 })

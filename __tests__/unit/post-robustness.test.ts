@@ -7,7 +7,8 @@ import { stepPerTest } from '../helpers/step.js'
 
 const b64 = (value: string): string => Buffer.from(value).toString('base64')
 const commands = (cctx: FakeClientContext): string[] => cctx.calls.map(call => `${call.command} ${call.args.join(' ')}`)
-const auths = (file: string): Record<string, unknown> => (JSON.parse(readFileSync(file, 'utf8')) as { auths: Record<string, unknown> }).auths
+const auths = (file: string): Record<string, unknown> =>
+  (JSON.parse(readFileSync(file, 'utf8')) as { auths: Record<string, unknown> }).auths
 
 const step = stepPerTest()
 
@@ -38,7 +39,11 @@ async function post(cctx: FakeClientContext): Promise<{ warnings: string[]; noti
   const lines = step.stdout.lines().slice(before)
   // post never prints a raw JS error
   expect(lines.join('\n')).not.toMatch(/is not iterable|Cannot destructure|TypeError|undefined \(reading/)
-  return { warnings: lines.filter(l => l.startsWith('::warning::')), notices: lines.filter(l => l.startsWith('::notice::')), calls: commands(cctx) }
+  return {
+    warnings: lines.filter(l => l.startsWith('::warning::')),
+    notices: lines.filter(l => l.startsWith('::notice::')),
+    calls: commands(cctx)
+  }
 }
 
 describe('a lost or damaged backup: one warning, the logins are still undone, the isolated directory still goes', () => {
@@ -46,8 +51,16 @@ describe('a lost or damaged backup: one warning, the logins are still undone, th
     ['missing', (_file: string) => undefined, 'is missing'],
     ['not JSON', (file: string) => writeFileSync(file, '{"version":2,'), 'is not valid JSON'],
     ['an array', (file: string) => writeFileSync(file, '[1,2]'), 'does not hold what the main step writes there'],
-    ['records not a list', (file: string) => writeFileSync(file, '{"version":2,"salt":"ab","records":{}}'), 'does not hold what the main step writes there'],
-    ['an older format', (file: string) => writeFileSync(file, '[{"authFile":"/x","registry":"us.icr.io"}]'), 'does not hold what the main step writes there']
+    [
+      'records not a list',
+      (file: string) => writeFileSync(file, '{"version":2,"salt":"ab","records":{}}'),
+      'does not hold what the main step writes there'
+    ],
+    [
+      'an older format',
+      (file: string) => writeFileSync(file, '[{"authFile":"/x","registry":"us.icr.io"}]'),
+      'does not hold what the main step writes there'
+    ]
   ])('backup %s', async (_name, damage, reason) => {
     const cctx = fakeClientContext({ ...process.env })
     const state = await main(cctx, { 'isolated-config': 'true' })
@@ -94,7 +107,9 @@ describe('a lost or damaged backup: one warning, the logins are still undone, th
     writeFileSync(backupFile, JSON.stringify(saved))
 
     const { warnings } = await post(cctx)
-    expect(warnings).toEqual([`::warning::Skipped 3 malformed record(s) of the backup file ${backupFile}: those earlier logins could not be restored.`])
+    expect(warnings).toEqual([
+      `::warning::Skipped 3 malformed record(s) of the backup file ${backupFile}: those earlier logins could not be restored.`
+    ])
     expect(auths(file)).toEqual({ 'us.icr.io': earlier })
   })
 })
@@ -129,7 +144,7 @@ describe('a damaged state: one warning, no raw error', () => {
   })
 })
 
-describe('shared runners: post touches an entry only while it still holds this step\'s login', () => {
+describe("shared runners: post touches an entry only while it still holds this step's login", () => {
   test('another job logged in after this one: no logout, no restore, one notice, their entry stays', async () => {
     const { file, earlier } = withEarlierEntry()
     const cctx = fakeClientContext({ ...process.env })
@@ -170,7 +185,9 @@ describe('shared runners: post touches an entry only while it still holds this s
     }
     expect(JSON.parse(backup)).toEqual({
       version: 2,
-      records: [{ authFile: step.env.files.containersAuth, registry: 'us.icr.io', wrote: expect.stringMatching(/^[0-9a-f]{32}:[0-9a-f]{64}$/) }]
+      records: [
+        { authFile: step.env.files.containersAuth, registry: 'us.icr.io', wrote: expect.stringMatching(/^[0-9a-f]{32}:[0-9a-f]{64}$/) }
+      ]
     })
   })
 })
@@ -197,7 +214,10 @@ describe('what post cannot do is one warning each, and the rest still happens', 
 
   test('hostile text in the state is shown safely', async () => {
     const cctx = fakeClientContext({ ...process.env })
-    process.env['STATE_registry-login'] = JSON.stringify({ version: 1, logins: [{ client: 'x\n::add-mask::y', registry: 'r', authFile: 'f' }] })
+    process.env['STATE_registry-login'] = JSON.stringify({
+      version: 1,
+      logins: [{ client: 'x\n::add-mask::y', registry: 'r', authFile: 'f' }]
+    })
     const { warnings } = await post(cctx)
     expect(warnings).toEqual([
       '::warning::Skipped 1 login record(s) of the saved state that name an unknown client or are not well-formed (x\\x0a:\u200b:add-mask:\u200b:y).'

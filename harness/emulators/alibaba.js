@@ -7,13 +7,7 @@
 // Like the cloud (aliyun/acr-login#19), Personal `/tokens` answers 404 USER_NOT_EXIST to a RAM user
 // that has no registry account yet (never set its access credential, no CreateUserInfo).
 import { randomBytes, randomUUID } from 'node:crypto'
-import {
-  roaServerSignature,
-  roaServerStringToSign,
-  rpcServerSignature,
-  rpcServerStringToSign,
-  sameText
-} from './alibaba-signature.js'
+import { roaServerSignature, roaServerStringToSign, rpcServerSignature, rpcServerStringToSign, sameText } from './alibaba-signature.js'
 
 export const ALIBABA_REGIONS = ['cn-hangzhou', 'cn-shanghai', 'cn-beijing', 'ap-southeast-1', 'eu-central-1', 'us-west-1']
 export const ALIBABA_ACCOUNT_ID = '1357924680135792'
@@ -34,7 +28,13 @@ export const ALIBABA_REGISTRY_HOSTS = [
 const MAX_SKEW_MS = 15 * 60 * 1000
 
 const requestId = () => randomUUID().toUpperCase()
-const rpcError = (Code, Message) => ({ RequestId: requestId(), HostId: 'cr.aliyuncs.com', Code, Message, Recommend: `https://api.aliyun.com/troubleshoot?q=${Code}` })
+const rpcError = (Code, Message) => ({
+  RequestId: requestId(),
+  HostId: 'cr.aliyuncs.com',
+  Code,
+  Message,
+  Recommend: `https://api.aliyun.com/troubleshoot?q=${Code}`
+})
 const random = (n = 24) => randomBytes(n).toString('base64url')
 
 export function createAlibabaEmulator({ store, github, now = () => Date.now(), tokenTtlSeconds = undefined }) {
@@ -46,8 +46,13 @@ export function createAlibabaEmulator({ store, github, now = () => Date.now(), t
   const stsKeys = new Map()
   /** RAM roles: arn -> { subject, provider, allowed, maxSessionDuration } */
   const roles = new Map()
-  const oidcProviders = new Map([[ALIBABA_OIDC_PROVIDER_ARN, { issuer: 'https://token.actions.githubusercontent.com', clientIds: ['sts.aliyuncs.com'] }]])
-  const instances = new Map([[ALIBABA_INSTANCE.id, ALIBABA_INSTANCE], [ALIBABA_PERSONAL_INSTANCE.id, ALIBABA_PERSONAL_INSTANCE]])
+  const oidcProviders = new Map([
+    [ALIBABA_OIDC_PROVIDER_ARN, { issuer: 'https://token.actions.githubusercontent.com', clientIds: ['sts.aliyuncs.com'] }]
+  ])
+  const instances = new Map([
+    [ALIBABA_INSTANCE.id, ALIBABA_INSTANCE],
+    [ALIBABA_PERSONAL_INSTANCE.id, ALIBABA_PERSONAL_INSTANCE]
+  ])
   /** Permanent instance access credentials: username -> password */
   const passwords = new Map()
   const nonces = new Set()
@@ -141,13 +146,19 @@ export function createAlibabaEmulator({ store, github, now = () => Date.now(), t
       const sts = stsKeys.get(accessKeyId)
       if (!sts) return { error: [404, rpcError('InvalidAccessKeyId.NotFound', 'Specified access key is not found.')] }
       if (!securityToken) return { error: [400, rpcError('InvalidSecurityToken.Malformed', 'Specified SecurityToken is malformed.')] }
-      if (!sameText(securityToken, sts.token)) return { error: [400, rpcError('InvalidSecurityToken.MismatchWithAccessKey', 'Specified SecurityToken mismatch with the AccessKey.')] }
+      if (!sameText(securityToken, sts.token))
+        return {
+          error: [400, rpcError('InvalidSecurityToken.MismatchWithAccessKey', 'Specified SecurityToken mismatch with the AccessKey.')]
+        }
       if (sts.expiresAt <= clock()) return { error: [400, rpcError('InvalidSecurityToken.Expired', 'Specified SecurityToken is expired.')] }
       return { key: sts }
     }
     const key = accessKeys.get(accessKeyId)
     if (!key) return { error: [404, rpcError('InvalidAccessKeyId.NotFound', 'Specified access key is not found.')] }
-    if (securityToken) return { error: [400, rpcError('InvalidSecurityToken.MismatchWithAccessKey', 'Specified SecurityToken mismatch with the AccessKey.')] }
+    if (securityToken)
+      return {
+        error: [400, rpcError('InvalidSecurityToken.MismatchWithAccessKey', 'Specified SecurityToken mismatch with the AccessKey.')]
+      }
     return { key }
   }
 
@@ -169,7 +180,15 @@ export function createAlibabaEmulator({ store, github, now = () => Date.now(), t
       return reply(405, rpcError('UnsupportedHTTPMethod', 'This http method is not supported.'))
     }
     const p = Object.fromEntries(pairs)
-    requests.push({ api: 'rpc', region, action: p.Action, accessKeyId: p.AccessKeyId, instanceId: p.InstanceId, sts: Boolean(p.SecurityToken), nonce: p.SignatureNonce })
+    requests.push({
+      api: 'rpc',
+      region,
+      action: p.Action,
+      accessKeyId: p.AccessKeyId,
+      instanceId: p.InstanceId,
+      sts: Boolean(p.SecurityToken),
+      nonce: p.SignatureNonce
+    })
     for (const name of ['AccessKeyId', 'Signature', 'SignatureNonce', 'Timestamp', 'Version', 'Action']) {
       if (!p[name]) return reply(400, rpcError(`Missing${name}`, `${name} is mandatory for this action.`))
     }
@@ -179,16 +198,24 @@ export function createAlibabaEmulator({ store, github, now = () => Date.now(), t
     if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/.test(p.Timestamp)) {
       return reply(400, rpcError('InvalidTimeStamp.Format', 'Specified time stamp or date value is not well formatted.'))
     }
-    if (stale(Date.parse(p.Timestamp))) return reply(400, rpcError('InvalidTimeStamp.Expired', 'Specified time stamp or date value is expired.'))
+    if (stale(Date.parse(p.Timestamp)))
+      return reply(400, rpcError('InvalidTimeStamp.Expired', 'Specified time stamp or date value is expired.'))
     const who = caller(p.AccessKeyId, p.SecurityToken)
     if (who.error) return reply(...who.error)
     const stringToSign = rpcServerStringToSign(req.method, pairs)
     if (!sameText(rpcServerSignature(stringToSign, who.key.secret), p.Signature)) {
-      return reply(400, rpcError('SignatureDoesNotMatch', `Specified signature is not matched with our calculation. server string to sign is:${stringToSign}`))
+      return reply(
+        400,
+        rpcError(
+          'SignatureDoesNotMatch',
+          `Specified signature is not matched with our calculation. server string to sign is:${stringToSign}`
+        )
+      )
     }
     if (nonces.has(p.SignatureNonce)) return reply(400, rpcError('SignatureNonceUsed', 'Specified signature nonce was used already.'))
     nonces.add(p.SignatureNonce)
-    if (p.Action !== 'GetAuthorizationToken') return reply(404, rpcError('InvalidAction.NotFound', `Specified api is not found, please check your url and method.`))
+    if (p.Action !== 'GetAuthorizationToken')
+      return reply(404, rpcError('InvalidAction.NotFound', `Specified api is not found, please check your url and method.`))
     if (p.Version !== '2018-12-01') return reply(400, rpcError('InvalidVersion', `Specified parameter Version is not valid.`))
     if (!p.InstanceId) return reply(400, rpcError('MissingInstanceId', 'InstanceId is mandatory for this action.'))
     const instance = instances.get(p.InstanceId)
@@ -197,54 +224,95 @@ export function createAlibabaEmulator({ store, github, now = () => Date.now(), t
     }
     if (!who.key.allowed) return reply(403, rpcError('NoPrivilege', 'Access denied for this user.'))
     const { password, expiresAt } = issue(who.key, 'temp_user_cr')
-    return reply(200, { RequestId: requestId(), ExpireTime: expiresAt, Code: 'success', IsSuccess: true, TempUsername: 'temp_user_cr', AuthorizationToken: password })
+    return reply(200, {
+      RequestId: requestId(),
+      ExpireTime: expiresAt,
+      Code: 'success',
+      IsSuccess: true,
+      TempUsername: 'temp_user_cr',
+      AuthorizationToken: password
+    })
   }
 
   function personalTokens(req, url, reply, region) {
     const h = req.headers
-    requests.push({ api: 'roa', region, accessKeyId: h['x-acs-accesskey-id'], sts: Boolean(h['x-acs-security-token']), nonce: h['x-acs-signature-nonce'] })
+    requests.push({
+      api: 'roa',
+      region,
+      accessKeyId: h['x-acs-accesskey-id'],
+      sts: Boolean(h['x-acs-security-token']),
+      nonce: h['x-acs-signature-nonce']
+    })
     if (req.method !== 'GET') return reply(405, rpcError('UnsupportedHTTPMethod', 'This http method is not supported.'))
     const auth = /^acs ([^:]+):(.+)$/.exec(String(h.authorization ?? ''))
     if (!auth) return reply(400, rpcError('MissingAuthorization', 'Authorization is mandatory for this action.'))
     const [, accessKeyId, signature] = auth
     if (h['x-acs-version'] !== '2016-06-07') return reply(400, rpcError('InvalidVersion', 'Specified parameter Version is not valid.'))
-    if (h['x-acs-signature-method'] !== 'HMAC-SHA1') return reply(400, rpcError('InvalidSignatureMethod', 'Specified signature method is not supported.'))
+    if (h['x-acs-signature-method'] !== 'HMAC-SHA1')
+      return reply(400, rpcError('InvalidSignatureMethod', 'Specified signature method is not supported.'))
     const nonce = String(h['x-acs-signature-nonce'] ?? '')
     if (!nonce) return reply(400, rpcError('MissingSignatureNonce', 'SignatureNonce is mandatory for this action.'))
     if (!h.date) return reply(400, rpcError('MissingDate', 'Date is mandatory for this action.'))
-    if (stale(Date.parse(String(h.date)))) return reply(400, rpcError('InvalidTimeStamp.Expired', 'Specified time stamp or date value is expired.'))
+    if (stale(Date.parse(String(h.date))))
+      return reply(400, rpcError('InvalidTimeStamp.Expired', 'Specified time stamp or date value is expired.'))
     const who = caller(accessKeyId, h['x-acs-security-token'])
     if (who.error) return reply(...who.error)
     const stringToSign = roaServerStringToSign(req.method, url.pathname, url.searchParams, h)
     if (!sameText(roaServerSignature(stringToSign, who.key.secret), signature)) {
-      return reply(400, rpcError('SignatureDoesNotMatch', `Specified signature is not matched with our calculation. server string to sign is:${stringToSign}`))
+      return reply(
+        400,
+        rpcError(
+          'SignatureDoesNotMatch',
+          `Specified signature is not matched with our calculation. server string to sign is:${stringToSign}`
+        )
+      )
     }
     if (nonces.has(nonce)) return reply(400, rpcError('SignatureNonceUsed', 'Specified signature nonce was used already.'))
     nonces.add(nonce)
     if (who.key.registered === false) return reply(404, { code: 'USER_NOT_EXIST', message: 'user is not exist.', requestId: requestId() })
     if (!who.key.allowed) return reply(403, rpcError('NoPrivilege', 'Access denied for this user.'))
     const { password, expiresAt } = issue(who.key, 'cr_temp_user')
-    return reply(200, { data: { authorizationToken: password, tempUserName: 'cr_temp_user', expireDate: expiresAt }, requestId: requestId() })
+    return reply(200, {
+      data: { authorizationToken: password, tempUserName: 'cr_temp_user', expireDate: expiresAt },
+      requestId: requestId()
+    })
   }
 
   function assumeRoleWithOidc(req, url, body, reply) {
     if (req.method !== 'POST') return reply(405, rpcError('UnsupportedHTTPMethod', 'This http method is not supported.'))
     const p = Object.fromEntries([...url.searchParams, ...new URLSearchParams(body.toString())])
-    requests.push({ api: 'sts', action: p.Action, roleArn: p.RoleArn, sessionName: p.RoleSessionName, duration: p.DurationSeconds, signed: Boolean(p.Signature) })
-    if (p.Action !== 'AssumeRoleWithOIDC') return reply(404, rpcError('InvalidAction.NotFound', 'Specified api is not found, please check your url and method.'))
+    requests.push({
+      api: 'sts',
+      action: p.Action,
+      roleArn: p.RoleArn,
+      sessionName: p.RoleSessionName,
+      duration: p.DurationSeconds,
+      signed: Boolean(p.Signature)
+    })
+    if (p.Action !== 'AssumeRoleWithOIDC')
+      return reply(404, rpcError('InvalidAction.NotFound', 'Specified api is not found, please check your url and method.'))
     if (p.Version !== '2015-04-01') return reply(400, rpcError('InvalidVersion', 'Specified parameter Version is not valid.'))
-    if (p.Timestamp && stale(Date.parse(p.Timestamp))) return reply(400, rpcError('InvalidTimeStamp.Expired', 'Specified time stamp or date value is expired.'))
+    if (p.Timestamp && stale(Date.parse(p.Timestamp)))
+      return reply(400, rpcError('InvalidTimeStamp.Expired', 'Specified time stamp or date value is expired.'))
     for (const name of ['OIDCProviderArn', 'RoleArn', 'OIDCToken', 'RoleSessionName']) {
-      if (!p[name]) return reply(400, rpcError(`MissingParameter`, `The input parameter "${name}" that is mandatory for processing this request is not supplied.`))
+      if (!p[name])
+        return reply(
+          400,
+          rpcError(`MissingParameter`, `The input parameter "${name}" that is mandatory for processing this request is not supplied.`)
+        )
     }
-    if (!/^[A-Za-z0-9.@_-]{2,64}$/.test(p.RoleSessionName)) return reply(400, rpcError('InvalidParameter.RoleSessionName', 'The parameter RoleSessionName is wrongly formed.'))
+    if (!/^[A-Za-z0-9.@_-]{2,64}$/.test(p.RoleSessionName))
+      return reply(400, rpcError('InvalidParameter.RoleSessionName', 'The parameter RoleSessionName is wrongly formed.'))
     const provider = oidcProviders.get(p.OIDCProviderArn)
     if (!provider) return reply(404, rpcError('EntityNotExist.OIDCProvider', `The OIDC provider does not exist: ${p.OIDCProviderArn}.`))
     const role = roles.get(p.RoleArn)
     if (!role) return reply(404, rpcError('EntityNotExist.Role', `The role not exists: ${p.RoleArn}.`))
     const duration = p.DurationSeconds ? Number(p.DurationSeconds) : 3600
     if (!Number.isInteger(duration) || duration < 900 || duration > role.maxSessionDuration) {
-      return reply(400, rpcError('InvalidParameter.DurationSeconds', `The Min/Max value of DurationSeconds is 900/${role.maxSessionDuration} seconds.`))
+      return reply(
+        400,
+        rpcError('InvalidParameter.DurationSeconds', `The Min/Max value of DurationSeconds is 900/${role.maxSessionDuration} seconds.`)
+      )
     }
     let claims
     try {
@@ -252,25 +320,49 @@ export function createAlibabaEmulator({ store, github, now = () => Date.now(), t
     } catch (error) {
       return reply(400, rpcError('AuthenticationFail.OIDCToken.Invalid', `The OIDC token is invalid: ${error.message}.`))
     }
-    if (claims.iss !== provider.issuer) return reply(400, rpcError('AuthenticationFail.OIDCToken.IssuerNotMatch', 'The issuer of the OIDC token does not match the OIDC provider.'))
+    if (claims.iss !== provider.issuer)
+      return reply(
+        400,
+        rpcError('AuthenticationFail.OIDCToken.IssuerNotMatch', 'The issuer of the OIDC token does not match the OIDC provider.')
+      )
     const auds = Array.isArray(claims.aud) ? claims.aud : [claims.aud]
     if (!auds.some(aud => provider.clientIds.includes(aud))) {
-      return reply(400, rpcError('AuthenticationFail.OIDCToken.ClientIdNotMatch', `The audience of the OIDC token (${auds.join(',')}) is not a client id of the OIDC provider.`))
+      return reply(
+        400,
+        rpcError(
+          'AuthenticationFail.OIDCToken.ClientIdNotMatch',
+          `The audience of the OIDC token (${auds.join(',')}) is not a client id of the OIDC provider.`
+        )
+      )
     }
     if (role.provider !== p.OIDCProviderArn || role.subject !== claims.sub) {
-      return reply(403, rpcError('AuthenticationFail.NoPermission', `You are not authorized to assume the role ${p.RoleArn} with this OIDC token.`))
+      return reply(
+        403,
+        rpcError('AuthenticationFail.NoPermission', `You are not authorized to assume the role ${p.RoleArn} with this OIDC token.`)
+      )
     }
     const sts = mintSts(p.RoleArn, role.allowed, duration)
     const roleName = p.RoleArn.split('/').pop()
     return reply(200, {
       RequestId: requestId(),
       OIDCTokenInfo: {
-        Subject: claims.sub, Issuer: claims.iss, ClientIds: auds.join(','), VerificationInfo: 'Success',
+        Subject: claims.sub,
+        Issuer: claims.iss,
+        ClientIds: auds.join(','),
+        VerificationInfo: 'Success',
         IssuanceTime: new Date(claims.iat * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
         ExpirationTime: new Date(claims.exp * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z')
       },
-      AssumedRoleUser: { AssumedRoleId: `3${randomBytes(8).toString('hex')}:${p.RoleSessionName}`, Arn: `acs:ram::${ALIBABA_ACCOUNT_ID}:role/${roleName}/${p.RoleSessionName}` },
-      Credentials: { AccessKeyId: sts.id, AccessKeySecret: sts.secret, SecurityToken: sts.token, Expiration: new Date(sts.expiresAt).toISOString().replace(/\.\d{3}Z$/, 'Z') }
+      AssumedRoleUser: {
+        AssumedRoleId: `3${randomBytes(8).toString('hex')}:${p.RoleSessionName}`,
+        Arn: `acs:ram::${ALIBABA_ACCOUNT_ID}:role/${roleName}/${p.RoleSessionName}`
+      },
+      Credentials: {
+        AccessKeyId: sts.id,
+        AccessKeySecret: sts.secret,
+        SecurityToken: sts.token,
+        Expiration: new Date(sts.expiresAt).toISOString().replace(/\.\d{3}Z$/, 'Z')
+      }
     })
   }
 

@@ -2,14 +2,35 @@
 // `iambearer` + an IAM access token it issued, `iamapikey` + a known API key.
 import { randomBytes } from 'node:crypto'
 
-export const IBM_REGISTRY_HOSTS = ['icr.io', 'us.icr.io', 'uk.icr.io', 'de.icr.io', 'au.icr.io', 'jp.icr.io', 'jp2.icr.io',
-  'br.icr.io', 'ca.icr.io', 'ca2.icr.io', 'es.icr.io', 'in.icr.io', 'in2.icr.io', 'private.us.icr.io']
+export const IBM_REGISTRY_HOSTS = [
+  'icr.io',
+  'us.icr.io',
+  'uk.icr.io',
+  'de.icr.io',
+  'au.icr.io',
+  'jp.icr.io',
+  'jp2.icr.io',
+  'br.icr.io',
+  'ca.icr.io',
+  'ca2.icr.io',
+  'es.icr.io',
+  'in.icr.io',
+  'in2.icr.io',
+  'private.us.icr.io'
+]
 
 const iamError = (errorCode, errorMessage) => ({
-  errorCode, errorMessage, context: { requestId: randomBytes(8).toString('hex'), requestType: 'incoming.Identity_Token' }
+  errorCode,
+  errorMessage,
+  context: { requestId: randomBytes(8).toString('hex'), requestType: 'incoming.Identity_Token' }
 })
 
-export function createIbmEmulator({ store, now = () => Date.now(), tokenTtlSeconds = undefined, tokenLifetimeSeconds = tokenTtlSeconds ?? 3600 }) {
+export function createIbmEmulator({
+  store,
+  now = () => Date.now(),
+  tokenTtlSeconds = undefined,
+  tokenLifetimeSeconds = tokenTtlSeconds ?? 3600
+}) {
   /** API keys IAM knows. */
   const apiKeys = new Set()
   const requests = []
@@ -45,8 +66,13 @@ export function createIbmEmulator({ store, now = () => Date.now(), tokenTtlSecon
       const expiration = Math.floor(now() / 1000) + tokenLifetimeSeconds
       store.issue('ibm', 'iambearer', accessToken, expiration * 1000)
       return reply(200, {
-        access_token: accessToken, refresh_token: 'not_supported', ims_user_id: 11800000, token_type: 'Bearer',
-        expires_in: tokenLifetimeSeconds, expiration, scope: 'ibm openid'
+        access_token: accessToken,
+        refresh_token: 'not_supported',
+        ims_user_id: 11800000,
+        token_type: 'Bearer',
+        expires_in: tokenLifetimeSeconds,
+        expiration,
+        scope: 'ibm openid'
       })
     }
   }

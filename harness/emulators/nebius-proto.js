@@ -5,8 +5,17 @@
 //     scopes=5 (repeated) audience=6 actor_token=7 actor_token_type=8 resource=9 (repeated)
 //   CreateTokenResponse: access_token=1 issued_token_type=2 token_type=3 expires_in=4 (int64) scopes=5 (repeated)
 
-const REQUEST_FIELDS = { 1: 'grant_type', 2: 'requested_token_type', 3: 'subject_token', 4: 'subject_token_type', 5: 'scopes',
-  6: 'audience', 7: 'actor_token', 8: 'actor_token_type', 9: 'resource' }
+const REQUEST_FIELDS = {
+  1: 'grant_type',
+  2: 'requested_token_type',
+  3: 'subject_token',
+  4: 'subject_token_type',
+  5: 'scopes',
+  6: 'audience',
+  7: 'actor_token',
+  8: 'actor_token_type',
+  9: 'resource'
+}
 const REPEATED = new Set(['scopes', 'resource'])
 
 function readVarint(buf, pos) {
@@ -81,7 +90,8 @@ export function encodeCreateTokenResponse({ access_token, issued_token_type, tok
 export function percentEncode(message) {
   let out = ''
   for (const byte of Buffer.from(message, 'utf8')) {
-    out += byte >= 0x20 && byte <= 0x7e && byte !== 0x25 ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`
+    out +=
+      byte >= 0x20 && byte <= 0x7e && byte !== 0x25 ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`
   }
   return out
 }

@@ -31,7 +31,14 @@ const PERMISSION_DENIED = { grpc: 7, http: 400, oauth: 'invalid_grant' }
 
 const id = prefix => `${prefix}-e00${randomBytes(10).toString('hex').slice(0, 17)}`
 
-export function createNebiusEmulator({ store, github, now = () => Date.now(), tokenTtlSeconds = undefined, tokenLifetimeSeconds = tokenTtlSeconds ?? 43200, maxJwtLifetimeSeconds = 3600 }) {
+export function createNebiusEmulator({
+  store,
+  github,
+  now = () => Date.now(),
+  tokenTtlSeconds = undefined,
+  tokenLifetimeSeconds = tokenTtlSeconds ?? 43200,
+  maxJwtLifetimeSeconds = 3600
+}) {
   /** kid -> { serviceAccountId, publicKey } */
   const publicKeys = new Map()
   const serviceAccounts = new Set()
@@ -60,7 +67,8 @@ export function createNebiusEmulator({ store, github, now = () => Date.now(), to
     }
     const { iss, sub, aud, exp, iat } = decoded.claims
     if (iss !== sub) return refuse(UNAUTHENTICATED, 'invalid JWT: iss and sub differ')
-    if (sub !== key.serviceAccountId) return refuse(UNAUTHENTICATED, `invalid JWT: public key ${decoded.header.kid} does not belong to ${sub}`)
+    if (sub !== key.serviceAccountId)
+      return refuse(UNAUTHENTICATED, `invalid JWT: public key ${decoded.header.kid} does not belong to ${sub}`)
     const auds = Array.isArray(aud) ? aud : [aud]
     if (!auds.includes(JWT_AUDIENCE)) return refuse(UNAUTHENTICATED, `invalid JWT: audience ${auds.join(',')} is not ${JWT_AUDIENCE}`)
     const nowSeconds = now() / 1000
@@ -105,7 +113,10 @@ export function createNebiusEmulator({ store, github, now = () => Date.now(), to
   function issue(serviceAccountId) {
     const accessToken = `ne1${randomBytes(40).toString('base64url')}`
     store.issue('nebius', 'iam', accessToken, now() + tokenLifetimeSeconds * 1000)
-    return { token: { access_token: accessToken, issued_token_type: ACCESS_TOKEN, token_type: 'Bearer', expires_in: tokenLifetimeSeconds }, serviceAccountId }
+    return {
+      token: { access_token: accessToken, issued_token_type: ACCESS_TOKEN, token_type: 'Bearer', expires_in: tokenLifetimeSeconds },
+      serviceAccountId
+    }
   }
 
   /** The exchange both transports share; `transport` decides whether federation is allowed. */
@@ -114,11 +125,13 @@ export function createNebiusEmulator({ store, github, now = () => Date.now(), to
     requests.push(record)
     const result = (() => {
       if (msg.grant_type !== GRANT) return refuse(INVALID_ARGUMENT, `unsupported grant_type ${msg.grant_type || '(empty)'}`)
-      if (msg.requested_token_type !== ACCESS_TOKEN) return refuse(INVALID_ARGUMENT, `unsupported requested_token_type ${msg.requested_token_type || '(empty)'}`)
+      if (msg.requested_token_type !== ACCESS_TOKEN)
+        return refuse(INVALID_ARGUMENT, `unsupported requested_token_type ${msg.requested_token_type || '(empty)'}`)
       if (!msg.subject_token) return refuse(INVALID_ARGUMENT, 'subject_token is required')
       if (msg.subject_token_type === JWT) return exchangeJwt(msg.subject_token)
       if (msg.subject_token_type === SUBJECT_IDENTIFIER) {
-        if (transport === 'http') return refuse(INVALID_ARGUMENT, `subject_token_type ${SUBJECT_IDENTIFIER} is not supported by this endpoint`)
+        if (transport === 'http')
+          return refuse(INVALID_ARGUMENT, `subject_token_type ${SUBJECT_IDENTIFIER} is not supported by this endpoint`)
         return exchangeFederated(msg.subject_token, msg.actor_token, msg.actor_token_type, record)
       }
       return refuse(INVALID_ARGUMENT, `unsupported subject_token_type ${msg.subject_token_type || '(empty)'}`)
@@ -134,8 +147,12 @@ export function createNebiusEmulator({ store, github, now = () => Date.now(), to
       return reply(400, { error: 'invalid_request', error_description: 'content type must be application/x-www-form-urlencoded' })
     }
     const form = new URLSearchParams(body.toString())
-    const msg = Object.fromEntries(['grant_type', 'requested_token_type', 'subject_token', 'subject_token_type', 'actor_token', 'actor_token_type']
-      .map(name => [name, form.get(name) ?? '']))
+    const msg = Object.fromEntries(
+      ['grant_type', 'requested_token_type', 'subject_token', 'subject_token_type', 'actor_token', 'actor_token_type'].map(name => [
+        name,
+        form.get(name) ?? ''
+      ])
+    )
     const result = exchange(msg, 'http')
     if (result.error) return reply(result.error.http, { error: result.error.oauth, error_description: result.error.message })
     return reply(200, result.token)
@@ -204,9 +221,20 @@ export function createNebiusEmulator({ store, github, now = () => Date.now(), to
       const publicKeyId = id('publickey')
       publicKeys.set(publicKeyId, { serviceAccountId, publicKey })
       const privateKeyPem = privateKey.export({ type: 'pkcs8', format: 'pem' })
-      const credentialsFile = JSON.stringify({
-        'subject-credentials': { type: 'JWT', alg: 'RS256', 'private-key': privateKeyPem, kid: publicKeyId, iss: serviceAccountId, sub: serviceAccountId }
-      }, null, 2)
+      const credentialsFile = JSON.stringify(
+        {
+          'subject-credentials': {
+            type: 'JWT',
+            alg: 'RS256',
+            'private-key': privateKeyPem,
+            kid: publicKeyId,
+            iss: serviceAccountId,
+            sub: serviceAccountId
+          }
+        },
+        null,
+        2
+      )
       return { serviceAccountId, publicKeyId, privateKeyPem, publicKey, credentialsFile }
     },
     deleteKey: publicKeyId => publicKeys.delete(publicKeyId),
@@ -220,7 +248,8 @@ export function createNebiusEmulator({ store, github, now = () => Date.now(), to
     addFederatedCredentials(serviceAccountId, { subject = github.subject, issuer = GITHUB_ISSUER, audience } = {}) {
       federated.push({ serviceAccountId, subject, issuer, audience })
     },
-    errorBody: (status, message) => JSON.stringify({ error: status >= 500 ? 'server_error' : 'invalid_request', error_description: message }),
+    errorBody: (status, message) =>
+      JSON.stringify({ error: status >= 500 ? 'server_error' : 'invalid_request', error_description: message }),
     async handle(ctx) {
       const { url, host } = ctx
       if (host === NEBIUS_HTTP_HOST && url.pathname === '/oauth2/token/exchange') return handleHttp(ctx)

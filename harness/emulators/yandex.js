@@ -32,13 +32,21 @@ function iamToken() {
 }
 
 /** RFC 3339 with nanoseconds, as IAM writes expiresAt. */
-const rfc3339Nanos = ms => new Date(ms).toISOString().replace(/\.(\d{3})Z$/, (_, m) => `.${m}${String(randomBytes(3).readUIntBE(0, 3) % 1e6).padStart(6, '0')}Z`)
+const rfc3339Nanos = ms =>
+  new Date(ms).toISOString().replace(/\.(\d{3})Z$/, (_, m) => `.${m}${String(randomBytes(3).readUIntBE(0, 3) % 1e6).padStart(6, '0')}Z`)
 
 /**
  * @param {{ store: import('../store.js').CredentialStore, github: any, now?: () => number,
  *   tokenTtlSeconds?: number, iamTokenLifetimeSeconds?: number, iamAudience?: string }} options
  */
-export function createYandexEmulator({ store, github, now = () => Date.now(), tokenTtlSeconds = undefined, iamTokenLifetimeSeconds = tokenTtlSeconds ?? 12 * 3600, iamAudience = YANDEX_IAM_AUDIENCE }) {
+export function createYandexEmulator({
+  store,
+  github,
+  now = () => Date.now(),
+  tokenTtlSeconds = undefined,
+  iamTokenLifetimeSeconds = tokenTtlSeconds ?? 12 * 3600,
+  iamAudience = YANDEX_IAM_AUDIENCE
+}) {
   const serviceAccounts = new Set()
   /** key id -> { serviceAccountId, publicKey (PEM), privateKeyText (as in the file) } */
   const keys = new Map()
@@ -111,7 +119,8 @@ export function createYandexEmulator({ store, github, now = () => Date.now(), to
       federated.add(`${serviceAccountId} ${subject}`)
     },
 
-    errorBody: (status, message) => JSON.stringify(rpcStatus(Object.entries(HTTP_STATUS).find(([, s]) => s === status)?.[0] * 1 || 13, message)),
+    errorBody: (status, message) =>
+      JSON.stringify(rpcStatus(Object.entries(HTTP_STATUS).find(([, s]) => s === status)?.[0] * 1 || 13, message)),
 
     async handle({ req, url, body, reply, host }) {
       if (host === YANDEX_IAM_HOST && url.pathname === '/iam/v1/tokens') return handleIam(req, body, reply)
@@ -192,8 +201,10 @@ export function createYandexEmulator({ store, github, now = () => Date.now(), to
     }
     const form = Object.fromEntries(new URLSearchParams(body.toString()))
     requests.push({ host: YANDEX_AUTH_HOST, headers: req.headers, body: form })
-    if (form.grant_type !== 'urn:ietf:params:oauth:grant-type:token-exchange') return oauthError(400, 'unsupported_grant_type', `Unsupported grant_type ${form.grant_type}`)
-    if (form.subject_token_type !== 'urn:ietf:params:oauth:token-type:id_token') return oauthError(400, 'invalid_request', 'subject_token_type must be urn:ietf:params:oauth:token-type:id_token')
+    if (form.grant_type !== 'urn:ietf:params:oauth:grant-type:token-exchange')
+      return oauthError(400, 'unsupported_grant_type', `Unsupported grant_type ${form.grant_type}`)
+    if (form.subject_token_type !== 'urn:ietf:params:oauth:token-type:id_token')
+      return oauthError(400, 'invalid_request', 'subject_token_type must be urn:ietf:params:oauth:token-type:id_token')
     if (form.requested_token_type && form.requested_token_type !== 'urn:ietf:params:oauth:token-type:access_token') {
       return oauthError(400, 'invalid_request', 'requested_token_type must be urn:ietf:params:oauth:token-type:access_token')
     }
@@ -224,7 +235,12 @@ export function createYandexEmulator({ store, github, now = () => Date.now(), to
       try {
         const file = JSON.parse(password)
         const key = keys.get(file.id)
-        return Boolean(key) && key.serviceAccountId === file.service_account_id && key.privateKeyText === file.private_key && serviceAccounts.has(key.serviceAccountId)
+        return (
+          Boolean(key) &&
+          key.serviceAccountId === file.service_account_id &&
+          key.privateKeyText === file.private_key &&
+          serviceAccounts.has(key.serviceAccountId)
+        )
       } catch {
         return false
       }

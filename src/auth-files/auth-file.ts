@@ -67,7 +67,7 @@ export interface StorageSettings {
 }
 
 export async function readStorageSettings(file: string, registry: string): Promise<StorageSettings> {
-  const json = (readJson(file)) ?? {}
+  const json = readJson(file) ?? {}
   const helpers = checkedCredHelpers(file, json.credHelpers)
   const own = helpers[registry]
   const credsStore = typeof json.credsStore === 'string' && json.credsStore ? json.credsStore : undefined
@@ -102,7 +102,7 @@ function isMap(value: unknown): value is Record<string, unknown> {
 
 /** The file's top-level settings besides `auths` and `credHelpers` (docker's credsStore, proxies, plugins, …). */
 export async function readOtherSettings(file: string): Promise<Record<string, unknown>> {
-  const { auths: _auths, credHelpers: _helpers, ...others } = (readJson(file)) ?? {}
+  const { auths: _auths, credHelpers: _helpers, ...others } = readJson(file) ?? {}
   return others
 }
 
@@ -176,14 +176,20 @@ interface MapUpdate {
 }
 
 /** Read-modify-write of one key of one top-level map (`auths`, `credHelpers`); an emptied `credHelpers` is dropped unless `keepEmpty`. */
-async function updateMap(authFile: string, map: 'auths' | 'credHelpers', key: string, value: unknown, options: MapUpdate = {}): Promise<void> {
+async function updateMap(
+  authFile: string,
+  map: 'auths' | 'credHelpers',
+  key: string,
+  value: unknown,
+  options: MapUpdate = {}
+): Promise<void> {
   // Without taking turns, two updates at once both read the old file and the second write drops the first's key.
   await inTurn(fileKey(authFile), () => rewriteMap(authFile, map, key, value, options))
 }
 
 async function rewriteMap(authFile: string, map: 'auths' | 'credHelpers', key: string, value: unknown, options: MapUpdate): Promise<void> {
   const file = resolveLink(authFile)
-  const json = (readJson(file)) ?? {}
+  const json = readJson(file) ?? {}
   const current = json[map]
   let next: Record<string, unknown> = { ...(isMap(current) ? current : {}) }
   if (value === undefined) delete next[key]

@@ -150,7 +150,9 @@ export class Backup {
    * and each writes the records as they are at its turn, so the last write holds them all.
    */
   private save(): Promise<void> {
-    return inTurn(this.file, async () => writePrivateFile(this.file, JSON.stringify({ version: 2, records: this.records } satisfies BackupJson)))
+    return inTurn(this.file, async () =>
+      writePrivateFile(this.file, JSON.stringify({ version: 2, records: this.records } satisfies BackupJson))
+    )
   }
 }
 
@@ -163,7 +165,10 @@ export interface SavedBackup {
 
 /** Why a backup could not be read, in words that finish "… because the backup file F …". */
 export class BackupUnreadable extends Error {
-  constructor(readonly file: string, reason: string) {
+  constructor(
+    readonly file: string,
+    reason: string
+  ) {
     super(`the backup file ${file} ${reason}`)
     this.name = 'BackupUnreadable'
   }
@@ -269,7 +274,12 @@ export async function restoreBackup(backup: SavedBackup): Promise<RestoreReport>
       const mapping = earlier.mapping
       const at = mapping.credHelperAt === undefined ? undefined : await credHelperPosition(authFile, registry)
       if ((await readCredHelper(authFile, registry)) !== mapping.credHelper || at !== mapping.credHelperAt) {
-        await writeCredHelper(authFile, registry, mapping.credHelper, mapping.credHelperAt === undefined ? {} : { at: mapping.credHelperAt })
+        await writeCredHelper(
+          authFile,
+          registry,
+          mapping.credHelper,
+          mapping.credHelperAt === undefined ? {} : { at: mapping.credHelperAt }
+        )
       }
       // No earlier entry: make sure ours is gone even if the client's own logout failed.
       if (!earlier.entry && !(await readAuthEntry(authFile, registry))) continue
@@ -335,7 +345,12 @@ async function readReleased(authFile: string): Promise<Released[]> {
   }
   const items = isObject(json) && Array.isArray(json.released) ? (json.released as unknown[]) : []
   return items.filter(
-    (item): item is Released => isObject(item) && typeof item.registry === 'string' && typeof item.wrote === 'string' && optional(item.earlier, isObject) && optional(item.mapping, isMapping)
+    (item): item is Released =>
+      isObject(item) &&
+      typeof item.registry === 'string' &&
+      typeof item.wrote === 'string' &&
+      optional(item.earlier, isObject) &&
+      optional(item.mapping, isMapping)
   )
 }
 
@@ -348,7 +363,12 @@ async function writeReleased(authFile: string, items: Released[]): Promise<void>
 async function release(record: PreviousEntry): Promise<void> {
   if (!record.wrote) return
   const items = await readReleased(record.authFile)
-  items.push({ registry: record.registry, wrote: record.wrote, ...(record.entry ? { earlier: record.entry } : {}), mapping: mappingOf(record) })
+  items.push({
+    registry: record.registry,
+    wrote: record.wrote,
+    ...(record.entry ? { earlier: record.entry } : {}),
+    mapping: mappingOf(record)
+  })
   await writeReleased(record.authFile, items)
 }
 
@@ -356,7 +376,11 @@ async function release(record: PreviousEntry): Promise<void> {
  * The entry and mapping to put back: the backup's, unless the job whose entry they are released it
  * (then what that job had replaced, and so on).
  */
-async function unreleased(authFile: string, registry: string, earlier: { entry?: AuthEntry; mapping: Mapping }): Promise<{ entry?: AuthEntry; mapping: Mapping }> {
+async function unreleased(
+  authFile: string,
+  registry: string,
+  earlier: { entry?: AuthEntry; mapping: Mapping }
+): Promise<{ entry?: AuthEntry; mapping: Mapping }> {
   if (!earlier.entry) return earlier
   const items = await readReleased(authFile)
   if (items.length === 0) return earlier

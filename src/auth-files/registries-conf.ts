@@ -56,7 +56,7 @@ export async function externalCredentialHelpers(env: NodeJS.ProcessEnv, system =
   const userDropIns = path.join(user, 'registries.conf.d')
   const usersOwn = !env.CONTAINERS_REGISTRIES_CONF && existsSync(userConf)
   const main = env.CONTAINERS_REGISTRIES_CONF || (usersOwn ? userConf : system.conf)
-  const dropIns = [...(usersOwn ? [] : confFiles(system.dropIns)), ...(confFiles(userDropIns))]
+  const dropIns = [...(usersOwn ? [] : confFiles(system.dropIns)), ...confFiles(userDropIns)]
   let found = { helpers: [AUTH_FILE_HELPER], file: main }
   for (const file of [main, ...dropIns]) {
     const helpers = credentialHelpersIn(readText(file) ?? '')

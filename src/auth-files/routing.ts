@@ -27,9 +27,27 @@ export interface StorageRules {
   logoutErasesSchemes: boolean
 }
 
-export const DOCKER_RULES: StorageRules = { emptyHelper: 'file', credsStore: true, detectsPlatformStore: false, registriesConf: false, logoutErasesSchemes: true }
-export const CONTAINERS_RULES: StorageRules = { emptyHelper: 'helper', credsStore: false, detectsPlatformStore: false, registriesConf: true, logoutErasesSchemes: false }
-export const ORAS_GO_RULES: StorageRules = { emptyHelper: 'credsStore', credsStore: true, detectsPlatformStore: true, registriesConf: false, logoutErasesSchemes: false }
+export const DOCKER_RULES: StorageRules = {
+  emptyHelper: 'file',
+  credsStore: true,
+  detectsPlatformStore: false,
+  registriesConf: false,
+  logoutErasesSchemes: true
+}
+export const CONTAINERS_RULES: StorageRules = {
+  emptyHelper: 'helper',
+  credsStore: false,
+  detectsPlatformStore: false,
+  registriesConf: true,
+  logoutErasesSchemes: false
+}
+export const ORAS_GO_RULES: StorageRules = {
+  emptyHelper: 'credsStore',
+  credsStore: true,
+  detectsPlatformStore: true,
+  registriesConf: false,
+  logoutErasesSchemes: false
+}
 
 /** The helper name this action's credential-helper mode maps registries to (`docker-credential-registry-login`). */
 export const OWN_HELPER = 'registry-login'
@@ -88,7 +106,8 @@ export function planStorage(users: StorageUser[], view: StorageView, registry: s
   })
   // '' keeps the key where it was for docker-style readers; no key is the only file route for the containers tools.
   for (const credHelper of ['', undefined] as const) {
-    if (where(credHelper).every(d => d.kind === 'file')) return { kind: 'route', credHelper, aliases: logoutAliases(users, view, registry, credHelper), from }
+    if (where(credHelper).every(d => d.kind === 'file'))
+      return { kind: 'route', credHelper, aliases: logoutAliases(users, view, registry, credHelper), from }
   }
   throw blockedError(users, where, registry, authFile)
 }
@@ -139,7 +158,9 @@ function label(d: Elsewhere): string {
 
 function describe(d: Elsewhere): string {
   if (d.kind === 'helper') return `the credential helper '${safeText(d.helper, 60)}' (${label(d)}, credHelpers)`
-  return d.detected ? `the platform credential store '${safeText(d.store, 60)}' (${label(d)})` : `the credential store '${safeText(d.store, 60)}' (${label(d)}, credsStore)`
+  return d.detected
+    ? `the platform credential store '${safeText(d.store, 60)}' (${label(d)})`
+    : `the credential store '${safeText(d.store, 60)}' (${label(d)}, credsStore)`
 }
 
 /** The store oras-go would pick on this platform when the file configures nothing, if its helper is on PATH. */
@@ -176,7 +197,12 @@ export class StoragePlans {
    * safe. `authFiles: false` checks only what no auth file changes (registries.conf), for an isolated
    * config that does not exist yet.
    */
-  static async make(clients: StorageClient[], registries: string[], ctx: ClientContext, options = { authFiles: true }): Promise<StoragePlans> {
+  static async make(
+    clients: StorageClient[],
+    registries: string[],
+    ctx: ClientContext,
+    options = { authFiles: true }
+  ): Promise<StoragePlans> {
     const plans = new StoragePlans()
     const containers = clients.find(c => c.storage.registriesConf)
     if (containers) await refuseRegistriesConfHelpers(containers.id, registries, ctx.env)
@@ -254,7 +280,12 @@ export async function routeToFile(authFile: string, registry: string, credHelper
  * second time after the mapping went back, someone changed the file) holds a credential this step never
  * wrote, and the logout must be skipped. Returns the sentence to log, or undefined when the logout is safe.
  */
-export async function logoutBlocked(client: StorageClient, authFile: string, registry: string, ctx: ClientContext): Promise<string | undefined> {
+export async function logoutBlocked(
+  client: StorageClient,
+  authFile: string,
+  registry: string,
+  ctx: ClientContext
+): Promise<string | undefined> {
   const names = client.storage.logoutErasesSchemes ? [registry, `http://${registry}`, `https://${registry}`] : [registry]
   for (const name of names) {
     // An auth file that is no longer JSON routes nothing we can tell: the logout and the restore say what is wrong.

@@ -6,7 +6,11 @@ import type { ClientContext, RegistryClient } from './client.js'
  * Refuses, before any cloud is called, a client that cannot run on this OS or whose binary is not
  * on PATH, naming the client and how to get it.
  */
-export async function requireClients(chosen: readonly RegistryClient[], ctx: ClientContext, platform: Platform = thisPlatform()): Promise<void> {
+export async function requireClients(
+  chosen: readonly RegistryClient[],
+  ctx: ClientContext,
+  platform: Platform = thisPlatform()
+): Promise<void> {
   for (const client of chosen) {
     if (client.platforms && !client.platforms.includes(platform.os)) {
       const where = client.platforms.map(osName).join(', ')

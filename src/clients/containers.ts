@@ -18,10 +18,14 @@ export function containersAuthFile(env: NodeJS.ProcessEnv, platform: Platform = 
   return p.join('/run/containers', String(platform.uid ?? 0), 'auth.json')
 }
 
-const APT = "GitHub's ubuntu runners have podman, buildah and skopeo; on other Debian/Ubuntu runners run 'sudo apt-get install -y {tool}' in an earlier step"
+const APT =
+  "GitHub's ubuntu runners have podman, buildah and skopeo; on other Debian/Ubuntu runners run 'sudo apt-get install -y {tool}' in an earlier step"
 
 const tools = {
-  podman: { platforms: ['linux', 'darwin', 'win32'], installHint: `${APT.replace('{tool}', 'podman')}; on Windows and Linux, redhat-actions/podman-install installs it` },
+  podman: {
+    platforms: ['linux', 'darwin', 'win32'],
+    installHint: `${APT.replace('{tool}', 'podman')}; on Windows and Linux, redhat-actions/podman-install installs it`
+  },
   buildah: { platforms: ['linux'], installHint: APT.replace('{tool}', 'buildah') },
   skopeo: { platforms: ['linux'], installHint: APT.replace('{tool}', 'skopeo') }
 } as const satisfies Record<string, Pick<RegistryClient, 'platforms' | 'installHint'>>

@@ -17,7 +17,8 @@ export function dockerConfigFile(env: NodeJS.ProcessEnv, platform: Platform = th
 export const docker: RegistryClient = {
   id: 'docker',
   binary: 'docker',
-  installHint: "GitHub's ubuntu and windows runners have docker; elsewhere add docker/setup-docker-action (docker/setup-docker-action@v5) in an earlier step",
+  installHint:
+    "GitHub's ubuntu and windows runners have docker; elsewhere add docker/setup-docker-action (docker/setup-docker-action@v5) in an earlier step",
   authFile: dockerConfigFile,
   storage: DOCKER_RULES,
   async login(credential, authFile, ctx) {

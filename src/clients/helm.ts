@@ -30,7 +30,16 @@ export const helm: RegistryClient = {
   installHint: 'add azure/setup-helm (Azure/setup-helm@v5) in an earlier step',
   authFile: helmRegistryConfig,
   async login(credential, authFile, ctx) {
-    const args = ['registry', 'login', '--registry-config', authFile, '--username', credential.username, '--password-stdin', credential.registry]
+    const args = [
+      'registry',
+      'login',
+      '--registry-config',
+      authFile,
+      '--username',
+      credential.username,
+      '--password-stdin',
+      credential.registry
+    ]
     await runClient(ctx, 'helm', args, { stdin: credential.password })
   },
   async logout(registry, authFile, ctx) {

@@ -70,7 +70,11 @@ export class ClientCommandError extends ActionError {
 /** The last lines of what the client said, as one safe log line. */
 export function clientSaid(stdout: string, stderr: string): string {
   // Each line made safe and cut on its own: the client's output may echo what it was given.
-  const said = (stderr.trim() || stdout.trim()).split('\n').slice(-3).map(line => safeText(line.trim(), 400)).join(' / ')
+  const said = (stderr.trim() || stdout.trim())
+    .split('\n')
+    .slice(-3)
+    .map(line => safeText(line.trim(), 400))
+    .join(' / ')
   return said || 'no output'
 }
 

@@ -45,7 +45,12 @@ export async function readCache(file: string): Promise<CredentialCache> {
     const cache: CredentialCache = {}
     for (const [host, value] of Object.entries(parsed as Record<string, Partial<CachedCredential>>)) {
       if (typeof value?.username === 'string' && typeof value.password === 'string' && typeof value.obtainedAt === 'number') {
-        cache[host] = { username: value.username, password: value.password, obtainedAt: value.obtainedAt, ...(typeof value.expiresAt === 'number' ? { expiresAt: value.expiresAt } : {}) }
+        cache[host] = {
+          username: value.username,
+          password: value.password,
+          obtainedAt: value.obtainedAt,
+          ...(typeof value.expiresAt === 'number' ? { expiresAt: value.expiresAt } : {})
+        }
       }
     }
     return cache

@@ -55,7 +55,10 @@ export function carriedEnv(env: NodeJS.ProcessEnv): Record<string, string> {
 }
 
 /** An input reader's source that remembers every non-empty input it was asked for. */
-export function recordingInputs(read: (name: string) => string = name => getInput(name)): { read: (name: string) => string; recorded: Record<string, string> } {
+export function recordingInputs(read: (name: string) => string = name => getInput(name)): {
+  read: (name: string) => string
+  recorded: Record<string, string>
+} {
   const recorded: Record<string, string> = {}
   return {
     recorded,
@@ -90,7 +93,10 @@ export async function readHelperConfig(file: string): Promise<HelperConfig> {
     parsed = JSON.parse(text) as Partial<HelperConfig>
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
-    const why = code === 'ENOENT' || code === undefined ? 'the registry-login step that set it up has ended (post removed it) or did not finish' : 'it is not a file the registry-login step wrote'
+    const why =
+      code === 'ENOENT' || code === undefined
+        ? 'the registry-login step that set it up has ended (post removed it) or did not finish'
+        : 'it is not a file the registry-login step wrote'
     throw new Error(`cannot read its configuration ${file} (${code ?? 'not JSON'}): ${why}`)
   }
   if (parsed.version !== 1 || !isStringMap(parsed.inputs) || !isStringMap(parsed.env) || !isStringMap(parsed.usernames)) {

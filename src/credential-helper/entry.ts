@@ -14,7 +14,10 @@ const MAX_STDIN = 64 * 1024
 export async function runCredentialHelper(argv: string[] = process.argv.slice(2)): Promise<void> {
   const write = claimStdout()
   const [configFile = '', verb] = argv
-  const timer = setTimeout(() => void finish(write, failure(`registry-login gave up after ${HELPER_DEADLINE_MS / 1000} s`)), HELPER_DEADLINE_MS)
+  const timer = setTimeout(
+    () => void finish(write, failure(`registry-login gave up after ${HELPER_DEADLINE_MS / 1000} s`)),
+    HELPER_DEADLINE_MS
+  )
   let reply: HelperReply
   try {
     const stdin = verb === 'list' ? '' : await readStdin()

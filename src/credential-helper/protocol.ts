@@ -44,7 +44,11 @@ export async function answer(verb: string | undefined, stdin: string, load: () =
       const host = serverHost(stdin)
       const source = await load()
       if (!host || !Object.hasOwn(source.usernames, host)) {
-        return { stdout: `${NOT_FOUND}\n`, stderr: `${HELPER_BINARY}: ${safeText(host || '(no server URL on stdin)')} is not a registry this job's login covers\n`, exitCode: 1 }
+        return {
+          stdout: `${NOT_FOUND}\n`,
+          stderr: `${HELPER_BINARY}: ${safeText(host || '(no server URL on stdin)')} is not a registry this job's login covers\n`,
+          exitCode: 1
+        }
       }
       try {
         const { username, password } = await source.credential(host)

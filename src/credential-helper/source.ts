@@ -48,7 +48,10 @@ export async function credentialSource(configFile: string, env: NodeJS.ProcessEn
   const config = await readHelperConfig(configFile)
   // Where and as whom the plan logs in is what main decided: a later step's own REGISTRY_LOGIN_* or GITHUB_* never redirects the saved key.
   const planEnv = { ...withoutCarried(env), ...config.env }
-  const { plan } = parseInputs(createInputReader(name => config.inputs[name] ?? ''), planEnv)
+  const { plan } = parseInputs(
+    createInputReader(name => config.inputs[name] ?? ''),
+    planEnv
+  )
   const ctx = providerContext(planEnv, helperLog(planEnv))
   const cacheFile = helperFiles(path.dirname(configFile)).cache
   const hosts = [...new Set(plan.registries.map(registryHost))]

@@ -41,7 +41,8 @@ const FALSE = ['false', 'False', 'FALSE', 'no', 'off', '0']
 export function createInputReader(read: (name: string) => string = name => getInput(name)): InputReader {
   const text = (name: string): string => {
     const value = read(name).trim()
-    if (CONTROL.test(value)) throw new InputError(name, 'contains a line break or another control character', 'Give it on one line, as plain text.')
+    if (CONTROL.test(value))
+      throw new InputError(name, 'contains a line break or another control character', 'Give it on one line, as plain text.')
     return value
   }
   return {

@@ -34,7 +34,12 @@ export function parseRegistry(value: string): string {
   let rest = value.trim().toLowerCase()
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//.exec(rest)
   if (scheme) {
-    if (scheme[1] !== 'https') refuse(value, `whose scheme ${scheme[1]}:// is not https://`, 'Give the host alone (us.icr.io) or with https://; registries are always reached over HTTPS.')
+    if (scheme[1] !== 'https')
+      refuse(
+        value,
+        `whose scheme ${scheme[1]}:// is not https://`,
+        'Give the host alone (us.icr.io) or with https://; registries are always reached over HTTPS.'
+      )
     rest = rest.slice(scheme[0].length)
   }
   if (/[?#]/.test(rest)) refuse(value, 'which has a query or fragment', 'Give the host and an optional /path only.')
@@ -42,7 +47,12 @@ export function parseRegistry(value: string): string {
   const slash = rest.indexOf('/')
   const authority = slash < 0 ? rest : rest.slice(0, slash)
   const path = slash < 0 ? '' : rest.slice(slash + 1)
-  if (authority.includes('@')) refuse(value, 'which has a user name in it (user@host)', "Give the host alone; credentials go in their own inputs, never in 'registry'.")
+  if (authority.includes('@'))
+    refuse(
+      value,
+      'which has a user name in it (user@host)',
+      "Give the host alone; credentials go in their own inputs, never in 'registry'."
+    )
 
   const colon = authority.lastIndexOf(':')
   const host = colon < 0 ? authority : authority.slice(0, colon)
@@ -55,11 +65,22 @@ export function parseRegistry(value: string): string {
       refuse(value, `whose host label '${label}' is not a DNS label (letters, digits and inner hyphens, at most ${MAX_LABEL_LENGTH})`)
     }
   }
-  if (port !== undefined && (!PORT.test(port) || Number(port) > 65535)) refuse(value, `whose port '${port}' is not a number from 1 to 65535`)
+  if (port !== undefined && (!PORT.test(port) || Number(port) > 65535))
+    refuse(value, `whose port '${port}' is not a number from 1 to 65535`)
   if (path !== '') {
     for (const segment of path.split('/')) {
-      if (segment === '' || segment === '.' || segment === '..') refuse(value, "whose path has an empty, '.' or '..' segment", 'Give the path as namespace or namespace/repository, without // . or ..')
-      if (!PATH_SEGMENT.test(segment)) refuse(value, `whose path segment '${segment}' is not a repository name component`, 'Use lower-case letters and digits, separated by . _ or -.')
+      if (segment === '' || segment === '.' || segment === '..')
+        refuse(
+          value,
+          "whose path has an empty, '.' or '..' segment",
+          'Give the path as namespace or namespace/repository, without // . or ..'
+        )
+      if (!PATH_SEGMENT.test(segment))
+        refuse(
+          value,
+          `whose path segment '${segment}' is not a repository name component`,
+          'Use lower-case letters and digits, separated by . _ or -.'
+        )
     }
   }
   return `${host}${port !== undefined ? `:${port}` : ''}${path ? `/${path}` : ''}`
@@ -90,7 +111,12 @@ export type CredentialScope = 'cloud' | 'registry-only'
  * Refuses any registry outside the cloud's hosts for a cloud credential; for a registry-only one,
  * returns one note naming the hosts outside them (custom domains), for the log.
  */
-export function checkRegistryHosts(policy: RegistryHostPolicy, registries: readonly string[], scope: CredentialScope, method: string): string[] {
+export function checkRegistryHosts(
+  policy: RegistryHostPolicy,
+  registries: readonly string[],
+  scope: CredentialScope,
+  method: string
+): string[] {
   const custom: string[] = []
   for (const registry of registries) {
     const host = registryHost(registry)
@@ -107,5 +133,7 @@ export function checkRegistryHosts(policy: RegistryHostPolicy, registries: reado
   }
   if (custom.length === 0) return []
   const which = custom.length > 1 ? `${custom.join(', ')} are not` : `${custom[0]} is not`
-  return [`${which} among the ${policy.cloud} registry hosts: logging in with the registry's own username and password (auth ${method}), which open that registry only.`]
+  return [
+    `${which} among the ${policy.cloud} registry hosts: logging in with the registry's own username and password (auth ${method}), which open that registry only.`
+  ]
 }

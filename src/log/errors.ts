@@ -17,7 +17,10 @@ const MAX_PROBLEM = 600
 
 /** The problem as one safe line: each quoted value ('…') cut on its own, the whole made safe too. */
 function safeProblem(problem: string): string {
-  return safeText(problem.replace(/'([^']*)'/g, (_, value: string) => `'${safeText(value, MAX_QUOTED)}'`), MAX_PROBLEM)
+  return safeText(
+    problem.replace(/'([^']*)'/g, (_, value: string) => `'${safeText(value, MAX_QUOTED)}'`),
+    MAX_PROBLEM
+  )
 }
 
 /**

@@ -37,7 +37,10 @@ function shown(value: unknown): string {
 export function line(text: Text, ...values: unknown[]): string {
   if (typeof text === 'string') return safeText(text, MAX_LINE)
   // The whole line once more: a value the template starts with must not start a command.
-  return safeText(text.reduce((out, literal, i) => out + literal + (i < values.length ? shown(values[i]) : ''), ''), Infinity)
+  return safeText(
+    text.reduce((out, literal, i) => out + literal + (i < values.length ? shown(values[i]) : ''), ''),
+    Infinity
+  )
 }
 
 export const log = {

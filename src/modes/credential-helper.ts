@@ -47,7 +47,12 @@ export async function installCredentialHelper({ inputs, recordedInputs, credenti
   const files = helperFiles(dir)
   const now = Date.now()
   const usernames = Object.fromEntries(credentials.map(c => [registryHost(c.registry), c.username]))
-  await writeHelperConfig(files.config, { version: 1, inputs: planInputs(recordedInputs, inputs.provider, inputs.plan.auth), env: carriedEnv(ctx.env), usernames })
+  await writeHelperConfig(files.config, {
+    version: 1,
+    inputs: planInputs(recordedInputs, inputs.provider, inputs.plan.auth),
+    env: carriedEnv(ctx.env),
+    usernames
+  })
   await writeCache(files.cache, cacheEntries(credentials, now))
   await writeLauncher(dir, node, script, files.config, ctx.env)
   core.addPath(dir)
@@ -62,7 +67,9 @@ export async function installCredentialHelper({ inputs, recordedInputs, credenti
       log.info`${id}: ${host} now gets its credentials from ${HELPER_BINARY} (credHelpers in ${authFile})`
     }
   }
-  log.info(`Credential helper: ${HELPER_BINARY} is on PATH for the later steps and mints a fresh credential whenever a client needs one; no password is stored in an auth file.`)
+  log.info(
+    `Credential helper: ${HELPER_BINARY} is on PATH for the later steps and mints a fresh credential whenever a client needs one; no password is stored in an auth file.`
+  )
 }
 
 async function requireRunnable(node: string, script: string): Promise<void> {
@@ -102,15 +109,28 @@ function cmdCaLine(ca: string | undefined): string[] {
 }
 
 /** A launcher that runs the action's own bundled helper with the node that runs the action. */
-export async function writeLauncher(dir: string, node: string, script: string, config: string, env: NodeJS.ProcessEnv, platform = process.platform): Promise<void> {
+export async function writeLauncher(
+  dir: string,
+  node: string,
+  script: string,
+  config: string,
+  env: NodeJS.ProcessEnv,
+  platform = process.platform
+): Promise<void> {
   if (platform === 'win32') {
-    const cmd = ['@echo off', ...cmdCaLine(env.NODE_EXTRA_CA_CERTS), `${cmdQuote(node)} ${cmdQuote(script)} ${cmdQuote(config)} %*`, ''].join('\r\n')
+    const cmd = [
+      '@echo off',
+      ...cmdCaLine(env.NODE_EXTRA_CA_CERTS),
+      `${cmdQuote(node)} ${cmdQuote(script)} ${cmdQuote(config)} %*`,
+      ''
+    ].join('\r\n')
     writeFileSync(path.join(dir, `${HELPER_BINARY}.cmd`), cmd, { mode: 0o700 })
     return
   }
   const lines = ['#!/bin/sh', `# The docker credential helper of the registry-login action, for this job only (its post step removes it).`]
   // The CA bundle main trusted for the cloud calls, unless the calling step sets its own.
-  if (env.NODE_EXTRA_CA_CERTS) lines.push(`[ -n "$NODE_EXTRA_CA_CERTS" ] || { NODE_EXTRA_CA_CERTS=${shQuote(env.NODE_EXTRA_CA_CERTS)}; export NODE_EXTRA_CA_CERTS; }`)
+  if (env.NODE_EXTRA_CA_CERTS)
+    lines.push(`[ -n "$NODE_EXTRA_CA_CERTS" ] || { NODE_EXTRA_CA_CERTS=${shQuote(env.NODE_EXTRA_CA_CERTS)}; export NODE_EXTRA_CA_CERTS; }`)
   lines.push(`exec ${shQuote(node)} ${shQuote(script)} ${shQuote(config)} "$@"`, '')
   writeFileSync(path.join(dir, HELPER_BINARY), lines.join('\n'), { mode: 0o700 })
 }
@@ -131,7 +151,8 @@ export async function unmapCredentialHelper(mappings: HelperMapping[]): Promise<
   const failures: Array<{ mapping: HelperMapping; error: unknown }> = []
   for (const mapping of mappings) {
     try {
-      if ((await readCredHelper(mapping.authFile, mapping.registry)) === HELPER_NAME) await writeCredHelper(mapping.authFile, mapping.registry, undefined)
+      if ((await readCredHelper(mapping.authFile, mapping.registry)) === HELPER_NAME)
+        await writeCredHelper(mapping.authFile, mapping.registry, undefined)
     } catch (error) {
       failures.push({ mapping, error })
     }

@@ -83,7 +83,8 @@ export async function carryOverDocker(from: string, to: string, keepLogins = fal
     const source = path.join(from, name)
     const target = path.join(to, name)
     if (name === 'config.json') await copyConfig(source, target, keepLogins)
-    else if (name.startsWith('config.json')) continue // a client's temporary or lock file
+    else if (name.startsWith('config.json'))
+      continue // a client's temporary or lock file
     else if (name === 'contexts') cpSync(source, target, { recursive: true, verbatimSymlinks: true })
     else symlinkSync(source, target)
   }
@@ -102,7 +103,9 @@ async function copyConfig(source: string, target: string, keepLogins: boolean): 
   if (typeof config !== 'object' || config === null || Array.isArray(config)) return
   const { auths, credsStore, ...all } = config as Record<string, unknown>
   // Helper mappings docker cannot read (an array, a number) would fail this job's routing check; docker drops them anyway.
-  const settings = Object.fromEntries(Object.entries(all).flatMap(([key, value]) => (key === 'credHelpers' ? readableHelpers(value) : [[key, value]])))
+  const settings = Object.fromEntries(
+    Object.entries(all).flatMap(([key, value]) => (key === 'credHelpers' ? readableHelpers(value) : [[key, value]]))
+  )
   const kept = keepLogins ? { ...settings, ...(auths ? { auths } : {}), ...(credsStore ? { credsStore } : {}) } : settings
   writePrivateFile(target, `${JSON.stringify(kept, null, 2)}\n`)
 }

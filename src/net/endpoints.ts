@@ -32,7 +32,16 @@ export function endpoint(name: EndpointName, defaultUrl: string, env: NodeJS.Pro
  * Every endpoint a provider may call. `endpoint` takes only these names, so a new endpoint is listed
  * here or does not compile, and credential-helper mode carries exactly these overrides.
  */
-export const ENDPOINT_NAMES = ['IBM_IAM', 'YANDEX_IAM', 'YANDEX_JWT_AUDIENCE', 'YANDEX_WLIF', 'NEBIUS_TOKEN_HTTP', 'NEBIUS_TOKEN_GRPC', 'ALIBABA_CR', 'ALIBABA_STS'] as const
+export const ENDPOINT_NAMES = [
+  'IBM_IAM',
+  'YANDEX_IAM',
+  'YANDEX_JWT_AUDIENCE',
+  'YANDEX_WLIF',
+  'NEBIUS_TOKEN_HTTP',
+  'NEBIUS_TOKEN_GRPC',
+  'ALIBABA_CR',
+  'ALIBABA_STS'
+] as const
 
 export type EndpointName = (typeof ENDPOINT_NAMES)[number]
 

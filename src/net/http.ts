@@ -108,11 +108,9 @@ export function createHttp(options: HttpOptions): Http {
     })
     const call = async (): Promise<HttpResponse> => {
       const headers = { Accept: 'application/json', ...req.headers }
-      const response = await (await httpClient())
-        .request(req.method, req.url, req.body ?? null, headers)
-        .catch((error: unknown) => {
-          throw new NetworkError(req.service, error instanceof Error ? error.message : String(error))
-        })
+      const response = await (await httpClient()).request(req.method, req.url, req.body ?? null, headers).catch((error: unknown) => {
+        throw new NetworkError(req.service, error instanceof Error ? error.message : String(error))
+      })
       const body = await response.readBody()
       return { status: response.message.statusCode ?? 0, headers: response.message.headers, body }
     }

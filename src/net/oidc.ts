@@ -20,7 +20,10 @@ export function oidcRequest(env: NodeJS.ProcessEnv): { url: URL; bearer: string 
   const raw = env[URL_VAR]?.trim() ?? ''
   const bearer = env[TOKEN_VAR]?.trim() ?? ''
   if (!raw && !bearer) {
-    throw new ActionError(`Keyless login needs a GitHub OIDC token, but the runner offers none (${URL_VAR} and ${TOKEN_VAR} are not set).`, PERMISSION)
+    throw new ActionError(
+      `Keyless login needs a GitHub OIDC token, but the runner offers none (${URL_VAR} and ${TOKEN_VAR} are not set).`,
+      PERMISSION
+    )
   }
   if (!raw) throw new ActionError(`Keyless login needs a GitHub OIDC token, but ${URL_VAR} is not set (${TOKEN_VAR} is).`, PERMISSION)
   if (!bearer) throw new ActionError(`Keyless login needs a GitHub OIDC token, but ${TOKEN_VAR} is not set (${URL_VAR} is).`, PERMISSION)

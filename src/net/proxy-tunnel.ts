@@ -40,7 +40,11 @@ export async function openTunnel(proxy: URL, host: string, port: number, signal?
     request.once('connect', (response: http.IncomingMessage, socket: Duplex, head: Buffer) => {
       if (response.statusCode !== 200) {
         socket.destroy()
-        reject(new Error(`the proxy ${proxyName(proxy)} answered CONNECT ${authority} with HTTP ${response.statusCode ?? '?'}${response.statusCode === 407 ? ' (proxy authentication required: put user:password in the proxy URL)' : ''}`))
+        reject(
+          new Error(
+            `the proxy ${proxyName(proxy)} answered CONNECT ${authority} with HTTP ${response.statusCode ?? '?'}${response.statusCode === 407 ? ' (proxy authentication required: put user:password in the proxy URL)' : ''}`
+          )
+        )
         return
       }
       if (head.length > 0) socket.unshift(head)

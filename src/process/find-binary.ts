@@ -31,20 +31,32 @@ const DEFAULT_PATHEXT = '.COM;.EXE;.BAT;.CMD'
  * every PATHEXT extension is tried in order (helm -> helm.exe, a shim -> podman.cmd); the current
  * directory is never searched.
  */
-export async function findBinary(name: string, env: NodeJS.ProcessEnv, platform: Platform, isExecutable: IsExecutable = fileIsExecutable(platform)): Promise<string> {
+export async function findBinary(
+  name: string,
+  env: NodeJS.ProcessEnv,
+  platform: Platform,
+  isExecutable: IsExecutable = fileIsExecutable(platform)
+): Promise<string> {
   const p = platform.path
   const windows = platform.os === 'win32'
   const extensions = windows
-    ? (envVar(env, 'PATHEXT', platform) || DEFAULT_PATHEXT).split(';').map(ext => ext.trim()).filter(ext => ext.startsWith('.'))
+    ? (envVar(env, 'PATHEXT', platform) || DEFAULT_PATHEXT)
+        .split(';')
+        .map(ext => ext.trim())
+        .filter(ext => ext.startsWith('.'))
     : ['']
   const candidates = (base: string): string[] => {
     if (!windows) return [base]
     const own = extensions.some(ext => base.toLowerCase().endsWith(ext.toLowerCase()))
     return [...(own ? [base] : []), ...extensions.map(ext => base + ext.toLowerCase())]
   }
-  const dirs = name.includes('/') || (windows && name.includes('\\'))
-    ? ['']
-    : (envVar(env, 'PATH', platform) ?? '').split(p.delimiter).map(dir => (windows ? dir.replace(/^"(.*)"$/, '$1') : dir)).filter(dir => dir !== '' && p.isAbsolute(dir))
+  const dirs =
+    name.includes('/') || (windows && name.includes('\\'))
+      ? ['']
+      : (envVar(env, 'PATH', platform) ?? '')
+          .split(p.delimiter)
+          .map(dir => (windows ? dir.replace(/^"(.*)"$/, '$1') : dir))
+          .filter(dir => dir !== '' && p.isAbsolute(dir))
   for (const dir of dirs) {
     for (const file of candidates(dir ? p.join(dir, name) : name)) {
       if (await isExecutable(file)) return file

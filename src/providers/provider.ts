@@ -91,9 +91,6 @@ export interface Provider {
 }
 
 /** Same credential for every registry of a plan. */
-export function forEachRegistry(
-  registries: string[],
-  credential: Omit<RegistryCredential, 'registry'>
-): RegistryCredential[] {
+export function forEachRegistry(registries: string[], credential: Omit<RegistryCredential, 'registry'>): RegistryCredential[] {
   return registries.map(registry => ({ ...credential, registry }))
 }

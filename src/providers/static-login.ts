@@ -49,13 +49,21 @@ export function readStaticLogin<M extends string>(inputs: InputReader, cloud: st
   const password = table[given.toLowerCase()]?.orPath ? inputs.secretOrPath('password') : inputs.secret('password')
   if (!given && !password) return undefined
   if (!given) {
-    throw new InputError('username', "is empty but 'password' is set", `${cloud} takes 'password' together with a username that names what it holds: ${usernameList(table)}.`)
+    throw new InputError(
+      'username',
+      "is empty but 'password' is set",
+      `${cloud} takes 'password' together with a username that names what it holds: ${usernameList(table)}.`
+    )
   }
   const username = given.toLowerCase()
   const known = table[username]
   if (!known) {
     const shown = PLAIN_NAME.test(given) ? `'${given}'` : 'set to a value'
-    throw new InputError('username', `is ${shown}, which ${cloud} does not know as a registry username`, `Use one of: ${usernameList(table)}.`)
+    throw new InputError(
+      'username',
+      `is ${shown}, which ${cloud} does not know as a registry username`,
+      `Use one of: ${usernameList(table)}.`
+    )
   }
   if (!password) {
     throw new InputError('password', `is empty but 'username' is ${username}`, `Pass ${known.password} from a secret.`)

@@ -61,12 +61,15 @@ export function loadState(): PostState | undefined {
   const saved = parsed as Record<string, unknown>
   if (saved.version !== 1) throw new StateUnreadable(`has an unknown version (${safeText(saved.version, 20)})`)
   if (!Array.isArray(saved.logins)) {
-    log.warning("Nothing was logged out: the state the main step saved has no list of logins. Any login of the main step stays in the clients' auth files.")
+    log.warning(
+      "Nothing was logged out: the state the main step saved has no list of logins. Any login of the main step stays in the clients' auth files."
+    )
   }
   const listed: unknown[] = Array.isArray(saved.logins) ? saved.logins : []
   const logins = listed.filter(isLoginRecord)
   const bad = listed.filter(login => !isLoginRecord(login)).map(login => (login as { client?: unknown } | null)?.client)
-  if (bad.length > 0) log.warning`Skipped ${bad.length} login record(s) of the saved state that name an unknown client or are not well-formed (${bad.map(String)}).`
+  if (bad.length > 0)
+    log.warning`Skipped ${bad.length} login record(s) of the saved state that name an unknown client or are not well-formed (${bad.map(String)}).`
   return {
     version: 1,
     logins,

@@ -12,7 +12,6 @@ import { maskSecret } from '../log/secrets.js'
 import { envNumber } from '../net/tunables.js'
 import { VERSION } from '../runner/version.js'
 
-
 /** Where a provider's masking, warnings and debug lines go: the runner's log by default. */
 export type ProviderLog = Pick<ProviderContext, 'mask' | 'warn' | 'debug'>
 

@@ -11,7 +11,16 @@ import type { CommonInputs, LoginPlan, MethodOption, Provider } from '../provide
  * The inputs that carry secrets (action.yml: "from a secret"): a workflow run without access to
  * the repository's secrets (a pull request from a fork, Dependabot) gets every one of them empty.
  */
-export const SECRET_INPUTS = ['api-key', 'token', 'service-account-key', 'oauth-token', 'private-key', 'access-key-secret', 'security-token', 'password'] as const
+export const SECRET_INPUTS = [
+  'api-key',
+  'token',
+  'service-account-key',
+  'oauth-token',
+  'private-key',
+  'access-key-secret',
+  'security-token',
+  'password'
+] as const
 
 /** Every provider-specific input some method of some provider reads. */
 export function methodInputs(providers: readonly Provider[]): string[] {

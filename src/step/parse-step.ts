@@ -69,7 +69,8 @@ export function parseStep(inputs: InputReader, env: NodeJS.ProcessEnv = process.
     return {
       skipped: true,
       provider: providerId,
-      reason: "every secret input is empty and the runner offers no GitHub OIDC token (a pull request from a fork, or a job without 'permissions: id-token: write')"
+      reason:
+        "every secret input is empty and the runner offers no GitHub OIDC token (a pull request from a fork, or a job without 'permissions: id-token: write')"
     }
   }
 
@@ -80,10 +81,26 @@ export function parseStep(inputs: InputReader, env: NodeJS.ProcessEnv = process.
   // Before any network call: the token request's URL and bearer are there, and the URL is https.
   if (method.oidc) oidcRequest(env)
   const notices: Notice[] = [
-    ...checkRegistryHosts(provider.registryHosts, plan.registries, method.scope ?? 'cloud', plan.auth).map(message => ({ level: 'info' as const, message })),
-    ...ignoredInputWarnings(inputs, Object.values(providers), provider, plan, common).map(message => ({ level: 'warning' as const, message }))
+    ...checkRegistryHosts(provider.registryHosts, plan.registries, method.scope ?? 'cloud', plan.auth).map(message => ({
+      level: 'info' as const,
+      message
+    })),
+    ...ignoredInputWarnings(inputs, Object.values(providers), provider, plan, common).map(message => ({
+      level: 'warning' as const,
+      message
+    }))
   ]
-  return { skipped: false, provider: providerId, plan, clients: clients as ClientId[], logout, outputPassword, isolatedConfig, credentialHelper, notices }
+  return {
+    skipped: false,
+    provider: providerId,
+    plan,
+    clients: clients as ClientId[],
+    logout,
+    outputPassword,
+    isolatedConfig,
+    credentialHelper,
+    notices
+  }
 }
 
 /** The inputs of a login; for callers that have no skipped state (a skip is an error there). */

@@ -12,7 +12,12 @@ import type { RegistryCredential } from '../providers/provider.js'
 const row = (cells: string[], tag: 'th' | 'td'): string => `<tr>${cells.map(cell => `<${tag}>${cell}</${tag}>`).join('')}</tr>`
 
 export function summaryHtml(inputs: Inputs, credentials: readonly RegistryCredential[]): string {
-  const rows = credentials.map(c => row([escapeHtml(c.registry), escapeHtml(c.username), expiryText(c.expiresAt) ?? 'not reported', escapeHtml(inputs.clients.join(', '))], 'td'))
+  const rows = credentials.map(c =>
+    row(
+      [escapeHtml(c.registry), escapeHtml(c.username), expiryText(c.expiresAt) ?? 'not reported', escapeHtml(inputs.clients.join(', '))],
+      'td'
+    )
+  )
   return [
     '<h3>Registry login</h3>',
     `Provider <code>${escapeHtml(inputs.provider)}</code>, ${escapeHtml(inputs.plan.method)}.`,

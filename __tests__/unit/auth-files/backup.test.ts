@@ -59,7 +59,10 @@ describe('backup and restore', () => {
 
   test.each([
     ['the action added a mapping, then post removed it', async (file: string) => writeCredHelper(file, 'us.icr.io', 'registry-login')],
-    ['docker dropped it when it saved (omitempty)', async (file: string) => writeFileSync(file, JSON.stringify({ auths: { 'us.icr.io': { auth: 'bmV3Om5ldw==' } } }))]
+    [
+      'docker dropped it when it saved (omitempty)',
+      async (file: string) => writeFileSync(file, JSON.stringify({ auths: { 'us.icr.io': { auth: 'bmV3Om5ldw==' } } }))
+    ]
   ])('an empty credHelpers map the file had comes back: %s (#9)', async (_name, change) => {
     const dir = tmp()
     const file = path.join(dir, 'config.json')
@@ -85,17 +88,25 @@ describe('backup and restore', () => {
     expect(read(file)).toEqual({ auths: {} })
   })
 
-  test("settings a containers tool dropped when it rewrote a shared docker config.json (credsStore, proxies) come back; present ones are left alone", async () => {
+  test('settings a containers tool dropped when it rewrote a shared docker config.json (credsStore, proxies) come back; present ones are left alone', async () => {
     const dir = tmp()
     const file = path.join(dir, 'config.json')
-    writeFileSync(file, JSON.stringify({ credsStore: 'desktop', proxies: { default: { httpProxy: 'http://p:3128' } }, currentContext: 'a', auths: {} }))
+    writeFileSync(
+      file,
+      JSON.stringify({ credsStore: 'desktop', proxies: { default: { httpProxy: 'http://p:3128' } }, currentContext: 'a', auths: {} })
+    )
     const backup = new Backup(path.join(dir, 'backup.json'))
     await backup.remember(file, 'us.icr.io')
     await backup.remember(file, 'de.icr.io')
     // podman login keeps only auths and credHelpers; a later step changed currentContext
     writeFileSync(file, JSON.stringify({ auths: { 'us.icr.io': { auth: 'bmV3Om5ldw==' } }, currentContext: 'b' }))
     expect(await restoreBackup(await loadBackup(backup.file))).toEqual({ leftAlone: [], failures: [] })
-    expect(read(file)).toEqual({ auths: {}, currentContext: 'b', credsStore: 'desktop', proxies: { default: { httpProxy: 'http://p:3128' } } })
+    expect(read(file)).toEqual({
+      auths: {},
+      currentContext: 'b',
+      credsStore: 'desktop',
+      proxies: { default: { httpProxy: 'http://p:3128' } }
+    })
   })
 })
 
@@ -142,7 +153,7 @@ describe('two jobs on one auth file: each post touches only its own login', () =
     expect(readdirSync(dir).sort()).toEqual(['config.json'])
   })
 
-  test('a job that logged in where there was nothing: the later job\'s post removes it all', async () => {
+  test("a job that logged in where there was nothing: the later job's post removes it all", async () => {
     const dir = tmp()
     const file = path.join(dir, 'config.json')
     const a = await login(file, A, path.join(dir, 'a.json'))
@@ -173,7 +184,7 @@ describe('loadBackup says what is wrong with a backup', () => {
 })
 
 describe('one auth file under two spellings (docker: DOCKER_CONFIG/config.json, podman: REGISTRY_AUTH_FILE through a symlink)', () => {
-  test('the second client\'s backup is not this step\'s own login, so post leaves no credential behind', async () => {
+  test("the second client's backup is not this step's own login, so post leaves no credential behind", async () => {
     const dir = tmp()
     const file = path.join(dir, 'config.json')
     const linked = path.join(tmp(), 'link')

@@ -19,7 +19,13 @@ function controlledTasks() {
     })
   /** Lets every queued continuation run. */
   const settle = () => new Promise(resolve => setImmediate(resolve))
-  return { events, task, settle, finish: (name: string) => pending.get(name)!.resolve(), fail: (name: string) => pending.get(name)!.reject(new Error(`${name} failed`)) }
+  return {
+    events,
+    task,
+    settle,
+    finish: (name: string) => pending.get(name)!.resolve(),
+    fail: (name: string) => pending.get(name)!.reject(new Error(`${name} failed`))
+  }
 }
 
 describe('runGrouped', () => {
@@ -31,7 +37,11 @@ describe('runGrouped', () => {
       { name: 'docker de', key: 'config.json' },
       { name: 'podman de', key: 'auth.json' }
     ]
-    const run = runGrouped(items, i => i.key, i => task(i.name))
+    const run = runGrouped(
+      items,
+      i => i.key,
+      i => task(i.name)
+    )
     await settle()
     expect(events).toEqual(['start docker us', 'start podman us'])
     finish('podman us')
@@ -48,7 +58,11 @@ describe('runGrouped', () => {
   test('a failure stops its own key only; the call rejects with the first failure in item order once every key has stopped', async () => {
     const { events, task, settle, finish, fail } = controlledTasks()
     const items = ['a1', 'b1', 'a2', 'b2', 'c1'].map(name => ({ name, key: name[0]! }))
-    const run = runGrouped(items, i => i.key, i => task(i.name))
+    const run = runGrouped(
+      items,
+      i => i.key,
+      i => task(i.name)
+    )
     let outcome: unknown = 'pending'
     run.then(
       () => (outcome = 'resolved'),
@@ -109,7 +123,9 @@ test('fileKey names a file that does not exist yet by its real directory', () =>
 test('settleAll waits for every promise before rejecting with the first failure in order', async () => {
   const late = { settled: false }
   const slow = new Promise<number>(resolve => setTimeout(() => ((late.settled = true), resolve(3)), 20))
-  await expect(settleAll([Promise.resolve(1), Promise.reject(new Error('second')), Promise.reject(new Error('third')), slow])).rejects.toThrow('second')
+  await expect(
+    settleAll([Promise.resolve(1), Promise.reject(new Error('second')), Promise.reject(new Error('third')), slow])
+  ).rejects.toThrow('second')
   expect(late.settled).toBe(true)
   await expect(settleAll([Promise.resolve(1), slow])).resolves.toEqual([1, 3])
 })
@@ -124,7 +140,12 @@ test('inTurn runs calls with one key one at a time, also after a failure', async
     running--
     if (fail) throw new Error('failed')
   }
-  const results = await Promise.allSettled([inTurn('k', work(false)), inTurn('k', work(true)), inTurn('k', work(false)), inTurn('other', work(false))])
+  const results = await Promise.allSettled([
+    inTurn('k', work(false)),
+    inTurn('k', work(true)),
+    inTurn('k', work(false)),
+    inTurn('other', work(false))
+  ])
   expect(results.map(r => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled'])
   expect(most).toBe(2) // 'k' one at a time, 'other' next to it
 })
@@ -151,10 +172,13 @@ describe('concurrent writers in one process', () => {
   test('Backup.remember called all at once for several files records every earlier entry', async () => {
     const dir = tmp()
     const files = ['a.json', 'b.json', 'c.json'].map(name => path.join(dir, name))
-    for (const file of files) for (const registry of registries) await writeAuthEntry(file, registry, { auth: `${path.basename(file)}:${registry}` })
+    for (const file of files)
+      for (const registry of registries) await writeAuthEntry(file, registry, { auth: `${path.basename(file)}:${registry}` })
     const backup = new Backup(path.join(dir, 'backup.json'))
     await Promise.all(files.flatMap(file => registries.map(registry => backup.remember(file, registry))))
-    const saved = (JSON.parse(readFileSync(backup.file, 'utf8')) as { records: { authFile: string; registry: string; entry: { auth: string } }[] }).records
+    const saved = (
+      JSON.parse(readFileSync(backup.file, 'utf8')) as { records: { authFile: string; registry: string; entry: { auth: string } }[] }
+    ).records
     expect(saved).toHaveLength(files.length * registries.length)
     for (const { authFile, registry, entry } of saved) expect(entry).toEqual(await readAuthEntry(authFile, registry))
   })

@@ -35,20 +35,38 @@ const FILE: Destination = { kind: 'file' }
 const helper = (name: string): Elsewhere => ({ kind: 'helper', helper: name })
 const store = (name: string, detected = false): Elsewhere => ({ kind: 'store', store: name, detected })
 
-describe('where each client keeps a registry\'s credential', () => {
+describe("where each client keeps a registry's credential", () => {
   // docker/cli getConfiguredCredentialStore; containers/image pkg/docker/config; oras-go v2 DynamicStore (helm, oras)
   const table: Array<[string, Partial<StorageView>, Record<'docker' | 'podman' | 'helm', Destination>]> = [
     ['nothing configured', {}, { docker: FILE, podman: FILE, helm: FILE }],
     ['credHelpers maps the registry to yc', { credHelper: 'yc' }, { docker: helper('yc'), podman: helper('yc'), helm: helper('yc') }],
     ['credHelpers maps it to ""', { credHelper: '' }, { docker: FILE, podman: helper(''), helm: FILE }],
-    ['a global credsStore', { credsStore: 'desktop', othersConfigured: true }, { docker: store('desktop'), podman: FILE, helm: store('desktop') }],
-    ['credsStore, and "" for the registry', { credsStore: 'desktop', credHelper: '', othersConfigured: true }, { docker: FILE, podman: helper(''), helm: store('desktop') }],
-    ['credsStore, and a helper for the registry', { credsStore: 'desktop', credHelper: 'yc', othersConfigured: true }, { docker: helper('yc'), podman: helper('yc'), helm: helper('yc') }],
+    [
+      'a global credsStore',
+      { credsStore: 'desktop', othersConfigured: true },
+      { docker: store('desktop'), podman: FILE, helm: store('desktop') }
+    ],
+    [
+      'credsStore, and "" for the registry',
+      { credsStore: 'desktop', credHelper: '', othersConfigured: true },
+      { docker: FILE, podman: helper(''), helm: store('desktop') }
+    ],
+    [
+      'credsStore, and a helper for the registry',
+      { credsStore: 'desktop', credHelper: 'yc', othersConfigured: true },
+      { docker: helper('yc'), podman: helper('yc'), helm: helper('yc') }
+    ],
     ['an empty file, a platform store on PATH', { platformStore: 'pass' }, { docker: FILE, podman: FILE, helm: store('pass', true) }],
-    ['other logins in the file, a platform store on PATH', { platformStore: 'pass', othersConfigured: true }, { docker: FILE, podman: FILE, helm: FILE }]
+    [
+      'other logins in the file, a platform store on PATH',
+      { platformStore: 'pass', othersConfigured: true },
+      { docker: FILE, podman: FILE, helm: FILE }
+    ]
   ]
   test.each(table)('%s', (_, settings, expected) => {
-    const got = Object.fromEntries((['docker', 'podman', 'helm'] as const).map(id => [id, destination(clients[id].storage, view(settings))]))
+    const got = Object.fromEntries(
+      (['docker', 'podman', 'helm'] as const).map(id => [id, destination(clients[id].storage, view(settings))])
+    )
     expect(got).toEqual(expected)
   })
 
@@ -62,38 +80,116 @@ describe('where each client keeps a registry\'s credential', () => {
 
 describe('the plan for one auth file and registry', () => {
   const users = (...ids: ClientId[]) => ids.map(id => clients[id])
-  const plan = (ids: ClientId[], settings: Partial<StorageView>): StoragePlan => planStorage(users(...ids), view(settings), REGISTRY, '/h/config.json')
+  const plan = (ids: ClientId[], settings: Partial<StorageView>): StoragePlan =>
+    planStorage(users(...ids), view(settings), REGISTRY, '/h/config.json')
 
   const routes: Array<[string, ClientId[], Partial<StorageView>, StoragePlan]> = [
     ['docker, nothing configured: the file as it is', ['docker'], {}, { kind: 'file' }],
-    ['docker, missing yc helper: "" for the job', ['docker', 'docker-config'], { credHelper: 'yc' },
-      { kind: 'route', credHelper: '', aliases: [], from: [{ client: 'docker', destination: helper('yc') }, { client: 'docker-config', destination: helper('yc') }] }],
-    ['docker, credsStore: "" for the job, also for the http(s):// forms docker logout erases', ['docker'], { credsStore: 'desktop', othersConfigured: true },
-      { kind: 'route', credHelper: '', aliases: [`http://${REGISTRY}`, `https://${REGISTRY}`], from: [{ client: 'docker', destination: store('desktop') }] }],
-    ['podman, yc helper: no mapping for the job', ['podman', 'buildah', 'skopeo'], { credHelper: 'yc' },
-      { kind: 'route', credHelper: undefined, aliases: [], from: ['podman', 'buildah', 'skopeo'].map(client => ({ client, destination: helper('yc') })) }],
+    [
+      'docker, missing yc helper: "" for the job',
+      ['docker', 'docker-config'],
+      { credHelper: 'yc' },
+      {
+        kind: 'route',
+        credHelper: '',
+        aliases: [],
+        from: [
+          { client: 'docker', destination: helper('yc') },
+          { client: 'docker-config', destination: helper('yc') }
+        ]
+      }
+    ],
+    [
+      'docker, credsStore: "" for the job, also for the http(s):// forms docker logout erases',
+      ['docker'],
+      { credsStore: 'desktop', othersConfigured: true },
+      {
+        kind: 'route',
+        credHelper: '',
+        aliases: [`http://${REGISTRY}`, `https://${REGISTRY}`],
+        from: [{ client: 'docker', destination: store('desktop') }]
+      }
+    ],
+    [
+      'podman, yc helper: no mapping for the job',
+      ['podman', 'buildah', 'skopeo'],
+      { credHelper: 'yc' },
+      {
+        kind: 'route',
+        credHelper: undefined,
+        aliases: [],
+        from: ['podman', 'buildah', 'skopeo'].map(client => ({ client, destination: helper('yc') }))
+      }
+    ],
     ['podman, credsStore: ignored, the file', ['podman'], { credsStore: 'desktop', othersConfigured: true }, { kind: 'file' }],
-    ['podman, "" (a helper named ""): no mapping', ['podman'], { credHelper: '' }, { kind: 'route', credHelper: undefined, aliases: [], from: [{ client: 'podman', destination: helper('') }] }],
-    ['helm, yc helper, no store: ""', ['helm'], { credHelper: 'yc' }, { kind: 'route', credHelper: '', aliases: [], from: [{ client: 'helm', destination: helper('yc') }] }],
-    ['docker and podman sharing a file with a yc helper: no mapping', ['docker', 'podman'], { credHelper: 'yc' },
-      { kind: 'route', credHelper: undefined, aliases: [], from: [{ client: 'docker', destination: helper('yc') }, { client: 'podman', destination: helper('yc') }] }],
-    ['our own helper (credential-helper mode): routed too', ['docker'], { credHelper: 'registry-login' },
-      { kind: 'route', credHelper: '', aliases: [], from: [{ client: 'docker', destination: helper('registry-login') }] }],
-    ['oras, an empty config, the platform store on PATH: "" (a configured file detects no store)', ['oras'], { platformStore: 'secretservice' },
-      { kind: 'route', credHelper: '', aliases: [], from: [{ client: 'oras', destination: store('secretservice', true) }] }]
+    [
+      'podman, "" (a helper named ""): no mapping',
+      ['podman'],
+      { credHelper: '' },
+      { kind: 'route', credHelper: undefined, aliases: [], from: [{ client: 'podman', destination: helper('') }] }
+    ],
+    [
+      'helm, yc helper, no store: ""',
+      ['helm'],
+      { credHelper: 'yc' },
+      { kind: 'route', credHelper: '', aliases: [], from: [{ client: 'helm', destination: helper('yc') }] }
+    ],
+    [
+      'docker and podman sharing a file with a yc helper: no mapping',
+      ['docker', 'podman'],
+      { credHelper: 'yc' },
+      {
+        kind: 'route',
+        credHelper: undefined,
+        aliases: [],
+        from: [
+          { client: 'docker', destination: helper('yc') },
+          { client: 'podman', destination: helper('yc') }
+        ]
+      }
+    ],
+    [
+      'our own helper (credential-helper mode): routed too',
+      ['docker'],
+      { credHelper: 'registry-login' },
+      { kind: 'route', credHelper: '', aliases: [], from: [{ client: 'docker', destination: helper('registry-login') }] }
+    ],
+    [
+      'oras, an empty config, the platform store on PATH: "" (a configured file detects no store)',
+      ['oras'],
+      { platformStore: 'secretservice' },
+      { kind: 'route', credHelper: '', aliases: [], from: [{ client: 'oras', destination: store('secretservice', true) }] }
+    ]
   ]
   test.each(routes)('%s', (_, ids, settings, expected) => {
     expect(plan(ids, settings)).toEqual(expected)
   })
 
   const blocked: Array<[string, ClientId[], Partial<StorageView>, RegExp]> = [
-    ['helm with a global credsStore', ['helm'], { credsStore: 'desktop', othersConfigured: true },
-      /^Client 'helm' would keep the login for registry\.yandexcloud\.net in the credential store 'desktop' \(docker-credential-desktop, credsStore\) \(\/h\/config\.json\), and no credHelpers setting points it at the file for that registry alone: continuing would replace the credential that store holds for registry\.yandexcloud\.net, and post's logout would erase it\. Set 'isolated-config: true' \(a fresh per-job config\), remove "credsStore" from \/h\/config\.json, or drop 'helm' from 'clients'\.$/],
-    ['oras with credsStore and a yc helper (removing yc lands in the store)', ['docker', 'oras'], { credsStore: 'osxkeychain', credHelper: 'yc', othersConfigured: true },
-      /^Client 'oras' would keep the login for .* in the credential store 'osxkeychain' \(docker-credential-osxkeychain, credsStore\)/],
-    ['docker and podman sharing a file with a credsStore', ['docker', 'podman'], { credsStore: 'desktop', othersConfigured: true },
-      /^Clients 'docker' and 'podman' share \/h\/config\.json, which hands registry\.yandexcloud\.net to the credential store 'desktop'.*credHelpers\["registry\.yandexcloud\.net"\] = "".*Set 'isolated-config: true', or give the containers tools their own auth file \(REGISTRY_AUTH_FILE\)\.$/],
-    ['a hostile store name is shown safely', ['helm'], { credsStore: 'x\n::error::owned', othersConfigured: true }, /'x\\x0a:\u200b:error:\u200b:owned'/]
+    [
+      'helm with a global credsStore',
+      ['helm'],
+      { credsStore: 'desktop', othersConfigured: true },
+      /^Client 'helm' would keep the login for registry\.yandexcloud\.net in the credential store 'desktop' \(docker-credential-desktop, credsStore\) \(\/h\/config\.json\), and no credHelpers setting points it at the file for that registry alone: continuing would replace the credential that store holds for registry\.yandexcloud\.net, and post's logout would erase it\. Set 'isolated-config: true' \(a fresh per-job config\), remove "credsStore" from \/h\/config\.json, or drop 'helm' from 'clients'\.$/
+    ],
+    [
+      'oras with credsStore and a yc helper (removing yc lands in the store)',
+      ['docker', 'oras'],
+      { credsStore: 'osxkeychain', credHelper: 'yc', othersConfigured: true },
+      /^Client 'oras' would keep the login for .* in the credential store 'osxkeychain' \(docker-credential-osxkeychain, credsStore\)/
+    ],
+    [
+      'docker and podman sharing a file with a credsStore',
+      ['docker', 'podman'],
+      { credsStore: 'desktop', othersConfigured: true },
+      /^Clients 'docker' and 'podman' share \/h\/config\.json, which hands registry\.yandexcloud\.net to the credential store 'desktop'.*credHelpers\["registry\.yandexcloud\.net"\] = "".*Set 'isolated-config: true', or give the containers tools their own auth file \(REGISTRY_AUTH_FILE\)\.$/
+    ],
+    [
+      'a hostile store name is shown safely',
+      ['helm'],
+      { credsStore: 'x\n::error::owned', othersConfigured: true },
+      /'x\\x0a:\u200b:error:\u200b:owned'/
+    ]
   ]
   test.each(blocked)('%s: fails', (_, ids, settings, message) => {
     expect(thrown(() => plan(ids, settings)).message).toMatch(message)
@@ -109,7 +205,11 @@ describe('routing in auth files, and post putting the mapping back', () => {
   afterEach(() => stdout.restore())
 
   const cases: Array<[string, ClientId[], object]> = [
-    ['docker: the yc helper among others', ['docker'], { auths: { 'gcr.io': {} }, credHelpers: { 'cr.yandex': 'yc', [REGISTRY]: 'yc', 'gcr.io': 'gcloud' }, plugins: { x: 1 } }],
+    [
+      'docker: the yc helper among others',
+      ['docker'],
+      { auths: { 'gcr.io': {} }, credHelpers: { 'cr.yandex': 'yc', [REGISTRY]: 'yc', 'gcr.io': 'gcloud' }, plugins: { x: 1 } }
+    ],
     ['docker: a global credsStore', ['docker'], { credsStore: 'desktop', currentContext: 'default' }],
     ['podman: its only mapping', ['podman'], { credHelpers: { [REGISTRY]: 'yc' }, auths: {} }],
     ['podman: one mapping among others', ['podman'], { credHelpers: { a: 'x', [REGISTRY]: 'yc', b: 'y' } }]
@@ -127,10 +227,23 @@ describe('routing in auth files, and post putting the mapping back', () => {
     await plans.apply(file, REGISTRY, backup)
 
     const during = JSON.parse(readFileSync(file, 'utf8'))
-    for (const id of ids) expect(destination(clients[id].storage, view({ ...(REGISTRY in (during.credHelpers ?? {}) ? { credHelper: during.credHelpers[REGISTRY] } : {}), ...(during.credsStore ? { credsStore: during.credsStore } : {}) }))).toEqual(FILE)
+    for (const id of ids)
+      expect(
+        destination(
+          clients[id].storage,
+          view({
+            ...(REGISTRY in (during.credHelpers ?? {}) ? { credHelper: during.credHelpers[REGISTRY] } : {}),
+            ...(during.credsStore ? { credsStore: during.credsStore } : {})
+          })
+        )
+      ).toEqual(FILE)
     const notices = stdout.lines().filter(l => l.startsWith('::notice::'))
     expect(notices).toHaveLength(1)
-    expect(notices[0]).toMatch(new RegExp(`^::notice::${REGISTRY.replace(/\./g, '\\.')}: .*config\\.json hands it to the credential (helper 'yc'|store 'desktop').*; for this job ${ids[0]} will store this login in the file instead .*post puts the mapping back as it was\\.$`))
+    expect(notices[0]).toMatch(
+      new RegExp(
+        `^::notice::${REGISTRY.replace(/\./g, '\\.')}: .*config\\.json hands it to the credential (helper 'yc'|store 'desktop').*; for this job ${ids[0]} will store this login in the file instead .*post puts the mapping back as it was\\.$`
+      )
+    )
 
     await clients['docker-config'].login({ registry: REGISTRY, username: 'iam', password: 't1.job' }, file, ctx)
     expect(await restoreBackup(await loadBackup(backup.file))).toEqual({ leftAlone: [], failures: [] })
@@ -163,7 +276,9 @@ describe('a credHelpers setting the clients cannot read fails before any login',
     const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'registry-login-unit-')), 'config.json')
     const text = JSON.stringify({ credHelpers, credsStore: 'desktop' })
     writeFileSync(file, text)
-    const error = await StoragePlans.make([{ ...clients.docker, authFile: () => file }], [REGISTRY], fakeClientContext({})).catch((e: Error) => e)
+    const error = await StoragePlans.make([{ ...clients.docker, authFile: () => file }], [REGISTRY], fakeClientContext({})).catch(
+      (e: Error) => e
+    )
     expect(error).toBeInstanceOf(Error)
     expect((error as Error).message).toContain(`The auth file ${file} has a "credHelpers" setting that ${says}`)
     expect((error as Error).message).toContain("'isolated-config: true'")
@@ -190,7 +305,10 @@ describe('main', () => {
     writeFileSync(env.files.dockerConfig, JSON.stringify(config))
     env.setInputs({ provider: 'ibm', region: 'us', 'api-key': 'ibm-key-for-store-test', clients: clientIds })
     const cctx = fakeClientContext({ ...process.env }, onPath ? { onPath } : {})
-    await runMain({ providerContext: testProviderContext({ ...process.env, REGISTRY_LOGIN_ENDPOINT_IBM_IAM: server.url }), clientContext: cctx })
+    await runMain({
+      providerContext: testProviderContext({ ...process.env, REGISTRY_LOGIN_ENDPOINT_IBM_IAM: server.url }),
+      clientContext: cctx
+    })
     return cctx
   }
 
@@ -202,16 +320,21 @@ describe('main', () => {
     expect(stdout.lines().filter(l => l.startsWith('::notice::'))).toHaveLength(1)
   })
 
-  test("with isolated-config, a registries.conf credential helper still fails before any cloud call (the config does not change it)", async () => {
+  test('with isolated-config, a registries.conf credential helper still fails before any cloud call (the config does not change it)', async () => {
     const conf = path.join(env.dir, '.config/containers/registries.conf')
     mkdirSync(path.dirname(conf), { recursive: true })
     writeFileSync(conf, 'credential-helpers = ["secretservice"]\n')
     mkdirSync(path.dirname(env.files.dockerConfig), { recursive: true })
     env.setInputs({ provider: 'ibm', region: 'us', 'api-key': 'ibm-key-for-store-test', clients: 'podman', 'isolated-config': 'true' })
     const cctx = fakeClientContext({ ...process.env })
-    await runMain({ providerContext: testProviderContext({ ...process.env, REGISTRY_LOGIN_ENDPOINT_IBM_IAM: server.url }), clientContext: cctx })
+    await runMain({
+      providerContext: testProviderContext({ ...process.env, REGISTRY_LOGIN_ENDPOINT_IBM_IAM: server.url }),
+      clientContext: cctx
+    })
     expect(process.exitCode).toBe(1)
-    expect(stdout.lines().filter(l => l.startsWith('::error::'))).toEqual([expect.stringMatching(/^::error::registry-login: Client 'podman' would use the credential helpers 'secretservice'/)])
+    expect(stdout.lines().filter(l => l.startsWith('::error::'))).toEqual([
+      expect.stringMatching(/^::error::registry-login: Client 'podman' would use the credential helpers 'secretservice'/)
+    ])
     expect(server.requests).toHaveLength(0)
     expect(cctx.calls).toEqual([])
   })
@@ -234,7 +357,10 @@ describe('main', () => {
 
 describe('registries.conf credential-helpers (podman, buildah, skopeo)', () => {
   test.each([
-    ['credential-helpers = ["secretservice", "containers-auth.json"]\n[[registry]]\nlocation = "x"', ['secretservice', 'containers-auth.json']],
+    [
+      'credential-helpers = ["secretservice", "containers-auth.json"]\n[[registry]]\nlocation = "x"',
+      ['secretservice', 'containers-auth.json']
+    ],
     ["unqualified-search-registries = ['docker.io']\ncredential-helpers = [ 'pass' ]", ['pass']],
     ['# credential-helpers = ["pass"]\nshort-name-mode = "enforcing"', undefined],
     ['[[registry]]\ncredential-helpers = ["not", "top-level"]', undefined],
@@ -253,10 +379,16 @@ describe('registries.conf credential-helpers (podman, buildah, skopeo)', () => {
     const h = home()
     expect(await externalCredentialHelpers({ HOME: h })).toEqual({ helpers: [], file: '/etc/containers/registries.conf' })
     write(path.join(h, '.config/containers/registries.conf'), 'credential-helpers = ["containers-auth.json", "secretservice"]\n')
-    expect(await externalCredentialHelpers({ HOME: h })).toEqual({ helpers: ['secretservice'], file: path.join(h, '.config/containers/registries.conf') })
+    expect(await externalCredentialHelpers({ HOME: h })).toEqual({
+      helpers: ['secretservice'],
+      file: path.join(h, '.config/containers/registries.conf')
+    })
     write(path.join(h, '.config/containers/registries.conf.d/50-a.conf'), 'credential-helpers = ["pass"]\n')
     write(path.join(h, '.config/containers/registries.conf.d/90-b.conf'), 'credential-helpers = ["containers-auth.json"]\n')
-    expect(await externalCredentialHelpers({ HOME: h })).toEqual({ helpers: [], file: path.join(h, '.config/containers/registries.conf.d/90-b.conf') })
+    expect(await externalCredentialHelpers({ HOME: h })).toEqual({
+      helpers: [],
+      file: path.join(h, '.config/containers/registries.conf.d/90-b.conf')
+    })
     const own = path.join(h, 'own.conf')
     write(own, 'credential-helpers = ["ecr-login"]\n')
     write(path.join(h, '.config/containers/registries.conf.d/90-b.conf'), '')
@@ -271,16 +403,25 @@ describe('registries.conf credential-helpers (podman, buildah, skopeo)', () => {
     const system = { conf: path.join(h, 'etc/registries.conf'), dropIns: path.join(h, 'etc/registries.conf.d') }
     write(path.join(system.dropIns, '50-helpers.conf'), 'credential-helpers = ["secretservice"]\n')
     write(path.join(h, '.config/containers/registries.conf.d/10-shortnames.conf'), 'short-name-mode = "permissive"\n')
-    expect(await externalCredentialHelpers({ HOME: h }, system)).toEqual({ helpers: ['secretservice'], file: path.join(system.dropIns, '50-helpers.conf') })
+    expect(await externalCredentialHelpers({ HOME: h }, system)).toEqual({
+      helpers: ['secretservice'],
+      file: path.join(system.dropIns, '50-helpers.conf')
+    })
     expect(await externalCredentialHelpers({ HOME: h, CONTAINERS_REGISTRIES_CONF: path.join(h, 'none.conf') }, system)).toEqual({
       helpers: ['secretservice'],
       file: path.join(system.dropIns, '50-helpers.conf')
     })
     write(path.join(h, '.config/containers/registries.conf.d/10-shortnames.conf'), 'credential-helpers = ["pass"]\n')
-    expect(await externalCredentialHelpers({ HOME: h }, system)).toEqual({ helpers: ['pass'], file: path.join(h, '.config/containers/registries.conf.d/10-shortnames.conf') })
+    expect(await externalCredentialHelpers({ HOME: h }, system)).toEqual({
+      helpers: ['pass'],
+      file: path.join(h, '.config/containers/registries.conf.d/10-shortnames.conf')
+    })
     write(path.join(h, '.config/containers/registries.conf.d/10-shortnames.conf'), '')
     write(path.join(h, '.config/containers/registries.conf'), 'short-name-mode = "permissive"\n')
-    expect(await externalCredentialHelpers({ HOME: h }, system)).toEqual({ helpers: [], file: path.join(h, '.config/containers/registries.conf') })
+    expect(await externalCredentialHelpers({ HOME: h }, system)).toEqual({
+      helpers: [],
+      file: path.join(h, '.config/containers/registries.conf')
+    })
   })
 
   test('an external helper there fails the plan for the containers tools, naming it and the file; docker is not concerned', async () => {

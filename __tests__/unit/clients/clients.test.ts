@@ -24,7 +24,10 @@ describe('a client missing from PATH', () => {
   test('fails main with an error naming the client, before any credential is fetched', async () => {
     step.env.setInputs({ provider: 'ibm', region: 'us', 'api-key': 'ibm-key-for-path-test', clients: 'docker-config, docker, podman' })
     const cctx = fakeClientContext({ ...process.env }, { onPath: ['docker'] })
-    await runMain({ providerContext: testProviderContext({ ...process.env, REGISTRY_LOGIN_ENDPOINT_IBM_IAM: server.url }), clientContext: cctx })
+    await runMain({
+      providerContext: testProviderContext({ ...process.env, REGISTRY_LOGIN_ENDPOINT_IBM_IAM: server.url }),
+      clientContext: cctx
+    })
 
     expect(process.exitCode).toBe(1)
     expect(step.stdout.lines().filter(line => line.startsWith('::error::'))).toEqual([
@@ -41,7 +44,10 @@ describe('a client missing from PATH', () => {
   test('with every binary present, the same inputs log in', async () => {
     step.env.setInputs({ provider: 'ibm', region: 'us', 'api-key': 'ibm-key-for-path-test', clients: 'docker-config, docker, podman' })
     const cctx = fakeClientContext({ ...process.env }, { onPath: ['docker', 'podman'] })
-    await runMain({ providerContext: testProviderContext({ ...process.env, REGISTRY_LOGIN_ENDPOINT_IBM_IAM: server.url }), clientContext: cctx })
+    await runMain({
+      providerContext: testProviderContext({ ...process.env, REGISTRY_LOGIN_ENDPOINT_IBM_IAM: server.url }),
+      clientContext: cctx
+    })
     expect(process.exitCode).toBeUndefined()
     expect(cctx.calls.map(call => call.command).sort()).toEqual(['docker', 'podman'])
   })
@@ -49,16 +55,36 @@ describe('a client missing from PATH', () => {
 
 describe('client commands', () => {
   const cases: Array<[keyof typeof clients, string[], string[]]> = [
-    ['docker', ['--config', '/d', 'login', '--username', 'iambearer', '--password-stdin', 'us.icr.io'], ['--config', '/d', 'logout', 'us.icr.io']],
-    ['podman', ['login', '--authfile', '/d/config.json', '--username', 'iambearer', '--password-stdin', 'us.icr.io'], ['logout', '--authfile', '/d/config.json', 'us.icr.io']],
-    ['buildah', ['login', '--authfile', '/d/config.json', '--username', 'iambearer', '--password-stdin', 'us.icr.io'], ['logout', '--authfile', '/d/config.json', 'us.icr.io']],
-    ['skopeo', ['login', '--authfile', '/d/config.json', '--username', 'iambearer', '--password-stdin', 'us.icr.io'], ['logout', '--authfile', '/d/config.json', 'us.icr.io']],
+    [
+      'docker',
+      ['--config', '/d', 'login', '--username', 'iambearer', '--password-stdin', 'us.icr.io'],
+      ['--config', '/d', 'logout', 'us.icr.io']
+    ],
+    [
+      'podman',
+      ['login', '--authfile', '/d/config.json', '--username', 'iambearer', '--password-stdin', 'us.icr.io'],
+      ['logout', '--authfile', '/d/config.json', 'us.icr.io']
+    ],
+    [
+      'buildah',
+      ['login', '--authfile', '/d/config.json', '--username', 'iambearer', '--password-stdin', 'us.icr.io'],
+      ['logout', '--authfile', '/d/config.json', 'us.icr.io']
+    ],
+    [
+      'skopeo',
+      ['login', '--authfile', '/d/config.json', '--username', 'iambearer', '--password-stdin', 'us.icr.io'],
+      ['logout', '--authfile', '/d/config.json', 'us.icr.io']
+    ],
     [
       'helm',
       ['registry', 'login', '--registry-config', '/d/config.json', '--username', 'iambearer', '--password-stdin', 'us.icr.io'],
       ['registry', 'logout', '--registry-config', '/d/config.json', 'us.icr.io']
     ],
-    ['oras', ['login', '--registry-config', '/d/config.json', '--username', 'iambearer', '--password-stdin', 'us.icr.io'], ['logout', '--registry-config', '/d/config.json', 'us.icr.io']]
+    [
+      'oras',
+      ['login', '--registry-config', '/d/config.json', '--username', 'iambearer', '--password-stdin', 'us.icr.io'],
+      ['logout', '--registry-config', '/d/config.json', 'us.icr.io']
+    ]
   ]
 
   test.each(cases)('%s logs in with the password on stdin and logs out of the same file', async (id, loginArgs, logoutArgs) => {
@@ -73,13 +99,16 @@ describe('client commands', () => {
     ])
   })
 
-  test.each(['podman', 'buildah', 'skopeo', 'helm', 'oras'] as const)("%s: logout when not logged in is not a failure", async id => {
+  test.each(['podman', 'buildah', 'skopeo', 'helm', 'oras'] as const)('%s: logout when not logged in is not a failure', async id => {
     const ctx = fakeClientContext({}, { behaviour: () => ({ exitCode: 125, stdout: '', stderr: 'Error: not logged into us.icr.io' }) })
     await expect(clients[id].logout('us.icr.io', '/d/config.json', ctx)).resolves.toBeUndefined()
   })
 
   test('a failed login quotes the last three lines the client said', async () => {
-    const ctx = fakeClientContext({}, { behaviour: () => ({ exitCode: 1, stdout: 'ignored', stderr: 'one\ntwo\nthree\nError: unauthorized: bad credentials\n' }) })
+    const ctx = fakeClientContext(
+      {},
+      { behaviour: () => ({ exitCode: 1, stdout: 'ignored', stderr: 'one\ntwo\nthree\nError: unauthorized: bad credentials\n' }) }
+    )
     await expect(clients.podman.login(credential, '/d/config.json', ctx)).rejects.toThrow(
       "'podman login' exited with code 1: two / three / Error: unauthorized: bad credentials"
     )
@@ -96,14 +125,20 @@ describe('client commands', () => {
 
   test('docker failures name the subcommand, not the --config option in front of it', async () => {
     const ctx = fakeClientContext({}, { behaviour: () => ({ exitCode: 1, stdout: '', stderr: 'permission denied' }) })
-    await expect(clients.docker.login(credential, '/d/config.json', ctx)).rejects.toThrow("'docker login' exited with code 1: permission denied")
+    await expect(clients.docker.login(credential, '/d/config.json', ctx)).rejects.toThrow(
+      "'docker login' exited with code 1: permission denied"
+    )
     // docker has no "not logged in" failure to ignore: a failed logout is reported
-    await expect(clients.docker.logout('us.icr.io', '/d/config.json', ctx)).rejects.toThrow("'docker logout' exited with code 1: permission denied")
+    await expect(clients.docker.logout('us.icr.io', '/d/config.json', ctx)).rejects.toThrow(
+      "'docker logout' exited with code 1: permission denied"
+    )
   })
 
   test('helm failures name its subcommand', async () => {
     const ctx = fakeClientContext({}, { behaviour: () => ({ exitCode: 1, stdout: '', stderr: 'Error: unauthorized' }) })
-    await expect(clients.helm.login(credential, '/d/config.json', ctx)).rejects.toThrow("'helm login' exited with code 1: Error: unauthorized")
+    await expect(clients.helm.login(credential, '/d/config.json', ctx)).rejects.toThrow(
+      "'helm login' exited with code 1: Error: unauthorized"
+    )
   })
 })
 
@@ -142,7 +177,7 @@ describe('docker-config client and auth files', () => {
     expect(readFileSync(file, 'utf8')).toBe('[1,2]')
   })
 
-  test('a symlinked auth file (a dotfile manager\'s) is written through: the link stays, its target gets the entry', async () => {
+  test("a symlinked auth file (a dotfile manager's) is written through: the link stays, its target gets the entry", async () => {
     const target = path.join(step.env.dir, 'elsewhere.json')
     writeFileSync(target, '{"auths":{"other.example":{"auth":"bz1v"}}}')
     const file = path.join(step.env.dir, 'link.json')

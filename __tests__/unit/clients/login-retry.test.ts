@@ -19,38 +19,110 @@ const failed = (stderr: string, exitCode = 1): RunResult => ({ exitCode, stdout:
 
 // What the real clients print (collected by running them against the local cloud with faults and
 // against closed, resetting and silent ports).
-describe('loginVerdict reads the clients\' own words', () => {
+describe("loginVerdict reads the clients' own words", () => {
   test.each([
     // refused: the registry judged the credential
-    ['docker, wrong password', 'Error response from daemon: Get "https://us.icr.io/v2/": unauthorized: incorrect username or password', 'refused'],
-    ['docker, wrong password, http fallback last', 'Error logging in to endpoint ... unauthorized: authentication required\nlogin attempt to http://127.0.0.11/v2/ failed with status: 400 Bad Request', 'refused'],
+    [
+      'docker, wrong password',
+      'Error response from daemon: Get "https://us.icr.io/v2/": unauthorized: incorrect username or password',
+      'refused'
+    ],
+    [
+      'docker, wrong password, http fallback last',
+      'Error logging in to endpoint ... unauthorized: authentication required\nlogin attempt to http://127.0.0.11/v2/ failed with status: 400 Bad Request',
+      'refused'
+    ],
     ['podman/buildah', 'Error: logging into "us.icr.io": invalid username/password', 'refused'],
     ['skopeo', 'time="…" level=fatal msg="logging into \\"us.icr.io\\": invalid username/password"', 'refused'],
     ['helm', 'Error: login attempt to https://us.icr.io/v2/ failed with status: 401 Unauthorized', 'refused'],
     ['helm 3.18', 'Error: response status code 401: unauthorized: invalid username/password', 'refused'],
-    ['oras', 'Error: failed to validate the credential for us.icr.io: GET "https://us.icr.io/v2/": response status code 403: denied: requested access to the resource is denied', 'refused'],
-    ['token service 403', 'Error: authenticating creds for "us.icr.io": Requesting bearer token: received unexpected HTTP status: 403 Forbidden', 'refused'],
-    ['podman, token 403', 'Error: authenticating creds for "us.icr.io": Requesting bearer token: invalid status code from registry 403 (Forbidden)', 'refused'],
-    ['docker, token 403', 'level=info msg="Error logging in to endpoint" error="Get \\"https://us.icr.io/v2/\\": denied"\nGet "http://us.icr.io/v2/": dial tcp 127.0.0.11:80: connect: connection refused', 'refused'],
-    ['helm, token 403', 'Error: authenticating to "us.icr.io": GET "https://token.ibm.registry.test/token?service=ibm-registry": response status code 403: denied: requested access to the resource is denied', 'refused'],
-    ['docker, wrong password (the http fallback is refused last)', 'error="Get \\"https://us.icr.io/v2/\\": unauthorized: invalid username/password"\nGet "http://us.icr.io/v2/": dial tcp 127.0.0.11:80: connect: connection refused', 'refused'],
+    [
+      'oras',
+      'Error: failed to validate the credential for us.icr.io: GET "https://us.icr.io/v2/": response status code 403: denied: requested access to the resource is denied',
+      'refused'
+    ],
+    [
+      'token service 403',
+      'Error: authenticating creds for "us.icr.io": Requesting bearer token: received unexpected HTTP status: 403 Forbidden',
+      'refused'
+    ],
+    [
+      'podman, token 403',
+      'Error: authenticating creds for "us.icr.io": Requesting bearer token: invalid status code from registry 403 (Forbidden)',
+      'refused'
+    ],
+    [
+      'docker, token 403',
+      'level=info msg="Error logging in to endpoint" error="Get \\"https://us.icr.io/v2/\\": denied"\nGet "http://us.icr.io/v2/": dial tcp 127.0.0.11:80: connect: connection refused',
+      'refused'
+    ],
+    [
+      'helm, token 403',
+      'Error: authenticating to "us.icr.io": GET "https://token.ibm.registry.test/token?service=ibm-registry": response status code 403: denied: requested access to the resource is denied',
+      'refused'
+    ],
+    [
+      'docker, wrong password (the http fallback is refused last)',
+      'error="Get \\"https://us.icr.io/v2/\\": unauthorized: invalid username/password"\nGet "http://us.icr.io/v2/": dial tcp 127.0.0.11:80: connect: connection refused',
+      'refused'
+    ],
     // transient: the registry or the network
-    ['podman, token 503', 'Error: authenticating creds for "us.icr.io": Requesting bearer token: invalid status code from registry 503 (Service Unavailable)', 'transient'],
-    ['skopeo, token 500', 'level=fatal msg="authenticating creds for \\"us.icr.io\\": Requesting bearer token: invalid status code from registry 500 (Internal Server Error)"', 'transient'],
+    [
+      'podman, token 503',
+      'Error: authenticating creds for "us.icr.io": Requesting bearer token: invalid status code from registry 503 (Service Unavailable)',
+      'transient'
+    ],
+    [
+      'skopeo, token 500',
+      'level=fatal msg="authenticating creds for \\"us.icr.io\\": Requesting bearer token: invalid status code from registry 500 (Internal Server Error)"',
+      'transient'
+    ],
     ['podman, token 429', 'Error: authenticating creds for "us.icr.io": too many requests to registry', 'transient'],
-    ['docker, token 429', 'error="Get \\"https://us.icr.io/v2/\\": error parsing HTTP 429 response body: no error details found in HTTP response body"', 'transient'],
-    ['docker, token 503', 'error="Get \\"https://us.icr.io/v2/\\": received unexpected HTTP status: 503 Service Unavailable"\nGet "http://us.icr.io/v2/": dial tcp 127.0.0.11:80: connect: connection refused', 'transient'],
-    ['helm, token 503', 'Error: authenticating to "us.icr.io": GET "https://us.icr.io/v2/": GET "https://token.ibm.registry.test/token?service=ibm-registry": response status code 503: Service Unavailable', 'transient'],
-    ['helm, reset', 'Error: authenticating to "us.icr.io": GET "https://us.icr.io/v2/": Get "https://token.ibm.registry.test/token?service=ibm-registry": stream error: stream ID 1; NO_ERROR; received from peer', 'transient'],
-    ['podman, reset mid-answer', 'Error: authenticating creds for "us.icr.io": Get "https://token.ibm.registry.test/token?account=iamapikey&service=ibm-registry": EOF', 'transient'],
+    [
+      'docker, token 429',
+      'error="Get \\"https://us.icr.io/v2/\\": error parsing HTTP 429 response body: no error details found in HTTP response body"',
+      'transient'
+    ],
+    [
+      'docker, token 503',
+      'error="Get \\"https://us.icr.io/v2/\\": received unexpected HTTP status: 503 Service Unavailable"\nGet "http://us.icr.io/v2/": dial tcp 127.0.0.11:80: connect: connection refused',
+      'transient'
+    ],
+    [
+      'helm, token 503',
+      'Error: authenticating to "us.icr.io": GET "https://us.icr.io/v2/": GET "https://token.ibm.registry.test/token?service=ibm-registry": response status code 503: Service Unavailable',
+      'transient'
+    ],
+    [
+      'helm, reset',
+      'Error: authenticating to "us.icr.io": GET "https://us.icr.io/v2/": Get "https://token.ibm.registry.test/token?service=ibm-registry": stream error: stream ID 1; NO_ERROR; received from peer',
+      'transient'
+    ],
+    [
+      'podman, reset mid-answer',
+      'Error: authenticating creds for "us.icr.io": Get "https://token.ibm.registry.test/token?account=iamapikey&service=ibm-registry": EOF',
+      'transient'
+    ],
     ['helm, 503', 'Error: login attempt to https://us.icr.io/v2/ failed with status: 503 Service Unavailable', 'transient'],
     ['docker, 502', 'Error response from daemon: received unexpected HTTP status: 502 Bad Gateway', 'transient'],
     ['429', 'Error: response status code 429: toomanyrequests: rate limit exceeded', 'transient'],
     ['500', 'Error: login attempt to https://us.icr.io/v2/ failed with status: 500 Internal Server Error', 'transient'],
     ['docker, refused', 'Get "http://127.0.0.5:1/v2/": dial tcp 127.0.0.5:1: connect: connection refused', 'transient'],
-    ['podman, reset', 'Error: authenticating creds for "x": pinging container registry x: Get "https://x/v2/": read tcp 127.0.0.1:57108->127.0.0.5:5444: read: connection reset by peer', 'transient'],
-    ['podman, TLS handshake timeout', 'Error: authenticating creds for "x": pinging container registry x: Get "https://x/v2/": net/http: TLS handshake timeout', 'transient'],
-    ['docker, client timeout', 'Get "http://x/v2/": net/http: request canceled (Client.Timeout exceeded while awaiting headers)', 'transient'],
+    [
+      'podman, reset',
+      'Error: authenticating creds for "x": pinging container registry x: Get "https://x/v2/": read tcp 127.0.0.1:57108->127.0.0.5:5444: read: connection reset by peer',
+      'transient'
+    ],
+    [
+      'podman, TLS handshake timeout',
+      'Error: authenticating creds for "x": pinging container registry x: Get "https://x/v2/": net/http: TLS handshake timeout',
+      'transient'
+    ],
+    [
+      'docker, client timeout',
+      'Get "http://x/v2/": net/http: request canceled (Client.Timeout exceeded while awaiting headers)',
+      'transient'
+    ],
     ['dial timeout', 'dial tcp 10.0.0.1:443: i/o timeout', 'transient'],
     ['EOF', 'Get "https://x/v2/": EOF', 'transient'],
     ['DNS hiccup', 'dial tcp: lookup x on 127.0.0.53:53: server misbehaving', 'transient'],
@@ -66,7 +138,10 @@ describe('loginVerdict reads the clients\' own words', () => {
 
 describe('clientFailure', () => {
   test('a refused login names the user and registry, never the password, and says it is not retried', () => {
-    const error = clientFailure('podman', 'login', failed('Error: logging into "us.icr.io": invalid username/password', 125), { username: 'iambearer', registry: 'us.icr.io' })
+    const error = clientFailure('podman', 'login', failed('Error: logging into "us.icr.io": invalid username/password', 125), {
+      username: 'iambearer',
+      registry: 'us.icr.io'
+    })
     expect(error.verdict).toBe('refused')
     expect(error.transient).toBe(false)
     expect(error.message).toBe(
@@ -74,8 +149,11 @@ describe('clientFailure', () => {
     )
   })
 
-  test('the client\'s words are made safe for the log: no line breaks, no workflow commands', () => {
-    const error = clientFailure('docker', 'login', failed('one\n::warning::injected\nError: unauthorized'), { username: 'ci\n::error::x', registry: 'us.icr.io' })
+  test("the client's words are made safe for the log: no line breaks, no workflow commands", () => {
+    const error = clientFailure('docker', 'login', failed('one\n::warning::injected\nError: unauthorized'), {
+      username: 'ci\n::error::x',
+      registry: 'us.icr.io'
+    })
     expect(error.message).not.toMatch(/\n|::/)
   })
 
@@ -89,20 +167,27 @@ describe('clientFailure', () => {
 describe('client login retries', () => {
   test('defaults: 3 attempts from a 2 s base (at most 15 s); the environment overrides', () => {
     expect(clientRetry({})).toEqual({ attempts: 3, baseDelayMs: 2_000, maxDelayMs: 15_000 })
-    expect(clientRetry({ REGISTRY_LOGIN_CLIENT_ATTEMPTS: '5', REGISTRY_LOGIN_CLIENT_RETRY_DELAY_MS: '100' })).toEqual({ attempts: 5, baseDelayMs: 100, maxDelayMs: 15_000 })
+    expect(clientRetry({ REGISTRY_LOGIN_CLIENT_ATTEMPTS: '5', REGISTRY_LOGIN_CLIENT_RETRY_DELAY_MS: '100' })).toEqual({
+      attempts: 5,
+      baseDelayMs: 100,
+      maxDelayMs: 15_000
+    })
     expect(clientRetry({ REGISTRY_LOGIN_CLIENT_ATTEMPTS: '0' }).attempts).toBe(1)
   })
 
-  test.each(['docker', 'podman', 'buildah', 'skopeo', 'helm', 'oras'] as const)('%s: 503 twice, then logged in; the password is fed on stdin each time', async id => {
-    const ctx = fakeClientContext(fastEnv, {
-      behaviour: (_call, index) => (index < 2 ? failed('Error: received unexpected HTTP status: 503 Service Unavailable') : undefined)
-    })
-    await clients[id].login(credential, '/tmp/registry-login-retry-test/config.json', ctx)
-    expect(ctx.calls).toHaveLength(3)
-    expect(ctx.calls.map(call => call.stdin)).toEqual([credential.password, credential.password, credential.password])
-    expect(ctx.calls.every(call => !call.args.includes(credential.password))).toBe(true)
-    expect(stdout.lines().filter(line => line.includes('failed (')).length).toBe(2)
-  })
+  test.each(['docker', 'podman', 'buildah', 'skopeo', 'helm', 'oras'] as const)(
+    '%s: 503 twice, then logged in; the password is fed on stdin each time',
+    async id => {
+      const ctx = fakeClientContext(fastEnv, {
+        behaviour: (_call, index) => (index < 2 ? failed('Error: received unexpected HTTP status: 503 Service Unavailable') : undefined)
+      })
+      await clients[id].login(credential, '/tmp/registry-login-retry-test/config.json', ctx)
+      expect(ctx.calls).toHaveLength(3)
+      expect(ctx.calls.map(call => call.stdin)).toEqual([credential.password, credential.password, credential.password])
+      expect(ctx.calls.every(call => !call.args.includes(credential.password))).toBe(true)
+      expect(stdout.lines().filter(line => line.includes('failed (')).length).toBe(2)
+    }
+  )
 
   test('a registry still failing after the last attempt: the last error, transient', async () => {
     const ctx = fakeClientContext(fastEnv, { behaviour: () => failed('dial tcp 127.0.0.11:443: connect: connection refused') })
@@ -113,8 +198,12 @@ describe('client login retries', () => {
   })
 
   test('a refused credential is not retried', async () => {
-    const ctx = fakeClientContext(fastEnv, { behaviour: () => failed('Error: response status code 401: unauthorized: invalid username/password') })
-    await expect(clients.helm.login(credential, '/d/config.json', ctx)).rejects.toThrow("The registry us.icr.io refused the credential of user 'iambearer' (not retried).")
+    const ctx = fakeClientContext(fastEnv, {
+      behaviour: () => failed('Error: response status code 401: unauthorized: invalid username/password')
+    })
+    await expect(clients.helm.login(credential, '/d/config.json', ctx)).rejects.toThrow(
+      "The registry us.icr.io refused the credential of user 'iambearer' (not retried)."
+    )
     expect(ctx.calls).toHaveLength(1)
   })
 
@@ -127,7 +216,9 @@ describe('client login retries', () => {
 
   test('any other failure is reported at once', async () => {
     const ctx = fakeClientContext(fastEnv, { behaviour: () => failed('Error: open /d/config.json: permission denied') })
-    await expect(clients.podman.login(credential, '/d/config.json', ctx)).rejects.toThrow("'podman login' exited with code 1: Error: open /d/config.json: permission denied")
+    await expect(clients.podman.login(credential, '/d/config.json', ctx)).rejects.toThrow(
+      "'podman login' exited with code 1: Error: open /d/config.json: permission denied"
+    )
     expect(ctx.calls).toHaveLength(1)
   })
 

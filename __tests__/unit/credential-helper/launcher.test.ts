@@ -23,9 +23,9 @@ function fakeNode(): string {
 const testOnPosix = process.platform === 'win32' ? test.skip : test
 
 testOnPosix.each([
-  ['the step sets no CA bundle: main\'s is used', {}, 'ca:/etc/ssl/main ca.pem'],
+  ["the step sets no CA bundle: main's is used", {}, 'ca:/etc/ssl/main ca.pem'],
   ['the step sets its own: it wins', { NODE_EXTRA_CA_CERTS: '/step/ca.pem' }, 'ca:/step/ca.pem']
-])('the launcher runs the helper with the action\'s node, its paths quoted; %s', (_name, stepEnv, ca) => {
+])("the launcher runs the helper with the action's node, its paths quoted; %s", (_name, stepEnv, ca) => {
   const node = fakeNode()
   const script = path.join(dir, 'dist $x', 'helper.js')
   const config = path.join(dir, 'a "b"', 'config.json')
@@ -56,10 +56,12 @@ test.each([
   ['a plain path', 'C:\\certs\\ca.pem', 'C:\\certs\\ca.pem'],
   ['% kept literal', 'C:\\Users\\a%USERNAME%b\\ca.pem', 'C:\\Users\\a%%USERNAME%%b\\ca.pem'],
   ['& ^ ( ) < > | kept literal by the quotes', 'C:\\R&D (x86)\\a^b<c>|d.pem', 'C:\\R&D (x86)\\a^b<c>|d.pem']
-])('the Windows launcher passes main\'s CA bundle unless the step sets its own, like the POSIX one: %s (#9)', async (_name, ca, written) => {
+])("the Windows launcher passes main's CA bundle unless the step sets its own, like the POSIX one: %s (#9)", async (_name, ca, written) => {
   await writeLauncher(dir, winNode, winScript, winConfig, { NODE_EXTRA_CA_CERTS: ca }, 'win32')
   const cmd = readFileSync(path.join(dir, 'docker-credential-registry-login.cmd'), 'utf8')
-  expect(cmd).toBe(['@echo off', 'setlocal', `if not defined NODE_EXTRA_CA_CERTS set "NODE_EXTRA_CA_CERTS=${written}"`, winRun, ''].join('\r\n'))
+  expect(cmd).toBe(
+    ['@echo off', 'setlocal', `if not defined NODE_EXTRA_CA_CERTS set "NODE_EXTRA_CA_CERTS=${written}"`, winRun, ''].join('\r\n')
+  )
 })
 
 test.each([

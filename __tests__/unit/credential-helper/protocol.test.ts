@@ -1,7 +1,14 @@
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { cacheEntries, isFresh, readCache, UNKNOWN_EXPIRY_REUSE_MS, writeCache, type CachedCredential } from '../../../src/credential-helper/cache.js'
+import {
+  cacheEntries,
+  isFresh,
+  readCache,
+  UNKNOWN_EXPIRY_REUSE_MS,
+  writeCache,
+  type CachedCredential
+} from '../../../src/credential-helper/cache.js'
 import { carriedEnv, planInputs, readHelperConfig, recordingInputs } from '../../../src/credential-helper/config.js'
 import { registryHost, serverHost } from '../../../src/credential-helper/hosts.js'
 import { answer, NOT_FOUND, type CredentialSource } from '../../../src/credential-helper/protocol.js'
@@ -19,7 +26,10 @@ afterEach(() => stdout.restore())
 
 const SECRET = 'fresh-registry-password-Qw3Er5Ty7'
 
-function source(mint: (host: string) => Promise<{ username: string; password: string }>): { load: () => Promise<CredentialSource>; loads: () => number } {
+function source(mint: (host: string) => Promise<{ username: string; password: string }>): {
+  load: () => Promise<CredentialSource>
+  loads: () => number
+} {
   let loads = 0
   return {
     loads: () => loads,
@@ -60,16 +70,23 @@ describe('the protocol', () => {
 
   test.each(['store', 'erase'])('%s succeeds without effect and without loading the plan', async verb => {
     const counted = source(async () => ({ username: 'x', password: 'y' }))
-    expect(await answer(verb, '{"ServerURL":"us.icr.io","Username":"u","Secret":"s"}', counted.load)).toEqual({ exitCode: 0, stdout: '', stderr: '' })
+    expect(await answer(verb, '{"ServerURL":"us.icr.io","Username":"u","Secret":"s"}', counted.load)).toEqual({
+      exitCode: 0,
+      stdout: '',
+      stderr: ''
+    })
     expect(counted.loads()).toBe(0)
   })
 
-  test.each([undefined, 'version', 'get\n::add-mask::x'])('an unknown verb %j fails on stderr and stdout, without command markers', async verb => {
-    const reply = await answer(verb, '', minting.load)
-    expect(reply.exitCode).toBe(1)
-    expect(reply.stderr).toMatch(/^docker-credential-registry-login: unknown action/)
-    expect(reply.stdout + reply.stderr).not.toMatch(/\n::|^::/)
-  })
+  test.each([undefined, 'version', 'get\n::add-mask::x'])(
+    'an unknown verb %j fails on stderr and stdout, without command markers',
+    async verb => {
+      const reply = await answer(verb, '', minting.load)
+      expect(reply.exitCode).toBe(1)
+      expect(reply.stderr).toMatch(/^docker-credential-registry-login: unknown action/)
+      expect(reply.stdout + reply.stderr).not.toMatch(/\n::|^::/)
+    }
+  )
 
   test("a cloud refusal is the cloud's message, on stdout (the client's error) and stderr, with secrets redacted and controls escaped", async () => {
     maskSecret(SECRET)
@@ -78,7 +95,9 @@ describe('the protocol', () => {
     })
     const reply = await answer('get', 'us.icr.io', refusing.load)
     expect(reply.exitCode).toBe(1)
-    expect(reply.stdout).toMatch(/^registry-login could not get a credential for us\.icr\.io: IBM Cloud IAM answered HTTP 400 BXNIM0415E: Provided API key could not be found\. key=\*\*\*\\x0a:\u200b:warning/)
+    expect(reply.stdout).toMatch(
+      /^registry-login could not get a credential for us\.icr\.io: IBM Cloud IAM answered HTTP 400 BXNIM0415E: Provided API key could not be found\. key=\*\*\*\\x0a:\u200b:warning/
+    )
     expect(reply.stdout.trimEnd().split('\n')).toHaveLength(1)
     expect(reply.stderr).toBe(`docker-credential-registry-login: ${reply.stdout}`)
     expect(reply.stdout + reply.stderr).not.toContain(SECRET)
@@ -149,7 +168,13 @@ describe('the cache', () => {
 
 describe('the saved plan', () => {
   test('the recorder keeps exactly the non-empty inputs parsing read, so the helper re-parses the same plan', () => {
-    const values: Record<string, string> = { provider: 'ibm', region: 'us', 'api-key': 'k-123456789', 'credential-helper': 'true', unrelated: 'x' }
+    const values: Record<string, string> = {
+      provider: 'ibm',
+      region: 'us',
+      'api-key': 'k-123456789',
+      'credential-helper': 'true',
+      unrelated: 'x'
+    }
     const recorder = recordingInputs(name => values[name] ?? '')
     const first = parseInputs(createInputReader(recorder.read))
     const { unrelated: _unrelated, ...read } = values
@@ -161,12 +186,21 @@ describe('the saved plan', () => {
 
   test("another cloud's key set on the step is not saved for this cloud's helper; the plan re-parses the same (#12)", () => {
     const foreign = { 'access-key-secret': 'alibaba-secret-Zx8Cv6Bn4', 'service-account-key': '{"private_key":"yandex-pem-Lk2Jh4"}' }
-    const values: Record<string, string> = { provider: 'ibm', registry: 'us.icr.io', 'api-key': 'k-123456789', 'credential-helper': 'true', ...foreign }
+    const values: Record<string, string> = {
+      provider: 'ibm',
+      registry: 'us.icr.io',
+      'api-key': 'k-123456789',
+      'credential-helper': 'true',
+      ...foreign
+    }
     const recorder = recordingInputs(name => values[name] ?? '')
     const first = parseInputs(createInputReader(recorder.read), {})
     const saved = planInputs(recorder.recorded, first.provider, first.plan.auth)
     expect(saved).toEqual({ provider: 'ibm', registry: 'us.icr.io', 'api-key': 'k-123456789', 'credential-helper': 'true' })
-    const again = parseInputs(createInputReader(name => saved[name] ?? ''), {})
+    const again = parseInputs(
+      createInputReader(name => saved[name] ?? ''),
+      {}
+    )
     expect(again.plan).toMatchObject({ auth: first.plan.auth, registries: first.plan.registries })
     expect(again.notices).toEqual([])
   })
@@ -180,13 +214,23 @@ describe('the saved plan', () => {
       INPUT_API_KEY: 'k',
       HOME: '/root'
     }
-    expect(carriedEnv(env)).toEqual({ REGISTRY_LOGIN_ENDPOINT_IBM_IAM: 'https://iam.example', GITHUB_REPOSITORY_OWNER: 'acme', GITHUB_RUN_ID: '7' })
+    expect(carriedEnv(env)).toEqual({
+      REGISTRY_LOGIN_ENDPOINT_IBM_IAM: 'https://iam.example',
+      GITHUB_REPOSITORY_OWNER: 'acme',
+      GITHUB_RUN_ID: '7'
+    })
   })
 
   test('every REGISTRY_LOGIN_* variable the README documents is carried; any other one (a stray secret) is not written (#9)', () => {
-    const documented = [...new Set([...readFileSync('README.md', 'utf8').matchAll(/^\| `(REGISTRY_LOGIN_[A-Z0-9_]+)` \|/gm)].map(m => m[1] as string))]
+    const documented = [
+      ...new Set([...readFileSync('README.md', 'utf8').matchAll(/^\| `(REGISTRY_LOGIN_[A-Z0-9_]+)` \|/gm)].map(m => m[1] as string))
+    ]
     expect(documented.length).toBeGreaterThanOrEqual(16)
-    const stray = { REGISTRY_LOGIN_DEPLOY_TOKEN: 'hunter2-secret', REGISTRY_LOGIN_ENDPOINT_EVIL: 'https://evil.example', REGISTRY_LOGIN_: 'x' }
+    const stray = {
+      REGISTRY_LOGIN_DEPLOY_TOKEN: 'hunter2-secret',
+      REGISTRY_LOGIN_ENDPOINT_EVIL: 'https://evil.example',
+      REGISTRY_LOGIN_: 'x'
+    }
     const env = { ...Object.fromEntries(documented.map(name => [name, `value of ${name}`])), ...stray }
     expect(carriedEnv(env)).toEqual(Object.fromEntries(documented.map(name => [name, `value of ${name}`])))
   })
@@ -212,7 +256,11 @@ describe('the credential-helper input', () => {
   const parse = (values: Record<string, string>) => parseInputs(createInputReader(name => values[name] ?? ''))
 
   test.each([
-    [{ clients: 'docker,docker-config' }, "Input 'credential-helper' is true, but client 'docker-config' is for tools that read docker's config.json without running a credential helper", "Use client 'docker'"],
+    [
+      { clients: 'docker,docker-config' },
+      "Input 'credential-helper' is true, but client 'docker-config' is for tools that read docker's config.json without running a credential helper",
+      "Use client 'docker'"
+    ],
     [{ logout: 'false' }, "Input 'credential-helper' is true, but 'logout' is false", "Leave 'logout' at true"],
     [{ 'credential-helper': 'maybe' }, "Input 'credential-helper' must be true or false, got 'maybe'", '']
   ])('%j is refused, naming the input and the fix', (extra, problem, fix) => {

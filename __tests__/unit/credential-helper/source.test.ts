@@ -66,10 +66,12 @@ test('a token with less than 60 s left is exchanged again', async () => {
 
 test("a refusal is the cloud's own error", async () => {
   const { source: helper } = await source('ibm-not-a-key-IAM-knows-000')
-  await expect(helper.credential('us.icr.io')).rejects.toThrow(/IBM Cloud IAM answered HTTP 400 BXNIM0415E: Provided API key could not be found/)
+  await expect(helper.credential('us.icr.io')).rejects.toThrow(
+    /IBM Cloud IAM answered HTTP 400 BXNIM0415E: Provided API key could not be found/
+  )
 })
 
-test('a job with two logins: the launcher found first on PATH serves the other login\'s registries from that login\'s plan', async () => {
+test("a job with two logins: the launcher found first on PATH serves the other login's registries from that login's plan", async () => {
   server.expiration = Math.floor(Date.now() / 1000) + 3600
   const own = await saveIbmPlan(dir, ['us.icr.io'])
   const earlierDir = path.join(runnerTemp, 'registry-login-helper-a')
@@ -105,7 +107,12 @@ test.each([
 
 test('a configuration carries only the variables main carries: never the OIDC request URL or a proxy (#12)', async () => {
   const { config } = helperFiles(dir)
-  const env = { REGISTRY_LOGIN_ENDPOINT_IBM_IAM: server.url, GITHUB_REPOSITORY: 'o/r', ACTIONS_ID_TOKEN_REQUEST_URL: 'https://evil.example/', HTTPS_PROXY: 'http://evil.example:3128' }
+  const env = {
+    REGISTRY_LOGIN_ENDPOINT_IBM_IAM: server.url,
+    GITHUB_REPOSITORY: 'o/r',
+    ACTIONS_ID_TOKEN_REQUEST_URL: 'https://evil.example/',
+    HTTPS_PROXY: 'http://evil.example:3128'
+  }
   writeFileSync(config, JSON.stringify({ version: 1, inputs: { provider: 'ibm' }, env, usernames: {} }), { mode: 0o600 })
   expect((await readHelperConfig(config)).env).toEqual({ REGISTRY_LOGIN_ENDPOINT_IBM_IAM: server.url, GITHUB_REPOSITORY: 'o/r' })
   writeFileSync(config, JSON.stringify({ version: 1, inputs: { provider: 1 }, env: {}, usernames: {} }), { mode: 0o600 })
@@ -116,7 +123,12 @@ test("a later step's own endpoint override never redirects the saved key: the he
   const { config } = helperFiles(dir)
   const inputs = { provider: 'ibm', registry: 'us.icr.io', 'api-key': API_KEY, 'credential-helper': 'true' }
   // Main ran without an override (the real IAM host, which this machine cannot reach); the calling step sets one.
-  await writeHelperConfig(config, { version: 1, inputs, env: { REGISTRY_LOGIN_HTTP_ATTEMPTS: '1', REGISTRY_LOGIN_HTTP_TIMEOUT_MS: '3000' }, usernames: { 'us.icr.io': 'iambearer' } })
+  await writeHelperConfig(config, {
+    version: 1,
+    inputs,
+    env: { REGISTRY_LOGIN_HTTP_ATTEMPTS: '1', REGISTRY_LOGIN_HTTP_TIMEOUT_MS: '3000' },
+    usernames: { 'us.icr.io': 'iambearer' }
+  })
   const helper = await credentialSource(config, { REGISTRY_LOGIN_ENDPOINT_IBM_IAM: server.url })
   await expect(helper.credential('us.icr.io')).rejects.toThrow(/IBM Cloud IAM/)
   expect(server.requests).toHaveLength(0)

@@ -91,37 +91,98 @@ describe('parseRegistry: what is accepted, and how it is normalised', () => {
 const HOSTS: Record<ProviderId, { allowed: string[]; refused: string[] }> = {
   ibm: {
     allowed: [
-      'icr.io', 'private.icr.io', 'us.icr.io', 'uk.icr.io', 'de.icr.io', 'au.icr.io', 'jp.icr.io', 'jp2.icr.io', 'br.icr.io',
-      'ca.icr.io', 'ca2.icr.io', 'es.icr.io', 'in.icr.io', 'in2.icr.io', 'private.us.icr.io', 'private.jp2.icr.io'
+      'icr.io',
+      'private.icr.io',
+      'us.icr.io',
+      'uk.icr.io',
+      'de.icr.io',
+      'au.icr.io',
+      'jp.icr.io',
+      'jp2.icr.io',
+      'br.icr.io',
+      'ca.icr.io',
+      'ca2.icr.io',
+      'es.icr.io',
+      'in.icr.io',
+      'in2.icr.io',
+      'private.us.icr.io',
+      'private.jp2.icr.io'
     ],
     refused: [
-      'us.icr.io.evil.example.com', 'evil-us.icr.io', 'fr2.icr.io', 'dd0.us.icr.io', 'private.private.us.icr.io', 'icr.io.evil.example',
-      'registry.bluemix.net', 'xus.icr.io', 'us.icr.iox', 'localhost', '169.254.169.254', '127.0.0.1', 'evil.example.com', 'registry.yandexcloud.net'
+      'us.icr.io.evil.example.com',
+      'evil-us.icr.io',
+      'fr2.icr.io',
+      'dd0.us.icr.io',
+      'private.private.us.icr.io',
+      'icr.io.evil.example',
+      'registry.bluemix.net',
+      'xus.icr.io',
+      'us.icr.iox',
+      'localhost',
+      '169.254.169.254',
+      '127.0.0.1',
+      'evil.example.com',
+      'registry.yandexcloud.net'
     ]
   },
   yandex: {
     allowed: ['registry.yandexcloud.net', 'cr.yandex', 'registry.pe.yandexcloud.net'],
     refused: [
-      'cr.yandex.evil.example.com', 'registry.yandexcloud.net.evil.example', 'evil.registry.yandexcloud.net', 'cr.yandexcloud.kz', 'yandexcloud.net',
-      'iam.api.cloud.yandex.net', 'localhost', '169.254.169.254', '10.0.0.1', 'us.icr.io'
+      'cr.yandex.evil.example.com',
+      'registry.yandexcloud.net.evil.example',
+      'evil.registry.yandexcloud.net',
+      'cr.yandexcloud.kz',
+      'yandexcloud.net',
+      'iam.api.cloud.yandex.net',
+      'localhost',
+      '169.254.169.254',
+      '10.0.0.1',
+      'us.icr.io'
     ]
   },
   nebius: {
-    allowed: ['cr.eu-north1.nebius.cloud', 'cr.eu-north2.nebius.cloud', 'cr.eu-west1.nebius.cloud', 'cr.me-west1.nebius.cloud', 'cr.uk-south1.nebius.cloud', 'cr.us-central1.nebius.cloud'],
+    allowed: [
+      'cr.eu-north1.nebius.cloud',
+      'cr.eu-north2.nebius.cloud',
+      'cr.eu-west1.nebius.cloud',
+      'cr.me-west1.nebius.cloud',
+      'cr.uk-south1.nebius.cloud',
+      'cr.us-central1.nebius.cloud'
+    ],
     refused: [
-      'cr.eu-north1.nebius.cloud.evil.example.com', 'cr.nebius.cloud', 'nebius.cloud', 'api.eu.nebius.cloud', 'cr.eu-north1.evil.nebius.cloud', 'x.cr.eu-north1.nebius.cloud',
-      'cr.eu-north1.nebius.cloudx', 'localhost', '169.254.169.254', 'registry.yandexcloud.net'
+      'cr.eu-north1.nebius.cloud.evil.example.com',
+      'cr.nebius.cloud',
+      'nebius.cloud',
+      'api.eu.nebius.cloud',
+      'cr.eu-north1.evil.nebius.cloud',
+      'x.cr.eu-north1.nebius.cloud',
+      'cr.eu-north1.nebius.cloudx',
+      'localhost',
+      '169.254.169.254',
+      'registry.yandexcloud.net'
     ]
   },
   alibaba: {
     allowed: [
-      'acme-registry.cn-hangzhou.cr.aliyuncs.com', 'acme-registry-vpc.cn-hangzhou.cr.aliyuncs.com', 'my-team-registry.ap-southeast-1.cr.aliyuncs.com',
-      'registry.cn-hangzhou.aliyuncs.com', 'registry-vpc.cn-shanghai.aliyuncs.com', 'registry-intl.eu-central-1.aliyuncs.com',
-      'crpi-abc123.cn-hangzhou.personal.cr.aliyuncs.com', 'crpi-abc123-vpc.cn-hangzhou.personal.cr.aliyuncs.com'
+      'acme-registry.cn-hangzhou.cr.aliyuncs.com',
+      'acme-registry-vpc.cn-hangzhou.cr.aliyuncs.com',
+      'my-team-registry.ap-southeast-1.cr.aliyuncs.com',
+      'registry.cn-hangzhou.aliyuncs.com',
+      'registry-vpc.cn-shanghai.aliyuncs.com',
+      'registry-intl.eu-central-1.aliyuncs.com',
+      'crpi-abc123.cn-hangzhou.personal.cr.aliyuncs.com',
+      'crpi-abc123-vpc.cn-hangzhou.personal.cr.aliyuncs.com'
     ],
     refused: [
-      'registry.cn-hangzhou.aliyuncs.com.evil.example', 'acme-registry.cn-hangzhou.cr.aliyuncs.com.evil.example.com', 'cr.cn-hangzhou.aliyuncs.com',
-      'sts.aliyuncs.com', 'registry.aliyuncs.com', 'acme.cn-hangzhou.cr.aliyuncs.com', 'evil.example.com', 'localhost', '169.254.169.254'
+      'registry.cn-hangzhou.aliyuncs.com.evil.example',
+      'acme-registry.cn-hangzhou.cr.aliyuncs.com.evil.example.com',
+      'cr.cn-hangzhou.aliyuncs.com',
+      'sts.aliyuncs.com',
+      'registry.aliyuncs.com',
+      'acme.cn-hangzhou.cr.aliyuncs.com',
+      'evil.example.com',
+      'localhost',
+      '169.254.169.254'
     ]
   }
 }
@@ -145,14 +206,21 @@ describe.each(PROVIDER_IDS)('%s: the allow-list the provider declares', id => {
   })
 
   test('a registry-only credential may go to a custom domain, with one info line', () => {
-    expect(checkRegistryHosts(policy, [HOSTS[id].allowed[0] as string, 'registry.example.com:5000/team'], 'registry-only', 'password')).toEqual([
-      expect.stringMatching(/^registry\.example\.com is not among the .* registry hosts: logging in with the registry's own username and password/)
+    expect(
+      checkRegistryHosts(policy, [HOSTS[id].allowed[0] as string, 'registry.example.com:5000/team'], 'registry-only', 'password')
+    ).toEqual([
+      expect.stringMatching(
+        /^registry\.example\.com is not among the .* registry hosts: logging in with the registry's own username and password/
+      )
     ])
   })
 })
 
 // Inputs that make each auth method of each cloud valid (no network: planning only).
-const RUNNER_OIDC = { ACTIONS_ID_TOKEN_REQUEST_URL: 'https://pipelines.actions.githubusercontent.com/oidc/token', ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'request-token' }
+const RUNNER_OIDC = {
+  ACTIONS_ID_TOKEN_REQUEST_URL: 'https://pipelines.actions.githubusercontent.com/oidc/token',
+  ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'request-token'
+}
 const METHOD_INPUTS: Record<ProviderId, Record<string, Record<string, string>>> = {
   ibm: {
     'api-key (exchanged)': { 'api-key': 'ibm-apikey-0123456789abcdef' },
@@ -175,7 +243,11 @@ const METHOD_INPUTS: Record<ProviderId, Record<string, Record<string, string>>> 
   },
   alibaba: {
     'access-key': { 'access-key-id': 'LTAI0123456789', 'access-key-secret': 'secret-0123456789', 'instance-id': 'cri-abc123' },
-    oidc: { 'role-arn': 'acs:ram::1234567890123456:role/ci', 'oidc-provider-arn': 'acs:ram::1234567890123456:oidc-provider/github', 'instance-id': 'cri-abc123' }
+    oidc: {
+      'role-arn': 'acs:ram::1234567890123456:role/ci',
+      'oidc-provider-arn': 'acs:ram::1234567890123456:oidc-provider/github',
+      'instance-id': 'cri-abc123'
+    }
   }
 }
 
@@ -184,12 +256,18 @@ const FOREIGN = ['us.icr.io.evil.example.com', 'evil.example.com', 'localhost', 
 describe.each(PROVIDER_IDS.flatMap(id => Object.entries(METHOD_INPUTS[id]).map(([method, values]) => [id, method, values] as const)))(
   '%s %s: a cloud credential never reaches a foreign host',
   (id, _method, values) => {
-    const parse = (registry: string) => parseInputs(createInputReader(name => ({ provider: id, registry, ...values })[name] ?? ''), RUNNER_OIDC)
+    const parse = (registry: string) =>
+      parseInputs(
+        createInputReader(name => ({ provider: id, registry, ...values })[name] ?? ''),
+        RUNNER_OIDC
+      )
 
     test.each(FOREIGN)('%s is refused while parsing', registry => {
       const error = thrownInputError(() => parse(registry))
       expect(error.input).toBe('registry')
-      expect(error.message).toMatch(/^Input 'registry' has '[^']+', which is not (one of the .* registry hosts|an Alibaba Cloud Container Registry host)/)
+      expect(error.message).toMatch(
+        /^Input 'registry' has '[^']+', which is not (one of the .* registry hosts|an Alibaba Cloud Container Registry host)/
+      )
     })
 
     test('its own documented host is accepted', () => {
@@ -201,19 +279,29 @@ describe.each(PROVIDER_IDS.flatMap(id => Object.entries(METHOD_INPUTS[id]).map((
 
 describe('Alibaba password: the registry-only credential', () => {
   const parse = (registry: string) =>
-    parseInputs(createInputReader(name => ({ provider: 'alibaba', registry, username: 'ci@1234', password: 'instance-pass-0123' })[name] ?? ''))
+    parseInputs(
+      createInputReader(name => ({ provider: 'alibaba', registry, username: 'ci@1234', password: 'instance-pass-0123' })[name] ?? '')
+    )
 
   test('goes to a custom domain, and the log says so once', () => {
     const inputs = parse('registry.example.com')
     expect(inputs.plan.registries).toEqual(['registry.example.com'])
     expect(inputs.notices).toEqual([
-      { level: 'info', message: "registry.example.com is not among the Alibaba Cloud registry hosts: logging in with the registry's own username and password (auth password), which open that registry only." }
+      {
+        level: 'info',
+        message:
+          "registry.example.com is not among the Alibaba Cloud registry hosts: logging in with the registry's own username and password (auth password), which open that registry only."
+      }
     ])
   })
 
   test('several custom domains: still one line', () => {
     expect(parse('a.example.com, acme-registry.cn-hangzhou.cr.aliyuncs.com, b.example.com:5000/team').notices).toEqual([
-      { level: 'info', message: "a.example.com, b.example.com are not among the Alibaba Cloud registry hosts: logging in with the registry's own username and password (auth password), which open that registry only." }
+      {
+        level: 'info',
+        message:
+          "a.example.com, b.example.com are not among the Alibaba Cloud registry hosts: logging in with the registry's own username and password (auth password), which open that registry only."
+      }
     ])
   })
 

@@ -21,7 +21,8 @@ afterEach(() => {
 })
 
 const isJson = (text: string): boolean => text.startsWith('{')
-const read = (value: string): string => textOrFile('service-account-key', value, isJson, 'key JSON', 'Pass the key JSON from a secret, or its path.')
+const read = (value: string): string =>
+  textOrFile('service-account-key', value, isJson, 'key JSON', 'Pass the key JSON from a secret, or its path.')
 
 describe('file-system errors name the input and the file', () => {
   const cases: Array<[string, () => string, (p: string) => string]> = [
@@ -106,7 +107,9 @@ describe('what is masked', () => {
     createInputReader(() => garbled).secretOrPath('service-account-key')
     expect(stdout.lines()).toContain(addMaskLine(garbled))
     const error = thrownInputError(() => read(garbled))
-    expect(error.message).toBe("Input 'service-account-key' is neither key JSON nor the path of a file. Pass the key JSON from a secret, or its path.")
+    expect(error.message).toBe(
+      "Input 'service-account-key' is neither key JSON nor the path of a file. Pass the key JSON from a secret, or its path."
+    )
   })
 
   test.each([

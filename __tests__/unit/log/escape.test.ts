@@ -36,7 +36,11 @@ describe('safeText: outside text can never start a workflow command or a new log
     ['after blanks too', '  ::add-mask::x', '  :\u200b:add-mask:\u200b:x'],
     ['a lone :: at the start', '::1 is the IPv6 loopback', ':\u200b:1 is the IPv6 loopback'],
     ['legacy ##[ at the start', '##[error]x', '#\u200b#[error]x'],
-    ['inside the line it cannot act and stays', "Check 'role-arn' (acs:ram::1:role/a), not acs:ram::2:role/b", "Check 'role-arn' (acs:ram::1:role/a), not acs:ram::2:role/b"],
+    [
+      'inside the line it cannot act and stays',
+      "Check 'role-arn' (acs:ram::1:role/a), not acs:ram::2:role/b",
+      "Check 'role-arn' (acs:ram::1:role/a), not acs:ram::2:role/b"
+    ],
     ['line breaks shown', 'a\n::warning::b', 'a\\x0a:\u200b:warning:\u200b:b']
   ])('a whole line: %s', (_name, input, expected) => {
     expect(safeText(input, 1000)).toBe(expected)

@@ -21,7 +21,7 @@ beforeEach(() => {
 })
 afterEach(() => stdout.restore())
 
-describe('log: the literal parts are the action\'s words, every value is made safe', () => {
+describe("log: the literal parts are the action's words, every value is made safe", () => {
   test.each([
     ['a tagged value', () => log.info`logged in as ${HOSTILE}`],
     ['a composed message', () => log.warning(`provider said ${HOSTILE}`)],
@@ -55,7 +55,7 @@ describe('log: the literal parts are the action\'s words, every value is made sa
   })
 })
 
-describe('safeLines: a client\'s debug output, line by line', () => {
+describe("safeLines: a client's debug output, line by line", () => {
   test('a line without a break is shown cut once it passes MAX_LINE, and the rest of it is not kept', () => {
     const out: string[] = []
     const lines = safeLines(text => out.push(text))
@@ -95,7 +95,10 @@ describe('outside words quoted in errors are made safe where they are put in', (
   })
 
   test("a client's stderr quoted by runClient", async () => {
-    const ctx = fakeClientContext({}, { behaviour: () => ({ exitCode: 1, stdout: '', stderr: `Error: bad\n${HOSTILE}\n${'z'.repeat(5000)}` }) })
+    const ctx = fakeClientContext(
+      {},
+      { behaviour: () => ({ exitCode: 1, stdout: '', stderr: `Error: bad\n${HOSTILE}\n${'z'.repeat(5000)}` }) }
+    )
     const error = await failure(runClient(ctx, 'docker', ['login', 'r.example']))
     expect(error.message).not.toMatch(/[\r\n]/)
     expect(error.message).not.toContain('::')
@@ -114,7 +117,14 @@ describe('main: the username and registry of a login are echoed safely, the summ
     const summaryFile = path.join(env.dir, 'summary.md')
     writeFileSync(summaryFile, '')
     process.env.GITHUB_STEP_SUMMARY = summaryFile
-    env.setInputs({ provider: 'alibaba', auth: 'password', registry: 'registry.cn-hangzhou.aliyuncs.com', username: 'ci<img src=x onerror=alert(1)>&"', password: 'instance-password-123', clients: 'podman' })
+    env.setInputs({
+      provider: 'alibaba',
+      auth: 'password',
+      registry: 'registry.cn-hangzhou.aliyuncs.com',
+      username: 'ci<img src=x onerror=alert(1)>&"',
+      password: 'instance-password-123',
+      clients: 'podman'
+    })
     await runMain({ providerContext: testProviderContext({ ...process.env }), clientContext: fakeClientContext({ ...process.env }) })
     expect(stdout.lines().filter(l => l.startsWith('::error::'))).toEqual([])
     const summary = readFileSync(summaryFile, 'utf8')
@@ -126,7 +136,9 @@ describe('main: the username and registry of a login are echoed safely, the summ
 test('every log line of src/ goes through src/log.ts: no direct @actions/core logging elsewhere', () => {
   const root = path.resolve('src')
   const files = (dir: string): string[] =>
-    readdirSync(dir, { withFileTypes: true }).flatMap(e => (e.isDirectory() ? files(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []))
+    readdirSync(dir, { withFileTypes: true }).flatMap(e =>
+      e.isDirectory() ? files(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []
+    )
   // A named import of a logging function, wherever it stands in the braces: import { notice, setOutput } from '@actions/core'
   const direct = /\bimport\s*\{[^}]*\b(info|warning|error|notice|debug|setFailed)\b[^}]*\}\s*from '@actions\/core'/
   const offenders = files(root)
@@ -135,7 +147,10 @@ test('every log line of src/ goes through src/log.ts: no direct @actions/core lo
       readFileSync(file, 'utf8')
         .split('\n')
         .map((text, i) => ({ text, where: `${path.relative(root, file)}:${i + 1}` }))
-        .filter(({ text }) => /\bcore\.(info|warning|error|notice|debug|setFailed)\(/.test(text) || direct.test(text) || /\bconsole\.\w+\(/.test(text))
+        .filter(
+          ({ text }) =>
+            /\bcore\.(info|warning|error|notice|debug|setFailed)\(/.test(text) || direct.test(text) || /\bconsole\.\w+\(/.test(text)
+        )
         .map(({ where, text }) => `${where}: ${text.trim()}`)
     )
   // Use log.info`… ${value}` (values escaped) or log.warning(message) (whole line escaped) from src/log.ts.

@@ -46,7 +46,13 @@ describe('maskSecret / maskCredential', () => {
     // 'xy' is shorter than 4: masking it would blank out every xy in the log
     expect(lines).not.toContain(addMaskLine('xy'))
     // the multi-line value goes to the runner escaped, so it stays one command line
-    expect(stdout.text().split('\n').filter(line => line !== '').every(line => line.startsWith('::add-mask::'))).toBe(true)
+    expect(
+      stdout
+        .text()
+        .split('\n')
+        .filter(line => line !== '')
+        .every(line => line.startsWith('::add-mask::'))
+    ).toBe(true)
   })
 
   test('a value with quotes and backslashes is masked in its JSON-escaped form too', () => {
@@ -171,7 +177,10 @@ describe('main registers every mask before it prints anything the secret could b
     const apiKey = unique('ibm-unknown-key')
     env.setInputs({ provider: 'ibm', region: 'us', 'api-key': apiKey, clients: 'podman' })
     const cctx = fakeClientContext({ ...process.env })
-    await runMain({ providerContext: testProviderContext({ ...process.env, REGISTRY_LOGIN_ENDPOINT_IBM_IAM: server.url }), clientContext: cctx })
+    await runMain({
+      providerContext: testProviderContext({ ...process.env, REGISTRY_LOGIN_ENDPOINT_IBM_IAM: server.url }),
+      clientContext: cctx
+    })
 
     const lines = stdout.lines()
     expect(process.exitCode).toBe(1)

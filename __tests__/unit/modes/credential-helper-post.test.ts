@@ -19,15 +19,24 @@ function helperDir(): string {
 test('post removes the helper directory and restores the earlier credHelpers mapping', async () => {
   const dir = helperDir()
   mkdirSync(path.dirname(step.env.files.dockerConfig), { recursive: true })
-  writeFileSync(step.env.files.dockerConfig, JSON.stringify({ credHelpers: { 'us.icr.io': 'registry-login', 'other.example': 'pass' }, auths: { 'us.icr.io': {} } }))
+  writeFileSync(
+    step.env.files.dockerConfig,
+    JSON.stringify({ credHelpers: { 'us.icr.io': 'registry-login', 'other.example': 'pass' }, auths: { 'us.icr.io': {} } })
+  )
   const backupFile = path.join(step.env.files.runnerTemp, 'registry-login-backup.json')
-  writeFileSync(backupFile, JSON.stringify({ version: 2, records: [{ authFile: step.env.files.dockerConfig, registry: 'us.icr.io', credHelper: 'secretservice' }] }))
+  writeFileSync(
+    backupFile,
+    JSON.stringify({ version: 2, records: [{ authFile: step.env.files.dockerConfig, registry: 'us.icr.io', credHelper: 'secretservice' }] })
+  )
   saveState({ version: 1, logins: [], backupFile, credentialHelper: dir })
   step.env.handStateToPost()
   const cctx = fakeClientContext(process.env)
   await runPost(cctx)
   expect(existsSync(dir)).toBe(false)
-  expect(JSON.parse(readFileSync(step.env.files.dockerConfig, 'utf8'))).toEqual({ credHelpers: { 'us.icr.io': 'secretservice', 'other.example': 'pass' }, auths: {} })
+  expect(JSON.parse(readFileSync(step.env.files.dockerConfig, 'utf8'))).toEqual({
+    credHelpers: { 'us.icr.io': 'secretservice', 'other.example': 'pass' },
+    auths: {}
+  })
   expect(cctx.calls).toEqual([])
   expect(step.stdout.text()).toMatch(/Removed the credential helper .*registry-login-helper-abc123/)
 })
@@ -53,7 +62,10 @@ test('only a directory the action made is ever removed', async () => {
 test('a lost backup still takes the mappings to the removed helper away, leaving every other mapping (#12)', async () => {
   const dir = helperDir()
   mkdirSync(path.dirname(step.env.files.dockerConfig), { recursive: true })
-  writeFileSync(step.env.files.dockerConfig, JSON.stringify({ credHelpers: { 'us.icr.io': 'registry-login', 'de.icr.io': 'ecr-login', 'other.example': 'pass' } }))
+  writeFileSync(
+    step.env.files.dockerConfig,
+    JSON.stringify({ credHelpers: { 'us.icr.io': 'registry-login', 'de.icr.io': 'ecr-login', 'other.example': 'pass' } })
+  )
   const backupFile = path.join(step.env.files.runnerTemp, 'registry-login-backup.json')
   writeFileSync(backupFile, '{not json')
   const helperMappings = [
@@ -64,5 +76,7 @@ test('a lost backup still takes the mappings to the removed helper away, leaving
   step.env.handStateToPost()
   await runPost(fakeClientContext(process.env))
   expect(existsSync(dir)).toBe(false)
-  expect(JSON.parse(readFileSync(step.env.files.dockerConfig, 'utf8'))).toEqual({ credHelpers: { 'de.icr.io': 'ecr-login', 'other.example': 'pass' } })
+  expect(JSON.parse(readFileSync(step.env.files.dockerConfig, 'utf8'))).toEqual({
+    credHelpers: { 'de.icr.io': 'ecr-login', 'other.example': 'pass' }
+  })
 })

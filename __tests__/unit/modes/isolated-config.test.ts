@@ -84,14 +84,17 @@ describe('isolated-config carries over the docker setup, less its credentials', 
   test.each([
     ['an array', ['yc'], undefined],
     ['non-string values', { 'registry.yandexcloud.net': 5, 'cr.yandex': 'yc', 'x.io': { a: 1 } }, { 'cr.yandex': 'yc' }]
-  ])('credHelpers docker cannot read (%s) are left out of the copy, so the routing check in it does not fail the step', async (_, credHelpers, copied) => {
-    const docker = mkdtempSync(path.join(os.tmpdir(), 'iso-docker-'))
-    writeFileSync(path.join(docker, 'config.json'), JSON.stringify({ credsStore: 'desktop', credHelpers, currentContext: 'default' }))
-    const { env } = await createIsolatedConfig({ RUNNER_TEMP: mkdtempSync(path.join(os.tmpdir(), 'iso-')), DOCKER_CONFIG: docker })
-    const file = path.join(env.DOCKER_CONFIG, 'config.json')
-    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ ...(copied ? { credHelpers: copied } : {}), currentContext: 'default' })
-    await expect(readStorageSettings(file, 'registry.yandexcloud.net')).resolves.toEqual({ othersConfigured: Boolean(copied) })
-  })
+  ])(
+    'credHelpers docker cannot read (%s) are left out of the copy, so the routing check in it does not fail the step',
+    async (_, credHelpers, copied) => {
+      const docker = mkdtempSync(path.join(os.tmpdir(), 'iso-docker-'))
+      writeFileSync(path.join(docker, 'config.json'), JSON.stringify({ credsStore: 'desktop', credHelpers, currentContext: 'default' }))
+      const { env } = await createIsolatedConfig({ RUNNER_TEMP: mkdtempSync(path.join(os.tmpdir(), 'iso-')), DOCKER_CONFIG: docker })
+      const file = path.join(env.DOCKER_CONFIG, 'config.json')
+      expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ ...(copied ? { credHelpers: copied } : {}), currentContext: 'default' })
+      await expect(readStorageSettings(file, 'registry.yandexcloud.net')).resolves.toEqual({ othersConfigured: Boolean(copied) })
+    }
+  )
 
   test('removal deletes the links, never what they point to', async () => {
     const docker = userDockerDir()
@@ -119,7 +122,11 @@ describe('isolated-config carries over the docker setup, less its credentials', 
     }
     expect(readdirSync(bad.env.DOCKER_CONFIG)).toEqual([])
     expect(written.filter(line => line.startsWith('::warning::'))).toEqual([
-      expect.stringMatching(new RegExp(`^::warning::The docker config ${path.join(docker, 'config.json')} is not carried over to the isolated config: it cannot be read as JSON`))
+      expect.stringMatching(
+        new RegExp(
+          `^::warning::The docker config ${path.join(docker, 'config.json')} is not carried over to the isolated config: it cannot be read as JSON`
+        )
+      )
     ])
   })
 
@@ -133,11 +140,13 @@ describe('isolated-config carries over the docker setup, less its credentials', 
       (thrown: unknown) => thrown
     )
     expect(error).toBeInstanceOf(ActionError)
-    expect((error as Error).message).toMatch(new RegExp(`^Could not carry the docker setup in ${docker} over to the isolated config: .*FIFO.*isolated-config: false`))
+    expect((error as Error).message).toMatch(
+      new RegExp(`^Could not carry the docker setup in ${docker} over to the isolated config: .*FIFO.*isolated-config: false`)
+    )
     expect(readdirSync(temp)).toEqual([])
   })
 
-  test('a second isolated step of the same job keeps the first one\'s logins', async () => {
+  test("a second isolated step of the same job keeps the first one's logins", async () => {
     const temp = mkdtempSync(path.join(os.tmpdir(), 'iso-'))
     const first = await createIsolatedConfig({ RUNNER_TEMP: temp })
     mkdirSync(first.env.DOCKER_CONFIG, { recursive: true })
@@ -166,6 +175,12 @@ describe('self-hosted runners: isolation stays opt-in, with a notice', () => {
     } finally {
       process.stdout.write = original
     }
-    expect(written.some(line => line.startsWith("::notice::Self-hosted runner: jobs running at the same time share the clients' auth files. Set 'isolated-config: true'"))).toBe(notice)
+    expect(
+      written.some(line =>
+        line.startsWith(
+          "::notice::Self-hosted runner: jobs running at the same time share the clients' auth files. Set 'isolated-config: true'"
+        )
+      )
+    ).toBe(notice)
   })
 })

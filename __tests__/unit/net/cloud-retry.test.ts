@@ -83,7 +83,10 @@ describe('the retryable hook in the shared HTTP policy', () => {
     await server.close()
   })
 
-  const throttled = { status: 400, body: { Code: 'Throttling.User', Message: 'Request was denied due to user flow control.', RequestId: 'req-1' } }
+  const throttled = {
+    status: 400,
+    body: { Code: 'Throttling.User', Message: 'Request was denied due to user flow control.', RequestId: 'req-1' }
+  }
   const request = (overrides: Partial<HttpRequest> = {}): HttpRequest => ({
     service: 'Alibaba Cloud STS (AssumeRoleWithOIDC)',
     method: 'POST',

@@ -14,9 +14,21 @@ afterEach(() => stdout.restore())
 
 const runners: Array<[string, NodeJS.ProcessEnv, string]> = [
   ['github.com', { GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY_OWNER: 'acme' }, 'https://github.com/acme'],
-  ['GitHub Enterprise Server', { GITHUB_SERVER_URL: 'https://ghe.example.com', GITHUB_REPOSITORY_OWNER: 'acme' }, 'https://ghe.example.com/acme'],
-  ['GHE.com (data residency)', { GITHUB_SERVER_URL: 'https://acme.ghe.com', GITHUB_REPOSITORY_OWNER: 'octo-org' }, 'https://acme.ghe.com/octo-org'],
-  ['server URL with a trailing slash, owner from GITHUB_REPOSITORY', { GITHUB_SERVER_URL: 'https://ghe.example.com/', GITHUB_REPOSITORY: 'acme/app' }, 'https://ghe.example.com/acme'],
+  [
+    'GitHub Enterprise Server',
+    { GITHUB_SERVER_URL: 'https://ghe.example.com', GITHUB_REPOSITORY_OWNER: 'acme' },
+    'https://ghe.example.com/acme'
+  ],
+  [
+    'GHE.com (data residency)',
+    { GITHUB_SERVER_URL: 'https://acme.ghe.com', GITHUB_REPOSITORY_OWNER: 'octo-org' },
+    'https://acme.ghe.com/octo-org'
+  ],
+  [
+    'server URL with a trailing slash, owner from GITHUB_REPOSITORY',
+    { GITHUB_SERVER_URL: 'https://ghe.example.com/', GITHUB_REPOSITORY: 'acme/app' },
+    'https://ghe.example.com/acme'
+  ],
   ['no server URL (not a runner): github.com', { GITHUB_REPOSITORY_OWNER: 'acme' }, 'https://github.com/acme']
 ]
 
@@ -34,8 +46,14 @@ const keyless: Record<'yandex' | 'nebius' | 'alibaba', Record<string, string>> =
 async function askedAudience(provider: keyof typeof keyless, env: NodeJS.ProcessEnv): Promise<string[]> {
   const values: Record<string, string> = { provider, ...keyless[provider] }
   // A runner step with 'id-token: write' has both request variables (checked while parsing).
-  const runnerOidc = { ACTIONS_ID_TOKEN_REQUEST_URL: 'https://pipelines.actions.githubusercontent.com/oidc/token', ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'request-token' }
-  const plan = parseInputs(createInputReader(name => values[name] ?? ''), runnerOidc).plan
+  const runnerOidc = {
+    ACTIONS_ID_TOKEN_REQUEST_URL: 'https://pipelines.actions.githubusercontent.com/oidc/token',
+    ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'request-token'
+  }
+  const plan = parseInputs(
+    createInputReader(name => values[name] ?? ''),
+    runnerOidc
+  ).plan
   const ctx = withGithubOidc(testProviderContext(env), () => {
     throw new Error('stop after the token request')
   })
@@ -51,7 +69,7 @@ describe.each(runners)('%s', (_name, env, expected) => {
     expect(await askedAudience('yandex', env)).toEqual([expected])
     expect(await askedAudience('nebius', env)).toEqual([expected])
   })
-  test("Alibaba keeps sts.aliyuncs.com, a client id of the RAM OIDC provider, on every server", async () => {
+  test('Alibaba keeps sts.aliyuncs.com, a client id of the RAM OIDC provider, on every server', async () => {
     expect(await askedAudience('alibaba', env)).toEqual(['sts.aliyuncs.com'])
   })
 })

@@ -33,7 +33,12 @@ test('a 2xx answer comes back with status, headers and body; method, body and he
   expect(response.headers['x-thing']).toBe('yes')
   const [seen] = server.requests
   expect(seen).toMatchObject({ method: 'POST', path: '/thing', body: 'a=1' })
-  expect(seen?.headers).toMatchObject({ 'content-type': 'text/plain', 'x-extra': 'e', accept: 'application/json', 'user-agent': 'registry-login-test/1.0' })
+  expect(seen?.headers).toMatchObject({
+    'content-type': 'text/plain',
+    'x-extra': 'e',
+    accept: 'application/json',
+    'user-agent': 'registry-login-test/1.0'
+  })
 })
 
 test('json() parses the body; a body that is not JSON is an ActionError naming the service', async () => {

@@ -4,7 +4,10 @@ import { captureStdout, type StdoutCapture } from '../../helpers/stdout.js'
 import { failure } from '../../helpers/thrown.js'
 
 const REQUEST_TOKEN = 'runner-request-token-Qm3Zx8Lw2Pk7'
-const ENV = { ACTIONS_ID_TOKEN_REQUEST_URL: 'https://token.actions.githubusercontent.com/request?api-version=2.0', ACTIONS_ID_TOKEN_REQUEST_TOKEN: REQUEST_TOKEN }
+const ENV = {
+  ACTIONS_ID_TOKEN_REQUEST_URL: 'https://token.actions.githubusercontent.com/request?api-version=2.0',
+  ACTIONS_ID_TOKEN_REQUEST_TOKEN: REQUEST_TOKEN
+}
 
 let stdout: StdoutCapture
 beforeEach(() => {

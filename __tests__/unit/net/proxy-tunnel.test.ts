@@ -60,12 +60,17 @@ test('user:password of the proxy URL (percent-decoded) goes as Proxy-Authorizati
 })
 
 test.each([
-  ['HTTP/1.1 407 Proxy Authentication Required\r\n\r\n', /answered CONNECT tokens\.iam\.api\.nebius\.cloud:443 with HTTP 407 \(proxy authentication required: put user:password in the proxy URL\)/],
+  [
+    'HTTP/1.1 407 Proxy Authentication Required\r\n\r\n',
+    /answered CONNECT tokens\.iam\.api\.nebius\.cloud:443 with HTTP 407 \(proxy authentication required: put user:password in the proxy URL\)/
+  ],
   ['HTTP/1.1 403 Forbidden\r\n\r\n', /answered CONNECT tokens\.iam\.api\.nebius\.cloud:443 with HTTP 403$/]
 ])('a proxy that refuses the tunnel: the error names the proxy (never its password) and its answer', async (reply, message) => {
   const server = await start(() => reply)
   try {
-    const error = await openTunnel(proxyForEnv(server.url('ci:secret-proxy-pass@').href), 'tokens.iam.api.nebius.cloud', 443).catch((e: Error) => e)
+    const error = await openTunnel(proxyForEnv(server.url('ci:secret-proxy-pass@').href), 'tokens.iam.api.nebius.cloud', 443).catch(
+      (e: Error) => e
+    )
     expect((error as Error).message).toMatch(message)
     expect((error as Error).message).toMatch(/^the proxy http:\/\/127\.0\.0\.1:\d+ /)
     expect((error as Error).message).not.toContain('secret-proxy-pass')
@@ -79,12 +84,19 @@ test('a proxy that cannot be reached is named in the error', async () => {
   await new Promise<void>(resolve => closed.listen(0, '127.0.0.1', resolve))
   const port = (closed.address() as AddressInfo).port
   await new Promise(resolve => closed.close(resolve))
-  await expect(openTunnel(new URL(`http://127.0.0.1:${port}`), 'h', 443)).rejects.toThrow(`the proxy http://127.0.0.1:${port} could not be used: connect ECONNREFUSED`)
+  await expect(openTunnel(new URL(`http://127.0.0.1:${port}`), 'h', 443)).rejects.toThrow(
+    `the proxy http://127.0.0.1:${port} could not be used: connect ECONNREFUSED`
+  )
 })
 
 /** proxyFor reads the process environment like @actions/http-client; set it for one call. */
 function proxyForEnv(httpsProxy: string, noProxy = '', target = 'https://tokens.iam.api.nebius.cloud'): URL {
-  const saved = { HTTPS_PROXY: process.env.HTTPS_PROXY, https_proxy: process.env.https_proxy, NO_PROXY: process.env.NO_PROXY, no_proxy: process.env.no_proxy }
+  const saved = {
+    HTTPS_PROXY: process.env.HTTPS_PROXY,
+    https_proxy: process.env.https_proxy,
+    NO_PROXY: process.env.NO_PROXY,
+    no_proxy: process.env.no_proxy
+  }
   try {
     delete process.env.https_proxy
     delete process.env.no_proxy
@@ -106,9 +118,12 @@ describe('proxyFor: the same choice as every other call', () => {
     expect(proxyName(proxyForEnv('http://proxy.corp:3128'))).toBe('http://proxy.corp:3128')
   })
 
-  test.each(['tokens.iam.api.nebius.cloud', '.nebius.cloud', 'nebius.cloud', '*', 'other.example, tokens.iam.api.nebius.cloud:443'])('NO_PROXY %s bypasses it', noProxy => {
-    expect(() => proxyForEnv('http://proxy.corp:3128', noProxy)).toThrow('no proxy chosen')
-  })
+  test.each(['tokens.iam.api.nebius.cloud', '.nebius.cloud', 'nebius.cloud', '*', 'other.example, tokens.iam.api.nebius.cloud:443'])(
+    'NO_PROXY %s bypasses it',
+    noProxy => {
+      expect(() => proxyForEnv('http://proxy.corp:3128', noProxy)).toThrow('no proxy chosen')
+    }
+  )
 
   test('loopback and plaintext (h2c) targets never go through it', () => {
     expect(() => proxyForEnv('http://proxy.corp:3128', '', 'https://127.0.0.1:8443')).toThrow('no proxy chosen')

@@ -14,7 +14,11 @@ function alive(pid: number): boolean {
 }
 
 test('a client flooding its output: only the last MAX_OUTPUT_CHARS of each stream are kept, its last words among them', async () => {
-  const result = await runProcess('sh', ['-c', 'head -c 20000000 /dev/zero | tr "\\0" x; echo; echo last-words; head -c 3000000 /dev/zero | tr "\\0" y >&2; exit 1'], { env, limit: limit(60_000), what: 'sh login' })
+  const result = await runProcess(
+    'sh',
+    ['-c', 'head -c 20000000 /dev/zero | tr "\\0" x; echo; echo last-words; head -c 3000000 /dev/zero | tr "\\0" y >&2; exit 1'],
+    { env, limit: limit(60_000), what: 'sh login' }
+  )
   expect(result.exitCode).toBe(1)
   expect(result.stdout.length).toBeLessThanOrEqual(MAX_OUTPUT_CHARS)
   expect(result.stdout.endsWith('x\nlast-words\n')).toBe(true)
@@ -22,7 +26,11 @@ test('a client flooding its output: only the last MAX_OUTPUT_CHARS of each strea
 })
 
 test('a deadline raised far beyond 24 days does not stop a quick client at once', async () => {
-  const result = await runProcess('sh', ['-c', 'sleep 0.2; echo done'], { env, limit: deadlineFor('login', { REGISTRY_LOGIN_CLIENT_TIMEOUT_MS: '99999999999' }), what: 'sh login' })
+  const result = await runProcess('sh', ['-c', 'sleep 0.2; echo done'], {
+    env,
+    limit: deadlineFor('login', { REGISTRY_LOGIN_CLIENT_TIMEOUT_MS: '99999999999' }),
+    what: 'sh login'
+  })
   expect(result).toEqual({ exitCode: 0, stdout: 'done\n', stderr: '' })
 })
 
@@ -73,7 +81,12 @@ describe('budget and tighter', () => {
 
 describe('runProcess', () => {
   test('returns exit code, stdout and stderr; stdin reaches the process', async () => {
-    const result = await runProcess('sh', ['-c', 'cat; echo err >&2; exit 3'], { env, stdin: 'piped-in', limit: limit(10_000), what: 'sh login' })
+    const result = await runProcess('sh', ['-c', 'cat; echo err >&2; exit 3'], {
+      env,
+      stdin: 'piped-in',
+      limit: limit(10_000),
+      what: 'sh login'
+    })
     expect(result).toEqual({ exitCode: 3, stdout: 'piped-in', stderr: 'err\n' })
   })
 

@@ -4,7 +4,13 @@ import { createInputReader } from '../../../src/inputs/reader.js'
 import { PROVIDER_IDS, providers } from '../../../src/providers/index.js'
 import type { CommonInputs } from '../../../src/providers/provider.js'
 
-const common = (extra: Partial<CommonInputs> = {}): CommonInputs => ({ regions: [], registries: [], auth: 'auto', exchange: true, ...extra })
+const common = (extra: Partial<CommonInputs> = {}): CommonInputs => ({
+  regions: [],
+  registries: [],
+  auth: 'auto',
+  exchange: true,
+  ...extra
+})
 const reader = (values: Record<string, string>) => createInputReader(name => values[name] ?? '')
 
 describe.each(PROVIDER_IDS)('provider %s', id => {

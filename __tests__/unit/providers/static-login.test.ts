@@ -14,7 +14,10 @@ import { startIamServer, type IamServer } from '../../helpers/iam-server.js'
 import { captureStdout, type StdoutCapture } from '../../helpers/stdout.js'
 import { failure, thrownInputError } from '../../helpers/thrown.js'
 
-const yc = createYandexEmulator({ store: new CredentialStore(), github: { repository: 'acme/app', subject: 'repo:acme/app:ref:refs/heads/main' } })
+const yc = createYandexEmulator({
+  store: new CredentialStore(),
+  github: { repository: 'acme/app', subject: 'repo:acme/app:ref:refs/heads/main' }
+})
 const key = yc.createAuthorizedKey()
 
 const IBM_KEY = 'ibm-static-login-key-7Qw2Er9TyUi0'
@@ -69,13 +72,36 @@ describe('each documented registry username selects the cloud method its passwor
     ['yandex', 'oauth', YC_OAUTH, {}, { kind: 'oauth-token', oauthToken: YC_OAUTH, exchange: true, username: 'oauth' }],
     ['yandex', 'oauth', YC_OAUTH, { exchange: 'false' }, { kind: 'oauth-token', oauthToken: YC_OAUTH, exchange: false, username: 'oauth' }],
     ['yandex', 'api_key', YC_API_KEY, { auth: 'password' }, { kind: 'api-key', apiKey: YC_API_KEY, username: 'api_key' }],
-    ['yandex', 'json_key', key.json, {}, { kind: 'service-account-key', exchange: true, username: 'json_key', key: { id: key.id, serviceAccountId: key.serviceAccountId, json: key.json } }],
-    ['yandex', 'json_key', key.json, { exchange: 'false', auth: 'service-account-key' }, { kind: 'service-account-key', exchange: false, username: 'json_key' }],
+    [
+      'yandex',
+      'json_key',
+      key.json,
+      {},
+      {
+        kind: 'service-account-key',
+        exchange: true,
+        username: 'json_key',
+        key: { id: key.id, serviceAccountId: key.serviceAccountId, json: key.json }
+      }
+    ],
+    [
+      'yandex',
+      'json_key',
+      key.json,
+      { exchange: 'false', auth: 'service-account-key' },
+      { kind: 'service-account-key', exchange: false, username: 'json_key' }
+    ],
     // Nebius Container Registry authentication page: iam + static key (up to 3 years) or access token
     ['nebius', 'iam', NEBIUS_KEY, {}, { kind: 'token', token: NEBIUS_KEY, username: 'iam' }],
     ['nebius', 'iam', NEBIUS_KEY, { auth: 'password' }, { kind: 'token', token: NEBIUS_KEY, username: 'iam' }],
     // Alibaba configure-access-credentials: the account or RAM user login name + the instance's access credential
-    ['alibaba', 'ci@1234567890123456', 'Instance-Passw0rd', {}, { kind: 'password', username: 'ci@1234567890123456', password: 'Instance-Passw0rd' }]
+    [
+      'alibaba',
+      'ci@1234567890123456',
+      'Instance-Passw0rd',
+      {},
+      { kind: 'password', username: 'ci@1234567890123456', password: 'Instance-Passw0rd' }
+    ]
   ]
   test.each(documented)('%s: username %s', (cloud, username, password, extra, expected) => {
     expect(parsers[cloud]({ username, password, ...extra })).toMatchObject(expected)
@@ -99,12 +125,30 @@ describe('what the clients get', () => {
   })
 
   const passedThrough: Array<[string, Record<string, string>, string, string, RegExp]> = [
-    ['ibm', { region: 'de', username: 'iamapikey', password: IBM_KEY, exchange: 'false' }, 'iamapikey', IBM_KEY, /iamapikey, given as username iamapikey/],
+    [
+      'ibm',
+      { region: 'de', username: 'iamapikey', password: IBM_KEY, exchange: 'false' },
+      'iamapikey',
+      IBM_KEY,
+      /iamapikey, given as username iamapikey/
+    ],
     ['ibm', { region: 'de', username: 'iambearer', password: IBM_TOKEN }, 'iambearer', IBM_TOKEN, /iambearer, given as username iambearer/],
     ['yandex', { username: 'iam', password: YC_IAM }, 'iam', YC_IAM, /IAM token \(iam, given as username iam \+ password\)/],
     ['yandex', { username: 'api_key', password: YC_API_KEY }, 'api_key', YC_API_KEY, /api_key, given as username api_key/],
-    ['yandex', { username: 'oauth', password: YC_OAUTH, exchange: 'false', registry: 'cr.yandex' }, 'oauth', YC_OAUTH, /oauth, given as username oauth/],
-    ['nebius', { region: 'eu-north1', username: 'iam', password: NEBIUS_KEY }, 'iam', NEBIUS_KEY, /static key or access token \(iam, given as username iam/]
+    [
+      'yandex',
+      { username: 'oauth', password: YC_OAUTH, exchange: 'false', registry: 'cr.yandex' },
+      'oauth',
+      YC_OAUTH,
+      /oauth, given as username oauth/
+    ],
+    [
+      'nebius',
+      { region: 'eu-north1', username: 'iam', password: NEBIUS_KEY },
+      'iam',
+      NEBIUS_KEY,
+      /static key or access token \(iam, given as username iam/
+    ]
   ]
   test.each(passedThrough)('%s %j: no cloud call, the password as is', async (provider, values, username, password, method) => {
     const login = plan(provider, values)
@@ -126,7 +170,11 @@ describe('what the clients get', () => {
   test("Yandex username iam with something that is no IAM token: the warning speaks of 'password' and the other usernames", async () => {
     const ctx = testProviderContext({})
     await plan('yandex', { username: 'iam', password: YC_OAUTH }).getCredentials(ctx)
-    expect(ctx.warnings).toEqual([expect.stringMatching(/^Input 'password' \(username iam\) does not look like an IAM token.*use username oauth; for an API key use username api_key\.$/)])
+    expect(ctx.warnings).toEqual([
+      expect.stringMatching(
+        /^Input 'password' \(username iam\) does not look like an IAM token.*use username oauth; for an API key use username api_key\.$/
+      )
+    ])
   })
 
   test('Yandex oauth is exchanged by default: the IAM call gets the OAuth token', async () => {
@@ -140,19 +188,49 @@ describe('what the clients get', () => {
 
 describe('input errors name the input and the usernames the cloud knows, never the password', () => {
   const errors: Array<[string, Record<string, string>, string, RegExp]> = [
-    ['ibm', { region: 'us', username: 'admin', password: IBM_KEY }, 'username', /'admin', which IBM Cloud Container Registry does not know.*iamapikey \(password: an IBM Cloud API key\), iambearer/],
-    ['yandex', { username: 'json-key', password: YC_API_KEY }, 'username', /'json-key'.*iam \(password: an IAM token.*oauth.*json_key.*api_key/],
-    ['nebius', { region: 'eu-north1', username: 'oauth', password: NEBIUS_KEY }, 'username', /'oauth', which Nebius Container Registry does not know.*iam \(password: a static key/],
+    [
+      'ibm',
+      { region: 'us', username: 'admin', password: IBM_KEY },
+      'username',
+      /'admin', which IBM Cloud Container Registry does not know.*iamapikey \(password: an IBM Cloud API key\), iambearer/
+    ],
+    [
+      'yandex',
+      { username: 'json-key', password: YC_API_KEY },
+      'username',
+      /'json-key'.*iam \(password: an IAM token.*oauth.*json_key.*api_key/
+    ],
+    [
+      'nebius',
+      { region: 'eu-north1', username: 'oauth', password: NEBIUS_KEY },
+      'username',
+      /'oauth', which Nebius Container Registry does not know.*iam \(password: a static key/
+    ],
     ['ibm', { region: 'us', password: IBM_KEY }, 'username', /is empty but 'password' is set.*iamapikey/],
-    ['ibm', { region: 'us', username: 'iamapikey' }, 'password', /is empty but 'username' is iamapikey\. Pass an IBM Cloud API key from a secret/],
+    [
+      'ibm',
+      { region: 'us', username: 'iamapikey' },
+      'password',
+      /is empty but 'username' is iamapikey\. Pass an IBM Cloud API key from a secret/
+    ],
     ['yandex', { username: 'json_key' }, 'password', /is empty but 'username' is json_key/],
     ['ibm', { region: 'us', username: 'iamapikey', password: IBM_KEY, 'api-key': IBM_KEY }, 'api-key', /and input 'username' are both set/],
-    ['ibm', { region: 'us', username: 'iambearer', password: IBM_TOKEN, auth: 'api-key' }, 'username', /logs in with auth method token, but 'auth' is api-key/],
+    [
+      'ibm',
+      { region: 'us', username: 'iambearer', password: IBM_TOKEN, auth: 'api-key' },
+      'username',
+      /logs in with auth method token, but 'auth' is api-key/
+    ],
     ['ibm', { region: 'us', auth: 'password', 'api-key': IBM_KEY }, 'username', /is empty but 'auth' is password/],
     ['yandex', { username: 'oauth', password: YC_OAUTH, 'api-key': YC_API_KEY }, 'api-key', /and input 'username' are both set/],
     ['yandex', { username: 'iam', password: YC_IAM, auth: 'api-key' }, 'username', /logs in with auth method token/],
     ['yandex', { username: 'json_key', password: 'not-a-key-file-anywhere' }, 'password', /neither key JSON nor the path/],
-    ['nebius', { region: 'eu-north1', username: 'iam', password: NEBIUS_KEY, token: NEBIUS_KEY }, 'token', /and input 'username' are both set/],
+    [
+      'nebius',
+      { region: 'eu-north1', username: 'iam', password: NEBIUS_KEY, token: NEBIUS_KEY },
+      'token',
+      /and input 'username' are both set/
+    ],
     ['nebius', { region: 'eu-north1', auth: 'password' }, 'username', /is empty but 'auth' is password/]
   ]
   test.each(errors)('%s %j -> %s', (provider, values, input, message) => {
@@ -163,7 +241,11 @@ describe('input errors name the input and the usernames the cloud knows, never t
 
   test.each([
     ['a Yandex API key (40 characters)', 'yandex', { username: 'AQVN1a2b3c4d5e6f7g8h9i0jAbCdEfGhIjKlMnOp', password: 'api_key' }],
-    ['an Alibaba-style AccessKey secret (30 characters)', 'ibm', { region: 'us', username: 'q9XzT2mLk8RwP4vN7bYc1JdF6hGs3a', password: 'iamapikey' }],
+    [
+      'an Alibaba-style AccessKey secret (30 characters)',
+      'ibm',
+      { region: 'us', username: 'q9XzT2mLk8RwP4vN7bYc1JdF6hGs3a', password: 'iamapikey' }
+    ],
     ['a Nebius-style static key', 'nebius', { region: 'eu-north1', username: 'v1.CmQKHGNvbnRhaW5lcn', password: 'iam' }]
   ])('username and password swapped: %s in username is not repeated', (_name, provider, values) => {
     const error = inputError(provider, values)

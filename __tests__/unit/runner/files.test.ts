@@ -58,7 +58,9 @@ describe('readTextFile', () => {
   fifoTest('an auth file that is a FIFO fails the step with an error naming it, instead of hanging it', async () => {
     const fifo = path.join(tmp(), 'config.json')
     execFileSync('mkfifo', [fifo])
-    await expect(readAuthEntry(fifo, 'us.icr.io')).rejects.toThrow(`The auth file ${fifo} cannot be read (EFTYPE: it is not a regular file)`)
+    await expect(readAuthEntry(fifo, 'us.icr.io')).rejects.toThrow(
+      `The auth file ${fifo} cannot be read (EFTYPE: it is not a regular file)`
+    )
   })
 })
 

@@ -22,7 +22,12 @@ const runnerEnv = {
 describe('auth file locations with no override, per OS', () => {
   const table: Array<[ClientId, string, string, string]> = [
     ['docker', '/home/runner/.docker/config.json', '/Users/runner/.docker/config.json', 'C:\\Users\\runneradmin\\.docker\\config.json'],
-    ['docker-config', '/home/runner/.docker/config.json', '/Users/runner/.docker/config.json', 'C:\\Users\\runneradmin\\.docker\\config.json'],
+    [
+      'docker-config',
+      '/home/runner/.docker/config.json',
+      '/Users/runner/.docker/config.json',
+      'C:\\Users\\runneradmin\\.docker\\config.json'
+    ],
     ['oras', '/home/runner/.docker/config.json', '/Users/runner/.docker/config.json', 'C:\\Users\\runneradmin\\.docker\\config.json'],
     [
       'helm',
@@ -30,7 +35,12 @@ describe('auth file locations with no override, per OS', () => {
       '/Users/runner/Library/Preferences/helm/registry/config.json',
       'C:\\Users\\runneradmin\\AppData\\Roaming\\helm\\registry\\config.json'
     ],
-    ['podman', '/run/user/1001/containers/auth.json', '/Users/runner/.config/containers/auth.json', 'C:\\Users\\runneradmin\\.config\\containers\\auth.json']
+    [
+      'podman',
+      '/run/user/1001/containers/auth.json',
+      '/Users/runner/.config/containers/auth.json',
+      'C:\\Users\\runneradmin\\.config\\containers\\auth.json'
+    ]
   ]
   test.each(table)('%s', (id, onLinux, onMac, onWindows) => {
     expect(clients[id].authFile(runnerEnv.linux, linux)).toBe(onLinux)
@@ -71,11 +81,16 @@ describe('overrides are honoured on every OS', () => {
 
 describe('binary lookup', () => {
   /** A fake file system for other OSes' paths: the executables that exist. */
-  const files = (...present: string[]) => async (file: string) => present.includes(file)
+  const files =
+    (...present: string[]) =>
+    async (file: string) =>
+      present.includes(file)
 
   test('Windows: PATH (any case of its name) with every PATHEXT extension, first directory first, never the bare name', async () => {
     const env = { Path: 'C:\\bin;"C:\\Program Files\\helm";C:\\tools', PATHEXT: '.COM;.EXE;.BAT;.CMD' }
-    expect(await findBinary('helm', env, win32, files('C:\\Program Files\\helm\\helm.exe', 'C:\\tools\\helm.exe'))).toBe('C:\\Program Files\\helm\\helm.exe')
+    expect(await findBinary('helm', env, win32, files('C:\\Program Files\\helm\\helm.exe', 'C:\\tools\\helm.exe'))).toBe(
+      'C:\\Program Files\\helm\\helm.exe'
+    )
     expect(await findBinary('podman', env, win32, files('C:\\bin\\podman', 'C:\\tools\\podman.cmd'))).toBe('C:\\tools\\podman.cmd')
     expect(await findBinary('docker', env, win32, files('C:\\bin\\docker.cmd', 'C:\\bin\\docker.exe'))).toBe('C:\\bin\\docker.exe')
     expect(await findBinary('oras', env, win32, files('C:\\bin\\oras'))).toBe('')
@@ -116,12 +131,25 @@ describe('binary lookup', () => {
 describe('starting a binary', () => {
   test('an .exe, and anything off Windows, is started directly with its arguments untouched', () => {
     const args = ['login', '--username', 'iam bearer', 'us.icr.io']
-    expect(spawnTarget('C:\\bin\\helm.exe', args, {}, win32)).toEqual({ command: 'C:\\bin\\helm.exe', args, windowsVerbatimArguments: false })
-    expect(spawnTarget('/usr/bin/podman.cmd', args, {}, linux)).toEqual({ command: '/usr/bin/podman.cmd', args, windowsVerbatimArguments: false })
+    expect(spawnTarget('C:\\bin\\helm.exe', args, {}, win32)).toEqual({
+      command: 'C:\\bin\\helm.exe',
+      args,
+      windowsVerbatimArguments: false
+    })
+    expect(spawnTarget('/usr/bin/podman.cmd', args, {}, linux)).toEqual({
+      command: '/usr/bin/podman.cmd',
+      args,
+      windowsVerbatimArguments: false
+    })
   })
 
   test('a .cmd or .bat goes through cmd.exe /d /s /c with every cmd metacharacter escaped', () => {
-    const target = spawnTarget('C:\\Program Files\\podman\\podman.CMD', ['login', '--authfile', 'C:\\a b\\auth.json', '--username', 'u&calc', 'us.icr.io'], { ComSpec: 'C:\\Windows\\system32\\cmd.exe' }, win32)
+    const target = spawnTarget(
+      'C:\\Program Files\\podman\\podman.CMD',
+      ['login', '--authfile', 'C:\\a b\\auth.json', '--username', 'u&calc', 'us.icr.io'],
+      { ComSpec: 'C:\\Windows\\system32\\cmd.exe' },
+      win32
+    )
     expect(target.command).toBe('C:\\Windows\\system32\\cmd.exe')
     expect(target.windowsVerbatimArguments).toBe(true)
     expect(target.args.slice(0, 3)).toEqual(['/d', '/s', '/c'])
@@ -148,7 +176,11 @@ describe('starting a binary', () => {
 
 describe('clients the runner cannot run', () => {
   test.each([
-    ['buildah', darwin, "Input 'clients' asks for 'buildah', which does not run on macOS (only on Linux). Drop 'buildah' from 'clients' on this runner (docker, docker-config, helm, oras and podman work here), or run the job on a Linux runner."],
+    [
+      'buildah',
+      darwin,
+      "Input 'clients' asks for 'buildah', which does not run on macOS (only on Linux). Drop 'buildah' from 'clients' on this runner (docker, docker-config, helm, oras and podman work here), or run the job on a Linux runner."
+    ],
     ['skopeo', win32, "Input 'clients' asks for 'skopeo', which does not run on Windows (only on Linux)."]
   ] as const)('%s is refused on %o before any binary lookup', async (id, platform, message) => {
     const ctx = fakeClientContext({})
@@ -164,7 +196,9 @@ describe('clients the runner cannot run', () => {
     ['win32', win32]
   ] as const)('%s: docker, docker-config, helm, oras and podman pass', async (_name, platform) => {
     const ctx = fakeClientContext({})
-    await expect(requireClients([clients.docker, clients['docker-config'], clients.helm, clients.oras, clients.podman], ctx, platform)).resolves.toBeUndefined()
+    await expect(
+      requireClients([clients.docker, clients['docker-config'], clients.helm, clients.oras, clients.podman], ctx, platform)
+    ).resolves.toBeUndefined()
     expect(ctx.whichAsked).toEqual(['docker', 'helm', 'oras', 'podman'])
   })
 

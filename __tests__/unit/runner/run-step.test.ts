@@ -7,7 +7,11 @@ async function outcome(work: () => Promise<void>, exitCode = 0): Promise<{ failu
   const before = process.exitCode
   process.exitCode = undefined
   try {
-    runStep(work, message => void failures.push(message), listener => void (exit = listener))
+    runStep(
+      work,
+      message => void failures.push(message),
+      listener => void (exit = listener)
+    )
     await new Promise(resolve => setImmediate(resolve))
     exit?.(exitCode)
     return { failures, exitCode: process.exitCode }

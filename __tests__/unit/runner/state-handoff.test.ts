@@ -32,7 +32,10 @@ afterEach(async () => {
 /** main as the runner runs it: inputs in INPUT_*, state and outputs to files. */
 async function main(inputs: Record<string, string>, cctx: FakeClientContext): Promise<void> {
   env.setInputs(inputs)
-  await runMain({ providerContext: testProviderContext({ ...process.env, REGISTRY_LOGIN_ENDPOINT_IBM_IAM: server.url }), clientContext: cctx })
+  await runMain({
+    providerContext: testProviderContext({ ...process.env, REGISTRY_LOGIN_ENDPOINT_IBM_IAM: server.url }),
+    clientContext: cctx
+  })
 }
 
 /** post as the runner runs it: STATE_* from main's state file, a fresh process exit code. */
@@ -48,11 +51,13 @@ async function post(cctx: FakeClientContext): Promise<void> {
   process.exitCode = mainExitCode
 }
 
-const auths = (file: string): Record<string, unknown> => (JSON.parse(readFileSync(file, 'utf8')) as { auths: Record<string, unknown> }).auths
+const auths = (file: string): Record<string, unknown> =>
+  (JSON.parse(readFileSync(file, 'utf8')) as { auths: Record<string, unknown> }).auths
 
 describe('runner state file', () => {
   test('parseFileCommands reads heredoc entries; the last value wins', () => {
-    const text = 'a<<ghadelimiter_1\none\nghadelimiter_1\nb<<ghadelimiter_2\n{"x":1}\nghadelimiter_2\na<<ghadelimiter_3\ntwo\nghadelimiter_3\n'
+    const text =
+      'a<<ghadelimiter_1\none\nghadelimiter_1\nb<<ghadelimiter_2\n{"x":1}\nghadelimiter_2\na<<ghadelimiter_3\ntwo\nghadelimiter_3\n'
     expect(parseFileCommands(text)).toEqual({ a: 'two', b: '{"x":1}' })
   })
 
@@ -77,9 +82,19 @@ describe('runner state file', () => {
 })
 
 test('A: the second client fails to log in; main fails, post logs out exactly the logins main recorded', async () => {
-  const cctx = fakeClientContext({ ...process.env }, {
-    behaviour: call => (call.command === 'skopeo' && call.args[0] === 'login' ? { exitCode: 1, stdout: '', stderr: 'time="x" level=fatal\nError: authenticating creds for "us.icr.io": invalid username/password' } : undefined)
-  })
+  const cctx = fakeClientContext(
+    { ...process.env },
+    {
+      behaviour: call =>
+        call.command === 'skopeo' && call.args[0] === 'login'
+          ? {
+              exitCode: 1,
+              stdout: '',
+              stderr: 'time="x" level=fatal\nError: authenticating creds for "us.icr.io": invalid username/password'
+            }
+          : undefined
+    }
+  )
   await main({ provider: 'ibm', region: 'us-south, eu-de', 'api-key': apiKey, clients: 'podman, skopeo' }, cctx)
 
   expect(process.exitCode).toBe(1)
@@ -152,7 +167,8 @@ describe('C: post puts the auth file back as it was', () => {
     expect(readFileSync(saved.backupFile, 'utf8')).not.toContain(token)
 
     // the client's logout fails for every registry
-    cctx.behaviour = call => (call.args[0] === 'logout' ? { exitCode: 125, stdout: '', stderr: 'Error: cannot write auth file: read-only file system' } : undefined)
+    cctx.behaviour = call =>
+      call.args[0] === 'logout' ? { exitCode: 125, stdout: '', stderr: 'Error: cannot write auth file: read-only file system' } : undefined
     await post(cctx)
     expect(summary(cctx.calls)).toEqual([`podman logout --authfile ${file} de.icr.io`, `podman logout --authfile ${file} us.icr.io`])
     expect(stdout.lines().filter(line => line.startsWith('::warning::'))).toEqual([
@@ -186,9 +202,12 @@ describe('C: post puts the auth file back as it was', () => {
   })
 
   test('an auth file that did not exist before is left without the entry', async () => {
-    const cctx = fakeClientContext({ ...process.env }, {
-      behaviour: call => (call.args[0] === 'logout' ? { exitCode: 1, stdout: '', stderr: 'segfault' } : undefined)
-    })
+    const cctx = fakeClientContext(
+      { ...process.env },
+      {
+        behaviour: call => (call.args[0] === 'logout' ? { exitCode: 1, stdout: '', stderr: 'segfault' } : undefined)
+      }
+    )
     await main({ provider: 'ibm', region: 'us', 'api-key': apiKey, clients: 'buildah' }, cctx)
     expect(Object.keys(auths(env.files.containersAuth))).toEqual(['us.icr.io'])
     await post(cctx)
@@ -207,7 +226,9 @@ test('D: the password reaches clients on stdin only, never on argv', async () =>
   const logins = cctx.calls.filter(call => call.args.includes('login'))
   // Every client into every registry once (clients with different auth files log in side by side, in no set order).
   const loginTargets = logins.map(call => `${call.command} ${call.args.find(arg => arg.endsWith('.icr.io'))}`).sort()
-  expect(loginTargets).toEqual(['docker', 'podman', 'buildah', 'skopeo', 'helm', 'oras'].flatMap(c => [`${c} us.icr.io`, `${c} uk.icr.io`]).sort())
+  expect(loginTargets).toEqual(
+    ['docker', 'podman', 'buildah', 'skopeo', 'helm', 'oras'].flatMap(c => [`${c} us.icr.io`, `${c} uk.icr.io`]).sort()
+  )
   for (const call of cctx.calls) {
     for (const arg of call.args) {
       for (const secret of [token, apiKey, b64(token), b64(`iambearer:${token}`)]) expect(arg).not.toContain(secret)

@@ -1,7 +1,14 @@
 import { clientContext, clientEnv } from '../../../src/step/context.js'
 
 test('clients do not inherit the action inputs (the secrets) nor the OIDC request token', async () => {
-  const env = { PATH: process.env.PATH ?? '', HOME: '/tmp', 'INPUT_API-KEY': 'the-key', ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'req', ACTIONS_ID_TOKEN_REQUEST_URL: 'https://x', DOCKER_CONFIG: '/tmp/d' }
+  const env = {
+    PATH: process.env.PATH ?? '',
+    HOME: '/tmp',
+    'INPUT_API-KEY': 'the-key',
+    ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'req',
+    ACTIONS_ID_TOKEN_REQUEST_URL: 'https://x',
+    DOCKER_CONFIG: '/tmp/d'
+  }
   expect(clientEnv(env)).toEqual({ PATH: env.PATH, HOME: '/tmp', DOCKER_CONFIG: '/tmp/d' })
   const result = await clientContext(env).run('env', [])
   expect(result.exitCode).toBe(0)

@@ -13,7 +13,10 @@ beforeEach(() => {
 })
 afterEach(() => stdout.restore())
 
-const OIDC = { ACTIONS_ID_TOKEN_REQUEST_URL: 'https://pipelines.actions.githubusercontent.com/oidc/token?api-version=2.0', ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'request-token' }
+const OIDC = {
+  ACTIONS_ID_TOKEN_REQUEST_URL: 'https://pipelines.actions.githubusercontent.com/oidc/token?api-version=2.0',
+  ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'request-token'
+}
 const reader = (values: Record<string, string>) => createInputReader(name => values[name] ?? '')
 const parse = (values: Record<string, string>, env: NodeJS.ProcessEnv = {}): Inputs => parseInputs(reader(values), env)
 const warnings = (inputs: Inputs): string[] => inputs.notices.filter(n => n.level === 'warning').map(n => n.message)
@@ -21,37 +24,163 @@ const warnings = (inputs: Inputs): string[] => inputs.notices.filter(n => n.leve
 describe('inputs the chosen cloud or method does not read are reported by name, never by value', () => {
   const SECRET = 'Secret-Value-Never-Shown-0123'
   test.each([
-    ['IBM with an Alibaba secret', { provider: 'ibm', token: 'ibm-token-0123456789', region: 'us', 'access-key-secret': SECRET }, ["Input 'access-key-secret' is set, but IBM Cloud with auth token does not use it: ignored. Remove it, or choose the provider and 'auth' it belongs to."]],
+    [
+      'IBM with an Alibaba secret',
+      { provider: 'ibm', token: 'ibm-token-0123456789', region: 'us', 'access-key-secret': SECRET },
+      [
+        "Input 'access-key-secret' is set, but IBM Cloud with auth token does not use it: ignored. Remove it, or choose the provider and 'auth' it belongs to."
+      ]
+    ],
     [
       'Alibaba password with AccessKey inputs',
-      { provider: 'alibaba', auth: 'password', username: 'ci@1234', password: 'pass-0123456789', registry: 'acme-registry.cn-hangzhou.cr.aliyuncs.com', 'access-key-id': 'LTAI0123', 'access-key-secret': SECRET },
-      ["Inputs 'access-key-id', 'access-key-secret' are set, but Alibaba Cloud with auth password does not use them: ignored. Remove them, or choose the provider and 'auth' they belong to."]
+      {
+        provider: 'alibaba',
+        auth: 'password',
+        username: 'ci@1234',
+        password: 'pass-0123456789',
+        registry: 'acme-registry.cn-hangzhou.cr.aliyuncs.com',
+        'access-key-id': 'LTAI0123',
+        'access-key-secret': SECRET
+      },
+      [
+        "Inputs 'access-key-id', 'access-key-secret' are set, but Alibaba Cloud with auth password does not use them: ignored. Remove them, or choose the provider and 'auth' they belong to."
+      ]
     ],
-    ['Nebius token with an audience', { provider: 'nebius', token: 'v1.static-0123456789', region: 'eu-north1', audience: 'https://github.com/acme' }, ["Input 'audience' is set, but Nebius AI Cloud with auth token does not use it: ignored. Remove it, or choose the provider and 'auth' it belongs to."]],
-    ['Yandex with a region', { provider: 'yandex', token: 't1.token-0123456789', region: 'ru-central1' }, ["Input 'region' is ignored: Yandex Cloud registries are not regional ('registry' chooses the hosts)."]],
-    ['IBM with region and registry', { provider: 'ibm', token: 'ibm-token-0123456789', region: 'eu-de', registry: 'us.icr.io' }, ["Input 'region' is ignored: 'registry' is set and names the hosts. Remove one of them."]],
+    [
+      'Nebius token with an audience',
+      { provider: 'nebius', token: 'v1.static-0123456789', region: 'eu-north1', audience: 'https://github.com/acme' },
+      [
+        "Input 'audience' is set, but Nebius AI Cloud with auth token does not use it: ignored. Remove it, or choose the provider and 'auth' it belongs to."
+      ]
+    ],
+    [
+      'Yandex with a region',
+      { provider: 'yandex', token: 't1.token-0123456789', region: 'ru-central1' },
+      ["Input 'region' is ignored: Yandex Cloud registries are not regional ('registry' chooses the hosts)."]
+    ],
+    [
+      'IBM with region and registry',
+      { provider: 'ibm', token: 'ibm-token-0123456789', region: 'eu-de', registry: 'us.icr.io' },
+      ["Input 'region' is ignored: 'registry' is set and names the hosts. Remove one of them."]
+    ],
     ['IBM token and nothing else', { provider: 'ibm', token: 'ibm-token-0123456789', region: 'us' }, []],
     // exchange / token-exchange: the runner passes their defaults (true, auto) to every step; only another value counts as set (#9).
-    ['IBM token with the runner defaults of exchange and token-exchange', { provider: 'ibm', token: 'ibm-token-0123456789', region: 'us', exchange: 'true', 'token-exchange': 'auto' }, []],
-    ['IBM token with exchange false', { provider: 'ibm', token: 'ibm-token-0123456789', region: 'us', exchange: 'false' }, ["Input 'exchange' is set, but IBM Cloud with auth token does not use it: ignored. Remove it, or choose the provider and 'auth' it belongs to."]],
-    ['IBM iambearer password with exchange false', { provider: 'ibm', username: 'iambearer', password: 'ibm-token-0123456789', region: 'us', exchange: 'false' }, ["Input 'exchange' is set, but IBM Cloud with auth password does not use it: ignored. Remove it, or choose the provider and 'auth' it belongs to."]],
-    ['IBM iamapikey password with exchange false: used', { provider: 'ibm', username: 'iamapikey', password: 'ibm-apikey-0123456789', region: 'us', exchange: 'false' }, []],
-    ['IBM token with token-exchange grpc', { provider: 'ibm', token: 'ibm-token-0123456789', region: 'us', 'token-exchange': 'grpc' }, ["Input 'token-exchange' is set, but IBM Cloud with auth token does not use it: ignored. Remove it, or choose the provider and 'auth' it belongs to."]],
+    [
+      'IBM token with the runner defaults of exchange and token-exchange',
+      { provider: 'ibm', token: 'ibm-token-0123456789', region: 'us', exchange: 'true', 'token-exchange': 'auto' },
+      []
+    ],
+    [
+      'IBM token with exchange false',
+      { provider: 'ibm', token: 'ibm-token-0123456789', region: 'us', exchange: 'false' },
+      [
+        "Input 'exchange' is set, but IBM Cloud with auth token does not use it: ignored. Remove it, or choose the provider and 'auth' it belongs to."
+      ]
+    ],
+    [
+      'IBM iambearer password with exchange false',
+      { provider: 'ibm', username: 'iambearer', password: 'ibm-token-0123456789', region: 'us', exchange: 'false' },
+      [
+        "Input 'exchange' is set, but IBM Cloud with auth password does not use it: ignored. Remove it, or choose the provider and 'auth' it belongs to."
+      ]
+    ],
+    [
+      'IBM iamapikey password with exchange false: used',
+      { provider: 'ibm', username: 'iamapikey', password: 'ibm-apikey-0123456789', region: 'us', exchange: 'false' },
+      []
+    ],
+    [
+      'IBM token with token-exchange grpc',
+      { provider: 'ibm', token: 'ibm-token-0123456789', region: 'us', 'token-exchange': 'grpc' },
+      [
+        "Input 'token-exchange' is set, but IBM Cloud with auth token does not use it: ignored. Remove it, or choose the provider and 'auth' it belongs to."
+      ]
+    ],
     [
       'IBM token with an Alibaba secret and exchange false: one warning',
       { provider: 'ibm', token: 'ibm-token-0123456789', region: 'us', 'access-key-secret': SECRET, exchange: 'no' },
-      ["Inputs 'access-key-secret', 'exchange' are set, but IBM Cloud with auth token does not use them: ignored. Remove them, or choose the provider and 'auth' they belong to."]
+      [
+        "Inputs 'access-key-secret', 'exchange' are set, but IBM Cloud with auth token does not use them: ignored. Remove them, or choose the provider and 'auth' they belong to."
+      ]
     ],
-    ['Yandex OIDC with exchange false (always exchanges)', { provider: 'yandex', 'service-account-id': 'ajesa0123456789abcde', exchange: 'false' }, ["Input 'exchange' is set, but Yandex Cloud with auth oidc does not use it: ignored. Remove it, or choose the provider and 'auth' it belongs to."]],
-    ['Yandex IAM token with exchange false', { provider: 'yandex', token: 't1.token-0123456789', exchange: 'false' }, ["Input 'exchange' is set, but Yandex Cloud with auth token does not use it: ignored. Remove it, or choose the provider and 'auth' it belongs to."]],
-    ['Yandex api_key password with exchange false', { provider: 'yandex', username: 'api_key', password: 'AQVN-api-key-0123456789', exchange: 'false' }, ["Input 'exchange' is set, but Yandex Cloud with auth password does not use it: ignored. Remove it, or choose the provider and 'auth' it belongs to."]],
-    ['Yandex oauth password with exchange false: used', { provider: 'yandex', username: 'oauth', password: 'y0_oauth-0123456789', exchange: 'false' }, []],
-    ['Nebius token with token-exchange grpc', { provider: 'nebius', token: 'v1.static-0123456789', region: 'eu-north1', 'token-exchange': 'GRPC' }, ["Input 'token-exchange' is set, but Nebius AI Cloud with auth token does not use it: ignored. Remove it, or choose the provider and 'auth' it belongs to."]],
-    ['Nebius iam password with token-exchange http', { provider: 'nebius', username: 'iam', password: 'v1.static-0123456789', region: 'eu-north1', 'token-exchange': 'http' }, ["Input 'token-exchange' is set, but Nebius AI Cloud with auth password does not use it: ignored. Remove it, or choose the provider and 'auth' it belongs to."]],
-    ['Nebius OIDC with exchange false (always exchanges)', { provider: 'nebius', 'service-account-id': 'serviceaccount-e00unit0123456789', region: 'eu-north1', exchange: 'false' }, ["Input 'exchange' is set, but Nebius AI Cloud with auth oidc does not use it: ignored. Remove it, or choose the provider and 'auth' it belongs to."]],
-    ['Nebius OIDC with token-exchange http: used', { provider: 'nebius', 'service-account-id': 'serviceaccount-e00unit0123456789', region: 'eu-north1', 'token-exchange': 'http' }, []],
-    ['Alibaba password with exchange false and token-exchange grpc', { provider: 'alibaba', username: 'ci@1234', password: 'pass-0123456789', registry: 'acme-registry.cn-hangzhou.cr.aliyuncs.com', exchange: 'false', 'token-exchange': 'grpc' }, ["Inputs 'exchange', 'token-exchange' are set, but Alibaba Cloud with auth password does not use them: ignored. Remove them, or choose the provider and 'auth' they belong to."]],
-    ['Alibaba OIDC with its own inputs', { provider: 'alibaba', 'role-arn': 'acs:ram::1234567890123456:role/ci', 'oidc-provider-arn': 'acs:ram::1234567890123456:oidc-provider/gh', registry: 'registry.cn-hangzhou.aliyuncs.com', 'duration-seconds': '900', audience: 'sts.aliyuncs.com' }, []]
+    [
+      'Yandex OIDC with exchange false (always exchanges)',
+      { provider: 'yandex', 'service-account-id': 'ajesa0123456789abcde', exchange: 'false' },
+      [
+        "Input 'exchange' is set, but Yandex Cloud with auth oidc does not use it: ignored. Remove it, or choose the provider and 'auth' it belongs to."
+      ]
+    ],
+    [
+      'Yandex IAM token with exchange false',
+      { provider: 'yandex', token: 't1.token-0123456789', exchange: 'false' },
+      [
+        "Input 'exchange' is set, but Yandex Cloud with auth token does not use it: ignored. Remove it, or choose the provider and 'auth' it belongs to."
+      ]
+    ],
+    [
+      'Yandex api_key password with exchange false',
+      { provider: 'yandex', username: 'api_key', password: 'AQVN-api-key-0123456789', exchange: 'false' },
+      [
+        "Input 'exchange' is set, but Yandex Cloud with auth password does not use it: ignored. Remove it, or choose the provider and 'auth' it belongs to."
+      ]
+    ],
+    [
+      'Yandex oauth password with exchange false: used',
+      { provider: 'yandex', username: 'oauth', password: 'y0_oauth-0123456789', exchange: 'false' },
+      []
+    ],
+    [
+      'Nebius token with token-exchange grpc',
+      { provider: 'nebius', token: 'v1.static-0123456789', region: 'eu-north1', 'token-exchange': 'GRPC' },
+      [
+        "Input 'token-exchange' is set, but Nebius AI Cloud with auth token does not use it: ignored. Remove it, or choose the provider and 'auth' it belongs to."
+      ]
+    ],
+    [
+      'Nebius iam password with token-exchange http',
+      { provider: 'nebius', username: 'iam', password: 'v1.static-0123456789', region: 'eu-north1', 'token-exchange': 'http' },
+      [
+        "Input 'token-exchange' is set, but Nebius AI Cloud with auth password does not use it: ignored. Remove it, or choose the provider and 'auth' it belongs to."
+      ]
+    ],
+    [
+      'Nebius OIDC with exchange false (always exchanges)',
+      { provider: 'nebius', 'service-account-id': 'serviceaccount-e00unit0123456789', region: 'eu-north1', exchange: 'false' },
+      [
+        "Input 'exchange' is set, but Nebius AI Cloud with auth oidc does not use it: ignored. Remove it, or choose the provider and 'auth' it belongs to."
+      ]
+    ],
+    [
+      'Nebius OIDC with token-exchange http: used',
+      { provider: 'nebius', 'service-account-id': 'serviceaccount-e00unit0123456789', region: 'eu-north1', 'token-exchange': 'http' },
+      []
+    ],
+    [
+      'Alibaba password with exchange false and token-exchange grpc',
+      {
+        provider: 'alibaba',
+        username: 'ci@1234',
+        password: 'pass-0123456789',
+        registry: 'acme-registry.cn-hangzhou.cr.aliyuncs.com',
+        exchange: 'false',
+        'token-exchange': 'grpc'
+      },
+      [
+        "Inputs 'exchange', 'token-exchange' are set, but Alibaba Cloud with auth password does not use them: ignored. Remove them, or choose the provider and 'auth' they belong to."
+      ]
+    ],
+    [
+      'Alibaba OIDC with its own inputs',
+      {
+        provider: 'alibaba',
+        'role-arn': 'acs:ram::1234567890123456:role/ci',
+        'oidc-provider-arn': 'acs:ram::1234567890123456:oidc-provider/gh',
+        registry: 'registry.cn-hangzhou.aliyuncs.com',
+        'duration-seconds': '900',
+        audience: 'sts.aliyuncs.com'
+      },
+      []
+    ]
   ])('%s', (_name, values, expected) => {
     const inputs = parse(values, OIDC)
     expect(warnings(inputs)).toEqual(expected)
@@ -73,30 +202,85 @@ describe('inputs the chosen cloud or method does not read are reported by name, 
 })
 
 describe('integers are plain decimal', () => {
-  const base = { provider: 'alibaba', 'role-arn': 'acs:ram::1234567890123456:role/ci', 'oidc-provider-arn': 'acs:ram::1234567890123456:oidc-provider/gh', registry: 'registry.cn-hangzhou.aliyuncs.com' }
-  test.each(['1e3', '0x384', ' 9e2', '+900', '900.0', '9_00', '１２００', '-900', '0b1110000100', 'Infinity', 'NaN', '900s', '99999999999999999999'])('duration-seconds %j is refused', value => {
-    expect(() => parse({ ...base, 'duration-seconds': value }, OIDC)).toThrow(/^Input 'duration-seconds' must be a whole number from 900 to 43200; got '/)
+  const base = {
+    provider: 'alibaba',
+    'role-arn': 'acs:ram::1234567890123456:role/ci',
+    'oidc-provider-arn': 'acs:ram::1234567890123456:oidc-provider/gh',
+    registry: 'registry.cn-hangzhou.aliyuncs.com'
+  }
+  test.each([
+    '1e3',
+    '0x384',
+    ' 9e2',
+    '+900',
+    '900.0',
+    '9_00',
+    '１２００',
+    '-900',
+    '0b1110000100',
+    'Infinity',
+    'NaN',
+    '900s',
+    '99999999999999999999'
+  ])('duration-seconds %j is refused', value => {
+    expect(() => parse({ ...base, 'duration-seconds': value }, OIDC)).toThrow(
+      /^Input 'duration-seconds' must be a whole number from 900 to 43200; got '/
+    )
   })
-  test.each([['900', 900], ['43200', 43200], [' 3600 ', 3600], ['', 3600]])('duration-seconds %j is %d', (value, seconds) => {
+  test.each([
+    ['900', 900],
+    ['43200', 43200],
+    [' 3600 ', 3600],
+    ['', 3600]
+  ])('duration-seconds %j is %d', (value, seconds) => {
     const inputs = parse({ ...base, 'duration-seconds': value }, OIDC)
     expect(inputs.plan.method).toMatch(/STS/)
     expect(createInputReader(() => value).integer('duration-seconds', 3600, 900, 43200)).toBe(seconds)
   })
 })
 
-describe('keyless login: the runner\'s OIDC variables are checked while parsing, before any call', () => {
+describe("keyless login: the runner's OIDC variables are checked while parsing, before any call", () => {
   const keyless = {
     yandex: { provider: 'yandex', 'service-account-id': 'ajesa0123456789abcde' },
     nebius: { provider: 'nebius', 'service-account-id': 'serviceaccount-e00unit0123456789', region: 'eu-north1' },
-    alibaba: { provider: 'alibaba', 'role-arn': 'acs:ram::1234567890123456:role/ci', 'oidc-provider-arn': 'acs:ram::1234567890123456:oidc-provider/gh', registry: 'registry.cn-hangzhou.aliyuncs.com' }
+    alibaba: {
+      provider: 'alibaba',
+      'role-arn': 'acs:ram::1234567890123456:role/ci',
+      'oidc-provider-arn': 'acs:ram::1234567890123456:oidc-provider/gh',
+      registry: 'registry.cn-hangzhou.aliyuncs.com'
+    }
   }
   const cases: Array<[string, NodeJS.ProcessEnv, RegExp]> = [
-    ['neither variable', {}, /runner offers none \(ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN are not set\)\. Add 'permissions: id-token: write'/],
-    ['no request token', { ACTIONS_ID_TOKEN_REQUEST_URL: OIDC.ACTIONS_ID_TOKEN_REQUEST_URL }, /but ACTIONS_ID_TOKEN_REQUEST_TOKEN is not set \(ACTIONS_ID_TOKEN_REQUEST_URL is\)/],
-    ['no request URL', { ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'request-token' }, /but ACTIONS_ID_TOKEN_REQUEST_URL is not set \(ACTIONS_ID_TOKEN_REQUEST_TOKEN is\)/],
-    ['an http URL', { ...OIDC, ACTIONS_ID_TOKEN_REQUEST_URL: 'http://pipelines.actions.githubusercontent.com/oidc/token' }, /^ACTIONS_ID_TOKEN_REQUEST_URL must be an https:\/\/ URL without user info, but it is 'http:\/\/pipelines\.actions\.githubusercontent\.com\/oidc\/token': the request token would travel in clear/],
-    ['user info in the URL', { ...OIDC, ACTIONS_ID_TOKEN_REQUEST_URL: 'https://u:p@pipelines.actions.githubusercontent.com/x' }, /must be an https:\/\/ URL without user info/],
-    ['not a URL', { ...OIDC, ACTIONS_ID_TOKEN_REQUEST_URL: 'not a url\n::warning::x' }, /^ACTIONS_ID_TOKEN_REQUEST_URL is not a URL \('not a url\\x0a:\u200b:warning:\u200b:x'\)/]
+    [
+      'neither variable',
+      {},
+      /runner offers none \(ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN are not set\)\. Add 'permissions: id-token: write'/
+    ],
+    [
+      'no request token',
+      { ACTIONS_ID_TOKEN_REQUEST_URL: OIDC.ACTIONS_ID_TOKEN_REQUEST_URL },
+      /but ACTIONS_ID_TOKEN_REQUEST_TOKEN is not set \(ACTIONS_ID_TOKEN_REQUEST_URL is\)/
+    ],
+    [
+      'no request URL',
+      { ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'request-token' },
+      /but ACTIONS_ID_TOKEN_REQUEST_URL is not set \(ACTIONS_ID_TOKEN_REQUEST_TOKEN is\)/
+    ],
+    [
+      'an http URL',
+      { ...OIDC, ACTIONS_ID_TOKEN_REQUEST_URL: 'http://pipelines.actions.githubusercontent.com/oidc/token' },
+      /^ACTIONS_ID_TOKEN_REQUEST_URL must be an https:\/\/ URL without user info, but it is 'http:\/\/pipelines\.actions\.githubusercontent\.com\/oidc\/token': the request token would travel in clear/
+    ],
+    [
+      'user info in the URL',
+      { ...OIDC, ACTIONS_ID_TOKEN_REQUEST_URL: 'https://u:p@pipelines.actions.githubusercontent.com/x' },
+      /must be an https:\/\/ URL without user info/
+    ],
+    [
+      'not a URL',
+      { ...OIDC, ACTIONS_ID_TOKEN_REQUEST_URL: 'not a url\n::warning::x' },
+      /^ACTIONS_ID_TOKEN_REQUEST_URL is not a URL \('not a url\\x0a:\u200b:warning:\u200b:x'\)/
+    ]
   ]
   describe.each(Object.entries(keyless))('%s', (_id, values) => {
     test.each(cases)('%s', (_name, env, message) => {
@@ -117,13 +301,20 @@ describe('keyless login: the runner\'s OIDC variables are checked while parsing,
 })
 
 describe('skip-without-credentials', () => {
-  const step = (values: Record<string, string>, env: NodeJS.ProcessEnv = {}) => parseStep(reader({ 'skip-without-credentials': 'true', ...values }), env)
+  const step = (values: Record<string, string>, env: NodeJS.ProcessEnv = {}) =>
+    parseStep(reader({ 'skip-without-credentials': 'true', ...values }), env)
 
   test.each([
     ['IBM with every secret empty', { provider: 'ibm', region: 'us' }],
     ['IBM with auth api-key and the secret empty', { provider: 'ibm', region: 'us', auth: 'api-key' }],
-    ['Alibaba with the username set and the password secret empty', { provider: 'alibaba', username: 'ci@1234', registry: 'registry.cn-hangzhou.aliyuncs.com' }],
-    ['Alibaba keyless without id-token permission', { provider: 'alibaba', 'role-arn': 'acs:ram::1:role/ci', 'oidc-provider-arn': 'acs:ram::1:oidc-provider/gh' }],
+    [
+      'Alibaba with the username set and the password secret empty',
+      { provider: 'alibaba', username: 'ci@1234', registry: 'registry.cn-hangzhou.aliyuncs.com' }
+    ],
+    [
+      'Alibaba keyless without id-token permission',
+      { provider: 'alibaba', 'role-arn': 'acs:ram::1:role/ci', 'oidc-provider-arn': 'acs:ram::1:oidc-provider/gh' }
+    ],
     ['Yandex keyless without id-token permission', { provider: 'yandex', 'service-account-id': 'ajesa0123456789abcde' }],
     ['Nebius with nothing at all', { provider: 'nebius' }]
   ])('skips: %s', (_name, values) => {
@@ -133,9 +324,24 @@ describe('skip-without-credentials', () => {
   })
 
   test.each([
-    ['a secret is set (a partial credential fails as usual)', { provider: 'alibaba', 'access-key-secret': 'secret-0123456789', registry: 'registry.cn-hangzhou.aliyuncs.com' }, {}, /^Input 'access-key-id' is empty/],
-    ['only one OIDC variable is there', { provider: 'yandex', 'service-account-id': 'ajesa0123456789abcde' }, { ACTIONS_ID_TOKEN_REQUEST_URL: OIDC.ACTIONS_ID_TOKEN_REQUEST_URL }, /ACTIONS_ID_TOKEN_REQUEST_TOKEN is not set/],
-    ['an OIDC token is offered but the method needs a secret', { provider: 'ibm', region: 'us' }, OIDC, /^Input 'api-key' is empty, and so is every other IBM Cloud credential input/]
+    [
+      'a secret is set (a partial credential fails as usual)',
+      { provider: 'alibaba', 'access-key-secret': 'secret-0123456789', registry: 'registry.cn-hangzhou.aliyuncs.com' },
+      {},
+      /^Input 'access-key-id' is empty/
+    ],
+    [
+      'only one OIDC variable is there',
+      { provider: 'yandex', 'service-account-id': 'ajesa0123456789abcde' },
+      { ACTIONS_ID_TOKEN_REQUEST_URL: OIDC.ACTIONS_ID_TOKEN_REQUEST_URL },
+      /ACTIONS_ID_TOKEN_REQUEST_TOKEN is not set/
+    ],
+    [
+      'an OIDC token is offered but the method needs a secret',
+      { provider: 'ibm', region: 'us' },
+      OIDC,
+      /^Input 'api-key' is empty, and so is every other IBM Cloud credential input/
+    ]
   ])('does not skip when %s', (_name, values, env, message) => {
     expect(() => step(values, env)).toThrow(message)
   })
@@ -151,7 +357,9 @@ describe('skip-without-credentials', () => {
 
   test('malformed inputs still fail while skipping', () => {
     expect(() => step({ provider: 'ibm', registry: 'us..icr.io' })).toThrow(/^Input 'registry'/)
-    expect(() => step({ provider: 'ibm', region: 'us', 'skip-without-credentials': 'maybe' })).toThrow(/^Input 'skip-without-credentials' must be true or false/)
+    expect(() => step({ provider: 'ibm', region: 'us', 'skip-without-credentials': 'maybe' })).toThrow(
+      /^Input 'skip-without-credentials' must be true or false/
+    )
   })
 
   test('parseInputs, for callers without a skipped state, turns a skip into an error', () => {
@@ -160,11 +368,14 @@ describe('skip-without-credentials', () => {
 })
 
 describe('text inputs are one line of plain text', () => {
-  test.each(['ibm\n::warning::x', 'ib\rm', 'i\u001b[31mbm', 'ib\u2028m', 'ib\u0000m', 'ibm\u0085'])('provider %j is refused, the value not echoed', value => {
-    expect(() => parse({ provider: value, token: 'ibm-token-0123456789', region: 'us' })).toThrow(
-      "Input 'provider' contains a line break or another control character. Give it on one line, as plain text."
-    )
-  })
+  test.each(['ibm\n::warning::x', 'ib\rm', 'i\u001b[31mbm', 'ib\u2028m', 'ib\u0000m', 'ibm\u0085'])(
+    'provider %j is refused, the value not echoed',
+    value => {
+      expect(() => parse({ provider: value, token: 'ibm-token-0123456789', region: 'us' })).toThrow(
+        "Input 'provider' contains a line break or another control character. Give it on one line, as plain text."
+      )
+    }
+  )
 
   test('a secret may span lines (a PEM, a JSON key): only text inputs are checked', () => {
     expect(parse({ provider: 'ibm', token: 'line-one\nline-two', region: 'us' }).plan.auth).toBe('token')

@@ -59,8 +59,10 @@ describe('valid IBM inputs', () => {
     expect(parse({ provider: 'ibm', token: TOKEN, region: 'us', auth: 'Token' }).plan.method).toBe('IAM access token (iambearer)')
   })
 
-  test("exchange: false keeps the API key as the password (iamapikey)", () => {
-    expect(parse({ provider: 'ibm', 'api-key': API_KEY, region: 'us', exchange: 'false' }).plan.method).toBe('API key passed to the registry (iamapikey)')
+  test('exchange: false keeps the API key as the password (iamapikey)', () => {
+    expect(parse({ provider: 'ibm', 'api-key': API_KEY, region: 'us', exchange: 'false' }).plan.method).toBe(
+      'API key passed to the registry (iamapikey)'
+    )
   })
 
   test('regions split on commas and newlines, trimmed, case-folded, and de-duplicated by host', () => {
@@ -84,7 +86,13 @@ describe('valid IBM inputs', () => {
   })
 
   test('clients and regions differing only in case are one each: every client logs into every registry once', () => {
-    const inputs = parse({ provider: 'alibaba', username: 'ci', password: 'instance-password-Qx7', region: 'cn-hangzhou, CN-Hangzhou', clients: 'docker, DOCKER, Podman, podman' })
+    const inputs = parse({
+      provider: 'alibaba',
+      username: 'ci',
+      password: 'instance-password-Qx7',
+      region: 'cn-hangzhou, CN-Hangzhou',
+      clients: 'docker, DOCKER, Podman, podman'
+    })
     expect(inputs.clients).toEqual(['docker', 'podman'])
     expect(inputs.plan.registries).toEqual(['registry.cn-hangzhou.aliyuncs.com'])
   })
@@ -113,7 +121,7 @@ describe('valid IBM inputs', () => {
     expect(parse({ provider: 'ibm', token: TOKEN, region: 'us', logout: value }).logout).toBe(expected)
   })
 
-  test("output-password is only true when asked for", () => {
+  test('output-password is only true when asked for', () => {
     expect(parse({ provider: 'ibm', token: TOKEN, region: 'us', 'output-password': 'true' }).outputPassword).toBe(true)
     expect(parse({ provider: 'ibm', token: TOKEN, region: 'us', 'output-password': 'false' }).outputPassword).toBe(false)
   })
@@ -147,8 +155,18 @@ describe('invalid inputs: each error names the input, says what is wrong, and le
       'clients',
       `Input 'clients' has 'kubectl', which is not a supported client. Use any of: ${CLIENT_IDS.join(', ')}.`
     ],
-    ['bad bool', { provider: 'ibm', 'api-key': API_KEY, region: 'us', logout: 'maybe' }, 'logout', "Input 'logout' must be true or false, got 'maybe'."],
-    ['bad exchange bool', { provider: 'ibm', 'api-key': API_KEY, region: 'us', exchange: 'nope' }, 'exchange', "Input 'exchange' must be true or false, got 'nope'."],
+    [
+      'bad bool',
+      { provider: 'ibm', 'api-key': API_KEY, region: 'us', logout: 'maybe' },
+      'logout',
+      "Input 'logout' must be true or false, got 'maybe'."
+    ],
+    [
+      'bad exchange bool',
+      { provider: 'ibm', 'api-key': API_KEY, region: 'us', exchange: 'nope' },
+      'exchange',
+      "Input 'exchange' must be true or false, got 'nope'."
+    ],
     [
       'both api-key and token',
       { provider: 'ibm', 'api-key': API_KEY, token: TOKEN, region: 'us' },

@@ -9,7 +9,9 @@ export const ALIBABA_CR_URL = 'https://cr.{region}.aliyuncs.com'
 export const ALIBABA_STS_URL = 'https://sts.aliyuncs.com'
 
 export function crEndpoint(region: string, env: NodeJS.ProcessEnv): string {
-  return endpoint('ALIBABA_CR', ALIBABA_CR_URL, env).replace(/\{region\}/g, region).replace(/\/+$/, '')
+  return endpoint('ALIBABA_CR', ALIBABA_CR_URL, env)
+    .replace(/\{region\}/g, region)
+    .replace(/\/+$/, '')
 }
 
 export function stsEndpoint(env: NodeJS.ProcessEnv): string {
@@ -19,7 +21,8 @@ export function stsEndpoint(env: NodeJS.ProcessEnv): string {
 /** RPC success codes (pop-core treats these as success, notably ACR's `Code: "success"`). */
 const SUCCESS_CODES = new Set(['success', 'Success', 'OK', '200'])
 
-const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : typeof value === 'number' ? String(value) : undefined)
+const text = (value: unknown): string | undefined =>
+  typeof value === 'string' && value !== '' ? value : typeof value === 'number' ? String(value) : undefined
 
 /**
  * Alibaba error bodies: RPC JSON `{Code, Message, RequestId}`, ROA JSON `{code, message, requestId}` or
@@ -61,7 +64,8 @@ export function alibabaHint(cloud: CloudError, context: { instanceId?: string; r
     return `The RAM policy of this user or role must allow the action cr:GetAuthorizationToken${context.instanceId ? ` on acs:cr:${context.region ?? '*'}:*:instance/${context.instanceId}` : ''}.`
   }
   if (code === 'USER_NOT_EXIST') return userNotExistHint(context.oidc === true)
-  if (code.includes('Timestamp') || code.includes('TimeStamp')) return "The runner's clock differs from Alibaba Cloud's by more than 15 minutes; check the runner's time."
+  if (code.includes('Timestamp') || code.includes('TimeStamp'))
+    return "The runner's clock differs from Alibaba Cloud's by more than 15 minutes; check the runner's time."
   if (code === 'SignatureNonceUsed') return 'The request was replayed; run the job again.'
   if (/instance/i.test(code) || /instance/i.test(cloud.message ?? '')) {
     return `Check 'instance-id' (${context.instanceId ?? 'not set'}): it must be the cri-… id of the Enterprise instance in region ${context.region ?? '?'} (a wrong id or region is reported as not found; see aliyun/acr-login#15).`
@@ -80,7 +84,7 @@ function userNotExistHint(oidc: boolean): string {
   }
   return (
     'Personal Edition does not know this RAM user yet: it issues temporary passwords only to users with a registry account. ' +
-    "Create it once: sign in to the ACR console as this RAM user and set its access credential (Instance > Access Credentials), or call CreateUserInfo with its AccessKey; then this AccessKey works. " +
+    'Create it once: sign in to the ACR console as this RAM user and set its access credential (Instance > Access Credentials), or call CreateUserInfo with its AccessKey; then this AccessKey works. ' +
     `Or log in with that access credential ('username' and 'password'), ${instead}.`
   )
 }
@@ -105,7 +109,10 @@ export function isRpcFailure(reply: { Code?: unknown; IsSuccess?: unknown }): bo
  * A request whose signing headers/body are recomputed on every read, so that a retry of the same
  * request carries a fresh nonce and timestamp (the cloud refuses a reused nonce).
  */
-function freshlySigned(base: Omit<HttpRequest, 'headers' | 'body'>, sign: () => { headers: Record<string, string>; body?: string }): HttpRequest {
+function freshlySigned(
+  base: Omit<HttpRequest, 'headers' | 'body'>,
+  sign: () => { headers: Record<string, string>; body?: string }
+): HttpRequest {
   let current: { headers: Record<string, string>; body?: string } | undefined
   const request = { ...base } as HttpRequest
   // http.ts reads `headers` first and `body` right after, once per attempt: sign on each `headers` read.
@@ -151,7 +158,12 @@ export async function getEnterpriseToken(
     () => ({
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
       body: encodeParams(
-        signRpcRequest('POST', { Action: 'GetAuthorizationToken', Version: '2018-12-01', InstanceId: instanceId, RegionId: region }, credential, { now: ctx.now() })
+        signRpcRequest(
+          'POST',
+          { Action: 'GetAuthorizationToken', Version: '2018-12-01', InstanceId: instanceId, RegionId: region },
+          credential,
+          { now: ctx.now() }
+        )
       )
     })
   )
@@ -189,7 +201,13 @@ export async function getPersonalToken(
   return temporary(data.tempUserName, data.authorizationToken, data.expireDate, '/tokens', ctx)
 }
 
-function temporary(username: unknown, password: unknown, expires: unknown, call: string, ctx: ProviderContext): TemporaryRegistryCredential {
+function temporary(
+  username: unknown,
+  password: unknown,
+  expires: unknown,
+  call: string,
+  ctx: ProviderContext
+): TemporaryRegistryCredential {
   if (typeof password !== 'string' || !password || typeof username !== 'string' || !username) {
     throw new ActionError(`Alibaba Cloud ACR answered ${call} without a temporary username and authorization token.`)
   }
@@ -215,18 +233,25 @@ function stsHint(cloud: CloudError, role: OidcRole, audience: string): string | 
   if (/Audience|ClientId/i.test(code) || /audience|client id/i.test(cloud.message ?? '')) {
     return `The OIDC provider's client IDs must include the token audience '${audience}' (input 'audience').`
   }
-  if (code.includes('OIDCToken')) return "The GitHub OIDC token was refused; check that the OIDC provider's issuer is https://token.actions.githubusercontent.com and its fingerprint is current."
+  if (code.includes('OIDCToken'))
+    return "The GitHub OIDC token was refused; check that the OIDC provider's issuer is https://token.actions.githubusercontent.com and its fingerprint is current."
   if (code.includes('NoPermission') || code.includes('NotAuthorized') || code.includes('AuthenticationFail')) {
     return `The trust policy of ${role.roleArn} must let the OIDC provider ${role.oidcProviderArn} assume it for this repository's token (condition on oidc:sub, oidc:aud, oidc:iss).`
   }
   if (code.includes('Role')) return `Check 'role-arn' (${role.roleArn}): the role must exist in the account of the OIDC provider.`
   if (code.includes('OIDCProvider') || code.includes('Provider')) return `Check 'oidc-provider-arn' (${role.oidcProviderArn}).`
-  if (code.includes('DurationSeconds') || code.includes('Duration')) return "Lower 'duration-seconds' to at most the role's maximum session duration."
+  if (code.includes('DurationSeconds') || code.includes('Duration'))
+    return "Lower 'duration-seconds' to at most the role's maximum session duration."
   return undefined
 }
 
 /** STS `AssumeRoleWithOIDC` (2015-04-01): anonymous, the GitHub token is the credential. */
-export async function assumeRoleWithOidc(oidcToken: string, role: OidcRole, audience: string, ctx: ProviderContext): Promise<StsCredential> {
+export async function assumeRoleWithOidc(
+  oidcToken: string,
+  role: OidcRole,
+  audience: string,
+  ctx: ProviderContext
+): Promise<StsCredential> {
   const query = encodeParams({ Action: 'AssumeRoleWithOIDC', Format: 'JSON', Version: '2015-04-01', Timestamp: isoTimestamp(ctx.now()) })
   const reply = await ctx.http.json<{ Credentials?: Record<string, unknown>; Code?: unknown }>({
     service: 'Alibaba Cloud STS (AssumeRoleWithOIDC)',
@@ -247,7 +272,9 @@ export async function assumeRoleWithOidc(oidcToken: string, role: OidcRole, audi
   const c = reply.Credentials ?? {}
   const { AccessKeyId: id, AccessKeySecret: secret, SecurityToken: token } = c
   if (typeof id !== 'string' || !id || typeof secret !== 'string' || !secret || typeof token !== 'string' || !token) {
-    throw new ActionError('Alibaba Cloud STS answered AssumeRoleWithOIDC without Credentials (AccessKeyId, AccessKeySecret, SecurityToken).')
+    throw new ActionError(
+      'Alibaba Cloud STS answered AssumeRoleWithOIDC without Credentials (AccessKeyId, AccessKeySecret, SecurityToken).'
+    )
   }
   ctx.mask(secret)
   ctx.mask(token)

@@ -64,30 +64,71 @@ export function parseAlibabaAuth(inputs: InputReader, common: CommonInputs): Ali
   }
 
   if (method === 'access-key') {
-    if (!accessKeyId) throw new InputError('access-key-id', "is empty but 'auth' is access-key", "Set it to the AccessKey ID (LTAI… or STS.…) that goes with 'access-key-secret'.")
+    if (!accessKeyId)
+      throw new InputError(
+        'access-key-id',
+        "is empty but 'auth' is access-key",
+        "Set it to the AccessKey ID (LTAI… or STS.…) that goes with 'access-key-secret'."
+      )
     if (!/^[A-Za-z0-9.]+$/.test(accessKeyId)) {
-      throw new InputError('access-key-id', 'is not an AccessKey ID (letters, digits and dots only)', 'Pass the AccessKey ID, not the secret or a file.')
+      throw new InputError(
+        'access-key-id',
+        'is not an AccessKey ID (letters, digits and dots only)',
+        'Pass the AccessKey ID, not the secret or a file.'
+      )
     }
-    if (!accessKeySecret) throw new InputError('access-key-secret', "is empty but 'access-key-id' is set", 'Pass the AccessKey secret from a secret.')
+    if (!accessKeySecret)
+      throw new InputError('access-key-secret', "is empty but 'access-key-id' is set", 'Pass the AccessKey secret from a secret.')
     if (accessKeyId.startsWith('STS.') && !securityToken) {
-      throw new InputError('security-token', `is empty, but 'access-key-id' is an STS AccessKey (STS.…)`, 'Pass the SecurityToken that STS issued together with it.')
+      throw new InputError(
+        'security-token',
+        `is empty, but 'access-key-id' is an STS AccessKey (STS.…)`,
+        'Pass the SecurityToken that STS issued together with it.'
+      )
     }
     if (!common.exchange) {
-      throw new InputError('exchange', 'is false, but Alibaba Cloud registries do not accept an AccessKey as a password', "Leave 'exchange' at true (the AccessKey is exchanged for a temporary registry token), or use 'username' and 'password' for the instance's access credential.")
+      throw new InputError(
+        'exchange',
+        'is false, but Alibaba Cloud registries do not accept an AccessKey as a password',
+        "Leave 'exchange' at true (the AccessKey is exchanged for a temporary registry token), or use 'username' and 'password' for the instance's access credential."
+      )
     }
     return { kind: 'access-key', credential: { accessKeyId, accessKeySecret, ...(securityToken ? { securityToken } : {}) } }
   }
 
   if (method === 'oidc') {
-    if (!roleArn) throw new InputError('role-arn', "is empty but 'auth' is oidc", 'Set it to the RAM role ARN, e.g. acs:ram::1234567890123456:role/github-push.')
-    if (!ROLE_ARN.test(roleArn)) throw new InputError('role-arn', `has '${roleArn}', which is not a RAM role ARN`, 'Use the form acs:ram::<account id>:role/<role name>.')
-    if (!oidcProviderArn) throw new InputError('oidc-provider-arn', "is empty but 'auth' is oidc", 'Set it to the RAM OIDC provider ARN, e.g. acs:ram::1234567890123456:oidc-provider/github.')
+    if (!roleArn)
+      throw new InputError(
+        'role-arn',
+        "is empty but 'auth' is oidc",
+        'Set it to the RAM role ARN, e.g. acs:ram::1234567890123456:role/github-push.'
+      )
+    if (!ROLE_ARN.test(roleArn))
+      throw new InputError(
+        'role-arn',
+        `has '${roleArn}', which is not a RAM role ARN`,
+        'Use the form acs:ram::<account id>:role/<role name>.'
+      )
+    if (!oidcProviderArn)
+      throw new InputError(
+        'oidc-provider-arn',
+        "is empty but 'auth' is oidc",
+        'Set it to the RAM OIDC provider ARN, e.g. acs:ram::1234567890123456:oidc-provider/github.'
+      )
     if (!OIDC_PROVIDER_ARN.test(oidcProviderArn)) {
-      throw new InputError('oidc-provider-arn', `has '${oidcProviderArn}', which is not a RAM OIDC provider ARN`, 'Use the form acs:ram::<account id>:oidc-provider/<provider name>.')
+      throw new InputError(
+        'oidc-provider-arn',
+        `has '${oidcProviderArn}', which is not a RAM OIDC provider ARN`,
+        'Use the form acs:ram::<account id>:oidc-provider/<provider name>.'
+      )
     }
     const roleSessionName = inputs.text('role-session-name')
     if (roleSessionName && !SESSION_NAME.test(roleSessionName)) {
-      throw new InputError('role-session-name', `has '${roleSessionName}', which STS does not accept`, 'Use 2 to 64 characters from A-Z a-z 0-9 . @ _ -.')
+      throw new InputError(
+        'role-session-name',
+        `has '${roleSessionName}', which STS does not accept`,
+        'Use 2 to 64 characters from A-Z a-z 0-9 . @ _ -.'
+      )
     }
     if (!common.exchange) {
       throw new InputError('exchange', 'is false, but keyless login always exchanges the GitHub token', "Leave 'exchange' at true.")
@@ -103,8 +144,14 @@ export function parseAlibabaAuth(inputs: InputReader, common: CommonInputs): Ali
   }
 
   if (method === 'password') {
-    if (!username) throw new InputError('username', "is empty but 'auth' is password", "Set it to the login name of the instance's access credential (the account or RAM user name shown in the console's docker login command).")
-    if (!password) throw new InputError('password', "is empty but 'username' is set", "Pass the instance's access credential password from a secret.")
+    if (!username)
+      throw new InputError(
+        'username',
+        "is empty but 'auth' is password",
+        "Set it to the login name of the instance's access credential (the account or RAM user name shown in the console's docker login command)."
+      )
+    if (!password)
+      throw new InputError('password', "is empty but 'username' is set", "Pass the instance's access credential password from a secret.")
     return { kind: 'password', username, password }
   }
 
@@ -124,7 +171,11 @@ const HOST_FORMS = ALIBABA_REGISTRY_HOSTS.patterns.join('; ')
 function regionList(common: CommonInputs): string[] {
   for (const region of common.regions) {
     if (!REGION_PATTERN.test(region)) {
-      throw new InputError('region', `has '${region}', which is not an Alibaba Cloud region id`, 'Use ids such as cn-hangzhou, cn-shanghai, ap-southeast-1, eu-central-1.')
+      throw new InputError(
+        'region',
+        `has '${region}', which is not an Alibaba Cloud region id`,
+        'Use ids such as cn-hangzhou, cn-shanghai, ap-southeast-1, eu-central-1.'
+      )
     }
   }
   return common.regions
@@ -136,7 +187,11 @@ export function alibabaTargets(inputs: InputReader, common: CommonInputs, auth: 
   const instanceName = inputs.text('instance-name').toLowerCase()
   const needsApi = auth.kind !== 'password'
   if (instanceId && !ENTERPRISE_ID.test(instanceId) && !PERSONAL_INSTANCE_ID.test(instanceId)) {
-    throw new InputError('instance-id', `has '${instanceId}', which is not an ACR instance id`, 'Use the Enterprise instance id (cri-…) from the console, or a new Personal Edition instance id (crpi-…).')
+    throw new InputError(
+      'instance-id',
+      `has '${instanceId}', which is not an ACR instance id`,
+      'Use the Enterprise instance id (cri-…) from the console, or a new Personal Edition instance id (crpi-…).'
+    )
   }
   if (instanceName && !INSTANCE_NAME.test(instanceName)) {
     throw new InputError(
@@ -156,7 +211,11 @@ export function alibabaTargets(inputs: InputReader, common: CommonInputs, auth: 
           const region = regions[0] ?? ''
           return { registry, region, api: 'none' }
         }
-        throw new InputError('registry', `has '${registry}', which is not an Alibaba Cloud Container Registry host`, `Use ${HOST_FORMS}. A custom domain works with 'username' and 'password' only.`)
+        throw new InputError(
+          'registry',
+          `has '${registry}', which is not an Alibaba Cloud Container Registry host`,
+          `Use ${HOST_FORMS}. A custom domain works with 'username' and 'password' only.`
+        )
       }
       if (!needsApi) return { registry, region: parsed.region, api: 'none' }
       if (parsed.edition === 'enterprise') {
@@ -169,7 +228,11 @@ export function alibabaTargets(inputs: InputReader, common: CommonInputs, auth: 
           )
         }
         if (!ENTERPRISE_ID.test(instanceId)) {
-          throw new InputError('instance-id', `has '${instanceId}', but '${registry}' is an Enterprise Edition instance`, 'Use the Enterprise instance id, which starts with cri-.')
+          throw new InputError(
+            'instance-id',
+            `has '${instanceId}', but '${registry}' is an Enterprise Edition instance`,
+            'Use the Enterprise instance id, which starts with cri-.'
+          )
         }
         return { registry, region: parsed.region, api: 'enterprise', instanceId }
       }
@@ -180,30 +243,54 @@ export function alibabaTargets(inputs: InputReader, common: CommonInputs, auth: 
       return { registry, region: parsed.region, api: 'personal' }
     })
     if (enterpriseNames.size > 1) {
-      throw new InputError('registry', `names ${enterpriseNames.size} Enterprise instances (${[...enterpriseNames].join(', ')})`, "Log into one instance per step: 'instance-id' names one instance.")
+      throw new InputError(
+        'registry',
+        `names ${enterpriseNames.size} Enterprise instances (${[...enterpriseNames].join(', ')})`,
+        "Log into one instance per step: 'instance-id' names one instance."
+      )
     }
     return targets
   }
 
   if (regions.length === 0) {
-    throw new InputError('region', "is empty, and so is 'registry'", `Set 'region' (e.g. cn-hangzhou) together with 'instance-name' for an Enterprise instance, or set 'registry' to a host: ${HOST_FORMS}.`)
+    throw new InputError(
+      'region',
+      "is empty, and so is 'registry'",
+      `Set 'region' (e.g. cn-hangzhou) together with 'instance-name' for an Enterprise instance, or set 'registry' to a host: ${HOST_FORMS}.`
+    )
   }
   if (instanceName) {
     if (regions.length > 1) {
-      throw new InputError('region', `lists ${regions.length} regions, but an Enterprise instance ('instance-name') lives in one`, 'Give the one region of the instance.')
+      throw new InputError(
+        'region',
+        `lists ${regions.length} regions, but an Enterprise instance ('instance-name') lives in one`,
+        'Give the one region of the instance.'
+      )
     }
     const region = regions[0] ?? ''
     if (needsApi && !instanceId) {
-      throw new InputError('instance-id', "is empty, but 'instance-name' names an Enterprise Edition instance", "Set 'instance-id' to the instance's id (cri-…). GetAuthorizationToken needs it; a missing or wrong id only shows up as a 'not found' error (aliyun/acr-login#15).")
+      throw new InputError(
+        'instance-id',
+        "is empty, but 'instance-name' names an Enterprise Edition instance",
+        "Set 'instance-id' to the instance's id (cri-…). GetAuthorizationToken needs it; a missing or wrong id only shows up as a 'not found' error (aliyun/acr-login#15)."
+      )
     }
     if (needsApi && !ENTERPRISE_ID.test(instanceId)) {
-      throw new InputError('instance-id', `has '${instanceId}', but 'instance-name' names an Enterprise Edition instance`, 'Use the Enterprise instance id, which starts with cri-.')
+      throw new InputError(
+        'instance-id',
+        `has '${instanceId}', but 'instance-name' names an Enterprise Edition instance`,
+        'Use the Enterprise instance id, which starts with cri-.'
+      )
     }
     const registry = enterpriseHost(instanceName, region)
     return [needsApi ? { registry, region, api: 'enterprise', instanceId } : { registry, region, api: 'none' }]
   }
   if (instanceId && ENTERPRISE_ID.test(instanceId)) {
-    throw new InputError('instance-name', `is empty, so the host of Enterprise instance ${instanceId} is unknown`, "Set 'instance-name' (the <instance-name> in <instance-name>-registry.<region>.cr.aliyuncs.com) or 'registry'.")
+    throw new InputError(
+      'instance-name',
+      `is empty, so the host of Enterprise instance ${instanceId} is unknown`,
+      "Set 'instance-name' (the <instance-name> in <instance-name>-registry.<region>.cr.aliyuncs.com) or 'registry'."
+    )
   }
   if (instanceId) {
     // A new Personal Edition instance named by id: its host; the instance API only when asked for (UNCONFIRMED).
@@ -223,7 +310,12 @@ export function defaultSessionName(env: NodeJS.ProcessEnv): string {
 }
 
 /** One API call per distinct (api, region, instance), all at the same time; every host of that group gets its answer. */
-async function fetchAll(targets: AlibabaTarget[], credential: AccessKeyCredential, ctx: ProviderContext, oidc: boolean): Promise<RegistryCredential[]> {
+async function fetchAll(
+  targets: AlibabaTarget[],
+  credential: AccessKeyCredential,
+  ctx: ProviderContext,
+  oidc: boolean
+): Promise<RegistryCredential[]> {
   const cache = new Map<string, Promise<TemporaryRegistryCredential>>()
   return settleAll(
     targets.map(target => {
@@ -246,8 +338,15 @@ export const alibaba: Provider = {
   authMethods: METHODS,
   methods: {
     // exchange: false is refused by both (an AccessKey or OIDC token is never a registry password), so they read it.
-    'access-key': { reads: ['access-key-id', 'access-key-secret', 'security-token', 'instance-id', 'instance-name'], options: ['exchange'] },
-    oidc: { reads: ['role-arn', 'oidc-provider-arn', 'role-session-name', 'duration-seconds', 'audience', 'instance-id', 'instance-name'], options: ['exchange'], oidc: true },
+    'access-key': {
+      reads: ['access-key-id', 'access-key-secret', 'security-token', 'instance-id', 'instance-name'],
+      options: ['exchange']
+    },
+    oidc: {
+      reads: ['role-arn', 'oidc-provider-arn', 'role-session-name', 'duration-seconds', 'audience', 'instance-id', 'instance-name'],
+      options: ['exchange'],
+      oidc: true
+    },
     // The instance's access credential: a password for that registry alone, so a custom domain may get it.
     password: { reads: ['username', 'password', 'instance-id', 'instance-name'], scope: 'registry-only' }
   } satisfies Record<(typeof METHODS)[number], AuthMethodSpec>,
@@ -260,7 +359,7 @@ export const alibaba: Provider = {
     if (auth.kind === 'password') {
       return {
         auth: 'password',
-        method: "instance access credential (username and password, passed through)",
+        method: 'instance access credential (username and password, passed through)',
         registries,
         getCredentials: async () => registries.map(registry => ({ registry, username: auth.username, password: auth.password }))
       }

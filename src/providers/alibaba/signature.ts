@@ -127,9 +127,7 @@ export function roaStringToSign(request: {
     .join('')
   const query = request.query ?? {}
   const names = Object.keys(query).sort(byName)
-  const resource = names.length
-    ? `${path}?${names.map(name => (query[name] ? `${name}=${query[name]}` : name)).join('&')}`
-    : path
+  const resource = names.length ? `${path}?${names.map(name => (query[name] ? `${name}=${query[name]}` : name)).join('&')}` : path
   return [
     method.toUpperCase(),
     headerValue(headers, 'accept'),

@@ -22,7 +22,8 @@ export function parseIamError(body: string): CloudError {
 }
 
 function iamHint(status: number, cloud: CloudError): string | undefined {
-  if (cloud.code === 'BXNIM0415E') return "Check the 'api-key' secret: IAM does not know this API key (deleted, mistyped, or from another account)."
+  if (cloud.code === 'BXNIM0415E')
+    return "Check the 'api-key' secret: IAM does not know this API key (deleted, mistyped, or from another account)."
   if (status === 400 || status === 401) return "Check the 'api-key' secret."
   return undefined
 }

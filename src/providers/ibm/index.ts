@@ -10,8 +10,7 @@ import { IBM_REGION_NAMES, IBM_REGISTRY_HOSTS, ibmRegistryHost } from './regions
  * `password` with that registry username (docker/login-action style), so the log can say so.
  */
 export type IbmAuth =
-  | { kind: 'api-key'; apiKey: string; exchange: boolean; username?: string }
-  | { kind: 'token'; token: string; username?: string }
+  { kind: 'api-key'; apiKey: string; exchange: boolean; username?: string } | { kind: 'token'; token: string; username?: string }
 
 /** `password` selects the method by `username`, as docker/login-action users write it. */
 const METHODS = ['api-key', 'token', 'password'] as const
@@ -32,7 +31,11 @@ export function parseIbmAuth(inputs: InputReader, common: CommonInputs): IbmAuth
   const login = readStaticLogin(inputs, 'IBM Cloud Container Registry', IBM_USERNAMES)
   const given = [apiKey ? 'api-key' : '', token ? 'token' : '', login ? 'username' : ''].filter(Boolean)
   if (given.length > 1) {
-    throw new InputError(given[0] ?? '', `and input '${given[1] ?? ''}' are both set`, "Set only one of them: 'api-key', 'token', or 'username' with 'password'.")
+    throw new InputError(
+      given[0] ?? '',
+      `and input '${given[1] ?? ''}' are both set`,
+      "Set only one of them: 'api-key', 'token', or 'username' with 'password'."
+    )
   }
   if (login) {
     const kind = methodOfStaticLogin(login, method)
@@ -65,14 +68,22 @@ export function parseIbmAuth(inputs: InputReader, common: CommonInputs): IbmAuth
 export function ibmRegistries(common: CommonInputs): string[] {
   if (common.registries.length > 0) return common.registries
   if (common.regions.length === 0) {
-    throw new InputError('region', 'is empty, and so is \'registry\'', `Set 'region' to one or more of ${IBM_REGION_NAMES.join(', ')} (or their domain prefixes such as us, de), or 'registry' to a host such as us.icr.io.`)
+    throw new InputError(
+      'region',
+      "is empty, and so is 'registry'",
+      `Set 'region' to one or more of ${IBM_REGION_NAMES.join(', ')} (or their domain prefixes such as us, de), or 'registry' to a host such as us.icr.io.`
+    )
   }
   return [
     ...new Set(
       common.regions.map(region => {
         const host = ibmRegistryHost(region)
         if (!host) {
-          throw new InputError('region', `has '${region}', which is not an IBM Cloud Container Registry region`, `Use one of ${IBM_REGION_NAMES.join(', ')}, or a domain prefix such as us, uk, de, jp2 (add 'private.' for the private network).`)
+          throw new InputError(
+            'region',
+            `has '${region}', which is not an IBM Cloud Container Registry region`,
+            `Use one of ${IBM_REGION_NAMES.join(', ')}, or a domain prefix such as us, uk, de, jp2 (add 'private.' for the private network).`
+          )
         }
         return host
       })
@@ -113,7 +124,9 @@ export const ibm: Provider = {
         method: `API key passed to the registry (iamapikey${given})`,
         registries,
         getCredentials: async ctx => {
-          ctx.warn("The long-lived API key is stored in the clients' auth files until post logs out. Leave 'exchange' at true to store a 1-hour IAM token instead.")
+          ctx.warn(
+            "The long-lived API key is stored in the clients' auth files until post logs out. Leave 'exchange' at true to store a 1-hour IAM token instead."
+          )
           return forEachRegistry(registries, { username: 'iamapikey', password: auth.apiKey })
         }
       }

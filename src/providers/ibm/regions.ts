@@ -45,7 +45,9 @@ export const IBM_REGISTRY_HOSTS: RegistryHostPolicy = {
   patterns: [
     'icr.io',
     'private.icr.io',
-    `[private.]<domain>.icr.io with <domain> one of ${REGISTRY_DOMAINS.filter(d => d !== 'icr.io').map(d => d.replace(/\.icr\.io$/, '')).join(', ')}`
+    `[private.]<domain>.icr.io with <domain> one of ${REGISTRY_DOMAINS.filter(d => d !== 'icr.io')
+      .map(d => d.replace(/\.icr\.io$/, ''))
+      .join(', ')}`
   ],
   allows: host => REGISTRY_HOSTS.has(host)
 }

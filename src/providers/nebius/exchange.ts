@@ -71,7 +71,8 @@ export function federatedExchangeRequest(serviceAccountId: string, githubToken: 
  */
 export function parseNebiusHttpError(body: string): CloudError {
   const json = JSON.parse(body) as Record<string, unknown>
-  const text = (value: unknown): string | undefined => (typeof value === 'string' && value ? value : typeof value === 'number' ? String(value) : undefined)
+  const text = (value: unknown): string | undefined =>
+    typeof value === 'string' && value ? value : typeof value === 'number' ? String(value) : undefined
   const code = text(json.error) ?? text(json.code)
   const message = text(json.error_description) ?? text(json.message)
   const requestId = text(json.request_id) ?? text(json.requestId)
@@ -96,8 +97,15 @@ export interface HintContext {
 
 export function exchangeHint(grant: Grant, code: string | number, about: HintContext): string | undefined {
   const name = typeof code === 'number' ? code : code.toLowerCase()
-  const unauthenticated = name === 16 || name === 'invalid_grant' || name === 'invalid_client' || name === 'unauthenticated' || name === '401' || name === '16'
-  const denied = name === 7 || name === 'access_denied' || name === 'unauthorized_client' || name === 'permission_denied' || name === '403' || name === '7'
+  const unauthenticated =
+    name === 16 || name === 'invalid_grant' || name === 'invalid_client' || name === 'unauthenticated' || name === '401' || name === '16'
+  const denied =
+    name === 7 ||
+    name === 'access_denied' ||
+    name === 'unauthorized_client' ||
+    name === 'permission_denied' ||
+    name === '403' ||
+    name === '7'
   if (grant === 'service-account-key' && (unauthenticated || denied)) {
     return "Check 'service-account-key' (or 'service-account-id', 'public-key-id', 'private-key'): the public key must be one of that service account's authorized keys (web console: Administration → IAM → the service account → Authorized keys; CLI: nebius iam auth-public-key list), neither deleted nor expired."
   }
@@ -106,7 +114,8 @@ export function exchangeHint(grant: Grant, code: string | number, about: HintCon
     return `Check that service account '${about.serviceAccountId}' has federated credentials for the issuer https://token.actions.githubusercontent.com whose federated-subject-id is exactly this job's subject${subject} (nebius iam federated-credentials list).`
   }
   if (name === 12) return 'The endpoint does not serve TokenExchangeService; check REGISTRY_LOGIN_ENDPOINT_NEBIUS_TOKEN_GRPC.'
-  if (name === 14) return 'The service stayed unavailable through every attempt; run the job again later (behind a proxy: HTTPS_PROXY must allow CONNECT to port 443 of this host).'
+  if (name === 14)
+    return 'The service stayed unavailable through every attempt; run the job again later (behind a proxy: HTTPS_PROXY must allow CONNECT to port 443 of this host).'
   if (name === 3 || name === 'invalid_request') return 'The request was refused as malformed; please report it with the message above.'
   return undefined
 }
@@ -128,7 +137,10 @@ export function nebiusHttpRetryable(_status: number, cloud: CloudError): boolean
 }
 
 function checkTokenType(service: string, tokenType: string): void {
-  if (tokenType && tokenType.toLowerCase() !== 'bearer') throw new ActionError(`${service} answered token_type '${safeText(tokenType, 40)}'; only Bearer access tokens can log into the registry.`)
+  if (tokenType && tokenType.toLowerCase() !== 'bearer')
+    throw new ActionError(
+      `${service} answered token_type '${safeText(tokenType, 40)}'; only Bearer access tokens can log into the registry.`
+    )
 }
 
 function expiry(ctx: ProviderContext, seconds: number | undefined): Date | undefined {
@@ -163,7 +175,8 @@ export async function exchangeOverGrpc(request: ExchangeTokenRequest, grant: Gra
   try {
     decoded = decodeCreateTokenResponse(reply)
   } catch (error) {
-    if (error instanceof ProtobufError) throw new ActionError(`${GRPC_SERVICE} answered a CreateTokenResponse that cannot be decoded (${error.message}).`)
+    if (error instanceof ProtobufError)
+      throw new ActionError(`${GRPC_SERVICE} answered a CreateTokenResponse that cannot be decoded (${error.message}).`)
     throw error
   }
   if (!decoded.accessToken) throw new ActionError(`${GRPC_SERVICE} answered without an access_token.`)
@@ -193,10 +206,12 @@ export async function exchangeOverHttp(request: ExchangeTokenRequest, grant: Gra
     hint: (status, cloud) => exchangeHint(grant, cloud.code ?? String(status), about),
     retryable: nebiusHttpRetryable
   })
-  if (typeof reply.access_token !== 'string' || !reply.access_token) throw new ActionError(`${HTTP_SERVICE} answered without an access_token.`)
+  if (typeof reply.access_token !== 'string' || !reply.access_token)
+    throw new ActionError(`${HTTP_SERVICE} answered without an access_token.`)
   ctx.mask(reply.access_token)
   if (typeof reply.token_type === 'string') checkTokenType(HTTP_SERVICE, reply.token_type)
-  const seconds = typeof reply.expires_in === 'number' ? reply.expires_in : typeof reply.expires_in === 'string' ? Number(reply.expires_in) : undefined
+  const seconds =
+    typeof reply.expires_in === 'number' ? reply.expires_in : typeof reply.expires_in === 'string' ? Number(reply.expires_in) : undefined
   const expiresAt = expiry(ctx, seconds)
   return expiresAt ? { token: reply.access_token, expiresAt } : { token: reply.access_token }
 }
@@ -220,14 +235,21 @@ export function gatewayRefused(error: unknown): boolean {
 export type Transport = 'auto' | 'http' | 'grpc'
 
 /** Exchanges over the chosen transport; `auto` tries HTTPS and falls back to gRPC when the gateway refuses. */
-export async function exchange(request: ExchangeTokenRequest, grant: Grant, transport: Transport, ctx: ProviderContext): Promise<AccessToken> {
+export async function exchange(
+  request: ExchangeTokenRequest,
+  grant: Grant,
+  transport: Transport,
+  ctx: ProviderContext
+): Promise<AccessToken> {
   if (transport === 'grpc') return exchangeOverGrpc(request, grant, ctx)
   if (transport === 'http') return exchangeOverHttp(request, grant, ctx)
   try {
     return await exchangeOverHttp(request, grant, ctx)
   } catch (error) {
     if (!gatewayRefused(error)) throw error
-    ctx.warn(`${(error as Error).message} Falling back to the gRPC TokenExchangeService (set 'token-exchange' to grpc or http to choose one).`)
+    ctx.warn(
+      `${(error as Error).message} Falling back to the gRPC TokenExchangeService (set 'token-exchange' to grpc or http to choose one).`
+    )
     try {
       return await exchangeOverGrpc(request, grant, ctx)
     } catch (grpcError) {

@@ -14,9 +14,23 @@ import { retry } from '../../net/retry.js'
 
 /** gRPC status code names (grpc/grpc doc/statuscodes.md). */
 export const GRPC_CODES = [
-  'OK', 'CANCELLED', 'UNKNOWN', 'INVALID_ARGUMENT', 'DEADLINE_EXCEEDED', 'NOT_FOUND', 'ALREADY_EXISTS', 'PERMISSION_DENIED',
-  'RESOURCE_EXHAUSTED', 'FAILED_PRECONDITION', 'ABORTED', 'OUT_OF_RANGE', 'UNIMPLEMENTED', 'INTERNAL', 'UNAVAILABLE',
-  'DATA_LOSS', 'UNAUTHENTICATED'
+  'OK',
+  'CANCELLED',
+  'UNKNOWN',
+  'INVALID_ARGUMENT',
+  'DEADLINE_EXCEEDED',
+  'NOT_FOUND',
+  'ALREADY_EXISTS',
+  'PERMISSION_DENIED',
+  'RESOURCE_EXHAUSTED',
+  'FAILED_PRECONDITION',
+  'ABORTED',
+  'OUT_OF_RANGE',
+  'UNIMPLEMENTED',
+  'INTERNAL',
+  'UNAVAILABLE',
+  'DATA_LOSS',
+  'UNAUTHENTICATED'
 ] as const
 
 export const grpcCodeName = (code: number): string => GRPC_CODES[code] ?? `code ${code}`
@@ -207,7 +221,10 @@ function settle(
   if (httpStatus !== 200 || !contentType.startsWith('application/grpc')) {
     // Not a gRPC answer (a proxy, a load balancer, a wrong host): map the HTTP status.
     const excerpt = body.toString('utf8').replace(/\s+/g, ' ').trim().slice(0, 200)
-    throw fail(grpcCodeForHttpStatus(httpStatus), `HTTP ${httpStatus} ${contentType || 'without content type'}${excerpt ? `: ${excerpt}` : ''}`)
+    throw fail(
+      grpcCodeForHttpStatus(httpStatus),
+      `HTTP ${httpStatus} ${contentType || 'without content type'}${excerpt ? `: ${excerpt}` : ''}`
+    )
   }
   const source = trailers && trailers['grpc-status'] !== undefined ? trailers : headers
   const statusText = pick(source['grpc-status'])

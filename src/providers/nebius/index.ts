@@ -1,7 +1,14 @@
 import { githubDefaultAudience, githubServer } from '../../net/oidc.js'
 import { InputError } from '../../log/errors.js'
 import type { InputReader } from '../../inputs/reader.js'
-import { forEachRegistry, type AuthMethodSpec, type CommonInputs, type LoginPlan, type Provider, type ProviderContext } from '../provider.js'
+import {
+  forEachRegistry,
+  type AuthMethodSpec,
+  type CommonInputs,
+  type LoginPlan,
+  type Provider,
+  type ProviderContext
+} from '../provider.js'
 import { checkServiceAccountId, keyFromFields, parseCredentialsFile, type ServiceAccountKey } from './credentials.js'
 import { textOrFile } from '../../inputs/text-or-file.js'
 import { exchange, federatedExchangeRequest, jwtExchangeRequest, serviceAccountJwt, type Transport } from './exchange.js'
@@ -25,7 +32,10 @@ const METHODS = ['oidc', 'service-account-key', 'token', 'password'] as const
 
 /** The one registry username Nebius documents: static keys (up to 3 years) and access tokens (12 hours). */
 export const NEBIUS_USERNAMES: UsernameTable<'token'> = {
-  [NEBIUS_USERNAME]: { method: 'token', password: 'a static key (nebius iam static-key issue --service CONTAINER_REGISTRY) or an access token' }
+  [NEBIUS_USERNAME]: {
+    method: 'token',
+    password: 'a static key (nebius iam static-key issue --service CONTAINER_REGISTRY) or an access token'
+  }
 }
 
 /**
@@ -37,7 +47,9 @@ export function defaultAudience(env: NodeJS.ProcessEnv, warn: (message: string) 
   const audience = githubDefaultAudience(env)
   if (!audience) {
     const server = githubServer(env)
-    warn(`The runner does not say who owns the repository (GITHUB_REPOSITORY_OWNER), so the GitHub OIDC token is requested for audience '${server}'. Set 'audience' if your federated credentials expect another one.`)
+    warn(
+      `The runner does not say who owns the repository (GITHUB_REPOSITORY_OWNER), so the GitHub OIDC token is requested for audience '${server}'. Set 'audience' if your federated credentials expect another one.`
+    )
     return server
   }
   return audience
@@ -53,7 +65,11 @@ export function parseNebiusAuth(inputs: InputReader, common: CommonInputs): Nebi
   const transport = inputs.choice<Transport>('token-exchange', ['auto', 'http', 'grpc'], 'auto')
 
   if (keyFile && (privateKey || publicKeyId)) {
-    throw new InputError('service-account-key', `and input '${privateKey ? 'private-key' : 'public-key-id'}' are both set`, "Pass either the whole credentials file in 'service-account-key', or its fields in 'service-account-id', 'public-key-id' and 'private-key'.")
+    throw new InputError(
+      'service-account-key',
+      `and input '${privateKey ? 'private-key' : 'public-key-id'}' are both set`,
+      "Pass either the whole credentials file in 'service-account-key', or its fields in 'service-account-id', 'public-key-id' and 'private-key'."
+    )
   }
   const hasKey = Boolean(keyFile || privateKey || publicKeyId)
   let method = common.auth
@@ -62,8 +78,23 @@ export function parseNebiusAuth(inputs: InputReader, common: CommonInputs): Nebi
   }
   const login = readStaticLogin(inputs, 'Nebius Container Registry', NEBIUS_USERNAMES)
   if (login) {
-    const other = token ? 'token' : keyFile ? 'service-account-key' : privateKey ? 'private-key' : publicKeyId ? 'public-key-id' : serviceAccountId ? 'service-account-id' : ''
-    if (other) throw new InputError(other, "and input 'username' are both set", `Set only one Nebius credential: '${other}', or 'username: iam' with 'password'.`)
+    const other = token
+      ? 'token'
+      : keyFile
+        ? 'service-account-key'
+        : privateKey
+          ? 'private-key'
+          : publicKeyId
+            ? 'public-key-id'
+            : serviceAccountId
+              ? 'service-account-id'
+              : ''
+    if (other)
+      throw new InputError(
+        other,
+        "and input 'username' are both set",
+        `Set only one Nebius credential: '${other}', or 'username: iam' with 'password'.`
+      )
     return { kind: methodOfStaticLogin(login, method), token: login.password, username: login.username }
   }
   if (method === 'password') {
@@ -71,10 +102,18 @@ export function parseNebiusAuth(inputs: InputReader, common: CommonInputs): Nebi
   }
   if (method === 'auto') {
     if (token && hasKey) {
-      throw new InputError('token', `and input '${keyFile ? 'service-account-key' : privateKey ? 'private-key' : 'public-key-id'}' are both set`, "Set only one credential, or choose with 'auth'.")
+      throw new InputError(
+        'token',
+        `and input '${keyFile ? 'service-account-key' : privateKey ? 'private-key' : 'public-key-id'}' are both set`,
+        "Set only one credential, or choose with 'auth'."
+      )
     }
     if (token && serviceAccountId) {
-      throw new InputError('token', "and input 'service-account-id' are both set", "A token logs in by itself; 'service-account-id' means federated credentials. Set only one, or choose with 'auth'.")
+      throw new InputError(
+        'token',
+        "and input 'service-account-id' are both set",
+        "A token logs in by itself; 'service-account-id' means federated credentials. Set only one, or choose with 'auth'."
+      )
     }
     if (hasKey) method = 'service-account-key'
     else if (token) method = 'token'
@@ -88,24 +127,42 @@ export function parseNebiusAuth(inputs: InputReader, common: CommonInputs): Nebi
     }
   }
   if (method === 'token') {
-    if (!token) throw new InputError('token', "is empty but 'auth' is token", 'Pass a Nebius static key (nebius iam static-key issue --service CONTAINER_REGISTRY) or an access token from a secret.')
+    if (!token)
+      throw new InputError(
+        'token',
+        "is empty but 'auth' is token",
+        'Pass a Nebius static key (nebius iam static-key issue --service CONTAINER_REGISTRY) or an access token from a secret.'
+      )
     return { kind: 'token', token }
   }
   if (method === 'service-account-key') {
     if (!common.exchange) {
-      throw new InputError('exchange', 'is false, but Nebius Container Registry does not take a service-account key as a password', "Leave 'exchange' at true (the key is exchanged for a 12-hour access token), or use a static key in 'token'.")
+      throw new InputError(
+        'exchange',
+        'is false, but Nebius Container Registry does not take a service-account key as a password',
+        "Leave 'exchange' at true (the key is exchanged for a 12-hour access token), or use a static key in 'token'."
+      )
     }
     if (keyFile) {
       const text = textOrFile('service-account-key', keyFile, value => value.startsWith('{'), 'a credentials JSON')
       return { kind: 'service-account-key', key: parseCredentialsFile('service-account-key', text), transport }
     }
     if (!privateKey && !publicKeyId) {
-      throw new InputError('service-account-key', "is empty but 'auth' is service-account-key", "Pass the credentials file of 'nebius iam auth-public-key generate' (or its fields in 'service-account-id', 'public-key-id', 'private-key').")
+      throw new InputError(
+        'service-account-key',
+        "is empty but 'auth' is service-account-key",
+        "Pass the credentials file of 'nebius iam auth-public-key generate' (or its fields in 'service-account-id', 'public-key-id', 'private-key')."
+      )
     }
     return { kind: 'service-account-key', key: keyFromFields(serviceAccountId, publicKeyId, privateKey), transport }
   }
   if (method === 'oidc') {
-    if (!serviceAccountId) throw new InputError('service-account-id', "is empty but 'auth' is oidc", 'Set it to the id (serviceaccount-…) of the service account whose federated credentials trust GitHub.')
+    if (!serviceAccountId)
+      throw new InputError(
+        'service-account-id',
+        "is empty but 'auth' is oidc",
+        'Set it to the id (serviceaccount-…) of the service account whose federated credentials trust GitHub.'
+      )
     checkServiceAccountId('service-account-id', serviceAccountId)
     if (audience && /\s/.test(audience)) throw new InputError('audience', 'contains white space', 'Give one audience string.')
     // The documented federated exchange is gRPC; 'http' tries the HTTPS gateway instead (reportedly refused).
@@ -117,13 +174,22 @@ export function parseNebiusAuth(inputs: InputReader, common: CommonInputs): Nebi
 export function nebiusRegistries(common: CommonInputs): string[] {
   if (common.registries.length > 0) return common.registries
   if (common.regions.length === 0) {
-    throw new InputError('region', "is empty, and so is 'registry'", `Set 'region' to one or more of ${NEBIUS_REGIONS.join(', ')}, or 'registry' to a host such as cr.eu-north1.nebius.cloud.`)
+    throw new InputError(
+      'region',
+      "is empty, and so is 'registry'",
+      `Set 'region' to one or more of ${NEBIUS_REGIONS.join(', ')}, or 'registry' to a host such as cr.eu-north1.nebius.cloud.`
+    )
   }
   return [
     ...new Set(
       common.regions.map(region => {
         const host = nebiusRegistryHost(region)
-        if (!host) throw new InputError('region', `has '${region}', which is not a Nebius AI Cloud region`, `Use one of ${NEBIUS_REGIONS.join(', ')}.`)
+        if (!host)
+          throw new InputError(
+            'region',
+            `has '${region}', which is not a Nebius AI Cloud region`,
+            `Use one of ${NEBIUS_REGIONS.join(', ')}.`
+          )
         return host
       })
     )
@@ -136,7 +202,10 @@ export const nebius: Provider = {
   methods: {
     oidc: { reads: ['service-account-id', 'audience'], options: ['token-exchange'], oidc: true },
     // exchange: false is refused there (the key is never a password), so it is read.
-    'service-account-key': { reads: ['service-account-key', 'service-account-id', 'public-key-id', 'private-key'], options: ['exchange', 'token-exchange'] },
+    'service-account-key': {
+      reads: ['service-account-key', 'service-account-id', 'public-key-id', 'private-key'],
+      options: ['exchange', 'token-exchange']
+    },
     token: { reads: ['token'] },
     // username iam + a static key or access token: still a Nebius credential, so Nebius's hosts only.
     password: { reads: ['username', 'password'] }

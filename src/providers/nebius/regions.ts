@@ -20,6 +20,10 @@ const REGISTRY_HOST = /^cr\.[a-z]+-[a-z]+[0-9]+\.nebius\.cloud$/
 /** Nebius Container Registry hosts: cr.<region>.nebius.cloud, nothing else. */
 export const NEBIUS_REGISTRY_HOSTS: RegistryHostPolicy = {
   cloud: 'Nebius AI Cloud',
-  patterns: [`cr.<region>.nebius.cloud, e.g. ${NEBIUS_REGIONS.map(region => `cr.${region}.nebius.cloud`).slice(0, 2).join(', ')} (regions: ${NEBIUS_REGIONS.join(', ')})`],
+  patterns: [
+    `cr.<region>.nebius.cloud, e.g. ${NEBIUS_REGIONS.map(region => `cr.${region}.nebius.cloud`)
+      .slice(0, 2)
+      .join(', ')} (regions: ${NEBIUS_REGIONS.join(', ')})`
+  ],
   allows: host => REGISTRY_HOST.test(host)
 }

@@ -54,7 +54,11 @@ const HINTS = {
   }
 }
 
-async function createIamToken(body: Record<string, string>, ctx: ProviderContext, hint: (status: number, cloud: CloudError) => string | undefined): Promise<IamToken> {
+async function createIamToken(
+  body: Record<string, string>,
+  ctx: ProviderContext,
+  hint: (status: number, cloud: CloudError) => string | undefined
+): Promise<IamToken> {
   const { url } = iamEndpoints(ctx.env)
   const reply = await ctx.http.json<{ iamToken?: unknown; expiresAt?: unknown }>({
     service: 'Yandex Cloud IAM',

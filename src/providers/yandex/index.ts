@@ -2,7 +2,15 @@ import { githubDefaultAudience, githubServer } from '../../net/oidc.js'
 import { safeText } from '../../log/escape.js'
 import { ActionError, InputError } from '../../log/errors.js'
 import type { InputReader } from '../../inputs/reader.js'
-import { forEachRegistry, type AuthMethodSpec, type CommonInputs, type LoginPlan, type Provider, type ProviderContext, type RegistryCredential } from '../provider.js'
+import {
+  forEachRegistry,
+  type AuthMethodSpec,
+  type CommonInputs,
+  type LoginPlan,
+  type Provider,
+  type ProviderContext,
+  type RegistryCredential
+} from '../provider.js'
 import { CLOUD_REGISTRY, containerRegistrySunsetWarning, isCloudRegistry, isContainerRegistry, YANDEX_REGISTRY_POLICY } from './hosts.js'
 import { iamTokenFromGithub, iamTokenFromKey, iamTokenFromOauth, type IamToken } from './iam.js'
 import { parseAuthorizedKey, type AuthorizedKey } from './key.js'
@@ -51,7 +59,11 @@ export function parseYandexAuth(inputs: InputReader, common: CommonInputs): Yand
   const audience = inputs.text('audience')
   let method: string = common.auth
   if (method !== 'auto' && !(YANDEX_AUTH_METHODS as readonly string[]).includes(method)) {
-    throw new InputError('auth', `is '${method}', which Yandex Cloud does not support`, `Use one of: auto, ${YANDEX_AUTH_METHODS.join(', ')}.`)
+    throw new InputError(
+      'auth',
+      `is '${method}', which Yandex Cloud does not support`,
+      `Use one of: auto, ${YANDEX_AUTH_METHODS.join(', ')}.`
+    )
   }
   const login = readStaticLogin(inputs, 'Yandex Cloud', YANDEX_USERNAMES)
 
@@ -62,13 +74,21 @@ export function parseYandexAuth(inputs: InputReader, common: CommonInputs): Yand
   if (apiKey) given.push('api-key')
 
   if (serviceAccountId && !SERVICE_ACCOUNT_ID.test(serviceAccountId)) {
-    throw new InputError('service-account-id', 'is not a Yandex Cloud service account id', "Give the id (20 lowercase letters and digits, e.g. 'aje…'; yc iam service-account get <name> --format json | jq -r .id), not the name.")
+    throw new InputError(
+      'service-account-id',
+      'is not a Yandex Cloud service account id',
+      "Give the id (20 lowercase letters and digits, e.g. 'aje…'; yc iam service-account get <name> --format json | jq -r .id), not the name."
+    )
   }
 
   if (login) {
     const other = given[0]
     if (other) {
-      throw new InputError(CREDENTIAL_INPUT[other], "and input 'username' are both set", `Set only one Yandex Cloud credential: '${CREDENTIAL_INPUT[other]}', or 'username' with 'password'.`)
+      throw new InputError(
+        CREDENTIAL_INPUT[other],
+        "and input 'username' are both set",
+        `Set only one Yandex Cloud credential: '${CREDENTIAL_INPUT[other]}', or 'username' with 'password'.`
+      )
     }
     method = methodOfStaticLogin(login, method)
     if (method === 'token') token = login.password
@@ -82,7 +102,11 @@ export function parseYandexAuth(inputs: InputReader, common: CommonInputs): Yand
   if (method === 'auto') {
     if (given.length > 1) {
       const [first, second] = given.map(m => CREDENTIAL_INPUT[m])
-      throw new InputError(first ?? '', `and input '${second ?? ''}' are both set`, "Set only one Yandex Cloud credential, or choose one with 'auth'.")
+      throw new InputError(
+        first ?? '',
+        `and input '${second ?? ''}' are both set`,
+        "Set only one Yandex Cloud credential, or choose one with 'auth'."
+      )
     }
     if (given[0]) method = given[0]
     else if (serviceAccountId) method = 'oidc'
@@ -97,38 +121,70 @@ export function parseYandexAuth(inputs: InputReader, common: CommonInputs): Yand
   const chosen = method as Method
   for (const other of given) {
     if (other !== chosen) {
-      throw new InputError(CREDENTIAL_INPUT[other], `is set, but 'auth' is ${chosen}, which does not use it`, `Remove '${CREDENTIAL_INPUT[other]}', or set 'auth' to ${other}.`)
+      throw new InputError(
+        CREDENTIAL_INPUT[other],
+        `is set, but 'auth' is ${chosen}, which does not use it`,
+        `Remove '${CREDENTIAL_INPUT[other]}', or set 'auth' to ${other}.`
+      )
     }
   }
   if (serviceAccountId && chosen !== 'oidc' && chosen !== 'service-account-key') {
-    throw new InputError('service-account-id', `is set, but auth method ${chosen} does not use it`, "Remove 'service-account-id', or set 'auth' to oidc for keyless login.")
+    throw new InputError(
+      'service-account-id',
+      `is set, but auth method ${chosen} does not use it`,
+      "Remove 'service-account-id', or set 'auth' to oidc for keyless login."
+    )
   }
   if (audience && chosen !== 'oidc') {
-    throw new InputError('audience', `is set, but auth method ${chosen} does not use a GitHub OIDC token`, "Remove 'audience', or use keyless login (auth: oidc).")
+    throw new InputError(
+      'audience',
+      `is set, but auth method ${chosen} does not use a GitHub OIDC token`,
+      "Remove 'audience', or use keyless login (auth: oidc)."
+    )
   }
 
   switch (chosen) {
     case 'oidc':
       if (!serviceAccountId) {
-        throw new InputError('service-account-id', "is empty but 'auth' is oidc", 'Set it to the id of the service account that has a federated credential for this repository.')
+        throw new InputError(
+          'service-account-id',
+          "is empty but 'auth' is oidc",
+          'Set it to the id of the service account that has a federated credential for this repository.'
+        )
       }
       return audience ? { kind: 'oidc', serviceAccountId, audience } : { kind: 'oidc', serviceAccountId }
     case 'service-account-key': {
-      if (!keyInput) throw new InputError('service-account-key', "is empty but 'auth' is service-account-key", "Pass the authorized key JSON of 'yc iam key create' from a secret, or its path.")
+      if (!keyInput)
+        throw new InputError(
+          'service-account-key',
+          "is empty but 'auth' is service-account-key",
+          "Pass the authorized key JSON of 'yc iam key create' from a secret, or its path."
+        )
       const key = parseAuthorizedKey(keyInput, login ? 'password' : 'service-account-key')
       if (serviceAccountId && serviceAccountId !== key.serviceAccountId) {
-        throw new InputError('service-account-id', `is ${serviceAccountId}, but the key belongs to service account ${key.serviceAccountId}`, "Remove 'service-account-id' (the key names its service account), or pass that account's key.")
+        throw new InputError(
+          'service-account-id',
+          `is ${serviceAccountId}, but the key belongs to service account ${key.serviceAccountId}`,
+          "Remove 'service-account-id' (the key names its service account), or pass that account's key."
+        )
       }
       return { kind: 'service-account-key', key, exchange: common.exchange, ...username }
     }
     case 'token':
-      if (!token) throw new InputError('token', "is empty but 'auth' is token", "Pass an IAM token (yc iam create-token), logged in as 'iam'.")
+      if (!token)
+        throw new InputError('token', "is empty but 'auth' is token", "Pass an IAM token (yc iam create-token), logged in as 'iam'.")
       return { kind: 'token', token, ...username }
     case 'oauth-token':
-      if (!oauthToken) throw new InputError('oauth-token', "is empty but 'auth' is oauth-token", 'Pass a Yandex ID OAuth token from a secret.')
+      if (!oauthToken)
+        throw new InputError('oauth-token', "is empty but 'auth' is oauth-token", 'Pass a Yandex ID OAuth token from a secret.')
       return { kind: 'oauth-token', oauthToken, exchange: common.exchange, ...username }
     case 'api-key':
-      if (!apiKey) throw new InputError('api-key', "is empty but 'auth' is api-key", "Pass a service account's API key (yc iam api-key create) from a secret.")
+      if (!apiKey)
+        throw new InputError(
+          'api-key',
+          "is empty but 'auth' is api-key",
+          "Pass a service account's API key (yc iam api-key create) from a secret."
+        )
       return { kind: 'api-key', apiKey, ...username }
   }
 }
@@ -155,7 +211,11 @@ function hostWarnings(ctx: ProviderContext, registries: string[]): void {
   if (sunset) ctx.warn(sunset)
 }
 
-const withExpiry = (username: string, { token, expiresAt }: IamToken) => ({ username, password: token, ...(expiresAt ? { expiresAt } : {}) })
+const withExpiry = (username: string, { token, expiresAt }: IamToken) => ({
+  username,
+  password: token,
+  ...(expiresAt ? { expiresAt } : {})
+})
 
 export const yandex: Provider = {
   id: 'yandex',
@@ -196,15 +256,21 @@ export const yandex: Provider = {
       case 'service-account-key':
         if (!auth.exchange) {
           return plan('service-account authorized key passed to the registry (json_key)', async ctx => {
-            ctx.warn("The long-lived service-account key is stored in the clients' auth files until post logs out. Leave 'exchange' at true to store a 12-hour IAM token instead.")
+            ctx.warn(
+              "The long-lived service-account key is stored in the clients' auth files until post logs out. Leave 'exchange' at true to store a 12-hour IAM token instead."
+            )
             const cloud = registries.filter(isCloudRegistry)
             if (cloud.length > 0) {
-              ctx.warn(`Yandex documents the json_key login for Container Registry only; that ${safeText(cloud.join(', '))} accepts it is unconfirmed. If the login fails, leave 'exchange' at true.`)
+              ctx.warn(
+                `Yandex documents the json_key login for Container Registry only; that ${safeText(cloud.join(', '))} accepts it is unconfirmed. If the login fails, leave 'exchange' at true.`
+              )
             }
             return { username: 'json_key', password: auth.key.json }
           })
         }
-        return plan('service-account authorized key exchanged for an IAM token (iam)', async ctx => withExpiry('iam', await iamTokenFromKey(auth.key, ctx)))
+        return plan('service-account authorized key exchanged for an IAM token (iam)', async ctx =>
+          withExpiry('iam', await iamTokenFromKey(auth.key, ctx))
+        )
       case 'token':
         return plan('IAM token (iam)', async ctx => {
           if (!auth.token.startsWith('t1.')) {
@@ -219,15 +285,21 @@ export const yandex: Provider = {
       case 'oauth-token':
         if (!auth.exchange) {
           return plan('Yandex ID OAuth token passed to the registry (oauth)', async ctx => {
-            ctx.warn("The long-lived OAuth token is stored in the clients' auth files until post logs out. Leave 'exchange' at true to store a 12-hour IAM token instead.")
+            ctx.warn(
+              "The long-lived OAuth token is stored in the clients' auth files until post logs out. Leave 'exchange' at true to store a 12-hour IAM token instead."
+            )
             const cloud = registries.filter(isCloudRegistry)
             if (cloud.length > 0) {
-              ctx.warn(`Yandex Cloud Registry's documentation lists only IAM tokens and API keys for docker login, not the oauth login; ${safeText(cloud.join(', '))} may refuse it. Leave 'exchange' at true to log in with an IAM token made from the OAuth token.`)
+              ctx.warn(
+                `Yandex Cloud Registry's documentation lists only IAM tokens and API keys for docker login, not the oauth login; ${safeText(cloud.join(', '))} may refuse it. Leave 'exchange' at true to log in with an IAM token made from the OAuth token.`
+              )
             }
             return { username: 'oauth', password: auth.oauthToken }
           })
         }
-        return plan('Yandex ID OAuth token exchanged for an IAM token (iam)', async ctx => withExpiry('iam', await iamTokenFromOauth(auth.oauthToken, ctx)))
+        return plan('Yandex ID OAuth token exchanged for an IAM token (iam)', async ctx =>
+          withExpiry('iam', await iamTokenFromOauth(auth.oauthToken, ctx))
+        )
       case 'api-key':
         return plan('service-account API key (api_key)', async ctx => {
           const old = registries.filter(isContainerRegistry)

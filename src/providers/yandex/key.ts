@@ -15,7 +15,8 @@ export interface AuthorizedKey {
 }
 
 const INPUT = 'service-account-key'
-const HOW = "Pass the whole file that 'yc iam key create --service-account-name <name> --output key.json' wrote (its text from a secret, or its path)."
+const HOW =
+  "Pass the whole file that 'yc iam key create --service-account-name <name> --output key.json' wrote (its text from a secret, or its path)."
 
 /** The key JSON itself, or the path of a file that holds it; a file's content is masked as soon as it is read. */
 export function readKeyText(value: string, input = INPUT): string {
@@ -47,14 +48,23 @@ export function parseAuthorizedKey(value: string, input = INPUT): AuthorizedKey 
   const fields = parsed as Record<string, unknown>
   const field = (name: string): string => (typeof fields[name] === 'string' ? (fields[name] as string).trim() : '')
   if (field('user_account_id') && !field('service_account_id')) {
-    throw new InputError(input, "is a user account's key (it has user_account_id)", "The action logs in as a service account: create a key for one with 'yc iam key create --service-account-name <name> --output key.json'.")
+    throw new InputError(
+      input,
+      "is a user account's key (it has user_account_id)",
+      "The action logs in as a service account: create a key for one with 'yc iam key create --service-account-name <name> --output key.json'."
+    )
   }
   for (const name of ['id', 'service_account_id', 'private_key']) {
-    if (!field(name)) throw new InputError(input, `has no '${name}' field`, `The key JSON must have 'id', 'service_account_id' and 'private_key'. ${HOW}`)
+    if (!field(name))
+      throw new InputError(input, `has no '${name}' field`, `The key JSON must have 'id', 'service_account_id' and 'private_key'. ${HOW}`)
   }
   const algorithm = field('key_algorithm')
   if (algorithm && !algorithm.startsWith('RSA_')) {
-    throw new InputError(input, `has key_algorithm '${algorithm}'`, 'IAM signs service-account JWTs with PS256 only, so the key must be an RSA key (RSA_2048 or RSA_4096).')
+    throw new InputError(
+      input,
+      `has key_algorithm '${algorithm}'`,
+      'IAM signs service-account JWTs with PS256 only, so the key must be an RSA key (RSA_2048 or RSA_4096).'
+    )
   }
   const pem = stripKeyPreamble(field('private_key').replace(/\\n/g, '\n'))
   maskSecret(pem)
@@ -65,7 +75,11 @@ export function parseAuthorizedKey(value: string, input = INPUT): AuthorizedKey 
     throw new InputError(input, "has a 'private_key' that is not a readable PEM private key", `Do not edit the key file. ${HOW}`)
   }
   if (privateKey.asymmetricKeyType !== 'rsa') {
-    throw new InputError(input, `has a ${privateKey.asymmetricKeyType ?? 'non-RSA'} private key`, 'IAM accepts only PS256-signed JWTs, so the key must be RSA.')
+    throw new InputError(
+      input,
+      `has a ${privateKey.asymmetricKeyType ?? 'non-RSA'} private key`,
+      'IAM accepts only PS256-signed JWTs, so the key must be RSA.'
+    )
   }
   return { id: field('id'), serviceAccountId: field('service_account_id'), privateKey, json }
 }

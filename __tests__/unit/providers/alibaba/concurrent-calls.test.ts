@@ -20,23 +20,31 @@ function heldHttp() {
 
 const settle = () => new Promise(resolve => setImmediate(resolve))
 const plan = (regions: string[]) =>
-  alibaba.plan(createInputReader(name => ({ 'access-key-id': 'LTAI5tTest', 'access-key-secret': 'secret' } as Record<string, string>)[name] ?? ''), {
-    regions,
-    registries: [],
-    auth: 'auto',
-    exchange: true
-  })
+  alibaba.plan(
+    createInputReader(name => (({ 'access-key-id': 'LTAI5tTest', 'access-key-secret': 'secret' }) as Record<string, string>)[name] ?? ''),
+    {
+      regions,
+      registries: [],
+      auth: 'auto',
+      exchange: true
+    }
+  )
 
 let stdout: StdoutCapture
 beforeEach(() => (stdout = captureStdout()))
 afterEach(() => stdout.restore())
 
-test('the token calls of several regions are in flight at the same time, each host gets its own region\'s answer', async () => {
+test("the token calls of several regions are in flight at the same time, each host gets its own region's answer", async () => {
   const { http, calls } = heldHttp()
   const pending = plan(['cn-hangzhou', 'cn-shanghai', 'cn-beijing']).getCredentials(testProviderContext({}, http))
   await settle()
-  expect(calls.map(c => c.url)).toEqual(['https://cr.cn-hangzhou.aliyuncs.com/tokens', 'https://cr.cn-shanghai.aliyuncs.com/tokens', 'https://cr.cn-beijing.aliyuncs.com/tokens'])
-  for (const [i, call] of [...calls.entries()].reverse()) call.answer({ data: { tempUserName: `user-${i}`, authorizationToken: `token-${i}`, expireDate: 1900000000000 } })
+  expect(calls.map(c => c.url)).toEqual([
+    'https://cr.cn-hangzhou.aliyuncs.com/tokens',
+    'https://cr.cn-shanghai.aliyuncs.com/tokens',
+    'https://cr.cn-beijing.aliyuncs.com/tokens'
+  ])
+  for (const [i, call] of [...calls.entries()].reverse())
+    call.answer({ data: { tempUserName: `user-${i}`, authorizationToken: `token-${i}`, expireDate: 1900000000000 } })
   expect((await pending).map(c => [c.registry, c.username])).toEqual([
     ['registry.cn-hangzhou.aliyuncs.com', 'user-0'],
     ['registry.cn-shanghai.aliyuncs.com', 'user-1'],
@@ -44,13 +52,15 @@ test('the token calls of several regions are in flight at the same time, each ho
   ])
 })
 
-test('when one region\'s call fails, the login fails with that error once the other calls have ended', async () => {
+test("when one region's call fails, the login fails with that error once the other calls have ended", async () => {
   const { http, calls } = heldHttp()
   let outcome = 'pending'
-  plan(['cn-hangzhou', 'cn-shanghai']).getCredentials(testProviderContext({}, http)).then(
-    () => (outcome = 'resolved'),
-    (error: Error) => (outcome = error.message)
-  )
+  plan(['cn-hangzhou', 'cn-shanghai'])
+    .getCredentials(testProviderContext({}, http))
+    .then(
+      () => (outcome = 'resolved'),
+      (error: Error) => (outcome = error.message)
+    )
   await settle()
   calls[0]!.fail(new Error('hangzhou refused'))
   await settle()

@@ -73,7 +73,11 @@ describe('emulator V3 check', () => {
 
   test('refuses a one-character change', () => {
     const canonical = v3ServerCanonicalRequest({
-      method: 'POST', pathname: '/', searchParams, headers: { ...headers, 'x-acs-date': '2023-10-26T10:22:33Z' }, signedHeaders
+      method: 'POST',
+      pathname: '/',
+      searchParams,
+      headers: { ...headers, 'x-acs-date': '2023-10-26T10:22:33Z' },
+      signedHeaders
     })
     expect(v3ServerSignature(canonical, 'YourAccessKeySecret')).not.toBe('06563a9e1b43f5dfe96b81484da74bceab24a1d853912eee15083a6f0f3283c0')
   })

@@ -44,7 +44,13 @@ export async function startLocalAlibaba(now: () => number): Promise<LocalAlibaba
       for await (const chunk of req) chunks.push(chunk as Buffer)
       const body = Buffer.concat(chunks)
       const url = new URL(req.url ?? '/', 'http://local')
-      const call: SeenCall = { method: req.method ?? '', path: url.pathname, query: url.search, headers: req.headers, body: body.toString() }
+      const call: SeenCall = {
+        method: req.method ?? '',
+        path: url.pathname,
+        query: url.search,
+        headers: req.headers,
+        body: body.toString()
+      }
       const list = local.calls[kind]
       list.push(call)
       let status = 0

@@ -29,7 +29,10 @@ function common(overrides: Partial<CommonInputs> = {}): CommonInputs {
 }
 
 function plan(values: Record<string, string>, c: Partial<CommonInputs> = {}): LoginPlan {
-  return alibaba.plan(createInputReader(name => values[name] ?? ''), common(c))
+  return alibaba.plan(
+    createInputReader(name => values[name] ?? ''),
+    common(c)
+  )
 }
 
 function planError(values: Record<string, string>, c: Partial<CommonInputs> = {}): InputError {
@@ -48,17 +51,32 @@ describe('registry hosts', () => {
   test.each([
     ['acme-registry.cn-hangzhou.cr.aliyuncs.com', { edition: 'enterprise', instanceName: 'acme', region: 'cn-hangzhou', vpc: false }],
     ['acme-registry-vpc.cn-hangzhou.cr.aliyuncs.com', { edition: 'enterprise', instanceName: 'acme', region: 'cn-hangzhou', vpc: true }],
-    ['my-registry-registry.ap-southeast-1.cr.aliyuncs.com', { edition: 'enterprise', instanceName: 'my-registry', region: 'ap-southeast-1', vpc: false }],
+    [
+      'my-registry-registry.ap-southeast-1.cr.aliyuncs.com',
+      { edition: 'enterprise', instanceName: 'my-registry', region: 'ap-southeast-1', vpc: false }
+    ],
     ['registry.cn-beijing.aliyuncs.com', { edition: 'personal', region: 'cn-beijing', vpc: false }],
     ['registry-vpc.eu-central-1.aliyuncs.com', { edition: 'personal', region: 'eu-central-1', vpc: true }],
     ['registry-intl.us-west-1.aliyuncs.com', { edition: 'personal', region: 'us-west-1', vpc: false }],
-    ['crpi-abc123.cn-hangzhou.personal.cr.aliyuncs.com', { edition: 'personal-instance', instanceId: 'crpi-abc123', region: 'cn-hangzhou', vpc: false }],
-    ['crpi-abc123-vpc.cn-hangzhou.personal.cr.aliyuncs.com/ns', { edition: 'personal-instance', instanceId: 'crpi-abc123', region: 'cn-hangzhou', vpc: true }]
+    [
+      'crpi-abc123.cn-hangzhou.personal.cr.aliyuncs.com',
+      { edition: 'personal-instance', instanceId: 'crpi-abc123', region: 'cn-hangzhou', vpc: false }
+    ],
+    [
+      'crpi-abc123-vpc.cn-hangzhou.personal.cr.aliyuncs.com/ns',
+      { edition: 'personal-instance', instanceId: 'crpi-abc123', region: 'cn-hangzhou', vpc: true }
+    ]
   ])('%s', (host, expected) => {
     expect(parseAlibabaHost(host)).toEqual(expected)
   })
 
-  test.each(['cr.cn-hangzhou.aliyuncs.com', 'registry.aliyuncs.com', 'acme.cn-hangzhou.cr.aliyuncs.com', 'us.icr.io', 'registry.cn-hangzhou.aliyuncs.com.evil.example'])('%s is not a registry host', host => {
+  test.each([
+    'cr.cn-hangzhou.aliyuncs.com',
+    'registry.aliyuncs.com',
+    'acme.cn-hangzhou.cr.aliyuncs.com',
+    'us.icr.io',
+    'registry.cn-hangzhou.aliyuncs.com.evil.example'
+  ])('%s is not a registry host', host => {
     expect(parseAlibabaHost(host)).toBeUndefined()
   })
 })
@@ -73,18 +91,29 @@ describe('plan: hosts and auth methods', () => {
   test('instance-name + region: the Enterprise host; instance-id crpi- alone: the new Personal host', () => {
     // Alibaba's bounds: 3 and 30 characters.
     for (const name of ['a1b', 'x'.repeat(30)]) {
-      expect(plan({ username: 'u', password: 'p', 'instance-name': name }, { regions: ['cn-hangzhou'] }).registries).toEqual([`${name}-registry.cn-hangzhou.cr.aliyuncs.com`])
+      expect(plan({ username: 'u', password: 'p', 'instance-name': name }, { regions: ['cn-hangzhou'] }).registries).toEqual([
+        `${name}-registry.cn-hangzhou.cr.aliyuncs.com`
+      ])
     }
-    expect(plan({ 'access-key-id': 'LTAI5tTest', 'access-key-secret': 's', 'instance-name': 'Acme', 'instance-id': 'cri-x1' }, { regions: ['cn-hangzhou'] }).registries).toEqual([EE_HOST])
+    expect(
+      plan(
+        { 'access-key-id': 'LTAI5tTest', 'access-key-secret': 's', 'instance-name': 'Acme', 'instance-id': 'cri-x1' },
+        { regions: ['cn-hangzhou'] }
+      ).registries
+    ).toEqual([EE_HOST])
     expect(plan({ username: 'u', password: 'p', 'instance-name': 'acme' }, { regions: ['cn-hangzhou'] }).registries).toEqual([EE_HOST])
-    expect(plan({ 'access-key-id': 'LTAI5tTest', 'access-key-secret': 's', 'instance-id': 'crpi-x1' }, { regions: ['cn-beijing'] }).registries).toEqual([
-      'crpi-x1.cn-beijing.personal.cr.aliyuncs.com'
-    ])
+    expect(
+      plan({ 'access-key-id': 'LTAI5tTest', 'access-key-secret': 's', 'instance-id': 'crpi-x1' }, { regions: ['cn-beijing'] }).registries
+    ).toEqual(['crpi-x1.cn-beijing.personal.cr.aliyuncs.com'])
   })
 
   test('auto picks oidc, access-key (with or without STS) or password from the inputs set', () => {
-    expect(plan({ 'role-arn': 'acs:ram::1:role/r', 'oidc-provider-arn': 'acs:ram::1:oidc-provider/gh' }, { regions: ['cn-hangzhou'] }).method).toMatch(/OIDC/)
-    expect(plan({ 'access-key-id': 'STS.x', 'access-key-secret': 's', 'security-token': 't' }, { regions: ['cn-hangzhou'] }).method).toMatch(/^STS credentials/)
+    expect(
+      plan({ 'role-arn': 'acs:ram::1:role/r', 'oidc-provider-arn': 'acs:ram::1:oidc-provider/gh' }, { regions: ['cn-hangzhou'] }).method
+    ).toMatch(/OIDC/)
+    expect(
+      plan({ 'access-key-id': 'STS.x', 'access-key-secret': 's', 'security-token': 't' }, { regions: ['cn-hangzhou'] }).method
+    ).toMatch(/^STS credentials/)
     expect(plan({ username: 'u', password: 'p' }, { registries: ['my.custom.domain'] }).method).toMatch(/passed through/)
   })
 
@@ -97,13 +126,20 @@ describe('plan: hosts and auth methods', () => {
   })
 
   test('secrets are masked as they are read', () => {
-    plan({ 'access-key-id': 'STS.x', 'access-key-secret': 'the-ak-secret-value', 'security-token': 'the-sts-token-value' }, { regions: ['cn-hangzhou'] })
+    plan(
+      { 'access-key-id': 'STS.x', 'access-key-secret': 'the-ak-secret-value', 'security-token': 'the-sts-token-value' },
+      { regions: ['cn-hangzhou'] }
+    )
     expect(stdout.text()).toContain('::add-mask::the-ak-secret-value')
     expect(stdout.text()).toContain('::add-mask::the-sts-token-value')
   })
 
   test('through parseInputs with provider alibaba', () => {
-    const inputs = parseInputs(createInputReader(name => ({ provider: 'alibaba', region: 'CN-Hangzhou', username: 'u', password: 'p' } as Record<string, string>)[name] ?? ''))
+    const inputs = parseInputs(
+      createInputReader(
+        name => (({ provider: 'alibaba', region: 'CN-Hangzhou', username: 'u', password: 'p' }) as Record<string, string>)[name] ?? ''
+      )
+    )
     expect(inputs.provider).toBe('alibaba')
     expect(inputs.plan.registries).toEqual(['registry.cn-hangzhou.aliyuncs.com'])
   })
@@ -121,20 +157,80 @@ describe('plan: every input error names the input and the fix, never a secret', 
   const OIDC = { 'role-arn': 'acs:ram::1:role/r', 'oidc-provider-arn': 'acs:ram::1:oidc-provider/gh' }
   type Case = [string, Record<string, string>, Partial<CommonInputs>, string, RegExp]
   const cases: Case[] = [
-    ['no credential at all', {}, { regions: ['cn-hangzhou'] }, 'role-arn', /every other Alibaba Cloud credential input.*'access-key-id'.*'username'/],
-    ['two methods with auto', { ...AK, username: 'u', password: 'p' }, { regions: ['cn-hangzhou'] }, 'auth', /several methods are set \(access-key, password\)/],
-    ['unknown auth', AK, { auth: 'api-key', regions: ['cn-hangzhou'] }, 'auth', /'api-key', which Alibaba Cloud does not support\. Use one of: auto, oidc, access-key, password/],
+    [
+      'no credential at all',
+      {},
+      { regions: ['cn-hangzhou'] },
+      'role-arn',
+      /every other Alibaba Cloud credential input.*'access-key-id'.*'username'/
+    ],
+    [
+      'two methods with auto',
+      { ...AK, username: 'u', password: 'p' },
+      { regions: ['cn-hangzhou'] },
+      'auth',
+      /several methods are set \(access-key, password\)/
+    ],
+    [
+      'unknown auth',
+      AK,
+      { auth: 'api-key', regions: ['cn-hangzhou'] },
+      'auth',
+      /'api-key', which Alibaba Cloud does not support\. Use one of: auto, oidc, access-key, password/
+    ],
     ['access-key without id', { 'access-key-secret': 'sekrit-value' }, { regions: ['cn-hangzhou'] }, 'access-key-id', /is empty/],
-    ['access-key id not an id', { 'access-key-id': 'not an id', 'access-key-secret': 'sekrit-value' }, { regions: ['cn-hangzhou'] }, 'access-key-id', /not an AccessKey ID/],
+    [
+      'access-key id not an id',
+      { 'access-key-id': 'not an id', 'access-key-secret': 'sekrit-value' },
+      { regions: ['cn-hangzhou'] },
+      'access-key-id',
+      /not an AccessKey ID/
+    ],
     ['access-key without secret', { 'access-key-id': 'LTAI5tTest' }, { regions: ['cn-hangzhou'] }, 'access-key-secret', /is empty/],
-    ['STS key without token', { 'access-key-id': 'STS.abc', 'access-key-secret': 'sekrit-value' }, { regions: ['cn-hangzhou'] }, 'security-token', /STS AccessKey/],
+    [
+      'STS key without token',
+      { 'access-key-id': 'STS.abc', 'access-key-secret': 'sekrit-value' },
+      { regions: ['cn-hangzhou'] },
+      'security-token',
+      /STS AccessKey/
+    ],
     ['access-key with exchange false', AK, { regions: ['cn-hangzhou'], exchange: false }, 'exchange', /do not accept an AccessKey/],
-    ['oidc without role', { 'oidc-provider-arn': OIDC['oidc-provider-arn'] }, { auth: 'oidc', regions: ['cn-hangzhou'] }, 'role-arn', /is empty but 'auth' is oidc/],
-    ['bad role arn', { ...OIDC, 'role-arn': 'arn:aws:iam::1:role/x' }, { regions: ['cn-hangzhou'] }, 'role-arn', /not a RAM role ARN.*acs:ram::<account id>:role/],
+    [
+      'oidc without role',
+      { 'oidc-provider-arn': OIDC['oidc-provider-arn'] },
+      { auth: 'oidc', regions: ['cn-hangzhou'] },
+      'role-arn',
+      /is empty but 'auth' is oidc/
+    ],
+    [
+      'bad role arn',
+      { ...OIDC, 'role-arn': 'arn:aws:iam::1:role/x' },
+      { regions: ['cn-hangzhou'] },
+      'role-arn',
+      /not a RAM role ARN.*acs:ram::<account id>:role/
+    ],
     ['oidc without provider', { 'role-arn': OIDC['role-arn'] }, { regions: ['cn-hangzhou'] }, 'oidc-provider-arn', /is empty/],
-    ['bad provider arn', { ...OIDC, 'oidc-provider-arn': 'acs:ram::1:role/x' }, { regions: ['cn-hangzhou'] }, 'oidc-provider-arn', /not a RAM OIDC provider ARN/],
-    ['bad session name', { ...OIDC, 'role-session-name': 'has space' }, { regions: ['cn-hangzhou'] }, 'role-session-name', /2 to 64 characters/],
-    ['session name too short', { ...OIDC, 'role-session-name': 'a' }, { regions: ['cn-hangzhou'] }, 'role-session-name', /STS does not accept/],
+    [
+      'bad provider arn',
+      { ...OIDC, 'oidc-provider-arn': 'acs:ram::1:role/x' },
+      { regions: ['cn-hangzhou'] },
+      'oidc-provider-arn',
+      /not a RAM OIDC provider ARN/
+    ],
+    [
+      'bad session name',
+      { ...OIDC, 'role-session-name': 'has space' },
+      { regions: ['cn-hangzhou'] },
+      'role-session-name',
+      /2 to 64 characters/
+    ],
+    [
+      'session name too short',
+      { ...OIDC, 'role-session-name': 'a' },
+      { regions: ['cn-hangzhou'] },
+      'role-session-name',
+      /STS does not accept/
+    ],
     ['duration too long', { ...OIDC, 'duration-seconds': '50000' }, { regions: ['cn-hangzhou'] }, 'duration-seconds', /900 to 43200/],
     ['duration too short', { ...OIDC, 'duration-seconds': '60' }, { regions: ['cn-hangzhou'] }, 'duration-seconds', /900 to 43200/],
     ['oidc with exchange false', OIDC, { regions: ['cn-hangzhou'], exchange: false }, 'exchange', /always exchanges/],
@@ -142,11 +238,29 @@ describe('plan: every input error names the input and the fix, never a secret', 
     ['username without password', { username: 'u' }, { regions: ['cn-hangzhou'] }, 'password', /is empty/],
     ['no region and no registry', AK, {}, 'region', /is empty, and so is 'registry'/],
     ['bad region', AK, { regions: ['hangzhou'] }, 'region', /not an Alibaba Cloud region id/],
-    ['unknown host with access-key', AK, { registries: ['my.custom.domain'] }, 'registry', /not an Alibaba Cloud Container Registry host.*custom domain works with 'username' and 'password'/],
-    ['Enterprise host without instance-id', AK, { registries: [EE_HOST] }, 'instance-id', /'acme-registry\.cn-hangzhou\.cr\.aliyuncs\.com' is an Enterprise Edition instance.*cri-.*acr-login#15/],
+    [
+      'unknown host with access-key',
+      AK,
+      { registries: ['my.custom.domain'] },
+      'registry',
+      /not an Alibaba Cloud Container Registry host.*custom domain works with 'username' and 'password'/
+    ],
+    [
+      'Enterprise host without instance-id',
+      AK,
+      { registries: [EE_HOST] },
+      'instance-id',
+      /'acme-registry\.cn-hangzhou\.cr\.aliyuncs\.com' is an Enterprise Edition instance.*cri-.*acr-login#15/
+    ],
     ['Enterprise host with a crpi id', { ...AK, 'instance-id': 'crpi-x' }, { registries: [EE_HOST] }, 'instance-id', /starts with cri-/],
     ['bad instance id', { ...AK, 'instance-id': 'i-abc' }, { registries: [EE_HOST] }, 'instance-id', /not an ACR instance id/],
-    ['bad instance name', { ...AK, 'instance-name': 'a_b', 'instance-id': 'cri-x' }, { regions: ['cn-hangzhou'] }, 'instance-name', /not an Enterprise instance name \(3 to 30 lowercase letters, digits and hyphens.*Use the name in the instance host/],
+    [
+      'bad instance name',
+      { ...AK, 'instance-name': 'a_b', 'instance-id': 'cri-x' },
+      { regions: ['cn-hangzhou'] },
+      'instance-name',
+      /not an Enterprise instance name \(3 to 30 lowercase letters, digits and hyphens.*Use the name in the instance host/
+    ],
     ...[
       ['too short', 'ab'],
       ['too long (31)', 'a'.repeat(31)],
@@ -157,12 +271,48 @@ describe('plan: every input error names the input and the fix, never a secret', 
       ['a dot (another host)', 'evil.example'],
       ['non-ASCII', 'acmé'],
       ['a slash', 'acme/x']
-    ].map(([what, name]): Case => [`instance name ${what}`, { ...AK, 'instance-name': name as string, 'instance-id': 'cri-x' }, { regions: ['cn-hangzhou'] }, 'instance-name', /not an Enterprise instance name/]),
-    ['two Enterprise instances', { ...AK, 'instance-id': 'cri-x' }, { registries: [EE_HOST, 'other-registry.cn-hangzhou.cr.aliyuncs.com'] }, 'registry', /2 Enterprise instances/],
-    ['instance-name in two regions', { ...AK, 'instance-name': 'acme', 'instance-id': 'cri-x' }, { regions: ['cn-hangzhou', 'cn-shanghai'] }, 'region', /lives in one/],
-    ['instance-name without instance-id', { ...OIDC, 'instance-name': 'acme' }, { regions: ['cn-hangzhou'] }, 'instance-id', /'instance-name' names an Enterprise Edition instance/],
-    ['instance-name with a crpi id', { ...AK, 'instance-name': 'acme', 'instance-id': 'crpi-x' }, { regions: ['cn-hangzhou'] }, 'instance-id', /starts with cri-/],
-    ['cri id without a host', { ...AK, 'instance-id': 'cri-x' }, { regions: ['cn-hangzhou'] }, 'instance-name', /host of Enterprise instance cri-x is unknown/]
+    ].map(([what, name]): Case => [
+      `instance name ${what}`,
+      { ...AK, 'instance-name': name as string, 'instance-id': 'cri-x' },
+      { regions: ['cn-hangzhou'] },
+      'instance-name',
+      /not an Enterprise instance name/
+    ]),
+    [
+      'two Enterprise instances',
+      { ...AK, 'instance-id': 'cri-x' },
+      { registries: [EE_HOST, 'other-registry.cn-hangzhou.cr.aliyuncs.com'] },
+      'registry',
+      /2 Enterprise instances/
+    ],
+    [
+      'instance-name in two regions',
+      { ...AK, 'instance-name': 'acme', 'instance-id': 'cri-x' },
+      { regions: ['cn-hangzhou', 'cn-shanghai'] },
+      'region',
+      /lives in one/
+    ],
+    [
+      'instance-name without instance-id',
+      { ...OIDC, 'instance-name': 'acme' },
+      { regions: ['cn-hangzhou'] },
+      'instance-id',
+      /'instance-name' names an Enterprise Edition instance/
+    ],
+    [
+      'instance-name with a crpi id',
+      { ...AK, 'instance-name': 'acme', 'instance-id': 'crpi-x' },
+      { regions: ['cn-hangzhou'] },
+      'instance-id',
+      /starts with cri-/
+    ],
+    [
+      'cri id without a host',
+      { ...AK, 'instance-id': 'cri-x' },
+      { regions: ['cn-hangzhou'] },
+      'instance-name',
+      /host of Enterprise instance cri-x is unknown/
+    ]
   ]
   test.each(cases)('%s', (_label, values, c, input, message) => {
     const error = planError(values, c)
@@ -179,16 +329,30 @@ describe('API endpoints and error parsing', () => {
     expect(ALIBABA_STS_URL).toBe('https://sts.aliyuncs.com')
     expect(crEndpoint('cn-beijing', {})).toBe('https://cr.cn-beijing.aliyuncs.com')
     expect(stsEndpoint({})).toBe('https://sts.aliyuncs.com')
-    expect(crEndpoint('eu-central-1', { REGISTRY_LOGIN_ENDPOINT_ALIBABA_CR: 'https://cr-vpc.{region}.example/' })).toBe('https://cr-vpc.eu-central-1.example')
-    expect(stsEndpoint({ REGISTRY_LOGIN_ENDPOINT_ALIBABA_STS: 'https://sts-vpc.cn-hangzhou.aliyuncs.com' })).toBe('https://sts-vpc.cn-hangzhou.aliyuncs.com')
-    expect(() => crEndpoint('x', { REGISTRY_LOGIN_ENDPOINT_ALIBABA_CR: 'not a url' })).toThrow(/REGISTRY_LOGIN_ENDPOINT_ALIBABA_CR is not a URL/)
+    expect(crEndpoint('eu-central-1', { REGISTRY_LOGIN_ENDPOINT_ALIBABA_CR: 'https://cr-vpc.{region}.example/' })).toBe(
+      'https://cr-vpc.eu-central-1.example'
+    )
+    expect(stsEndpoint({ REGISTRY_LOGIN_ENDPOINT_ALIBABA_STS: 'https://sts-vpc.cn-hangzhou.aliyuncs.com' })).toBe(
+      'https://sts-vpc.cn-hangzhou.aliyuncs.com'
+    )
+    expect(() => crEndpoint('x', { REGISTRY_LOGIN_ENDPOINT_ALIBABA_CR: 'not a url' })).toThrow(
+      /REGISTRY_LOGIN_ENDPOINT_ALIBABA_CR is not a URL/
+    )
   })
 
   test('RPC JSON, ROA JSON, errorCode/errorMsg and XML error bodies', () => {
-    expect(parseAlibabaError('{"RequestId":"r1","HostId":"h","Code":"NoPrivilege","Message":"Access denied for this user."}')).toEqual({ code: 'NoPrivilege', message: 'Access denied for this user.', requestId: 'r1' })
+    expect(parseAlibabaError('{"RequestId":"r1","HostId":"h","Code":"NoPrivilege","Message":"Access denied for this user."}')).toEqual({
+      code: 'NoPrivilege',
+      message: 'Access denied for this user.',
+      requestId: 'r1'
+    })
     expect(parseAlibabaError('{"code":"X","message":"y","requestId":"r2"}')).toEqual({ code: 'X', message: 'y', requestId: 'r2' })
     expect(parseAlibabaError('{"errorCode":"E","errorMsg":"m"}')).toEqual({ code: 'E', message: 'm' })
-    expect(parseAlibabaError('<?xml version="1.0"?><Error><RequestId>r3</RequestId><Code>Throttling</Code><Message>Request was denied.</Message></Error>')).toEqual({ code: 'Throttling', message: 'Request was denied.', requestId: 'r3' })
+    expect(
+      parseAlibabaError(
+        '<?xml version="1.0"?><Error><RequestId>r3</RequestId><Code>Throttling</Code><Message>Request was denied.</Message></Error>'
+      )
+    ).toEqual({ code: 'Throttling', message: 'Request was denied.', requestId: 'r3' })
     expect(parseAlibabaError('{}')).toEqual({})
   })
 
@@ -200,14 +364,18 @@ describe('API endpoints and error parsing', () => {
   })
 
   test('hints', () => {
-    expect(alibabaHint({ code: 'NoPrivilege' }, { instanceId: 'cri-1', region: 'cn-hangzhou' })).toMatch(/cr:GetAuthorizationToken on acs:cr:cn-hangzhou:\*:instance\/cri-1/)
+    expect(alibabaHint({ code: 'NoPrivilege' }, { instanceId: 'cri-1', region: 'cn-hangzhou' })).toMatch(
+      /cr:GetAuthorizationToken on acs:cr:cn-hangzhou:\*:instance\/cri-1/
+    )
     expect(alibabaHint({ code: 'SignatureDoesNotMatch' }, {})).toMatch(/'access-key-secret'/)
     expect(alibabaHint({ code: 'SignatureDoesNotMatch' }, { oidc: true })).toMatch(/STS credentials/)
     expect(alibabaHint({ code: 'InvalidAccessKeyId.NotFound' }, {})).toMatch(/does not know this AccessKey ID/)
     expect(alibabaHint({ code: 'InvalidSecurityToken.Expired' }, {})).toMatch(/'security-token'/)
     expect(alibabaHint({ code: 'InvalidTimeStamp.Expired' }, {})).toMatch(/clock/)
     expect(alibabaHint({ code: 'SignatureNonceUsed' }, {})).toMatch(/replayed/)
-    expect(alibabaHint({ code: 'INSTANCE_NOT_EXIST' }, { instanceId: 'cri-1', region: 'cn-hangzhou' })).toMatch(/'instance-id' \(cri-1\).*acr-login#15/)
+    expect(alibabaHint({ code: 'INSTANCE_NOT_EXIST' }, { instanceId: 'cri-1', region: 'cn-hangzhou' })).toMatch(
+      /'instance-id' \(cri-1\).*acr-login#15/
+    )
     expect(alibabaHint({ code: 'Whatever' }, {})).toBeUndefined()
   })
 })
@@ -222,8 +390,15 @@ describe('against the emulator on 127.0.0.1', () => {
   })
 
   const ctx = (extra: NodeJS.ProcessEnv = {}, attempts = 3): TestProviderContext & { audiences: string[] } =>
-    withGithubOidc(testProviderContext({ ...local.env, ...extra }, fastHttp({ attempts }).http, NOW), audience => local.github.mint(audience) as string)
-  const eeInputs = (key: { id: string; secret: string }): Record<string, string> => ({ 'access-key-id': key.id, 'access-key-secret': key.secret, 'instance-id': ALIBABA_INSTANCE.id })
+    withGithubOidc(
+      testProviderContext({ ...local.env, ...extra }, fastHttp({ attempts }).http, NOW),
+      audience => local.github.mint(audience) as string
+    )
+  const eeInputs = (key: { id: string; secret: string }): Record<string, string> => ({
+    'access-key-id': key.id,
+    'access-key-secret': key.secret,
+    'instance-id': ALIBABA_INSTANCE.id
+  })
 
   test('AccessKey -> Enterprise GetAuthorizationToken: signed form POST, temp_user_cr, expiry, token masked, registry accepts it', async () => {
     const key = local.emulator.createAccessKey()
@@ -235,7 +410,17 @@ describe('against the emulator on 127.0.0.1', () => {
     expect(call?.path).toBe('/')
     expect(call?.headers['content-type']).toBe('application/x-www-form-urlencoded')
     const form = Object.fromEntries(new URLSearchParams(call?.body))
-    expect(form).toMatchObject({ Action: 'GetAuthorizationToken', Version: '2018-12-01', InstanceId: ALIBABA_INSTANCE.id, RegionId: 'cn-hangzhou', Format: 'JSON', AccessKeyId: key.id, SignatureMethod: 'HMAC-SHA1', SignatureVersion: '1.0', Timestamp: '2030-01-01T00:00:00Z' })
+    expect(form).toMatchObject({
+      Action: 'GetAuthorizationToken',
+      Version: '2018-12-01',
+      InstanceId: ALIBABA_INSTANCE.id,
+      RegionId: 'cn-hangzhou',
+      Format: 'JSON',
+      AccessKeyId: key.id,
+      SignatureMethod: 'HMAC-SHA1',
+      SignatureVersion: '1.0',
+      Timestamp: '2030-01-01T00:00:00Z'
+    })
     expect(form.SecurityToken).toBeUndefined()
     expect(creds).toHaveLength(2)
     expect(creds[0]).toMatchObject({ registry: EE_HOST, username: 'temp_user_cr', expiresAt: new Date(NOW.getTime() + 3600_000) })
@@ -246,7 +431,16 @@ describe('against the emulator on 127.0.0.1', () => {
 
   test('AccessKey -> Personal /tokens: ROA-signed GET, one call per region, cr_temp_user', async () => {
     const key = local.emulator.createAccessKey()
-    const creds = await plan({ 'access-key-id': key.id, 'access-key-secret': key.secret }, { registries: ['registry.cn-hangzhou.aliyuncs.com', 'registry-vpc.cn-hangzhou.aliyuncs.com', `${ALIBABA_PERSONAL_INSTANCE.id}.cn-hangzhou.personal.cr.aliyuncs.com`] }).getCredentials(ctx())
+    const creds = await plan(
+      { 'access-key-id': key.id, 'access-key-secret': key.secret },
+      {
+        registries: [
+          'registry.cn-hangzhou.aliyuncs.com',
+          'registry-vpc.cn-hangzhou.aliyuncs.com',
+          `${ALIBABA_PERSONAL_INSTANCE.id}.cn-hangzhou.personal.cr.aliyuncs.com`
+        ]
+      }
+    ).getCredentials(ctx())
     expect(local.calls.cr).toHaveLength(1)
     const h = local.calls.cr[0]?.headers ?? {}
     expect(local.calls.cr[0]?.method).toBe('GET')
@@ -260,10 +454,16 @@ describe('against the emulator on 127.0.0.1', () => {
 
   test('Personal /tokens with a RAM user that has no registry account: 404 USER_NOT_EXIST with the cloud words and what works instead (acr-login#19)', async () => {
     const key = local.emulator.createAccessKey({ registered: false })
-    const error = await failure(plan({ 'access-key-id': key.id, 'access-key-secret': key.secret }, { regions: ['cn-hangzhou'] }).getCredentials(ctx()))
+    const error = await failure(
+      plan({ 'access-key-id': key.id, 'access-key-secret': key.secret }, { regions: ['cn-hangzhou'] }).getCredentials(ctx())
+    )
     expect(error).toBeInstanceOf(HttpError)
-    expect(error.message).toMatch(/^Alibaba Cloud ACR \(Personal Edition \/tokens, cn-hangzhou\) answered HTTP 404 USER_NOT_EXIST: user is not exist\. \(request id [0-9A-F-]+\)\. Personal Edition does not know this RAM user yet/)
-    expect(error.message).toMatch(/set its access credential .*CreateUserInfo.*'username' and 'password'.*Enterprise Edition instance \('instance-id'/)
+    expect(error.message).toMatch(
+      /^Alibaba Cloud ACR \(Personal Edition \/tokens, cn-hangzhou\) answered HTTP 404 USER_NOT_EXIST: user is not exist\. \(request id [0-9A-F-]+\)\. Personal Edition does not know this RAM user yet/
+    )
+    expect(error.message).toMatch(
+      /set its access credential .*CreateUserInfo.*'username' and 'password'.*Enterprise Edition instance \('instance-id'/
+    )
     expect(error.message).not.toContain(key.secret)
     // The same RAM user is fine with an Enterprise instance: GetAuthorizationToken goes by its RAM policy.
     const creds = await plan(eeInputs(key), { registries: [EE_HOST] }).getCredentials(ctx())
@@ -271,19 +471,29 @@ describe('against the emulator on 127.0.0.1', () => {
   })
 
   test('USER_NOT_EXIST after keyless login: a role cannot have a registry account, so the hint names the alternatives', () => {
-    expect(alibabaHint({ code: 'USER_NOT_EXIST' }, { oidc: true })).toMatch(/RAM role cannot have one: log in with an access credential \('username' and 'password'\), or use an Enterprise Edition instance/)
+    expect(alibabaHint({ code: 'USER_NOT_EXIST' }, { oidc: true })).toMatch(
+      /RAM role cannot have one: log in with an access credential \('username' and 'password'\), or use an Enterprise Edition instance/
+    )
   })
 
   test('a crpi- host with instance-id set to its id uses GetAuthorizationToken 2018-12-01 with that id', async () => {
     const key = local.emulator.createAccessKey()
-    const creds = await plan({ 'access-key-id': key.id, 'access-key-secret': key.secret, 'instance-id': ALIBABA_PERSONAL_INSTANCE.id }, { registries: [`${ALIBABA_PERSONAL_INSTANCE.id}.cn-hangzhou.personal.cr.aliyuncs.com`] }).getCredentials(ctx())
+    const creds = await plan(
+      { 'access-key-id': key.id, 'access-key-secret': key.secret, 'instance-id': ALIBABA_PERSONAL_INSTANCE.id },
+      { registries: [`${ALIBABA_PERSONAL_INSTANCE.id}.cn-hangzhou.personal.cr.aliyuncs.com`] }
+    ).getCredentials(ctx())
     expect(new URLSearchParams(local.calls.cr[0]?.body).get('InstanceId')).toBe(ALIBABA_PERSONAL_INSTANCE.id)
     expect(creds[0]?.username).toBe('temp_user_cr')
   })
 
   test('STS credentials: SecurityToken signed into the RPC call and sent as x-acs-security-token to ROA; expiry capped by STS', async () => {
     const sts = local.emulator.issueStsCredentials({ lifetimeSeconds: 1200 })
-    const inputs = { 'access-key-id': sts.id, 'access-key-secret': sts.secret, 'security-token': sts.token, 'instance-id': ALIBABA_INSTANCE.id }
+    const inputs = {
+      'access-key-id': sts.id,
+      'access-key-secret': sts.secret,
+      'security-token': sts.token,
+      'instance-id': ALIBABA_INSTANCE.id
+    }
     const creds = await plan(inputs, { registries: [EE_HOST, 'registry.cn-hangzhou.aliyuncs.com'] }).getCredentials(ctx())
     expect(new URLSearchParams(local.calls.cr[0]?.body).get('SecurityToken')).toBe(sts.token)
     expect(local.calls.cr[1]?.headers['x-acs-security-token']).toBe(sts.token)
@@ -294,7 +504,15 @@ describe('against the emulator on 127.0.0.1', () => {
   test('OIDC: GitHub token for sts.aliyuncs.com -> anonymous AssumeRoleWithOIDC POST -> signed GetAuthorizationToken with the STS triple', async () => {
     const roleArn = local.emulator.createRole('gh', { maxSessionDuration: 7200 })
     const c = ctx({ GITHUB_RUN_ID: '77', GITHUB_RUN_ATTEMPT: '3' })
-    const creds = await plan({ 'role-arn': roleArn, 'oidc-provider-arn': ALIBABA_OIDC_PROVIDER_ARN, 'instance-id': ALIBABA_INSTANCE.id, 'duration-seconds': '7200' }, { registries: [EE_HOST] }).getCredentials(c)
+    const creds = await plan(
+      {
+        'role-arn': roleArn,
+        'oidc-provider-arn': ALIBABA_OIDC_PROVIDER_ARN,
+        'instance-id': ALIBABA_INSTANCE.id,
+        'duration-seconds': '7200'
+      },
+      { registries: [EE_HOST] }
+    ).getCredentials(c)
     expect(c.audiences).toEqual(['sts.aliyuncs.com'])
     const [sts] = local.calls.sts
     expect(sts?.method).toBe('POST')
@@ -302,7 +520,12 @@ describe('against the emulator on 127.0.0.1', () => {
     expect(query).toEqual({ Action: 'AssumeRoleWithOIDC', Format: 'JSON', Version: '2015-04-01', Timestamp: '2030-01-01T00:00:00Z' })
     const form = Object.fromEntries(new URLSearchParams(sts?.body))
     expect(Object.keys(form).sort()).toEqual(['DurationSeconds', 'OIDCProviderArn', 'OIDCToken', 'RoleArn', 'RoleSessionName'])
-    expect(form).toMatchObject({ RoleArn: roleArn, OIDCProviderArn: ALIBABA_OIDC_PROVIDER_ARN, RoleSessionName: 'github-actions-77-3', DurationSeconds: '7200' })
+    expect(form).toMatchObject({
+      RoleArn: roleArn,
+      OIDCProviderArn: ALIBABA_OIDC_PROVIDER_ARN,
+      RoleSessionName: 'github-actions-77-3',
+      DurationSeconds: '7200'
+    })
     const rpc = Object.fromEntries(new URLSearchParams(local.calls.cr[0]?.body))
     expect(rpc.AccessKeyId).toMatch(/^STS\./)
     expect(rpc.SecurityToken).toBeTruthy()
@@ -315,10 +538,20 @@ describe('against the emulator on 127.0.0.1', () => {
     const roleArn = local.emulator.createRole('other', { subject: 'repo:other/repo:ref:refs/heads/main' })
     const c = ctx()
     const error = await failure(
-      plan({ 'role-arn': roleArn, 'oidc-provider-arn': ALIBABA_OIDC_PROVIDER_ARN, audience: 'sts.aliyuncs.com', 'role-session-name': 'ci.run@1' }, { regions: ['cn-hangzhou'] }).getCredentials(c)
+      plan(
+        {
+          'role-arn': roleArn,
+          'oidc-provider-arn': ALIBABA_OIDC_PROVIDER_ARN,
+          audience: 'sts.aliyuncs.com',
+          'role-session-name': 'ci.run@1'
+        },
+        { regions: ['cn-hangzhou'] }
+      ).getCredentials(c)
     )
     expect(error).toBeInstanceOf(HttpError)
-    expect(error.message).toMatch(/^Alibaba Cloud STS \(AssumeRoleWithOIDC\) answered HTTP 403 AuthenticationFail\.NoPermission: You are not authorized to assume the role .*other with this OIDC token\. \(request id [0-9A-F-]+\)\. The trust policy of/)
+    expect(error.message).toMatch(
+      /^Alibaba Cloud STS \(AssumeRoleWithOIDC\) answered HTTP 403 AuthenticationFail\.NoPermission: You are not authorized to assume the role .*other with this OIDC token\. \(request id [0-9A-F-]+\)\. The trust policy of/
+    )
     expect(new URLSearchParams(local.calls.sts[0]?.body).get('RoleSessionName')).toBe('ci.run@1')
     expect(local.calls.cr).toHaveLength(0)
   })
@@ -326,14 +559,21 @@ describe('against the emulator on 127.0.0.1', () => {
   test('OIDC: an audience the OIDC provider does not list is refused, with a hint naming the audience input', async () => {
     const roleArn = local.emulator.createRole('gh')
     const c = ctx()
-    const error = await failure(plan({ 'role-arn': roleArn, 'oidc-provider-arn': ALIBABA_OIDC_PROVIDER_ARN, audience: 'https://github.com/acme' }, { regions: ['cn-hangzhou'] }).getCredentials(c))
+    const error = await failure(
+      plan(
+        { 'role-arn': roleArn, 'oidc-provider-arn': ALIBABA_OIDC_PROVIDER_ARN, audience: 'https://github.com/acme' },
+        { regions: ['cn-hangzhou'] }
+      ).getCredentials(c)
+    )
     expect(c.audiences).toEqual(['https://github.com/acme'])
     expect(error.message).toMatch(/ClientIdNotMatch.*input 'audience'/)
   })
 
   test('a wrong secret: SignatureDoesNotMatch with the server string-to-sign (no secret in it), not retried', async () => {
     const key = local.emulator.createAccessKey()
-    const error = await failure(plan({ ...eeInputs(key), 'access-key-secret': 'wrong-secret-value' }, { registries: [EE_HOST] }).getCredentials(ctx()))
+    const error = await failure(
+      plan({ ...eeInputs(key), 'access-key-secret': 'wrong-secret-value' }, { registries: [EE_HOST] }).getCredentials(ctx())
+    )
     expect(error).toBeInstanceOf(HttpError)
     expect((error as HttpError).status).toBe(400)
     expect((error as HttpError).cloud.code).toBe('SignatureDoesNotMatch')
@@ -349,10 +589,14 @@ describe('against the emulator on 127.0.0.1', () => {
   test('an unknown AccessKey, a stale clock, a missing privilege and a wrong instance id each give the cloud message and a hint', async () => {
     const key = local.emulator.createAccessKey()
     let error = await failure(plan({ ...eeInputs(key), 'access-key-id': 'LTAI5tUnknown' }, { registries: [EE_HOST] }).getCredentials(ctx()))
-    expect(error.message).toMatch(/HTTP 404 InvalidAccessKeyId\.NotFound: Specified access key is not found\..*does not know this AccessKey ID/)
+    expect(error.message).toMatch(
+      /HTTP 404 InvalidAccessKeyId\.NotFound: Specified access key is not found\..*does not know this AccessKey ID/
+    )
 
     local.emulator.clockSkewMs = 16 * 60 * 1000
-    error = await failure(plan({ 'access-key-id': key.id, 'access-key-secret': key.secret }, { regions: ['cn-hangzhou'] }).getCredentials(ctx()))
+    error = await failure(
+      plan({ 'access-key-id': key.id, 'access-key-secret': key.secret }, { regions: ['cn-hangzhou'] }).getCredentials(ctx())
+    )
     expect(error.message).toMatch(/\/tokens, cn-hangzhou\) answered HTTP 400 InvalidTimeStamp\.Expired.*clock/)
     local.emulator.clockSkewMs = 0
 
@@ -366,7 +610,12 @@ describe('against the emulator on 127.0.0.1', () => {
 
   test('an expired or mismatched security token is refused', async () => {
     const sts = local.emulator.issueStsCredentials()
-    const error = await failure(plan({ 'access-key-id': sts.id, 'access-key-secret': sts.secret, 'security-token': 'CAISnotthetoken' }, { regions: ['cn-hangzhou'] }).getCredentials(ctx()))
+    const error = await failure(
+      plan(
+        { 'access-key-id': sts.id, 'access-key-secret': sts.secret, 'security-token': 'CAISnotthetoken' },
+        { regions: ['cn-hangzhou'] }
+      ).getCredentials(ctx())
+    )
     expect(error.message).toMatch(/InvalidSecurityToken\.MismatchWithAccessKey.*'security-token'/)
   })
 
@@ -391,22 +640,33 @@ describe('against the emulator on 127.0.0.1', () => {
     const key = local.emulator.createAccessKey()
     await plan(eeInputs(key), { registries: [EE_HOST] }).getCredentials(ctx())
     const body = local.calls.cr[0]?.body ?? ''
-    const res = await fetch(`${local.env.REGISTRY_LOGIN_ENDPOINT_ALIBABA_CR}/`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body })
+    const res = await fetch(`${local.env.REGISTRY_LOGIN_ENDPOINT_ALIBABA_CR}/`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body
+    })
     expect(res.status).toBe(400)
     expect(await res.json()).toMatchObject({ Code: 'SignatureNonceUsed' })
   })
 
   test('a 200 whose Code is not success, and replies without a token, are clear errors', async () => {
     const key = local.emulator.createAccessKey()
-    local.crOverride = () => ({ status: 200, body: { Code: 'SystemError', Message: 'Internal error', RequestId: 'rq-9', IsSuccess: false } })
+    local.crOverride = () => ({
+      status: 200,
+      body: { Code: 'SystemError', Message: 'Internal error', RequestId: 'rq-9', IsSuccess: false }
+    })
     let error = await failure(plan(eeInputs(key), { registries: [EE_HOST] }).getCredentials(ctx()))
     expect(error).toBeInstanceOf(ActionError)
-    expect(error.message).toBe('Alibaba Cloud ACR (GetAuthorizationToken, cn-hangzhou) refused: SystemError: Internal error (request id rq-9).')
+    expect(error.message).toBe(
+      'Alibaba Cloud ACR (GetAuthorizationToken, cn-hangzhou) refused: SystemError: Internal error (request id rq-9).'
+    )
     local.crOverride = () => ({ status: 200, body: { Code: 'success', IsSuccess: true } })
     error = await failure(plan(eeInputs(key), { registries: [EE_HOST] }).getCredentials(ctx()))
     expect(error.message).toBe('Alibaba Cloud ACR answered GetAuthorizationToken without a temporary username and authorization token.')
     local.crOverride = () => ({ status: 200, body: { requestId: 'x' } })
-    error = await failure(plan({ 'access-key-id': key.id, 'access-key-secret': key.secret }, { regions: ['cn-hangzhou'] }).getCredentials(ctx()))
+    error = await failure(
+      plan({ 'access-key-id': key.id, 'access-key-secret': key.secret }, { regions: ['cn-hangzhou'] }).getCredentials(ctx())
+    )
     expect(error.message).toBe('Alibaba Cloud ACR answered /tokens without a temporary username and authorization token.')
   })
 
@@ -420,22 +680,39 @@ describe('against the emulator on 127.0.0.1', () => {
       return `${h}.${Buffer.from(JSON.stringify({ ...claims, sub: 'repo:evil/fork:ref:refs/heads/main' })).toString('base64url')}.${s}`
     }
     let error = await failure(plan(oidc, { regions: ['cn-hangzhou'] }).getCredentials(tampered))
-    expect(error.message).toMatch(/HTTP 400 AuthenticationFail\.OIDCToken\.Invalid: The OIDC token is invalid: signature does not verify.*issuer is https:\/\/token\.actions\.githubusercontent\.com/)
+    expect(error.message).toMatch(
+      /HTTP 400 AuthenticationFail\.OIDCToken\.Invalid: The OIDC token is invalid: signature does not verify.*issuer is https:\/\/token\.actions\.githubusercontent\.com/
+    )
 
-    error = await failure(plan({ ...oidc, 'oidc-provider-arn': 'acs:ram::1357924680135792:oidc-provider/nope' }, { regions: ['cn-hangzhou'] }).getCredentials(ctx()))
+    error = await failure(
+      plan({ ...oidc, 'oidc-provider-arn': 'acs:ram::1357924680135792:oidc-provider/nope' }, { regions: ['cn-hangzhou'] }).getCredentials(
+        ctx()
+      )
+    )
     expect(error.message).toMatch(/HTTP 404 EntityNotExist\.OIDCProvider.*Check 'oidc-provider-arn'/)
 
-    error = await failure(plan({ ...oidc, 'role-arn': 'acs:ram::1357924680135792:role/nope' }, { regions: ['cn-hangzhou'] }).getCredentials(ctx()))
-    expect(error.message).toMatch(/HTTP 404 EntityNotExist\.Role: The role not exists: acs:ram::1357924680135792:role\/nope\..*Check 'role-arn'/)
+    error = await failure(
+      plan({ ...oidc, 'role-arn': 'acs:ram::1357924680135792:role/nope' }, { regions: ['cn-hangzhou'] }).getCredentials(ctx())
+    )
+    expect(error.message).toMatch(
+      /HTTP 404 EntityNotExist\.Role: The role not exists: acs:ram::1357924680135792:role\/nope\..*Check 'role-arn'/
+    )
 
     error = await failure(plan({ ...oidc, 'duration-seconds': '7200' }, { regions: ['cn-hangzhou'] }).getCredentials(ctx()))
-    expect(error.message).toMatch(/InvalidParameter\.DurationSeconds: The Min\/Max value of DurationSeconds is 900\/3600 seconds\..*Lower 'duration-seconds'/)
+    expect(error.message).toMatch(
+      /InvalidParameter\.DurationSeconds: The Min\/Max value of DurationSeconds is 900\/3600 seconds\..*Lower 'duration-seconds'/
+    )
     expect(local.calls.cr).toHaveLength(0)
   })
 
   test('expired STS credentials are refused with InvalidSecurityToken.Expired', async () => {
     const sts = local.emulator.issueStsCredentials({ lifetimeSeconds: -1 })
-    const error = await failure(plan({ 'access-key-id': sts.id, 'access-key-secret': sts.secret, 'security-token': sts.token }, { regions: ['cn-hangzhou'] }).getCredentials(ctx()))
+    const error = await failure(
+      plan(
+        { 'access-key-id': sts.id, 'access-key-secret': sts.secret, 'security-token': sts.token },
+        { regions: ['cn-hangzhou'] }
+      ).getCredentials(ctx())
+    )
     expect(error.message).toMatch(/HTTP 400 InvalidSecurityToken\.Expired: Specified SecurityToken is expired\..*fetch a fresh one/)
   })
 
@@ -443,7 +720,11 @@ describe('against the emulator on 127.0.0.1', () => {
     const roleArn = local.emulator.createRole('gh')
     const c = ctx({ REGISTRY_LOGIN_ENDPOINT_ALIBABA_STS: local.env.REGISTRY_LOGIN_ENDPOINT_ALIBABA_CR })
     local.crOverride = () => ({ status: 200, body: { RequestId: 'x' } })
-    const error = await failure(plan({ 'role-arn': roleArn, 'oidc-provider-arn': ALIBABA_OIDC_PROVIDER_ARN }, { regions: ['cn-hangzhou'] }).getCredentials(c))
-    expect(error.message).toBe('Alibaba Cloud STS answered AssumeRoleWithOIDC without Credentials (AccessKeyId, AccessKeySecret, SecurityToken).')
+    const error = await failure(
+      plan({ 'role-arn': roleArn, 'oidc-provider-arn': ALIBABA_OIDC_PROVIDER_ARN }, { regions: ['cn-hangzhou'] }).getCredentials(c)
+    )
+    expect(error.message).toBe(
+      'Alibaba Cloud STS answered AssumeRoleWithOIDC without Credentials (AccessKeyId, AccessKeySecret, SecurityToken).'
+    )
   })
 })

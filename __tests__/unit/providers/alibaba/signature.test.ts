@@ -45,7 +45,9 @@ describe('RPC signature v1 (HMAC-SHA1)', () => {
   test('parameter order does not matter, Signature is left out, one character changes everything', () => {
     const shuffled = Object.fromEntries(Object.entries(RPC_PARAMS).reverse())
     expect(rpcStringToSign('GET', { ...shuffled, Signature: 'ignored' })).toBe(RPC_STRING_TO_SIGN)
-    expect(rpcSignature(rpcStringToSign('GET', { ...RPC_PARAMS, Version: '2014-05-27' }), 'testsecret')).not.toBe('OLeaidS1JvxuMvnyHOwuJ+uX5qY=')
+    expect(rpcSignature(rpcStringToSign('GET', { ...RPC_PARAMS, Version: '2014-05-27' }), 'testsecret')).not.toBe(
+      'OLeaidS1JvxuMvnyHOwuJ+uX5qY='
+    )
     expect(rpcSignature(RPC_STRING_TO_SIGN, 'testsecreT')).not.toBe('OLeaidS1JvxuMvnyHOwuJ+uX5qY=')
   })
 
@@ -136,7 +138,13 @@ describe('ROA signature (HMAC-SHA1)', () => {
   })
 
   test('signRoaRequest: empty-body MD5, Date, nonce, and the STS headers; Authorization verifies', () => {
-    const signed = signRoaRequest('GET', '/tokens', '2016-06-07', { accessKeyId: 'STS.ak', accessKeySecret: 's3cret', securityToken: 'tok' }, { now: new Date('2026-11-23T10:00:00Z'), nonce: 'n-1' })
+    const signed = signRoaRequest(
+      'GET',
+      '/tokens',
+      '2016-06-07',
+      { accessKeyId: 'STS.ak', accessKeySecret: 's3cret', securityToken: 'tok' },
+      { now: new Date('2026-11-23T10:00:00Z'), nonce: 'n-1' }
+    )
     expect(signed['Content-MD5']).toBe(createHash('md5').update('').digest('base64'))
     expect(signed.Date).toBe('Mon, 23 Nov 2026 10:00:00 GMT')
     expect(signed['x-acs-security-token']).toBe('tok')
@@ -191,6 +199,8 @@ describe('V3 signature (ACS3-HMAC-SHA256)', () => {
       body: '{}'
     })
     expect(signedHeaders).toBe('content-type;host;x-acs-action')
-    expect(canonicalRequest).toBe(`GET\n/a%20b/c%2A\nb=~&x%20y=\ncontent-type:application/json\nhost:h\nx-acs-action:A\n\ncontent-type;host;x-acs-action\n${sha256Hex('{}')}`)
+    expect(canonicalRequest).toBe(
+      `GET\n/a%20b/c%2A\nb=~&x%20y=\ncontent-type:application/json\nhost:h\nx-acs-action:A\n\ncontent-type;host;x-acs-action\n${sha256Hex('{}')}`
+    )
   })
 })

@@ -156,7 +156,9 @@ describe('the IBM provider plan against a local IAM', () => {
   test('the local IAM itself refuses an unknown key the same way (its real behaviour, not a scripted reply)', async () => {
     const p = plan({ provider: 'ibm', 'api-key': 'ibm-unit-key-that-iam-never-issued', region: 'us' })
     const error = await failure(p.getCredentials(testProviderContext(iamEnv())))
-    expect(error.message).toMatch(/^IBM Cloud IAM answered HTTP 400 BXNIM0415E: Provided API key could not be found\. \(request id [0-9a-f]+\)\. Check the 'api-key' secret/)
+    expect(error.message).toMatch(
+      /^IBM Cloud IAM answered HTTP 400 BXNIM0415E: Provided API key could not be found\. \(request id [0-9a-f]+\)\. Check the 'api-key' secret/
+    )
     expect(server.requests).toHaveLength(1)
   })
 
@@ -168,19 +170,31 @@ describe('the IBM provider plan against a local IAM', () => {
   })
 
   test('429 then success: retried once and succeeds', async () => {
-    server.behaviour = (_req, n, iam) => (n === 1 ? { status: 429, body: { errorCode: 'BXNIM0429E', errorMessage: 'Too many requests' } } : iam())
+    server.behaviour = (_req, n, iam) =>
+      n === 1 ? { status: 429, body: { errorCode: 'BXNIM0429E', errorMessage: 'Too many requests' } } : iam()
     const { http, sleeps } = fastHttp({ attempts: 3 })
-    const credentials = await plan({ provider: 'ibm', 'api-key': API_KEY, region: 'us' }).getCredentials(testProviderContext(iamEnv(), http))
+    const credentials = await plan({ provider: 'ibm', 'api-key': API_KEY, region: 'us' }).getCredentials(
+      testProviderContext(iamEnv(), http)
+    )
     expect(server.requests).toHaveLength(2)
     expect(sleeps).toHaveLength(1)
-    expect(credentials).toEqual([{ registry: 'us.icr.io', username: 'iambearer', password: server.issued[0], expiresAt: new Date(server.expiration * 1000) }])
-    expect(stdout.text()).toMatch(/IBM Cloud IAM: attempt 1 of 3 failed \(IBM Cloud IAM answered HTTP 429 BXNIM0429E: Too many requests\.\); retrying in \d+ ms/)
+    expect(credentials).toEqual([
+      { registry: 'us.icr.io', username: 'iambearer', password: server.issued[0], expiresAt: new Date(server.expiration * 1000) }
+    ])
+    expect(stdout.text()).toMatch(
+      /IBM Cloud IAM: attempt 1 of 3 failed \(IBM Cloud IAM answered HTTP 429 BXNIM0429E: Too many requests\.\); retrying in \d+ ms/
+    )
   })
 
   test('500 forever: gives up after the configured attempts with HTTP 500 in the message', async () => {
-    server.behaviour = () => ({ status: 500, body: { errorCode: 'BXNIM0500E', errorMessage: 'Internal error', context: { requestId: 'req-500' } } })
+    server.behaviour = () => ({
+      status: 500,
+      body: { errorCode: 'BXNIM0500E', errorMessage: 'Internal error', context: { requestId: 'req-500' } }
+    })
     const { http, sleeps } = fastHttp({ attempts: 3 })
-    const error = await failure(plan({ provider: 'ibm', 'api-key': API_KEY, region: 'us' }).getCredentials(testProviderContext(iamEnv(), http)))
+    const error = await failure(
+      plan({ provider: 'ibm', 'api-key': API_KEY, region: 'us' }).getCredentials(testProviderContext(iamEnv(), http))
+    )
     expect(error).toBeInstanceOf(HttpError)
     expect(error.message).toBe('IBM Cloud IAM answered HTTP 500 BXNIM0500E: Internal error (request id req-500).')
     expect(server.requests).toHaveLength(3)
@@ -191,7 +205,9 @@ describe('the IBM provider plan against a local IAM', () => {
     server.behaviour = () => 'hang'
     const { http } = fastHttp({ attempts: 2, timeoutMs: 150 })
     const started = Date.now()
-    const error = await failure(plan({ provider: 'ibm', 'api-key': API_KEY, region: 'us' }).getCredentials(testProviderContext(iamEnv(), http)))
+    const error = await failure(
+      plan({ provider: 'ibm', 'api-key': API_KEY, region: 'us' }).getCredentials(testProviderContext(iamEnv(), http))
+    )
     expect(error).toBeInstanceOf(NetworkError)
     expect(error.message).toBe('Could not reach IBM Cloud IAM: no answer within 150 ms.')
     expect(server.requests).toHaveLength(2)
@@ -217,7 +233,9 @@ describe('the IBM provider plan against a local IAM', () => {
   })
 
   test('token: iambearer + the token, no call to IAM', async () => {
-    const credentials = await plan({ provider: 'ibm', token: 'eyJ-given-token', region: 'au-syd' }).getCredentials(testProviderContext(iamEnv()))
+    const credentials = await plan({ provider: 'ibm', token: 'eyJ-given-token', region: 'au-syd' }).getCredentials(
+      testProviderContext(iamEnv())
+    )
     expect(credentials).toEqual([{ registry: 'au.icr.io', username: 'iambearer', password: 'eyJ-given-token' }])
     expect(server.requests).toHaveLength(0)
   })
@@ -227,17 +245,25 @@ describe('the IBM provider plan against a local IAM', () => {
     ['http://10.0.0.5:8080/identity/token', false],
     ['http://127.0.0.1:1/identity/token', true],
     ['http://localhost:1/identity/token', true]
-  ])('an endpoint override %s: plain http only to this machine, so the API key never travels in clear (allowed: %s)', async (url, allowed) => {
-    const ctx = testProviderContext({ REGISTRY_LOGIN_ENDPOINT_IBM_IAM: url }, fastHttp({ attempts: 1 }).http)
-    const error = await failure(plan({ provider: 'ibm', 'api-key': API_KEY, region: 'us' }).getCredentials(ctx))
-    if (allowed) expect(error.message).toMatch(/^Could not reach IBM Cloud IAM/)
-    else expect(error.message).toMatch(/^Environment variable REGISTRY_LOGIN_ENDPOINT_IBM_IAM is 'http:\/\/[^']+': the credential would travel in clear\. Use an https:\/\/ URL/)
-    expect(server.requests).toHaveLength(0)
-  })
+  ])(
+    'an endpoint override %s: plain http only to this machine, so the API key never travels in clear (allowed: %s)',
+    async (url, allowed) => {
+      const ctx = testProviderContext({ REGISTRY_LOGIN_ENDPOINT_IBM_IAM: url }, fastHttp({ attempts: 1 }).http)
+      const error = await failure(plan({ provider: 'ibm', 'api-key': API_KEY, region: 'us' }).getCredentials(ctx))
+      if (allowed) expect(error.message).toMatch(/^Could not reach IBM Cloud IAM/)
+      else
+        expect(error.message).toMatch(
+          /^Environment variable REGISTRY_LOGIN_ENDPOINT_IBM_IAM is 'http:\/\/[^']+': the credential would travel in clear\. Use an https:\/\/ URL/
+        )
+      expect(server.requests).toHaveLength(0)
+    }
+  )
 
   test('a malformed endpoint override is refused with the variable named', async () => {
     const error = await failure(
-      plan({ provider: 'ibm', 'api-key': API_KEY, region: 'us' }).getCredentials(testProviderContext({ REGISTRY_LOGIN_ENDPOINT_IBM_IAM: 'not a url' }))
+      plan({ provider: 'ibm', 'api-key': API_KEY, region: 'us' }).getCredentials(
+        testProviderContext({ REGISTRY_LOGIN_ENDPOINT_IBM_IAM: 'not a url' })
+      )
     )
     expect(error.message).toBe("Environment variable REGISTRY_LOGIN_ENDPOINT_IBM_IAM is not a URL: 'not a url'.")
     // an ActionError: main prints the message alone, no stack trace in the debug log

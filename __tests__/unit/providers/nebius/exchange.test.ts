@@ -5,8 +5,19 @@ import { ActionError } from '../../../../src/log/errors.js'
 import { HttpError, NetworkError } from '../../../../src/net/http.js'
 import type { ServiceAccountKey } from '../../../../src/providers/nebius/credentials.js'
 import {
-  exchange, exchangeHint, exchangeOverGrpc, exchangeOverHttp, federatedExchangeRequest, gatewayRefused, jwtExchangeRequest, jwtSubject,
-  JWT_AUDIENCE, NEBIUS_TOKEN_GRPC_URL, NEBIUS_TOKEN_HTTP_URL, parseNebiusHttpError, serviceAccountJwt
+  exchange,
+  exchangeHint,
+  exchangeOverGrpc,
+  exchangeOverHttp,
+  federatedExchangeRequest,
+  gatewayRefused,
+  jwtExchangeRequest,
+  jwtSubject,
+  JWT_AUDIENCE,
+  NEBIUS_TOKEN_GRPC_URL,
+  NEBIUS_TOKEN_HTTP_URL,
+  parseNebiusHttpError,
+  serviceAccountJwt
 } from '../../../../src/providers/nebius/exchange.js'
 import { GrpcError } from '../../../../src/providers/nebius/grpc.js'
 import { fastHttp, testProviderContext } from '../../../helpers/contexts.js'
@@ -17,7 +28,8 @@ import { frame, startGrpcServer, type FakeGrpcServer } from './grpc-server.js'
 const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
 const KEY: ServiceAccountKey = { serviceAccountId: 'serviceaccount-e00unit', publicKeyId: 'publickey-e00unit', privateKey }
 const NOW = new Date('2030-01-01T00:00:00Z')
-const b64json = (part: string): Record<string, unknown> => JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Record<string, unknown>
+const b64json = (part: string): Record<string, unknown> =>
+  JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Record<string, unknown>
 
 describe('the service-account JWT', () => {
   const jwt = serviceAccountJwt(KEY, NOW)
@@ -27,16 +39,24 @@ describe('the service-account JWT', () => {
     expect(b64json(header)).toEqual({ kid: 'publickey-e00unit', alg: 'RS256', typ: 'JWT' })
   })
 
-  test('claims: iss = sub = service account id, the SDKs\' aud, iat now, exp 5 minutes later', () => {
+  test("claims: iss = sub = service account id, the SDKs' aud, iat now, exp 5 minutes later", () => {
     const iat = NOW.getTime() / 1000
-    expect(b64json(claims)).toEqual({ iss: 'serviceaccount-e00unit', sub: 'serviceaccount-e00unit', aud: 'token-service.iam.new.nebiuscloud.net', iat, exp: iat + 300 })
+    expect(b64json(claims)).toEqual({
+      iss: 'serviceaccount-e00unit',
+      sub: 'serviceaccount-e00unit',
+      aud: 'token-service.iam.new.nebiuscloud.net',
+      iat,
+      exp: iat + 300
+    })
     expect(JWT_AUDIENCE).toBe('token-service.iam.new.nebiuscloud.net')
   })
 
   test('the signature verifies with the public key (RSASSA-PKCS1-v1_5, SHA-256), unpadded base64url', () => {
     expect(signature).not.toMatch(/[=+/]/)
     const verifier = createVerify('RSA-SHA256').update(`${header}.${claims}`)
-    expect(verifier.verify(createPublicKey(publicKey.export({ type: 'spki', format: 'pem' })), Buffer.from(signature, 'base64url'))).toBe(true)
+    expect(verifier.verify(createPublicKey(publicKey.export({ type: 'spki', format: 'pem' })), Buffer.from(signature, 'base64url'))).toBe(
+      true
+    )
     // …and not with another key, nor over altered claims.
     const other = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey
     expect(createVerify('RSA-SHA256').update(`${header}.${claims}`).verify(other, Buffer.from(signature, 'base64url'))).toBe(false)
@@ -77,7 +97,11 @@ describe('exchange requests', () => {
 
 describe('error mapping', () => {
   test('HTTP error bodies: OAuth 2.0 form and google.rpc.Status form', () => {
-    expect(parseNebiusHttpError('{"error":"invalid_grant","error_description":"bad JWT","request_id":"r1"}')).toEqual({ code: 'invalid_grant', message: 'bad JWT', requestId: 'r1' })
+    expect(parseNebiusHttpError('{"error":"invalid_grant","error_description":"bad JWT","request_id":"r1"}')).toEqual({
+      code: 'invalid_grant',
+      message: 'bad JWT',
+      requestId: 'r1'
+    })
     expect(parseNebiusHttpError('{"code":16,"message":"unauthenticated"}')).toEqual({ code: '16', message: 'unauthenticated' })
     expect(parseNebiusHttpError('{}')).toEqual({})
     expect(() => parseNebiusHttpError('not json')).toThrow()
@@ -91,7 +115,9 @@ describe('error mapping', () => {
       "Check that service account 'serviceaccount-e00a' has federated credentials for the issuer https://token.actions.githubusercontent.com whose federated-subject-id is exactly this job's subject 'repo:o/r:ref:refs/heads/main' (nebius iam federated-credentials list)."
     )
     expect(exchangeHint('oidc', 12, { serviceAccountId: '' })).toMatch(/REGISTRY_LOGIN_ENDPOINT_NEBIUS_TOKEN_GRPC/)
-    expect(exchangeHint('oidc', 14, { serviceAccountId: '' })).toMatch(/run the job again later \(behind a proxy: HTTPS_PROXY must allow CONNECT/)
+    expect(exchangeHint('oidc', 14, { serviceAccountId: '' })).toMatch(
+      /run the job again later \(behind a proxy: HTTPS_PROXY must allow CONNECT/
+    )
     expect(exchangeHint('oidc', 'invalid_request', { serviceAccountId: '' })).toMatch(/malformed/)
     expect(exchangeHint('oidc', 13, { serviceAccountId: '' })).toBeUndefined()
   })
@@ -122,7 +148,11 @@ describe('error mapping', () => {
 })
 
 // A local HTTPS-gateway stand-in (plain HTTP) and a local gRPC server (h2c).
-interface Seen { path: string; contentType: string | undefined; form: Record<string, string> }
+interface Seen {
+  path: string
+  contentType: string | undefined
+  form: Record<string, string>
+}
 let httpServer: Server
 let httpSeen: Seen[]
 let httpReply: () => { status: number; body: string }
@@ -162,8 +192,10 @@ afterEach(async () => {
 /** A CreateTokenResponse built by hand: field 1 (0x0a) token, field 3 (0x1a) token type, then `rest` hex. */
 function tokenResponse(token: string, tokenType: string, rest = ''): Buffer {
   return Buffer.concat([
-    Buffer.from([0x0a, token.length]), Buffer.from(token),
-    Buffer.from([0x1a, tokenType.length]), Buffer.from(tokenType),
+    Buffer.from([0x0a, token.length]),
+    Buffer.from(token),
+    Buffer.from([0x1a, tokenType.length]),
+    Buffer.from(tokenType),
     Buffer.from(rest.replace(/\s+/g, ''), 'hex')
   ])
 }
@@ -174,21 +206,25 @@ describe('exchange over HTTPS (form POST)', () => {
     const result = await exchangeOverHttp(jwtExchangeRequest('a.b.c'), 'service-account-key', ctx)
     expect(result).toEqual({ token: 'ne1-http-token', expiresAt: new Date(NOW.getTime() + 43200_000) })
     expect(ctx.masked).toContain('ne1-http-token')
-    expect(httpSeen).toEqual([{
-      path: '/oauth2/token/exchange',
-      contentType: 'application/x-www-form-urlencoded',
-      form: {
-        grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange',
-        requested_token_type: 'urn:ietf:params:oauth:token-type:access_token',
-        subject_token: 'a.b.c',
-        subject_token_type: 'urn:ietf:params:oauth:token-type:jwt'
+    expect(httpSeen).toEqual([
+      {
+        path: '/oauth2/token/exchange',
+        contentType: 'application/x-www-form-urlencoded',
+        form: {
+          grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange',
+          requested_token_type: 'urn:ietf:params:oauth:token-type:access_token',
+          subject_token: 'a.b.c',
+          subject_token_type: 'urn:ietf:params:oauth:token-type:jwt'
+        }
       }
-    }])
+    ])
   })
 
   test('no expires_in: no expiry; a token type other than Bearer is refused; no token is an error', async () => {
     httpReply = () => ({ status: 200, body: '{"access_token":"ne1-no-expiry"}' })
-    expect(await exchangeOverHttp(jwtExchangeRequest('j'), 'service-account-key', testProviderContext(env))).toEqual({ token: 'ne1-no-expiry' })
+    expect(await exchangeOverHttp(jwtExchangeRequest('j'), 'service-account-key', testProviderContext(env))).toEqual({
+      token: 'ne1-no-expiry'
+    })
     httpReply = () => ({ status: 200, body: '{"access_token":"ne1-mac","token_type":"MAC"}' })
     expect((await failure(exchangeOverHttp(jwtExchangeRequest('j'), 'service-account-key', testProviderContext(env)))).message).toBe(
       "Nebius IAM token exchange (HTTPS) answered token_type 'MAC'; only Bearer access tokens can log into the registry."
@@ -199,11 +235,13 @@ describe('exchange over HTTPS (form POST)', () => {
     )
   })
 
-  test('invalid_grant: the gateway\'s code and message, a hint, and not retried', async () => {
+  test("invalid_grant: the gateway's code and message, a hint, and not retried", async () => {
     httpReply = () => ({ status: 400, body: '{"error":"invalid_grant","error_description":"invalid JWT: signature does not verify"}' })
     const error = await failure(exchangeOverHttp(jwtExchangeRequest('j'), 'service-account-key', testProviderContext(env)))
     expect(error).toBeInstanceOf(HttpError)
-    expect(error.message).toMatch(/^Nebius IAM token exchange \(HTTPS\) answered HTTP 400 invalid_grant: invalid JWT: signature does not verify\. Check 'service-account-key'/)
+    expect(error.message).toMatch(
+      /^Nebius IAM token exchange \(HTTPS\) answered HTTP 400 invalid_grant: invalid JWT: signature does not verify\. Check 'service-account-key'/
+    )
     expect(httpSeen).toHaveLength(1)
   })
 })
@@ -228,7 +266,7 @@ describe('exchange over gRPC', () => {
     expect(grpc.calls[0]?.body).toEqual(frame(expected))
   })
 
-  test('PERMISSION_DENIED for a federated subject: the message, the service account and the job\'s subject in the hint', async () => {
+  test("PERMISSION_DENIED for a federated subject: the message, the service account and the job's subject in the hint", async () => {
     grpc.behaviour = () => ({ kind: 'trailers-only', status: 7, message: 'federated%20subject%20not%20allowed' })
     const github = `e30.${Buffer.from('{"sub":"repo:acme/app:ref:refs/heads/main"}').toString('base64url')}.sig`
     const error = await failure(exchangeOverGrpc(federatedExchangeRequest('serviceaccount-e00x', github), 'oidc', testProviderContext(env)))
@@ -245,7 +283,9 @@ describe('exchange over gRPC', () => {
       'Nebius IAM token exchange (gRPC) answered a CreateTokenResponse that cannot be decoded (truncated field).'
     )
     grpc.behaviour = () => ({ kind: 'ok', message: tokenResponse('ne1-x', 'DPoP') })
-    expect((await failure(exchangeOverGrpc(jwtExchangeRequest('j'), 'service-account-key', testProviderContext(env)))).message).toMatch(/token_type 'DPoP'/)
+    expect((await failure(exchangeOverGrpc(jwtExchangeRequest('j'), 'service-account-key', testProviderContext(env)))).message).toMatch(
+      /token_type 'DPoP'/
+    )
     grpc.behaviour = () => ({ kind: 'ok', message: Buffer.alloc(0) })
     expect((await failure(exchangeOverGrpc(jwtExchangeRequest('j'), 'service-account-key', testProviderContext(env)))).message).toBe(
       'Nebius IAM token exchange (gRPC) answered without an access_token.'
@@ -260,7 +300,10 @@ describe('exchange over gRPC', () => {
   })
 
   test('RESOURCE_EXHAUSTED (Nebius rate limiting) is retried, then the call succeeds', async () => {
-    grpc.behaviour = (_call, n) => (n === 1 ? { kind: 'trailers-only', status: 8, message: 'rate limited' } : { kind: 'ok', message: tokenResponse('ne1-after-limit', 'Bearer') })
+    grpc.behaviour = (_call, n) =>
+      n === 1
+        ? { kind: 'trailers-only', status: 8, message: 'rate limited' }
+        : { kind: 'ok', message: tokenResponse('ne1-after-limit', 'Bearer') }
     const result = await exchangeOverGrpc(jwtExchangeRequest('j'), 'service-account-key', testProviderContext(env))
     expect(result.token).toBe('ne1-after-limit')
     expect(grpc.calls).toHaveLength(2)
@@ -287,7 +330,10 @@ describe('transport choice', () => {
   })
 
   test('auto: the gateway is unreachable -> gRPC', async () => {
-    const ctx = testProviderContext({ ...env, REGISTRY_LOGIN_ENDPOINT_NEBIUS_TOKEN_HTTP: 'http://127.0.0.1:1/oauth2/token/exchange' }, fastHttp({ attempts: 1 }).http)
+    const ctx = testProviderContext(
+      { ...env, REGISTRY_LOGIN_ENDPOINT_NEBIUS_TOKEN_HTTP: 'http://127.0.0.1:1/oauth2/token/exchange' },
+      fastHttp({ attempts: 1 }).http
+    )
     expect((await exchange(jwtExchangeRequest('j'), 'service-account-key', 'auto', ctx)).token).toBe('ne1-grpc-token')
     expect(ctx.warnings[0]).toMatch(/^Could not reach Nebius IAM token exchange \(HTTPS\)/)
   })
@@ -303,7 +349,9 @@ describe('transport choice', () => {
     httpReply = () => ({ status: 501, body: '{"error":"unsupported"}' })
     grpc.behaviour = () => ({ kind: 'trailers-only', status: 16, message: 'bad' })
     const error = await failure(exchange(jwtExchangeRequest('j'), 'service-account-key', 'auto', testProviderContext(env)))
-    expect(error.message).toMatch(/^Nebius IAM token exchange \(gRPC\) answered gRPC status UNAUTHENTICATED \(16\): bad\. .*\(The HTTPS gateway had failed first: Nebius IAM token exchange \(HTTPS\) answered HTTP 501 unsupported\.\)$/)
+    expect(error.message).toMatch(
+      /^Nebius IAM token exchange \(gRPC\) answered gRPC status UNAUTHENTICATED \(16\): bad\. .*\(The HTTPS gateway had failed first: Nebius IAM token exchange \(HTTPS\) answered HTTP 501 unsupported\.\)$/
+    )
   })
 
   test('http and grpc: only the chosen transport', async () => {

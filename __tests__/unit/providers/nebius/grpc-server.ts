@@ -62,12 +62,22 @@ export async function startGrpcServer(behaviour: GrpcBehaviour): Promise<FakeGrp
       if (reply.kind === 'rst') return stream.close(http2.constants.NGHTTP2_INTERNAL_ERROR)
       if (reply.kind === 'close-quietly') return stream.close(http2.constants.NGHTTP2_NO_ERROR)
       if (reply.kind === 'trailers-only') {
-        stream.respond({ ':status': 200, 'content-type': 'application/grpc', 'grpc-status': String(reply.status), ...(reply.message !== undefined ? { 'grpc-message': reply.message } : {}) }, { endStream: true })
+        stream.respond(
+          {
+            ':status': 200,
+            'content-type': 'application/grpc',
+            'grpc-status': String(reply.status),
+            ...(reply.message !== undefined ? { 'grpc-message': reply.message } : {})
+          },
+          { endStream: true }
+        )
         return
       }
       if (reply.kind === 'ok') {
         stream.respond({ ':status': 200, 'content-type': 'application/grpc+proto' }, { waitForTrailers: true })
-        stream.on('wantTrailers', () => stream.sendTrailers({ 'grpc-status': reply.status ?? '0', 'grpc-message': reply.grpcMessage ?? '' }))
+        stream.on('wantTrailers', () =>
+          stream.sendTrailers({ 'grpc-status': reply.status ?? '0', 'grpc-message': reply.grpcMessage ?? '' })
+        )
         stream.end(frame(reply.message))
         return
       }

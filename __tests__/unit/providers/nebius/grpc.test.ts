@@ -1,7 +1,16 @@
 import { createServer } from 'node:net'
 import type { AddressInfo } from 'node:net'
 import {
-  decodeGrpcMessage, frameMessage, grpcCodeForHttpStatus, grpcCodeName, GrpcError, GrpcTransportError, unary, unaryOnce, unframeMessages, type UnaryCall
+  decodeGrpcMessage,
+  frameMessage,
+  grpcCodeForHttpStatus,
+  grpcCodeName,
+  GrpcError,
+  GrpcTransportError,
+  unary,
+  unaryOnce,
+  unframeMessages,
+  type UnaryCall
 } from '../../../../src/providers/nebius/grpc.js'
 import { captureStdout, type StdoutCapture } from '../../../helpers/stdout.js'
 import { failure } from '../../../helpers/thrown.js'
@@ -92,7 +101,11 @@ describe('unary call against a local HTTP/2 server', () => {
   })
 
   test('an HTTP error that is not gRPC (a proxy, a wrong host) becomes the mapped code with the HTTP status', async () => {
-    server.behaviour = () => ({ kind: 'raw', headers: { ':status': 503, 'content-type': 'text/html' }, body: Buffer.from('<h1>Service\n Unavailable</h1>') })
+    server.behaviour = () => ({
+      kind: 'raw',
+      headers: { ':status': 503, 'content-type': 'text/html' },
+      body: Buffer.from('<h1>Service\n Unavailable</h1>')
+    })
     const error = await failure(unaryOnce(call()))
     expect((error as GrpcError).code).toBe(14)
     expect(error.message).toBe('Test service answered gRPC status UNAVAILABLE (14): HTTP 503 text/html: <h1>Service Unavailable</h1>.')
@@ -107,7 +120,9 @@ describe('unary call against a local HTTP/2 server', () => {
 
   test('no grpc-status at all is INTERNAL', async () => {
     server.behaviour = () => ({ kind: 'raw', headers: { 'content-type': 'application/grpc' }, body: frame(Buffer.from('x')) })
-    expect((await failure(unaryOnce(call()))).message).toBe('Test service answered gRPC status INTERNAL (13): the answer has no grpc-status.')
+    expect((await failure(unaryOnce(call()))).message).toBe(
+      'Test service answered gRPC status INTERNAL (13): the answer has no grpc-status.'
+    )
   })
 
   test('a non-numeric grpc-status is INTERNAL', async () => {
@@ -116,14 +131,24 @@ describe('unary call against a local HTTP/2 server', () => {
   })
 
   test('status OK but two messages, or none, for a unary call', async () => {
-    server.behaviour = () => ({ kind: 'raw', headers: { 'content-type': 'application/grpc' }, body: Buffer.concat([frame(Buffer.from('a')), frame(Buffer.from('b'))]), trailers: { 'grpc-status': '0' } })
+    server.behaviour = () => ({
+      kind: 'raw',
+      headers: { 'content-type': 'application/grpc' },
+      body: Buffer.concat([frame(Buffer.from('a')), frame(Buffer.from('b'))]),
+      trailers: { 'grpc-status': '0' }
+    })
     expect((await failure(unaryOnce(call()))).message).toContain('a unary call answered 2 messages')
     server.behaviour = () => ({ kind: 'trailers-only', status: 0 })
     expect((await failure(unaryOnce(call()))).message).toContain('a unary call answered 0 messages')
   })
 
   test('a compressed reply message is refused', async () => {
-    server.behaviour = () => ({ kind: 'raw', headers: { 'content-type': 'application/grpc' }, body: Buffer.from([1, 0, 0, 0, 1, 0x61]), trailers: { 'grpc-status': '0' } })
+    server.behaviour = () => ({
+      kind: 'raw',
+      headers: { 'content-type': 'application/grpc' },
+      body: Buffer.from([1, 0, 0, 0, 1, 0x61]),
+      trailers: { 'grpc-status': '0' }
+    })
     expect((await failure(unaryOnce(call()))).message).toContain('compressed')
   })
 
@@ -138,7 +163,9 @@ describe('unary call against a local HTTP/2 server', () => {
     server.behaviour = () => ({ kind: 'close-quietly' })
     const error = await failure(unaryOnce(call()))
     expect(error).toBeInstanceOf(GrpcTransportError)
-    expect(error.message).toMatch(/^Could not reach Test service: (the connection closed before any answer|stream closed before the call ended)/)
+    expect(error.message).toMatch(
+      /^Could not reach Test service: (the connection closed before any answer|stream closed before the call ended)/
+    )
   })
 
   test('no answer: a transport error after the timeout', async () => {
@@ -166,10 +193,13 @@ describe('retries', () => {
   const policy = { attempts: 3, baseDelayMs: 1, maxDelayMs: 5, sleep: async () => undefined }
 
   test('UNAVAILABLE then OK: retried once', async () => {
-    server.behaviour = (_call, n) => (n === 1 ? { kind: 'trailers-only', status: 14, message: 'try%20again' } : { kind: 'ok', message: Buffer.from('second') })
+    server.behaviour = (_call, n) =>
+      n === 1 ? { kind: 'trailers-only', status: 14, message: 'try%20again' } : { kind: 'ok', message: Buffer.from('second') }
     expect(await unary(call(), policy)).toEqual(Buffer.from('second'))
     expect(server.calls).toHaveLength(2)
-    expect(stdout.text()).toMatch(/Test service: attempt 1 of 3 failed \(Test service answered gRPC status UNAVAILABLE \(14\): try again\.\)/)
+    expect(stdout.text()).toMatch(
+      /Test service: attempt 1 of 3 failed \(Test service answered gRPC status UNAVAILABLE \(14\): try again\.\)/
+    )
   })
 
   test('RESOURCE_EXHAUSTED is final unless the cloud calls it "try again" (retryable); then it is retried until the attempts run out', async () => {
@@ -223,14 +253,16 @@ describe('through an HTTPS proxy', () => {
     try {
       const error = await failure(unaryOnce(call({ ...tls, proxy: p.url })))
       expect(error).toBeInstanceOf(GrpcTransportError)
-      expect(error.message).toBe(`Could not reach Test service: the proxy ${p.url.origin} answered CONNECT tokens.iam.api.nebius.cloud:443 with HTTP 407 (proxy authentication required: put user:password in the proxy URL).`)
+      expect(error.message).toBe(
+        `Could not reach Test service: the proxy ${p.url.origin} answered CONNECT tokens.iam.api.nebius.cloud:443 with HTTP 407 (proxy authentication required: put user:password in the proxy URL).`
+      )
       expect(p.seen).toEqual(['CONNECT tokens.iam.api.nebius.cloud:443 HTTP/1.1'])
     } finally {
       await p.close()
     }
   })
 
-  test('a proxy that never answers the CONNECT: the call\'s own timeout, naming the proxy', async () => {
+  test("a proxy that never answers the CONNECT: the call's own timeout, naming the proxy", async () => {
     const p = await proxy('hang')
     try {
       const error = await failure(unaryOnce(call({ ...tls, proxy: p.url, timeoutMs: 200 })))
@@ -245,8 +277,12 @@ describe('through an HTTPS proxy', () => {
     await new Promise<void>(resolve => closed.listen(0, '127.0.0.1', resolve))
     const port = (closed.address() as AddressInfo).port
     await new Promise(resolve => closed.close(resolve))
-    const error = await failure(unary(call({ ...tls, proxy: new URL(`http://127.0.0.1:${port}`) }), { attempts: 2, baseDelayMs: 0, maxDelayMs: 0 }))
-    expect(error.message).toMatch(new RegExp(`^Could not reach Test service: the proxy http://127\\.0\\.0\\.1:${port} could not be used: connect ECONNREFUSED`))
+    const error = await failure(
+      unary(call({ ...tls, proxy: new URL(`http://127.0.0.1:${port}`) }), { attempts: 2, baseDelayMs: 0, maxDelayMs: 0 })
+    )
+    expect(error.message).toMatch(
+      new RegExp(`^Could not reach Test service: the proxy http://127\\.0\\.0\\.1:${port} could not be used: connect ECONNREFUSED`)
+    )
     expect(stdout.lines().filter(line => line.includes('attempt 1 of 2 failed'))).toHaveLength(1)
   })
 

@@ -34,11 +34,17 @@ afterEach(() => {
 })
 
 function plan(values: Record<string, string>): LoginPlan {
-  return parseInputs(createInputReader(name => values[name] ?? ''), RUNNER_OIDC).plan
+  return parseInputs(
+    createInputReader(name => values[name] ?? ''),
+    RUNNER_OIDC
+  ).plan
 }
 
 /** A runner step with 'id-token: write' offers these; the token itself comes from each test's context. */
-const RUNNER_OIDC = { ACTIONS_ID_TOKEN_REQUEST_URL: 'https://pipelines.actions.githubusercontent.com/oidc/token', ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'request-token' }
+const RUNNER_OIDC = {
+  ACTIONS_ID_TOKEN_REQUEST_URL: 'https://pipelines.actions.githubusercontent.com/oidc/token',
+  ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'request-token'
+}
 
 /** The InputError a set of inputs raises; checks that no secret value leaks into it. */
 function inputError(values: Record<string, string>): InputError {
@@ -53,8 +59,12 @@ describe('regions', () => {
   test('the six documented regions, cr.<region>.nebius.cloud', () => {
     expect([...NEBIUS_REGIONS]).toEqual(['eu-north1', 'eu-north2', 'eu-west1', 'me-west1', 'uk-south1', 'us-central1'])
     expect(NEBIUS_REGIONS.map(nebiusRegistryHost)).toEqual([
-      'cr.eu-north1.nebius.cloud', 'cr.eu-north2.nebius.cloud', 'cr.eu-west1.nebius.cloud',
-      'cr.me-west1.nebius.cloud', 'cr.uk-south1.nebius.cloud', 'cr.us-central1.nebius.cloud'
+      'cr.eu-north1.nebius.cloud',
+      'cr.eu-north2.nebius.cloud',
+      'cr.eu-west1.nebius.cloud',
+      'cr.me-west1.nebius.cloud',
+      'cr.uk-south1.nebius.cloud',
+      'cr.us-central1.nebius.cloud'
     ])
     expect(nebiusRegistryHost(' EU-NORTH1 ')).toBe('cr.eu-north1.nebius.cloud')
   })
@@ -63,9 +73,12 @@ describe('regions', () => {
   })
   test('several regions become several registries, duplicates dropped; registry overrides region', () => {
     expect(plan({ provider: 'nebius', region: 'eu-north1, us-central1\neu-north1', token: 'static-key-0123456789' }).registries).toEqual([
-      'cr.eu-north1.nebius.cloud', 'cr.us-central1.nebius.cloud'
+      'cr.eu-north1.nebius.cloud',
+      'cr.us-central1.nebius.cloud'
     ])
-    expect(plan({ provider: 'nebius', registry: 'cr.me-west1.nebius.cloud', token: 'static-key-0123456789' }).registries).toEqual(['cr.me-west1.nebius.cloud'])
+    expect(plan({ provider: 'nebius', registry: 'cr.me-west1.nebius.cloud', token: 'static-key-0123456789' }).registries).toEqual([
+      'cr.me-west1.nebius.cloud'
+    ])
   })
   test('no region and no registry; an unknown region', () => {
     expect(inputError({ region: '', token: 'static-key-0123456789' }).message).toBe(
@@ -79,7 +92,10 @@ describe('regions', () => {
 
 describe('auth: auto picks the method from the inputs', () => {
   const parse = (values: Record<string, string>) =>
-    parseNebiusAuth(createInputReader(name => values[name] ?? ''), { regions: [], registries: [], auth: values.auth ?? 'auto', exchange: values.exchange !== 'false' })
+    parseNebiusAuth(
+      createInputReader(name => values[name] ?? ''),
+      { regions: [], registries: [], auth: values.auth ?? 'auto', exchange: values.exchange !== 'false' }
+    )
 
   test('service-account-key (JSON text) -> service-account-key, transport auto', () => {
     const auth = parse({ 'service-account-key': credsText() })
@@ -92,7 +108,9 @@ describe('auth: auto picks the method from the inputs', () => {
     const pemFile = path.join(dir, 'key.pem')
     writeFileSync(pemFile, rsa)
     expect(parse({ 'service-account-id': SA, 'public-key-id': KID, 'private-key': pemFile, 'token-exchange': 'grpc' })).toMatchObject({
-      kind: 'service-account-key', transport: 'grpc', key: { serviceAccountId: SA, publicKeyId: KID }
+      kind: 'service-account-key',
+      transport: 'grpc',
+      key: { serviceAccountId: SA, publicKeyId: KID }
     })
     const oneLine = rsa.trim().replace(/\n/g, '\\n')
     expect(parse({ 'service-account-id': SA, 'public-key-id': KID, 'private-key': oneLine })).toMatchObject({ kind: 'service-account-key' })
@@ -100,58 +118,176 @@ describe('auth: auto picks the method from the inputs', () => {
   test('token -> token; service-account-id alone -> oidc over gRPC', () => {
     expect(parse({ token: 'static-key-0123456789' })).toEqual({ kind: 'token', token: 'static-key-0123456789' })
     expect(parse({ 'service-account-id': SA })).toEqual({ kind: 'oidc', serviceAccountId: SA, audience: undefined, transport: 'grpc' })
-    expect(parse({ 'service-account-id': SA, 'token-exchange': 'auto', audience: 'my-aud' })).toEqual({ kind: 'oidc', serviceAccountId: SA, audience: 'my-aud', transport: 'grpc' })
+    expect(parse({ 'service-account-id': SA, 'token-exchange': 'auto', audience: 'my-aud' })).toEqual({
+      kind: 'oidc',
+      serviceAccountId: SA,
+      audience: 'my-aud',
+      transport: 'grpc'
+    })
     expect(parse({ 'service-account-id': SA, 'token-exchange': 'http' })).toMatchObject({ kind: 'oidc', transport: 'http' })
   })
   test('explicit auth ignores inputs of other methods', () => {
-    expect(parse({ auth: 'token', token: 'static-key-0123456789', 'service-account-id': SA })).toEqual({ kind: 'token', token: 'static-key-0123456789' })
+    expect(parse({ auth: 'token', token: 'static-key-0123456789', 'service-account-id': SA })).toEqual({
+      kind: 'token',
+      token: 'static-key-0123456789'
+    })
     expect(parse({ auth: 'oidc', token: 'static-key-0123456789', 'service-account-id': SA })).toMatchObject({ kind: 'oidc' })
   })
 })
 
 describe('input errors name the input and the fix, never the secret', () => {
   test.each<[string, Record<string, string>, string]>([
-    ['nothing set', {}, "Input 'service-account-id' is empty, and so is every other Nebius credential input. Set 'service-account-id' for keyless federated credentials"],
-    ['key file and private-key', { 'service-account-key': credsText(), 'private-key': rsa }, "Input 'service-account-key' and input 'private-key' are both set."],
-    ['key file and public-key-id', { 'service-account-key': credsText(), 'public-key-id': KID }, "Input 'service-account-key' and input 'public-key-id' are both set."],
-    ['token and key file', { token: 'static-key-0123456789', 'service-account-key': credsText() }, "Input 'token' and input 'service-account-key' are both set. Set only one credential, or choose with 'auth'."],
-    ['token and private-key', { token: 'static-key-0123456789', 'private-key': rsa }, "Input 'token' and input 'private-key' are both set."],
-    ['token and service-account-id', { token: 'static-key-0123456789', 'service-account-id': SA }, "Input 'token' and input 'service-account-id' are both set."],
+    [
+      'nothing set',
+      {},
+      "Input 'service-account-id' is empty, and so is every other Nebius credential input. Set 'service-account-id' for keyless federated credentials"
+    ],
+    [
+      'key file and private-key',
+      { 'service-account-key': credsText(), 'private-key': rsa },
+      "Input 'service-account-key' and input 'private-key' are both set."
+    ],
+    [
+      'key file and public-key-id',
+      { 'service-account-key': credsText(), 'public-key-id': KID },
+      "Input 'service-account-key' and input 'public-key-id' are both set."
+    ],
+    [
+      'token and key file',
+      { token: 'static-key-0123456789', 'service-account-key': credsText() },
+      "Input 'token' and input 'service-account-key' are both set. Set only one credential, or choose with 'auth'."
+    ],
+    [
+      'token and private-key',
+      { token: 'static-key-0123456789', 'private-key': rsa },
+      "Input 'token' and input 'private-key' are both set."
+    ],
+    [
+      'token and service-account-id',
+      { token: 'static-key-0123456789', 'service-account-id': SA },
+      "Input 'token' and input 'service-account-id' are both set."
+    ],
     ['auth token without token', { auth: 'token' }, "Input 'token' is empty but 'auth' is token. Pass a Nebius static key"],
     ['auth oidc without service-account-id', { auth: 'oidc' }, "Input 'service-account-id' is empty but 'auth' is oidc."],
-    ['auth service-account-key without a key', { auth: 'service-account-key' }, "Input 'service-account-key' is empty but 'auth' is service-account-key."],
-    ['unknown auth', { auth: 'api-key', token: 'x' }, "Input 'auth' is 'api-key', which Nebius AI Cloud does not support. Use one of: auto, oidc, service-account-key, token, password."],
-    ['exchange false with a key', { 'service-account-key': credsText(), exchange: 'false' }, "Input 'exchange' is false, but Nebius Container Registry does not take a service-account key as a password."],
-    ['bad token-exchange', { token: 'static-key-0123456789', 'token-exchange': 'rest' }, "Input 'token-exchange' must be one of auto, http, grpc; got 'rest'."],
-    ['oidc with a bad service account id', { 'service-account-id': 'my-robot' }, "Input 'service-account-id' is not a service account id. Nebius service account ids look like 'serviceaccount-e00…'"],
+    [
+      'auth service-account-key without a key',
+      { auth: 'service-account-key' },
+      "Input 'service-account-key' is empty but 'auth' is service-account-key."
+    ],
+    [
+      'unknown auth',
+      { auth: 'api-key', token: 'x' },
+      "Input 'auth' is 'api-key', which Nebius AI Cloud does not support. Use one of: auto, oidc, service-account-key, token, password."
+    ],
+    [
+      'exchange false with a key',
+      { 'service-account-key': credsText(), exchange: 'false' },
+      "Input 'exchange' is false, but Nebius Container Registry does not take a service-account key as a password."
+    ],
+    [
+      'bad token-exchange',
+      { token: 'static-key-0123456789', 'token-exchange': 'rest' },
+      "Input 'token-exchange' must be one of auto, http, grpc; got 'rest'."
+    ],
+    [
+      'oidc with a bad service account id',
+      { 'service-account-id': 'my-robot' },
+      "Input 'service-account-id' is not a service account id. Nebius service account ids look like 'serviceaccount-e00…'"
+    ],
     ['audience with white space', { 'service-account-id': SA, audience: 'a b' }, "Input 'audience' contains white space."],
-    ['key neither JSON nor a file', { 'service-account-key': 'not-json-and-no-such-file' }, "Input 'service-account-key' is neither a credentials JSON nor the path of a file. Pass a credentials JSON itself from a secret, or the path of a file that holds it."],
+    [
+      'key neither JSON nor a file',
+      { 'service-account-key': 'not-json-and-no-such-file' },
+      "Input 'service-account-key' is neither a credentials JSON nor the path of a file. Pass a credentials JSON itself from a secret, or the path of a file that holds it."
+    ],
     ['key invalid JSON', { 'service-account-key': '{"subject-credentials": ' }, "Input 'service-account-key' is not valid JSON."],
     ['no subject-credentials', { 'service-account-key': '{"id":"x"}' }, "Input 'service-account-key' has no 'subject-credentials' object."],
-    ['type not JWT', { 'service-account-key': credsText({ type: 'OAUTH' }) }, "Input 'service-account-key' has subject-credentials.type 'OAUTH'."],
-    ['alg not RS256', { 'service-account-key': credsText({ alg: 'PS256' }) }, "Input 'service-account-key' has subject-credentials.alg 'PS256'. Nebius service-account keys use 'RS256'."],
-    ['no private-key', { 'service-account-key': credsText({ 'private-key': '' }) }, "Input 'service-account-key' has no subject-credentials.private-key."],
+    [
+      'type not JWT',
+      { 'service-account-key': credsText({ type: 'OAUTH' }) },
+      "Input 'service-account-key' has subject-credentials.type 'OAUTH'."
+    ],
+    [
+      'alg not RS256',
+      { 'service-account-key': credsText({ alg: 'PS256' }) },
+      "Input 'service-account-key' has subject-credentials.alg 'PS256'. Nebius service-account keys use 'RS256'."
+    ],
+    [
+      'no private-key',
+      { 'service-account-key': credsText({ 'private-key': '' }) },
+      "Input 'service-account-key' has no subject-credentials.private-key."
+    ],
     ['no kid', { 'service-account-key': credsText({ kid: undefined }) }, "Input 'service-account-key' has no subject-credentials.kid."],
     ['no iss', { 'service-account-key': credsText({ iss: '' }) }, "Input 'service-account-key' has no subject-credentials.iss."],
     ['no sub', { 'service-account-key': credsText({ sub: 42 }) }, "Input 'service-account-key' has no subject-credentials.sub."],
-    ['iss differs from sub', { 'service-account-key': credsText({ iss: 'serviceaccount-other' }) }, "Input 'service-account-key' has subject-credentials.iss different from subject-credentials.sub."],
-    ['sub not a service account', { 'service-account-key': credsText({ iss: 'user-1', sub: 'user-1' }) }, "Input 'service-account-key' has a subject-credentials.sub that is not a service account id."],
-    ['kid not a key id', { 'service-account-key': credsText({ kid: 'key1' }) }, "Input 'service-account-key' has a subject-credentials.kid that is not a public key id."],
-    ['private key garbage', { 'service-account-key': credsText({ 'private-key': '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----' }) }, "Input 'service-account-key' has a private key that cannot be read."],
-    ['private key not RSA', { 'service-account-key': credsText({ 'private-key': ec }) }, "Input 'service-account-key' has a ec private key. Nebius signs service-account JWTs with RS256, so the key must be RSA."],
-    ['private-key without service-account-id', { 'private-key': rsa, 'public-key-id': KID }, "Input 'service-account-id' is empty, but 'private-key' is set."],
-    ['private-key without public-key-id', { 'private-key': rsa, 'service-account-id': SA }, "Input 'public-key-id' is empty, but 'private-key' is set."],
-    ['public-key-id without private-key', { 'public-key-id': KID, 'service-account-id': SA }, "Input 'private-key' is empty, but 'public-key-id' is set."],
-    ['bad public-key-id', { 'public-key-id': 'kid-1', 'service-account-id': SA, 'private-key': rsa }, "Input 'public-key-id' is not a public key id."],
-    ['bad service-account-id with fields', { 'public-key-id': KID, 'service-account-id': 'sa-1', 'private-key': rsa }, "Input 'service-account-id' is not a service account id."],
-    ['private-key neither PEM nor file', { 'public-key-id': KID, 'service-account-id': SA, 'private-key': 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASC' }, "Input 'private-key' is neither a PEM private key nor the path of a file."],
-    ['private-key PEM garbage', { 'public-key-id': KID, 'service-account-id': SA, 'private-key': '-----BEGIN PRIVATE KEY-----\nnope\n-----END PRIVATE KEY-----' }, "Input 'private-key' has a private key that cannot be read."]
+    [
+      'iss differs from sub',
+      { 'service-account-key': credsText({ iss: 'serviceaccount-other' }) },
+      "Input 'service-account-key' has subject-credentials.iss different from subject-credentials.sub."
+    ],
+    [
+      'sub not a service account',
+      { 'service-account-key': credsText({ iss: 'user-1', sub: 'user-1' }) },
+      "Input 'service-account-key' has a subject-credentials.sub that is not a service account id."
+    ],
+    [
+      'kid not a key id',
+      { 'service-account-key': credsText({ kid: 'key1' }) },
+      "Input 'service-account-key' has a subject-credentials.kid that is not a public key id."
+    ],
+    [
+      'private key garbage',
+      { 'service-account-key': credsText({ 'private-key': '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----' }) },
+      "Input 'service-account-key' has a private key that cannot be read."
+    ],
+    [
+      'private key not RSA',
+      { 'service-account-key': credsText({ 'private-key': ec }) },
+      "Input 'service-account-key' has a ec private key. Nebius signs service-account JWTs with RS256, so the key must be RSA."
+    ],
+    [
+      'private-key without service-account-id',
+      { 'private-key': rsa, 'public-key-id': KID },
+      "Input 'service-account-id' is empty, but 'private-key' is set."
+    ],
+    [
+      'private-key without public-key-id',
+      { 'private-key': rsa, 'service-account-id': SA },
+      "Input 'public-key-id' is empty, but 'private-key' is set."
+    ],
+    [
+      'public-key-id without private-key',
+      { 'public-key-id': KID, 'service-account-id': SA },
+      "Input 'private-key' is empty, but 'public-key-id' is set."
+    ],
+    [
+      'bad public-key-id',
+      { 'public-key-id': 'kid-1', 'service-account-id': SA, 'private-key': rsa },
+      "Input 'public-key-id' is not a public key id."
+    ],
+    [
+      'bad service-account-id with fields',
+      { 'public-key-id': KID, 'service-account-id': 'sa-1', 'private-key': rsa },
+      "Input 'service-account-id' is not a service account id."
+    ],
+    [
+      'private-key neither PEM nor file',
+      { 'public-key-id': KID, 'service-account-id': SA, 'private-key': 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASC' },
+      "Input 'private-key' is neither a PEM private key nor the path of a file."
+    ],
+    [
+      'private-key PEM garbage',
+      { 'public-key-id': KID, 'service-account-id': SA, 'private-key': '-----BEGIN PRIVATE KEY-----\nnope\n-----END PRIVATE KEY-----' },
+      "Input 'private-key' has a private key that cannot be read."
+    ]
   ])('%s', (_name, values, expected) => {
     expect(inputError(values).message.startsWith(expected)).toBe(true)
   })
 
   test('a directory is not a key file', () => {
-    expect(inputError({ 'service-account-key': dir }).message).toMatch(new RegExp(`^Input 'service-account-key' names '${dir}', which is a directory, not a file\\.`))
+    expect(inputError({ 'service-account-key': dir }).message).toMatch(
+      new RegExp(`^Input 'service-account-key' names '${dir}', which is a directory, not a file\\.`)
+    )
   })
 
   test('a key read from a file is masked, line by line', () => {
@@ -175,17 +311,30 @@ describe('plans and credentials', () => {
   })
 
   test('method names say the transport', () => {
-    expect(plan({ provider: 'nebius', region: 'eu-north1', 'service-account-key': credsText() }).method).toBe('service-account key exchanged for an access token over HTTPS, gRPC as fallback (iam)')
-    expect(plan({ provider: 'nebius', region: 'eu-north1', 'service-account-key': credsText(), 'token-exchange': 'http' }).method).toBe('service-account key exchanged for an access token over HTTPS (iam)')
-    expect(plan({ provider: 'nebius', region: 'eu-north1', 'service-account-id': SA }).method).toBe('federated credentials: GitHub OIDC token exchanged for an access token over gRPC (iam)')
+    expect(plan({ provider: 'nebius', region: 'eu-north1', 'service-account-key': credsText() }).method).toBe(
+      'service-account key exchanged for an access token over HTTPS, gRPC as fallback (iam)'
+    )
+    expect(plan({ provider: 'nebius', region: 'eu-north1', 'service-account-key': credsText(), 'token-exchange': 'http' }).method).toBe(
+      'service-account key exchanged for an access token over HTTPS (iam)'
+    )
+    expect(plan({ provider: 'nebius', region: 'eu-north1', 'service-account-id': SA }).method).toBe(
+      'federated credentials: GitHub OIDC token exchanged for an access token over gRPC (iam)'
+    )
   })
 
   test('oidc asks GitHub for the default audience https://github.com/<owner>, or the audience input', async () => {
-    const ctx = withGithubOidc(testProviderContext({ GITHUB_REPOSITORY_OWNER: 'acme', REGISTRY_LOGIN_ENDPOINT_NEBIUS_TOKEN_GRPC: 'http://127.0.0.1:1' }), () => {
-      throw new Error('stop here')
-    })
-    await expect(plan({ provider: 'nebius', region: 'eu-north1', 'service-account-id': SA }).getCredentials(ctx)).rejects.toThrow('stop here')
-    await expect(plan({ provider: 'nebius', region: 'eu-north1', 'service-account-id': SA, audience: 'custom' }).getCredentials(ctx)).rejects.toThrow('stop here')
+    const ctx = withGithubOidc(
+      testProviderContext({ GITHUB_REPOSITORY_OWNER: 'acme', REGISTRY_LOGIN_ENDPOINT_NEBIUS_TOKEN_GRPC: 'http://127.0.0.1:1' }),
+      () => {
+        throw new Error('stop here')
+      }
+    )
+    await expect(plan({ provider: 'nebius', region: 'eu-north1', 'service-account-id': SA }).getCredentials(ctx)).rejects.toThrow(
+      'stop here'
+    )
+    await expect(
+      plan({ provider: 'nebius', region: 'eu-north1', 'service-account-id': SA, audience: 'custom' }).getCredentials(ctx)
+    ).rejects.toThrow('stop here')
     expect(ctx.audiences).toEqual(['https://github.com/acme', 'custom'])
     expect(nebius.authMethods).toEqual(['oidc', 'service-account-key', 'token', 'password'])
   })
@@ -193,7 +342,9 @@ describe('plans and credentials', () => {
   test('defaultAudience: GitHub Enterprise server URL, owner from GITHUB_REPOSITORY, and a warned fallback', () => {
     const warnings: string[] = []
     const warn = (m: string): void => void warnings.push(m)
-    expect(defaultAudience({ GITHUB_SERVER_URL: 'https://ghe.example.com/', GITHUB_REPOSITORY_OWNER: 'corp' }, warn)).toBe('https://ghe.example.com/corp')
+    expect(defaultAudience({ GITHUB_SERVER_URL: 'https://ghe.example.com/', GITHUB_REPOSITORY_OWNER: 'corp' }, warn)).toBe(
+      'https://ghe.example.com/corp'
+    )
     expect(defaultAudience({ GITHUB_REPOSITORY: 'octo/repo' }, warn)).toBe('https://github.com/octo')
     expect(warnings).toEqual([])
     expect(defaultAudience({}, warn)).toBe('https://github.com')

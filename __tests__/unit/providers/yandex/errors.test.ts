@@ -10,7 +10,11 @@ describe('parseRpcStatus (google.rpc.Status of Yandex REST APIs)', () => {
         { '@type': 'type.googleapis.com/google.rpc.RequestInfo', requestId: 'b5d2b4b8-1c5e-4a5f-9f3b-0c3c9c1e2a11' }
       ]
     })
-    expect(parseRpcStatus(body)).toEqual({ code: 'UNAUTHENTICATED', message: 'Token is invalid or has expired.', requestId: 'b5d2b4b8-1c5e-4a5f-9f3b-0c3c9c1e2a11' })
+    expect(parseRpcStatus(body)).toEqual({
+      code: 'UNAUTHENTICATED',
+      message: 'Token is invalid or has expired.',
+      requestId: 'b5d2b4b8-1c5e-4a5f-9f3b-0c3c9c1e2a11'
+    })
   })
   test.each([
     [3, 'INVALID_ARGUMENT'],
@@ -35,7 +39,11 @@ describe('parseRpcStatus (google.rpc.Status of Yandex REST APIs)', () => {
 
 describe('parseOauthError (federation token endpoint)', () => {
   test('reads error and error_description', () => {
-    expect(parseOauthError('{"error":"invalid_grant","error_description":"No federated credential matches subject repo:a/b:ref:refs/heads/main"}')).toEqual({
+    expect(
+      parseOauthError(
+        '{"error":"invalid_grant","error_description":"No federated credential matches subject repo:a/b:ref:refs/heads/main"}'
+      )
+    ).toEqual({
       code: 'invalid_grant',
       message: 'No federated credential matches subject repo:a/b:ref:refs/heads/main'
     })
@@ -44,7 +52,11 @@ describe('parseOauthError (federation token endpoint)', () => {
     expect(parseOauthError('{"error":"invalid_request","request_id":"r-1"}')).toEqual({ code: 'invalid_request', requestId: 'r-1' })
   })
   test('understands a google.rpc.Status body too (the shape is unconfirmed)', () => {
-    const body = JSON.stringify({ code: 7, message: 'Permission denied', details: [{ '@type': 'type.googleapis.com/google.rpc.RequestInfo', requestId: 'r-2' }] })
+    const body = JSON.stringify({
+      code: 7,
+      message: 'Permission denied',
+      details: [{ '@type': 'type.googleapis.com/google.rpc.RequestInfo', requestId: 'r-2' }]
+    })
     expect(parseOauthError(body)).toEqual({ code: 'PERMISSION_DENIED', message: 'Permission denied', requestId: 'r-2' })
   })
 })

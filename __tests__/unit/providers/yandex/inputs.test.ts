@@ -7,10 +7,14 @@ import { parseYandexAuth, yandex, YANDEX_AUTH_METHODS } from '../../../../src/pr
 import { captureStdout, type StdoutCapture } from '../../../helpers/stdout.js'
 import { thrownInputError } from '../../../helpers/thrown.js'
 
-const emulator = createYandexEmulator({ store: new CredentialStore(), github: { repository: 'acme/app', subject: 'repo:acme/app:ref:refs/heads/main' } })
+const emulator = createYandexEmulator({
+  store: new CredentialStore(),
+  github: { repository: 'acme/app', subject: 'repo:acme/app:ref:refs/heads/main' }
+})
 const key = emulator.createAuthorizedKey()
 const SA = 'ajeb0k5nkr4ttb4cdtg2'
-const IAM = 't1.9euelZqVkJ2Pjc2JkpGJlp2Kk5OSlu3rnpWajZXKlZ3Ny8zOz5KTz4yVlZPl8_dGfl1A-e9hPH1x_N3z9wYtW0D571scf.AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ01'
+const IAM =
+  't1.9euelZqVkJ2Pjc2JkpGJlp2Kk5OSlu3rnpWajZXKlZ3Ny8zOz5KTz4yVlZPl8_dGfl1A-e9hPH1x_N3z9wYtW0D571scf.AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ01'
 const OAUTH = 'y0_AgAAAABkZXYtdG9rZW4tZm9yLXRlc3Rz'
 const API_KEY = 'AQVNx-unit-api-key-secret-part'
 
@@ -22,7 +26,12 @@ afterEach(() => stdout.restore())
 
 function parse(values: Record<string, string>) {
   const reader = createInputReader(name => values[name] ?? '')
-  return parseYandexAuth(reader, { regions: [], registries: [], auth: (values.auth ?? 'auto').toLowerCase(), exchange: values.exchange !== 'false' })
+  return parseYandexAuth(reader, {
+    regions: [],
+    registries: [],
+    auth: (values.auth ?? 'auto').toLowerCase(),
+    exchange: values.exchange !== 'false'
+  })
 }
 
 function inputError(values: Record<string, string>): InputError {
@@ -34,7 +43,11 @@ function inputError(values: Record<string, string>): InputError {
 describe('auth: auto picks the method from the credential inputs', () => {
   test('service-account-id alone: keyless (oidc)', () => {
     expect(parse({ 'service-account-id': SA })).toEqual({ kind: 'oidc', serviceAccountId: SA })
-    expect(parse({ 'service-account-id': SA, audience: 'https://github.com/other' })).toEqual({ kind: 'oidc', serviceAccountId: SA, audience: 'https://github.com/other' })
+    expect(parse({ 'service-account-id': SA, audience: 'https://github.com/other' })).toEqual({
+      kind: 'oidc',
+      serviceAccountId: SA,
+      audience: 'https://github.com/other'
+    })
   })
   test('service-account-key: exchanged by default, json_key with exchange false', () => {
     const auth = parse({ 'service-account-key': key.json })
@@ -42,7 +55,9 @@ describe('auth: auto picks the method from the credential inputs', () => {
     expect(parse({ 'service-account-key': key.json, exchange: 'false' })).toMatchObject({ kind: 'service-account-key', exchange: false })
   })
   test('service-account-key with the matching service-account-id is fine', () => {
-    expect(parse({ 'service-account-key': key.json, 'service-account-id': key.serviceAccountId })).toMatchObject({ kind: 'service-account-key' })
+    expect(parse({ 'service-account-key': key.json, 'service-account-id': key.serviceAccountId })).toMatchObject({
+      kind: 'service-account-key'
+    })
   })
   test('token, oauth-token, api-key', () => {
     expect(parse({ token: IAM })).toEqual({ kind: 'token', token: IAM })
@@ -70,14 +85,22 @@ describe('input errors name the input and the fix, and never echo a secret', () 
     )
   })
   test('two credentials with auth: auto', () => {
-    expect(inputError({ token: IAM, 'api-key': API_KEY }).message).toBe("Input 'token' and input 'api-key' are both set. Set only one Yandex Cloud credential, or choose one with 'auth'.")
-    expect(inputError({ 'service-account-key': key.json, 'oauth-token': OAUTH }).message).toMatch(/^Input 'service-account-key' and input 'oauth-token' are both set\./)
+    expect(inputError({ token: IAM, 'api-key': API_KEY }).message).toBe(
+      "Input 'token' and input 'api-key' are both set. Set only one Yandex Cloud credential, or choose one with 'auth'."
+    )
+    expect(inputError({ 'service-account-key': key.json, 'oauth-token': OAUTH }).message).toMatch(
+      /^Input 'service-account-key' and input 'oauth-token' are both set\./
+    )
   })
   test('an unsupported auth method', () => {
-    expect(inputError({ auth: 'access-key', token: IAM }).message).toBe("Input 'auth' is 'access-key', which Yandex Cloud does not support. Use one of: auto, oidc, service-account-key, token, oauth-token, api-key, password.")
+    expect(inputError({ auth: 'access-key', token: IAM }).message).toBe(
+      "Input 'auth' is 'access-key', which Yandex Cloud does not support. Use one of: auto, oidc, service-account-key, token, oauth-token, api-key, password."
+    )
   })
   test('an explicit method with another credential set too', () => {
-    expect(inputError({ auth: 'api-key', 'api-key': API_KEY, token: IAM }).message).toBe("Input 'token' is set, but 'auth' is api-key, which does not use it. Remove 'token', or set 'auth' to token.")
+    expect(inputError({ auth: 'api-key', 'api-key': API_KEY, token: IAM }).message).toBe(
+      "Input 'token' is set, but 'auth' is api-key, which does not use it. Remove 'token', or set 'auth' to token."
+    )
   })
   test.each([
     ['oidc', 'service-account-id', "is empty but 'auth' is oidc"],
@@ -91,10 +114,14 @@ describe('input errors name the input and the fix, and never echo a secret', () 
     expect(error.message.startsWith(`Input '${input}' ${problem}.`)).toBe(true)
   })
   test('a service account name instead of an id', () => {
-    expect(inputError({ 'service-account-id': 'My CI Robot' }).message).toMatch(/^Input 'service-account-id' is not a Yandex Cloud service account id\. Give the id/)
+    expect(inputError({ 'service-account-id': 'My CI Robot' }).message).toMatch(
+      /^Input 'service-account-id' is not a Yandex Cloud service account id\. Give the id/
+    )
   })
   test('service-account-id with a token-based method', () => {
-    expect(inputError({ 'service-account-id': SA, token: IAM }).message).toBe("Input 'service-account-id' is set, but auth method token does not use it. Remove 'service-account-id', or set 'auth' to oidc for keyless login.")
+    expect(inputError({ 'service-account-id': SA, token: IAM }).message).toBe(
+      "Input 'service-account-id' is set, but auth method token does not use it. Remove 'service-account-id', or set 'auth' to oidc for keyless login."
+    )
   })
   test('service-account-id that does not match the key', () => {
     expect(inputError({ 'service-account-id': SA, 'service-account-key': key.json }).message).toBe(
@@ -102,16 +129,21 @@ describe('input errors name the input and the fix, and never echo a secret', () 
     )
   })
   test('audience without keyless login', () => {
-    expect(inputError({ audience: 'https://github.com/acme', 'api-key': API_KEY }).message).toBe("Input 'audience' is set, but auth method api-key does not use a GitHub OIDC token. Remove 'audience', or use keyless login (auth: oidc).")
+    expect(inputError({ audience: 'https://github.com/acme', 'api-key': API_KEY }).message).toBe(
+      "Input 'audience' is set, but auth method api-key does not use a GitHub OIDC token. Remove 'audience', or use keyless login (auth: oidc)."
+    )
   })
   test('a broken key is reported at plan time', () => {
     const broken = JSON.stringify({ ...JSON.parse(key.json), service_account_id: undefined })
-    expect(inputError({ 'service-account-key': broken }).message).toMatch(/^Input 'service-account-key' has no 'service_account_id' field\./)
+    expect(inputError({ 'service-account-key': broken }).message).toMatch(
+      /^Input 'service-account-key' has no 'service_account_id' field\./
+    )
   })
 })
 
 describe('registries', () => {
-  const plan = (values: Record<string, string>) => parseInputs(createInputReader(name => ({ provider: 'yandex', 'api-key': API_KEY, ...values })[name] ?? '')).plan
+  const plan = (values: Record<string, string>) =>
+    parseInputs(createInputReader(name => ({ provider: 'yandex', 'api-key': API_KEY, ...values })[name] ?? '')).plan
   test('default: Cloud Registry only', () => {
     expect(plan({}).registries).toEqual(['registry.yandexcloud.net'])
   })

@@ -14,13 +14,18 @@ beforeEach(() => {
 })
 afterEach(() => stdout.restore())
 
-const emulator = createYandexEmulator({ store: new CredentialStore(), github: { repository: 'acme/app', subject: 'repo:acme/app:ref:refs/heads/main' } })
+const emulator = createYandexEmulator({
+  store: new CredentialStore(),
+  github: { repository: 'acme/app', subject: 'repo:acme/app:ref:refs/heads/main' }
+})
 const made = emulator.createAuthorizedKey()
 const file = JSON.parse(made.json) as Record<string, string>
 
 describe('the authorized key file of yc iam key create', () => {
   test('the key file has the PLEASE DO NOT REMOVE line before the PEM (as Yandex writes it)', () => {
-    expect(file.private_key).toMatch(new RegExp(`^PLEASE DO NOT REMOVE THIS LINE! Yandex.Cloud SA Key ID <${made.id}>\\n-----BEGIN PRIVATE KEY-----\\n`))
+    expect(file.private_key).toMatch(
+      new RegExp(`^PLEASE DO NOT REMOVE THIS LINE! Yandex.Cloud SA Key ID <${made.id}>\\n-----BEGIN PRIVATE KEY-----\\n`)
+    )
     expect(Object.keys(file)).toEqual(['id', 'service_account_id', 'created_at', 'key_algorithm', 'public_key', 'private_key'])
   })
 
@@ -41,10 +46,15 @@ describe('the authorized key file of yc iam key create', () => {
     const key = parseAuthorizedKey(path.join(dir, 'key.json'))
     expect(key.id).toBe(fresh.id)
     expect(key.json).toBe(fresh.json)
-    const masks = stdout.lines().filter(line => line.startsWith('::add-mask::')).map(line => line.slice('::add-mask::'.length))
+    const masks = stdout
+      .lines()
+      .filter(line => line.startsWith('::add-mask::'))
+      .map(line => line.slice('::add-mask::'.length))
     expect(masks).toContain(JSON.stringify(fresh.json).slice(1, -1))
     // The PEM itself (multi-line) is masked line by line, so each base64 line of the key is hidden.
-    const pemLines = (fresh.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string).split('\n').filter(l => l.length > 20 && !l.startsWith('-----'))
+    const pemLines = (fresh.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string)
+      .split('\n')
+      .filter(l => l.length > 20 && !l.startsWith('-----'))
     for (const line of pemLines) expect(masks).toContain(line)
   })
 
@@ -54,7 +64,9 @@ describe('the authorized key file of yc iam key create', () => {
   })
 
   test('stripKeyPreamble drops only what comes before -----BEGIN', () => {
-    expect(stripKeyPreamble('PLEASE DO NOT REMOVE THIS LINE! Yandex.Cloud SA Key ID <x>\n-----BEGIN PRIVATE KEY-----\nAAA')).toBe('-----BEGIN PRIVATE KEY-----\nAAA')
+    expect(stripKeyPreamble('PLEASE DO NOT REMOVE THIS LINE! Yandex.Cloud SA Key ID <x>\n-----BEGIN PRIVATE KEY-----\nAAA')).toBe(
+      '-----BEGIN PRIVATE KEY-----\nAAA'
+    )
     expect(stripKeyPreamble('-----BEGIN PRIVATE KEY-----\nAAA')).toBe('-----BEGIN PRIVATE KEY-----\nAAA')
   })
 
@@ -62,7 +74,11 @@ describe('the authorized key file of yc iam key create', () => {
     const broken = { ...file }
     delete broken[field]
     const error = thrownInputError(() => parseAuthorizedKey(JSON.stringify(broken)))
-    expect(error.message).toMatch(new RegExp(`^Input 'service-account-key' has no '${field}' field\\. The key JSON must have 'id', 'service_account_id' and 'private_key'\\.`))
+    expect(error.message).toMatch(
+      new RegExp(
+        `^Input 'service-account-key' has no '${field}' field\\. The key JSON must have 'id', 'service_account_id' and 'private_key'\\.`
+      )
+    )
     expect(error.message).not.toContain('BEGIN PRIVATE KEY')
   })
 
@@ -77,12 +93,16 @@ describe('the authorized key file of yc iam key create', () => {
   })
 
   test('text that is neither an object nor a path is refused before parsing', () => {
-    expect(thrownInputError(() => parseAuthorizedKey('["not", "a", "key"]')).message).toMatch(/is neither key JSON nor the path of a file\./)
+    expect(thrownInputError(() => parseAuthorizedKey('["not", "a", "key"]')).message).toMatch(
+      /is neither key JSON nor the path of a file\./
+    )
   })
 
   test('neither JSON nor an existing file: the path is named, since a path is no secret', () => {
     const error = thrownInputError(() => parseAuthorizedKey('/no/such/key-file.json'))
-    expect(error.message).toBe("Input 'service-account-key' names the file '/no/such/key-file.json', which does not exist. Check the path (relative to the job's working directory; ~ is not expanded) and that the runner's user may read it, or pass the whole file that 'yc iam key create --service-account-name <name> --output key.json' wrote (its text from a secret, or its path).")
+    expect(error.message).toBe(
+      "Input 'service-account-key' names the file '/no/such/key-file.json', which does not exist. Check the path (relative to the job's working directory; ~ is not expanded) and that the runner's user may read it, or pass the whole file that 'yc iam key create --service-account-name <name> --output key.json' wrote (its text from a secret, or its path)."
+    )
   })
 
   test('a file that does not hold JSON', () => {
@@ -96,22 +116,35 @@ describe('the authorized key file of yc iam key create', () => {
   test("a user account's key is refused with the reason", () => {
     const user = { ...file, user_account_id: 'ajeuser0000000000000' }
     delete (user as Record<string, string>).service_account_id
-    expect(thrownInputError(() => parseAuthorizedKey(JSON.stringify(user))).message).toMatch(/is a user account's key \(it has user_account_id\)/)
+    expect(thrownInputError(() => parseAuthorizedKey(JSON.stringify(user))).message).toMatch(
+      /is a user account's key \(it has user_account_id\)/
+    )
   })
 
   test('a non-RSA key algorithm is refused', () => {
-    expect(thrownInputError(() => parseAuthorizedKey(JSON.stringify({ ...file, key_algorithm: 'ECDSA_P256' }))).message).toMatch(/has key_algorithm 'ECDSA_P256'\. IAM signs service-account JWTs with PS256 only/)
+    expect(thrownInputError(() => parseAuthorizedKey(JSON.stringify({ ...file, key_algorithm: 'ECDSA_P256' }))).message).toMatch(
+      /has key_algorithm 'ECDSA_P256'\. IAM signs service-account JWTs with PS256 only/
+    )
   })
 
   test('a private key that is not PEM is refused without echoing it', () => {
-    const error = thrownInputError(() => parseAuthorizedKey(JSON.stringify({ ...file, private_key: 'PLEASE DO NOT REMOVE THIS LINE!\n-----BEGIN PRIVATE KEY-----\nnot-base64-secretbits\n-----END PRIVATE KEY-----' })))
+    const error = thrownInputError(() =>
+      parseAuthorizedKey(
+        JSON.stringify({
+          ...file,
+          private_key: 'PLEASE DO NOT REMOVE THIS LINE!\n-----BEGIN PRIVATE KEY-----\nnot-base64-secretbits\n-----END PRIVATE KEY-----'
+        })
+      )
+    )
     expect(error.message).toMatch(/has a 'private_key' that is not a readable PEM private key/)
     expect(error.message).not.toContain('secretbits')
   })
 
   test('an EC private key is refused', () => {
     const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string
-    expect(thrownInputError(() => parseAuthorizedKey(JSON.stringify({ ...file, key_algorithm: '', private_key: ec }))).message).toMatch(/has a ec private key/)
+    expect(thrownInputError(() => parseAuthorizedKey(JSON.stringify({ ...file, key_algorithm: '', private_key: ec }))).message).toMatch(
+      /has a ec private key/
+    )
   })
 })
 
@@ -123,13 +156,27 @@ describe('keyJwt', () => {
     const [h, c, s] = jwt.split('.') as [string, string, string]
     expect(JSON.parse(Buffer.from(h, 'base64url').toString())).toEqual({ kid: made.id, alg: 'PS256', typ: 'JWT' })
     const iat = Math.floor(now.getTime() / 1000)
-    expect(JSON.parse(Buffer.from(c, 'base64url').toString())).toEqual({ iss: made.serviceAccountId, aud: 'https://iam.api.cloud.yandex.net/iam/v1/tokens', iat, exp: iat + 3600 })
+    expect(JSON.parse(Buffer.from(c, 'base64url').toString())).toEqual({
+      iss: made.serviceAccountId,
+      aud: 'https://iam.api.cloud.yandex.net/iam/v1/tokens',
+      iat,
+      exp: iat + 3600
+    })
     const verify = (saltLength: number): boolean =>
-      createVerify('RSA-SHA256').update(`${h}.${c}`).verify({ key: made.publicKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength }, Buffer.from(s, 'base64url'))
+      createVerify('RSA-SHA256')
+        .update(`${h}.${c}`)
+        .verify({ key: made.publicKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength }, Buffer.from(s, 'base64url'))
     expect(verify(32)).toBe(true)
     // Not PKCS#1 v1.5 (RS256), which IAM refuses.
     expect(createVerify('RSA-SHA256').update(`${h}.${c}`).verify(made.publicKey, Buffer.from(s, 'base64url'))).toBe(false)
     // Another key's public key does not verify it.
-    expect(createVerify('RSA-SHA256').update(`${h}.${c}`).verify({ key: emulator.createAuthorizedKey().publicKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }, Buffer.from(s, 'base64url'))).toBe(false)
+    expect(
+      createVerify('RSA-SHA256')
+        .update(`${h}.${c}`)
+        .verify(
+          { key: emulator.createAuthorizedKey().publicKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 },
+          Buffer.from(s, 'base64url')
+        )
+    ).toBe(false)
   })
 })

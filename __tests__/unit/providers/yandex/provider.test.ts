@@ -21,13 +21,18 @@ afterEach(async () => {
   await yc.close()
 })
 
-
 function plan(values: Record<string, string>): LoginPlan {
-  return parseInputs(createInputReader(name => ({ provider: 'yandex', ...values })[name] ?? ''), RUNNER_OIDC).plan
+  return parseInputs(
+    createInputReader(name => ({ provider: 'yandex', ...values })[name] ?? ''),
+    RUNNER_OIDC
+  ).plan
 }
 
 /** A runner step with 'id-token: write' offers these; the token itself comes from each test's context. */
-const RUNNER_OIDC = { ACTIONS_ID_TOKEN_REQUEST_URL: 'https://pipelines.actions.githubusercontent.com/oidc/token', ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'request-token' }
+const RUNNER_OIDC = {
+  ACTIONS_ID_TOKEN_REQUEST_URL: 'https://pipelines.actions.githubusercontent.com/oidc/token',
+  ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'request-token'
+}
 
 /** A provider context against the local Yandex, with a GitHub OIDC token service. */
 function context(env: NodeJS.ProcessEnv = yc.env(), http = fastHttp().http): TestProviderContext & { audiences: string[] } {
@@ -61,7 +66,9 @@ describe('service-account key exchanged for an IAM token', () => {
     expect(claims).toEqual({ iss: key.serviceAccountId, aud: yc.iamUrl, iat: expect.any(Number), exp: expect.any(Number) })
     expect(Number(claims.exp) - Number(claims.iat)).toBe(3600)
     expect(Number(claims.iat)).toBeGreaterThanOrEqual(before)
-    const verified = createVerify('RSA-SHA256').update(`${h}.${c}`).verify({ key: key.publicKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }, Buffer.from(s, 'base64url'))
+    const verified = createVerify('RSA-SHA256')
+      .update(`${h}.${c}`)
+      .verify({ key: key.publicKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }, Buffer.from(s, 'base64url'))
     expect(verified).toBe(true)
 
     const token = credentials[0]?.password ?? ''
@@ -81,7 +88,11 @@ describe('service-account key exchanged for an IAM token', () => {
     // Pinned to the global IAM URL while the call goes to the local IAM: the local IAM refuses it, as the real one would.
     const env = { ...yc.env(), REGISTRY_LOGIN_ENDPOINT_YANDEX_JWT_AUDIENCE: 'https://iam.api.cloud.yandex.net/iam/v1/tokens' }
     const error = await failure(plan({ 'service-account-key': key.json }).getCredentials(context(env)))
-    expect(error.message).toMatch(new RegExp(`^Yandex Cloud IAM answered HTTP 401 UNAUTHENTICATED: Invalid JWT: aud must be ${yc.iamUrl.replace(/[.]/g, '\\.')} \\(request id [0-9a-f-]{36}\\)\\.`))
+    expect(error.message).toMatch(
+      new RegExp(
+        `^Yandex Cloud IAM answered HTTP 401 UNAUTHENTICATED: Invalid JWT: aud must be ${yc.iamUrl.replace(/[.]/g, '\\.')} \\(request id [0-9a-f-]{36}\\)\\.`
+      )
+    )
     const claims = JSON.parse(Buffer.from(body().jwt!.split('.')[1]!, 'base64url').toString()) as { aud: string }
     expect(claims.aud).toBe('https://iam.api.cloud.yandex.net/iam/v1/tokens')
   })
@@ -93,7 +104,11 @@ describe('service-account key exchanged for an IAM token', () => {
     const error = await failure(plan({ 'service-account-key': key.json }).getCredentials(context(yc.env(), http)))
     expect(error).toBeInstanceOf(HttpError)
     expect((error as HttpError).status).toBe(401)
-    expect((error as HttpError).cloud).toEqual({ code: 'UNAUTHENTICATED', message: `Key ${key.id} not found or deleted`, requestId: expect.stringMatching(UUID) })
+    expect((error as HttpError).cloud).toEqual({
+      code: 'UNAUTHENTICATED',
+      message: `Key ${key.id} not found or deleted`,
+      requestId: expect.stringMatching(UUID)
+    })
     expect(error.message).toContain(`IAM does not accept key ${key.id} of service account ${key.serviceAccountId}`)
     expect(error.message).toContain(`yc iam key list --service-account-id ${key.serviceAccountId}`)
     expect(error.message).not.toContain('PRIVATE KEY')
@@ -103,12 +118,23 @@ describe('service-account key exchanged for an IAM token', () => {
 
   test('a 403 and a 400 from IAM get their own hints', async () => {
     const key = yc.emulator.createAuthorizedKey()
-    yc.script.push({ status: 403, body: { code: 7, message: 'Permission denied', details: [{ '@type': 'type.googleapis.com/google.rpc.RequestInfo', requestId: 'req-403' }] } })
+    yc.script.push({
+      status: 403,
+      body: {
+        code: 7,
+        message: 'Permission denied',
+        details: [{ '@type': 'type.googleapis.com/google.rpc.RequestInfo', requestId: 'req-403' }]
+      }
+    })
     const denied = await failure(plan({ 'service-account-key': key.json }).getCredentials(context()))
-    expect(denied.message).toBe(`Yandex Cloud IAM answered HTTP 403 PERMISSION_DENIED: Permission denied (request id req-403). Service account ${key.serviceAccountId} may not get an IAM token (is it deleted or blocked?).`)
+    expect(denied.message).toBe(
+      `Yandex Cloud IAM answered HTTP 403 PERMISSION_DENIED: Permission denied (request id req-403). Service account ${key.serviceAccountId} may not get an IAM token (is it deleted or blocked?).`
+    )
     yc.script.push({ status: 400, body: { code: 3, message: 'Invalid JWT' } })
     const invalid = await failure(plan({ 'service-account-key': key.json }).getCredentials(context()))
-    expect(invalid.message).toBe("Yandex Cloud IAM answered HTTP 400 INVALID_ARGUMENT: Invalid JWT. IAM refused the signed JWT. Keep the key file unchanged and the runner's clock right (the JWT is valid for one hour from now).")
+    expect(invalid.message).toBe(
+      "Yandex Cloud IAM answered HTTP 400 INVALID_ARGUMENT: Invalid JWT. IAM refused the signed JWT. Keep the key file unchanged and the runner's clock right (the JWT is valid for one hour from now)."
+    )
   })
 
   test('429, then the real answer: retried once and succeeds', async () => {
@@ -119,7 +145,9 @@ describe('service-account key exchanged for an IAM token', () => {
     expect(yc.seen).toHaveLength(2)
     expect(sleeps).toHaveLength(1)
     expect(credentials[0]?.username).toBe('iam')
-    expect(stdout.text()).toMatch(/Yandex Cloud IAM: attempt 1 of 3 failed \(Yandex Cloud IAM answered HTTP 429 RESOURCE_EXHAUSTED: Too many requests\.\); retrying/)
+    expect(stdout.text()).toMatch(
+      /Yandex Cloud IAM: attempt 1 of 3 failed \(Yandex Cloud IAM answered HTTP 429 RESOURCE_EXHAUSTED: Too many requests\.\); retrying/
+    )
   })
 
   test('a 200 without iamToken is a clear error', async () => {
@@ -132,7 +160,11 @@ describe('service-account key exchanged for an IAM token', () => {
   test('exchange: false: json_key + the key file text, warnings, and no call to IAM', async () => {
     const key = yc.emulator.createAuthorizedKey()
     const ctx = context()
-    const credentials = await plan({ 'service-account-key': key.json, exchange: 'false', registry: 'cr.yandex, registry.yandexcloud.net' }).getCredentials(ctx)
+    const credentials = await plan({
+      'service-account-key': key.json,
+      exchange: 'false',
+      registry: 'cr.yandex, registry.yandexcloud.net'
+    }).getCredentials(ctx)
     expect(credentials).toEqual([
       { registry: 'cr.yandex', username: 'json_key', password: key.json },
       { registry: 'registry.yandexcloud.net', username: 'json_key', password: key.json }
@@ -153,7 +185,9 @@ describe('OAuth token', () => {
     const ctx = context()
     const credentials = await plan({ 'oauth-token': oauth }).getCredentials(ctx)
     expect(body()).toEqual({ yandexPassportOauthToken: oauth })
-    expect(credentials).toEqual([{ registry: 'registry.yandexcloud.net', username: 'iam', password: expect.stringMatching(/^t1\./), expiresAt: expect.any(Date) }])
+    expect(credentials).toEqual([
+      { registry: 'registry.yandexcloud.net', username: 'iam', password: expect.stringMatching(/^t1\./), expiresAt: expect.any(Date) }
+    ])
     expect(ctx.masked).toContain(credentials[0]?.password)
     expect(ctx.warnings).toEqual([])
   })
@@ -162,7 +196,9 @@ describe('OAuth token', () => {
     const oauth = yc.emulator.createOAuthToken()
     yc.emulator.expireOAuthToken(oauth)
     const error = await failure(plan({ 'oauth-token': oauth }).getCredentials(context()))
-    expect(error.message).toMatch(/^Yandex Cloud IAM answered HTTP 401 UNAUTHENTICATED: Token is invalid or has expired\. \(request id [0-9a-f-]{36}\)\. Check the 'oauth-token' secret: Yandex ID OAuth tokens live 12 months, and none are issued since 2026-06-01\./)
+    expect(error.message).toMatch(
+      /^Yandex Cloud IAM answered HTTP 401 UNAUTHENTICATED: Token is invalid or has expired\. \(request id [0-9a-f-]{36}\)\. Check the 'oauth-token' secret: Yandex ID OAuth tokens live 12 months, and none are issued since 2026-06-01\./
+    )
     expect(error.message).not.toContain(oauth)
   })
 
@@ -172,7 +208,9 @@ describe('OAuth token', () => {
     expect(credentials).toEqual([{ registry: 'registry.yandexcloud.net', username: 'oauth', password: 'y0_direct-oauth-token' }])
     expect(ctx.warnings).toEqual([
       expect.stringMatching(/^The long-lived OAuth token is stored/),
-      expect.stringMatching(/^Yandex Cloud Registry's documentation lists only IAM tokens and API keys for docker login, not the oauth login; registry\.yandexcloud\.net may refuse it/)
+      expect.stringMatching(
+        /^Yandex Cloud Registry's documentation lists only IAM tokens and API keys for docker login, not the oauth login; registry\.yandexcloud\.net may refuse it/
+      )
     ])
     expect(yc.seen).toHaveLength(0)
   })
@@ -197,7 +235,9 @@ describe('keyless: GitHub OIDC token exchanged at the federation endpoint', () =
       subject_token_type: 'urn:ietf:params:oauth:token-type:id_token'
     })
     expect(yc.github.verify(form.subject_token, 'https://github.com/acme').sub).toBe(yc.github.subject)
-    expect(credentials).toEqual([{ registry: 'registry.yandexcloud.net', username: 'iam', password: expect.stringMatching(/^t1\./), expiresAt: expect.any(Date) }])
+    expect(credentials).toEqual([
+      { registry: 'registry.yandexcloud.net', username: 'iam', password: expect.stringMatching(/^t1\./), expiresAt: expect.any(Date) }
+    ])
     // expires_in 43200 s from now
     expect(Math.abs(credentials[0]!.expiresAt!.getTime() - (Date.now() + 43_200_000))).toBeLessThan(60_000)
     expect(ctx.masked).toEqual(expect.arrayContaining([form.subject_token, credentials[0]?.password]))
@@ -228,9 +268,15 @@ describe('keyless: GitHub OIDC token exchanged at the federation endpoint', () =
   test('no owner in the environment and no audience input: a clear error before any call', async () => {
     const env = { ...yc.env(), GITHUB_REPOSITORY_OWNER: '', GITHUB_REPOSITORY: '' }
     const error = await failure(plan({ 'service-account-id': yc.emulator.createServiceAccount() }).getCredentials(context(env)))
-    expect(error.message).toBe("Cannot tell the GitHub token audience for keyless login: GITHUB_REPOSITORY_OWNER is not set. Set input 'audience' to one of the audiences of the workload identity federation (usually https://github.com/<owner>).")
+    expect(error.message).toBe(
+      "Cannot tell the GitHub token audience for keyless login: GITHUB_REPOSITORY_OWNER is not set. Set input 'audience' to one of the audiences of the workload identity federation (usually https://github.com/<owner>)."
+    )
     expect(yc.seen).toHaveLength(0)
-    const ghes = await failure(plan({ 'service-account-id': yc.emulator.createServiceAccount() }).getCredentials(context({ ...env, GITHUB_SERVER_URL: 'https://ghe.example.com' })))
+    const ghes = await failure(
+      plan({ 'service-account-id': yc.emulator.createServiceAccount() }).getCredentials(
+        context({ ...env, GITHUB_SERVER_URL: 'https://ghe.example.com' })
+      )
+    )
     expect(ghes.message).toMatch(/\(usually https:\/\/ghe\.example\.com\/<owner>\)\.$/)
   })
 
@@ -239,7 +285,10 @@ describe('keyless: GitHub OIDC token exchanged at the federation endpoint', () =
     yc.emulator.addFederatedCredential(sa, 'repo:acme/app:ref:refs/heads/release')
     const error = await failure(plan({ 'service-account-id': sa }).getCredentials(context()))
     expect(error).toBeInstanceOf(HttpError)
-    expect((error as HttpError).cloud).toEqual({ code: 'invalid_grant', message: `No federated credential of service account ${sa} matches subject ${yc.github.subject}` })
+    expect((error as HttpError).cloud).toEqual({
+      code: 'invalid_grant',
+      message: `No federated credential of service account ${sa} matches subject ${yc.github.subject}`
+    })
     const clientRequestId = String(yc.seen[0]?.headers['x-client-request-id'])
     expect(clientRequestId).toMatch(UUID)
     expect(error.message).toBe(
@@ -253,18 +302,31 @@ describe('keyless: GitHub OIDC token exchanged at the federation endpoint', () =
     const sa = yc.emulator.createServiceAccount()
     yc.emulator.addFederatedCredential(sa, yc.github.subject)
     const error = await failure(plan({ 'service-account-id': sa, audience: 'https://github.com/someone-else' }).getCredentials(context()))
-    expect(error.message).toMatch(/answered HTTP 400 invalid_grant: Subject token audience https:\/\/github\.com\/someone-else is not among the federation's audiences\. The workload identity federation must list the GitHub token's audience 'https:\/\/github\.com\/someone-else' \(set input 'audience' to what the federation expects\)\./)
+    expect(error.message).toMatch(
+      /answered HTTP 400 invalid_grant: Subject token audience https:\/\/github\.com\/someone-else is not among the federation's audiences\. The workload identity federation must list the GitHub token's audience 'https:\/\/github\.com\/someone-else' \(set input 'audience' to what the federation expects\)\./
+    )
   })
 
   test('an unknown service account: a hint about service-account-id', async () => {
     const error = await failure(plan({ 'service-account-id': 'ajenotknown000000000' }).getCredentials(context()))
-    expect(error.message).toMatch(/answered HTTP 400 invalid_target: Service account ajenotknown000000000 not found\. Check input 'service-account-id' \(ajenotknown000000000\): it must be the id of the service account, not its name\./)
+    expect(error.message).toMatch(
+      /answered HTTP 400 invalid_target: Service account ajenotknown000000000 not found\. Check input 'service-account-id' \(ajenotknown000000000\): it must be the id of the service account, not its name\./
+    )
   })
 
   test('a google.rpc.Status error from the federation endpoint is understood too, with its request id', async () => {
-    yc.script.push({ status: 403, body: { code: 7, message: 'Permission denied', details: [{ '@type': 'type.googleapis.com/google.rpc.RequestInfo', requestId: 'req-wlif' }] } })
+    yc.script.push({
+      status: 403,
+      body: {
+        code: 7,
+        message: 'Permission denied',
+        details: [{ '@type': 'type.googleapis.com/google.rpc.RequestInfo', requestId: 'req-wlif' }]
+      }
+    })
     const error = await failure(plan({ 'service-account-id': 'ajeb0k5nkr4ttb4cdtg2' }).getCredentials(context()))
-    expect(error.message).toBe('Yandex Cloud workload identity federation answered HTTP 403 PERMISSION_DENIED: Permission denied (request id req-wlif). Check the workload identity federation (issuer, audiences, JWKS URL) and the federated credential on the service account.')
+    expect(error.message).toBe(
+      'Yandex Cloud workload identity federation answered HTTP 403 PERMISSION_DENIED: Permission denied (request id req-wlif). Check the workload identity federation (issuer, audiences, JWKS URL) and the federated credential on the service account.'
+    )
   })
 
   test('a 200 without access_token is a clear error', async () => {
@@ -286,11 +348,15 @@ describe('keyless: GitHub OIDC token exchanged at the federation endpoint', () =
 describe('ready credentials and warnings', () => {
   test('token: iam + the token, no call; a token that is not t1. gets a warning', async () => {
     const ctx = context()
-    expect(await plan({ token: 't1.abc.def' }).getCredentials(ctx)).toEqual([{ registry: 'registry.yandexcloud.net', username: 'iam', password: 't1.abc.def' }])
+    expect(await plan({ token: 't1.abc.def' }).getCredentials(ctx)).toEqual([
+      { registry: 'registry.yandexcloud.net', username: 'iam', password: 't1.abc.def' }
+    ])
     expect(ctx.warnings).toEqual([])
     const odd = context()
     await plan({ token: 'y0_looks-like-oauth' }).getCredentials(odd)
-    expect(odd.warnings).toEqual(["Input 'token' does not look like an IAM token (they start with 't1.'). For a Yandex ID OAuth token use 'oauth-token'; for an API key use 'api-key'."])
+    expect(odd.warnings).toEqual([
+      "Input 'token' does not look like an IAM token (they start with 't1.'). For a Yandex ID OAuth token use 'oauth-token'; for an API key use 'api-key'."
+    ])
     expect(yc.seen).toHaveLength(0)
   })
 
@@ -308,8 +374,12 @@ describe('ready credentials and warnings', () => {
     const pe = context()
     await plan({ 'api-key': 'AQVN-unit', registry: 'registry.pe.yandexcloud.net' }).getCredentials(pe)
     expect(pe.warnings).toEqual([])
-    const withRegion = parseInputs(createInputReader(name => ({ provider: 'yandex', 'api-key': 'AQVN-unit', region: 'ru-central1' })[name] ?? ''))
-    expect(withRegion.notices).toEqual([{ level: 'warning', message: "Input 'region' is ignored: Yandex Cloud registries are not regional ('registry' chooses the hosts)." }])
+    const withRegion = parseInputs(
+      createInputReader(name => ({ provider: 'yandex', 'api-key': 'AQVN-unit', region: 'ru-central1' })[name] ?? '')
+    )
+    expect(withRegion.notices).toEqual([
+      { level: 'warning', message: "Input 'region' is ignored: Yandex Cloud registries are not regional ('registry' chooses the hosts)." }
+    ])
     // The Kazakhstan host is seen only in third-party READMEs: no Yandex credential goes there.
     expect(() => plan({ 'api-key': 'AQVN-unit', registry: 'cr.yandexcloud.kz' })).toThrow(
       "Input 'registry' has 'cr.yandexcloud.kz', which is not one of the Yandex Cloud registry hosts, so no Yandex Cloud credential goes there (auth api-key). Use one of the Yandex Cloud registry hosts: registry.yandexcloud.net; cr.yandex; registry.pe.yandexcloud.net."
@@ -339,4 +409,3 @@ describe('parseRfc3339', () => {
     expect(parseRfc3339(value)).toBeUndefined()
   })
 })
-
