@@ -1,5 +1,5 @@
 import { BackupUnreadable, discardBackup, loadBackup, ownership, restoreBackup, type SavedBackup } from './auth-files/backup.js'
-import type { ClientContext } from './clients/client.js'
+import type { ClientContext } from './process/command-context.js'
 import { clients } from './clients/index.js'
 import { logoutBlocked } from './auth-files/routing.js'
 import { clientContext } from './step/context.js'

@@ -17,7 +17,10 @@ if (log) {
           ? { path: first }
           : { port: first, host: typeof args[1] === 'string' ? args[1] : undefined }
     fs.appendFileSync(log, `${JSON.stringify({ pid: process.pid, ...target })}\n`)
-    const error = Object.assign(new Error(`connect ECONNREFUSED ${target.host ?? target.path}:${target.port ?? ''} (network blocked by the fuzz suite)`), { code: 'ECONNREFUSED', errno: -111, syscall: 'connect' })
+    const error = Object.assign(
+      new Error(`connect ECONNREFUSED ${target.host ?? target.path}:${target.port ?? ''} (network blocked by the fuzz suite)`),
+      { code: 'ECONNREFUSED', errno: -111, syscall: 'connect' }
+    )
     process.nextTick(() => this.destroy(error))
     return this
   }

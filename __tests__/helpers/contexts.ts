@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs'
 import path from 'node:path'
-import type { ClientContext, Runner } from '../../src/clients/client.js'
+import type { ClientContext, Runner } from '../../src/process/command-context.js'
 import { createHttp, type Http } from '../../src/net/http.js'
 import type { ProviderContext } from '../../src/providers/provider.js'
 import { maskSecret } from '../../src/log/secrets.js'

@@ -3,7 +3,7 @@ import { log } from '../log/log.js'
 import { safeText } from '../log/escape.js'
 import type { Backup } from './backup.js'
 import { readCredHelper, readStorageSettings, writeCredHelper, type StorageSettings } from './auth-file.js'
-import type { ClientContext } from '../clients/client.js'
+import type { ClientContext } from '../process/command-context.js'
 import { externalCredentialHelpers } from './registries-conf.js'
 
 /**

@@ -1,6 +1,7 @@
 import { InputError } from '../log/errors.js'
 import { osName, thisPlatform, type Platform } from '../runner/platform.js'
-import type { ClientContext, RegistryClient } from './client.js'
+import type { ClientContext } from '../process/command-context.js'
+import type { RegistryClient } from './client.js'
 
 /**
  * Refuses, before any cloud is called, a client that cannot run on this OS or whose binary is not

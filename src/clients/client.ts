@@ -1,24 +1,7 @@
-import type { Purpose } from '../process/run-process.js'
 import type { Platform } from '../runner/platform.js'
-import type { RegistryCredential } from '../providers/provider.js'
+import type { ClientContext } from '../process/command-context.js'
+import type { RegistryCredential } from '../types.js'
 import type { StorageRules } from '../auth-files/routing.js'
-
-/**
- * Runs a command; secrets go in through `stdin`, never through `args`. `purpose` picks the deadline
- * (process/run-process.ts); a process that passes it is killed and the call rejects with a DeadlineError.
- */
-export type Runner = (
-  command: string,
-  args: string[],
-  options?: { stdin?: string; env?: NodeJS.ProcessEnv; purpose?: Purpose }
-) => Promise<{ exitCode: number; stdout: string; stderr: string }>
-
-export interface ClientContext {
-  run: Runner
-  env: NodeJS.ProcessEnv
-  /** Full path of a binary on PATH, or '' when there is none. */
-  which(binary: string): Promise<string>
-}
 
 /**
  * One registry client. Every client keeps its credentials in a docker-format auth file;

@@ -2,7 +2,7 @@ import { basicAuth } from '../log/secrets.js'
 import { writeAuthEntry } from '../auth-files/auth-file.js'
 import type { RegistryClient } from './client.js'
 import { DOCKER_RULES } from '../auth-files/routing.js'
-import { dockerConfigFile } from './docker.js'
+import { dockerConfigFile } from './docker-paths.js'
 
 /**
  * No binary: writes the credential straight into docker's config.json (mode 0600), for tools

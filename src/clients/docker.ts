@@ -1,17 +1,8 @@
 import path from 'node:path'
-import { thisPlatform, userHome, type Platform } from '../runner/platform.js'
+import { dockerConfigFile } from './docker-paths.js'
 import type { RegistryClient } from './client.js'
 import { DOCKER_RULES } from '../auth-files/routing.js'
 import { runClient } from './login-command.js'
-
-/** docker's config directory: $DOCKER_CONFIG, else ~/.docker (%USERPROFILE%\.docker on Windows). */
-export function dockerConfigDir(env: NodeJS.ProcessEnv, platform: Platform = thisPlatform()): string {
-  return env.DOCKER_CONFIG || platform.path.join(userHome(env, platform), '.docker')
-}
-
-export function dockerConfigFile(env: NodeJS.ProcessEnv, platform: Platform = thisPlatform()): string {
-  return platform.path.join(dockerConfigDir(env, platform), 'config.json')
-}
 
 /** docker CLI: `docker login --password-stdin`; works without a running engine. */
 export const docker: RegistryClient = {

@@ -1,3 +1,4 @@
+import type { ClientId } from '../types.js'
 import type { RegistryClient } from './client.js'
 import { buildah, podman, skopeo } from './containers.js'
 import { docker } from './docker.js'
@@ -13,7 +14,4 @@ export const clients = {
   helm,
   oras,
   'docker-config': dockerConfig
-} satisfies Record<string, RegistryClient>
-
-export type ClientId = keyof typeof clients
-export const CLIENT_IDS = Object.keys(clients) as ClientId[]
+} satisfies Record<ClientId, RegistryClient>

@@ -1,7 +1,7 @@
 import { safeText } from '../log/escape.js'
 import { retry, type RetryOptions } from '../net/retry.js'
 import { envNumber } from '../net/tunables.js'
-import type { ClientContext } from './client.js'
+import type { ClientContext } from '../process/command-context.js'
 import { clientFailure } from './login-failure.js'
 
 /**

@@ -1,6 +1,6 @@
 import type { RegistryClient } from './client.js'
 import { ORAS_GO_RULES } from '../auth-files/routing.js'
-import { dockerConfigFile } from './docker.js'
+import { dockerConfigFile } from './docker-paths.js'
 import { runClient } from './login-command.js'
 
 /** oras: `oras login --password-stdin`; by default it shares docker's config.json. */

@@ -1,5 +1,5 @@
 import { readTextFile, writePrivateFile } from '../runner/files.js'
-import type { RegistryCredential } from '../providers/provider.js'
+import type { RegistryCredential } from '../types.js'
 import { registryHost } from './hosts.js'
 
 /** A registry password minted earlier in the job, kept so that not every blob costs an exchange. */

@@ -2,7 +2,7 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from
 import os from 'node:os'
 import path from 'node:path'
 import { containersAuthFile } from '../clients/containers.js'
-import { dockerConfigDir } from '../clients/docker.js'
+import { dockerConfigDir } from '../clients/docker-paths.js'
 import { helm } from '../clients/helm.js'
 import { ActionError, errorMessage } from '../log/errors.js'
 import { readTextFile, writePrivateFile } from '../runner/files.js'

@@ -1,16 +1,7 @@
+import type { RegistryCredential } from '../types.js'
 import type { Http } from '../net/http.js'
 import type { InputReader } from '../inputs/reader.js'
 import type { CredentialScope, RegistryHostPolicy } from '../inputs/registry-hosts.js'
-
-/** A username/password pair a registry client can log in with. */
-export interface RegistryCredential {
-  /** Registry host (optionally with a path prefix), as the client is given it. */
-  registry: string
-  username: string
-  password: string
-  /** When the password stops working, where the cloud says so. */
-  expiresAt?: Date
-}
 
 /** The inputs shared by every cloud, parsed once. */
 export interface CommonInputs {

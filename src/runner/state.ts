@@ -1,7 +1,7 @@
 import { getState, saveState as coreSaveState } from '@actions/core'
 import { log } from '../log/log.js'
 import { safeText } from '../log/escape.js'
-import { CLIENT_IDS, type ClientId } from '../clients/index.js'
+import { CLIENT_IDS, type ClientId } from '../types.js'
 
 const KEY = 'registry-login'
 
@@ -88,7 +88,7 @@ function isLoginRecord(value: unknown): value is LoginRecord {
   return (
     typeof login === 'object' &&
     login !== null &&
-    (CLIENT_IDS as string[]).includes(login.client ?? '') &&
+    (CLIENT_IDS as readonly string[]).includes(login.client ?? '') &&
     typeof login.registry === 'string' &&
     typeof login.authFile === 'string'
   )

@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
 import { findBinary, spawnTarget } from '../process/find-binary.js'
-import type { ClientContext } from '../clients/client.js'
+import type { ClientContext } from '../process/command-context.js'
 import { deadlineFor, runProcess, tighter, type Budget } from '../process/run-process.js'
 import { createHttp } from '../net/http.js'
 import { log, safeLines } from '../log/log.js'

@@ -1,4 +1,4 @@
-import type { ClientId } from '../clients/index.js'
+import type { ClientId } from '../types.js'
 import { InputError } from '../log/errors.js'
 import type { InputReader } from '../inputs/reader.js'
 

@@ -1,7 +1,7 @@
 import { setOutput } from '@actions/core'
 import { log } from '../log/log.js'
 import type { Inputs, SkippedLogin } from './parse-step.js'
-import type { RegistryCredential } from '../providers/provider.js'
+import type { RegistryCredential } from '../types.js'
 
 /**
  * An expiry as ISO 8601, or undefined when there is none or it is no time at all: a cloud's

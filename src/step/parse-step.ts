@@ -1,4 +1,4 @@
-import { CLIENT_IDS, type ClientId } from '../clients/index.js'
+import { CLIENT_IDS, type ClientId } from '../types.js'
 import { ActionError, InputError } from '../log/errors.js'
 import type { InputReader } from '../inputs/reader.js'
 import { oidcRequest } from '../net/oidc.js'
@@ -50,7 +50,7 @@ export function parseStep(inputs: InputReader, env: NodeJS.ProcessEnv = process.
   const clients = [...new Set(inputs.list('clients').map(name => name.toLowerCase()))]
   if (clients.length === 0) clients.push('docker')
   for (const client of clients) {
-    if (!(CLIENT_IDS as string[]).includes(client)) {
+    if (!(CLIENT_IDS as readonly string[]).includes(client)) {
       throw new InputError('clients', `has '${client}', which is not a supported client`, `Use any of: ${CLIENT_IDS.join(', ')}.`)
     }
   }

@@ -7,7 +7,7 @@ import { appendFileSync } from 'node:fs'
 import type { Inputs } from './parse-step.js'
 import { escapeHtml } from '../log/escape.js'
 import { expiryText } from './outputs.js'
-import type { RegistryCredential } from '../providers/provider.js'
+import type { RegistryCredential } from '../types.js'
 
 const row = (cells: string[], tag: 'th' | 'td'): string => `<tr>${cells.map(cell => `<${tag}>${cell}</${tag}>`).join('')}</tr>`
 

@@ -12,7 +12,8 @@ import {
   type StoragePlan,
   type StorageView
 } from '../../../src/auth-files/routing.js'
-import { clients, type ClientId } from '../../../src/clients/index.js'
+import { clients } from '../../../src/clients/index.js'
+import type { ClientId } from '../../../src/types.js'
 import { credentialHelpersIn, externalCredentialHelpers } from '../../../src/auth-files/registries-conf.js'
 import { runMain } from '../../../src/main.js'
 import { actionEnv, type ActionEnv } from '../../helpers/action-env.js'

@@ -2,7 +2,7 @@ import { clients } from '../../../src/clients/index.js'
 import { clientFailure, ClientCommandError, loginVerdict } from '../../../src/clients/login-failure.js'
 import { clientRetry, runClient } from '../../../src/clients/login-command.js'
 import { DeadlineError } from '../../../src/process/run-process.js'
-import type { RegistryCredential } from '../../../src/providers/provider.js'
+import type { RegistryCredential } from '../../../src/types.js'
 import { fakeClientContext, type RunResult } from '../../helpers/contexts.js'
 import { captureStdout, type StdoutCapture } from '../../helpers/stdout.js'
 

@@ -1,4 +1,4 @@
-import { CLIENT_IDS } from '../../../src/clients/index.js'
+import { CLIENT_IDS } from '../../../src/types.js'
 import { InputError } from '../../../src/log/errors.js'
 import { createInputReader, splitList } from '../../../src/inputs/reader.js'
 import { parseInputs, type Inputs } from '../../../src/step/parse-step.js'

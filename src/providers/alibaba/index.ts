@@ -1,6 +1,7 @@
 import { InputError } from '../../log/errors.js'
 import type { InputReader } from '../../inputs/reader.js'
-import type { AuthMethodSpec, CommonInputs, LoginPlan, Provider, ProviderContext, RegistryCredential } from '../provider.js'
+import type { AuthMethodSpec, CommonInputs, LoginPlan, Provider, ProviderContext } from '../provider.js'
+import type { RegistryCredential } from '../../types.js'
 import { assumeRoleWithOidc, getEnterpriseToken, getPersonalToken, type TemporaryRegistryCredential } from './api.js'
 import { ALIBABA_REGISTRY_HOSTS, enterpriseHost, parseAlibabaHost, personalHost, personalInstanceHost, REGION_PATTERN } from './hosts.js'
 import { percentEncodedForms, type AccessKeyCredential } from './signature.js'

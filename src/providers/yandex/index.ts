@@ -8,9 +8,9 @@ import {
   type CommonInputs,
   type LoginPlan,
   type Provider,
-  type ProviderContext,
-  type RegistryCredential
+  type ProviderContext
 } from '../provider.js'
+import type { RegistryCredential } from '../../types.js'
 import { CLOUD_REGISTRY, containerRegistrySunsetWarning, isCloudRegistry, isContainerRegistry, YANDEX_REGISTRY_POLICY } from './hosts.js'
 import { iamTokenFromGithub, iamTokenFromKey, iamTokenFromOauth, type IamToken } from './iam.js'
 import { parseAuthorizedKey, type AuthorizedKey } from './key.js'

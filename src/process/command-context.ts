@@ -1,0 +1,19 @@
+// How a registry client's process is run and found: the context every client and the routing rules get.
+import type { Purpose } from './run-process.js'
+
+/**
+ * Runs a command; secrets go in through `stdin`, never through `args`. `purpose` picks the deadline
+ * (process/run-process.ts); a process that passes it is killed and the call rejects with a DeadlineError.
+ */
+export type Runner = (
+  command: string,
+  args: string[],
+  options?: { stdin?: string; env?: NodeJS.ProcessEnv; purpose?: Purpose }
+) => Promise<{ exitCode: number; stdout: string; stderr: string }>
+
+export interface ClientContext {
+  run: Runner
+  env: NodeJS.ProcessEnv
+  /** Full path of a binary on PATH, or '' when there is none. */
+  which(binary: string): Promise<string>
+}
