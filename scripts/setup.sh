@@ -4,11 +4,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [ ! -x node_modules/.bin/jest ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+# Installed when node_modules is missing or was installed from another package-lock.json (compared by
+# content: a fresh checkout's file times say nothing).
+lock_hash=$(node -e 'process.stdout.write(require("crypto").createHash("sha256").update(require("fs").readFileSync("package-lock.json")).digest("hex"))')
+if [ ! -x node_modules/.bin/jest ] || [ "$(cat node_modules/.installed-lock-sha256 2>/dev/null)" != "$lock_hash" ]; then
   # npm ci: exactly the versions in package-lock.json (which lists every platform's optional
   # packages), and it never rewrites the lock file.
   echo "setup: installing npm packages (npm ci)"
   npm ci --no-audit --no-fund --loglevel=error
+  printf '%s' "$lock_hash" > node_modules/.installed-lock-sha256
 fi
 
 need=()

@@ -3,6 +3,7 @@ import { Backup, newBackupFile } from './auth-files/backup.js'
 import { requireClients } from './clients/availability.js'
 import type { ClientContext } from './process/command-context.js'
 import { clients } from './clients/index.js'
+import { mint } from './providers/index.js'
 import { StoragePlans } from './auth-files/routing.js'
 import { clientContext, providerContext } from './step/context.js'
 import { ActionError } from './log/errors.js'
@@ -17,7 +18,6 @@ import { runPerAuthFile } from './auth-files/per-file.js'
 import { saveState, type PostState } from './runner/state.js'
 import { skipLogin, writeOutputs } from './step/outputs.js'
 import { writeSummary } from './step/summary.js'
-import { recordingInputs } from './credential-helper/config.js'
 import { installCredentialHelper } from './modes/credential-helper.js'
 
 export interface MainDeps {
@@ -27,8 +27,7 @@ export interface MainDeps {
 
 export async function runMain(deps?: MainDeps): Promise<void> {
   try {
-    const read = recordingInputs()
-    const parsed = parseStep(createInputReader(read.read))
+    const parsed = parseStep(createInputReader())
     if (parsed.skipped) return skipLogin(parsed)
     const inputs = parsed
     for (const { level, message } of inputs.notices) level === 'warning' ? log.warning(message) : log.info(message)
@@ -42,7 +41,7 @@ export async function runMain(deps?: MainDeps): Promise<void> {
       : await StoragePlans.make(chosen, inputs.plan.registries, shared, { authFiles: !inputs.isolatedConfig })
 
     log.info`Logging into ${inputs.plan.registries} (${inputs.provider}: ${inputs.plan.method})`
-    const credentials = await inputs.plan.getCredentials(pctx)
+    const credentials = await mint(inputs.plan, pctx)
     for (const credential of credentials) maskCredential(credential.username, credential.password)
 
     const state: PostState = { version: 1, logins: [] }
@@ -56,7 +55,7 @@ export async function runMain(deps?: MainDeps): Promise<void> {
         state,
         inputs.isolatedConfig ? await StoragePlans.make(chosen, inputs.plan.registries, cctx) : storage
       )
-    else await installCredentialHelper({ inputs, recordedInputs: read.recorded, credentials, ctx: cctx, state })
+    else await installCredentialHelper({ inputs, credentials, ctx: cctx, state })
     writeOutputs(inputs, credentials)
     writeSummary(inputs, credentials)
   } catch (error) {

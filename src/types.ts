@@ -14,3 +14,8 @@ export interface RegistryCredential {
 export const CLIENT_IDS = ['docker', 'podman', 'buildah', 'skopeo', 'helm', 'oras', 'docker-config'] as const
 
 export type ClientId = (typeof CLIENT_IDS)[number]
+
+/** Every cloud, in the order the docs and error messages list them. */
+export const PROVIDER_IDS = ['alibaba', 'ibm', 'nebius', 'yandex'] as const
+
+export type ProviderId = (typeof PROVIDER_IDS)[number]

@@ -1,10 +1,9 @@
-import { getInput } from '@actions/core'
 import { lstatSync, readdirSync } from 'node:fs'
 import path from 'node:path'
 import { ENDPOINT_NAMES, endpointVariable } from '../net/endpoints.js'
 import { readTextFile, writePrivateFile } from '../runner/files.js'
-import { methodInputs } from '../step/input-hygiene.js'
-import { providers, type ProviderId } from '../providers/index.js'
+import type { LoginSpec } from '../providers/provider.js'
+import { PROVIDER_IDS } from '../types.js'
 import { TUNABLE_VARIABLES } from '../net/tunables.js'
 
 /**
@@ -13,9 +12,12 @@ import { TUNABLE_VARIABLES } from '../net/tunables.js'
  * documented trade-off of credential-helper mode (the key never enters an auth file).
  */
 export interface HelperConfig {
-  version: 1
-  /** The non-empty action inputs main's parsing read, re-parsed by the helper through the same code. */
-  inputs: Record<string, string>
+  version: 2
+  /**
+   * Main's login plan as data: the chosen method's own inputs only (never another cloud's key set on the
+   * same step), minted again by the same provider code.
+   */
+  spec: LoginSpec
   /** Main's variables that decide where and as whom the plan logs in (endpoint overrides, the GitHub context). */
   env: Record<string, string>
   /** Registry host → username, for the protocol's `list`. */
@@ -54,33 +56,6 @@ export function carriedEnv(env: NodeJS.ProcessEnv): Record<string, string> {
   return out
 }
 
-/** An input reader's source that remembers every non-empty input it was asked for. */
-export function recordingInputs(read: (name: string) => string = name => getInput(name)): {
-  read: (name: string) => string
-  recorded: Record<string, string>
-} {
-  const recorded: Record<string, string> = {}
-  return {
-    recorded,
-    read(name) {
-      const value = read(name)
-      if (value !== '') recorded[name] = value
-      return value
-    }
-  }
-}
-
-/**
- * The recorded inputs the plan logs in with: a method input the chosen cloud and method ignore (another
- * cloud's key set on the same step, read only to warn about it) is not saved, so it never reaches this
- * cloud's helper. Re-parsing gives the same plan, only without that warning.
- */
-export function planInputs(recorded: Record<string, string>, provider: ProviderId, auth: string): Record<string, string> {
-  const reads = new Set(providers[provider].methods[auth]?.reads ?? [])
-  const ignored = new Set(methodInputs(Object.values(providers)).filter(name => !reads.has(name)))
-  return Object.fromEntries(Object.entries(recorded).filter(([name]) => !ignored.has(name)))
-}
-
 export async function writeHelperConfig(file: string, config: HelperConfig): Promise<void> {
   writePrivateFile(file, JSON.stringify(config))
 }
@@ -99,11 +74,28 @@ export async function readHelperConfig(file: string): Promise<HelperConfig> {
         : 'it is not a file the registry-login step wrote'
     throw new Error(`cannot read its configuration ${file} (${code ?? 'not JSON'}): ${why}`)
   }
-  if (parsed.version !== 1 || !isStringMap(parsed.inputs) || !isStringMap(parsed.env) || !isStringMap(parsed.usernames)) {
+  if (parsed.version !== 2 || !isSpec(parsed.spec) || !isStringMap(parsed.env) || !isStringMap(parsed.usernames)) {
     throw new Error(`its configuration ${file} has an unknown shape`)
   }
   // Only the variables main carries: a configuration never points the helper's OIDC request, proxy or other settings elsewhere.
-  return { version: 1, inputs: parsed.inputs, env: carriedEnv(parsed.env), usernames: parsed.usernames }
+  return { version: 2, spec: parsed.spec, env: carriedEnv(parsed.env), usernames: parsed.usernames }
+}
+
+/** The shape main writes; each provider's method data is its own (the provider reads it as it wrote it). */
+function isSpec(value: unknown): value is LoginSpec {
+  if (typeof value !== 'object' || value === null) return false
+  const spec = value as Partial<Record<keyof LoginSpec, unknown>>
+  const data = spec.data as { kind?: unknown } | null | undefined
+  return (
+    (PROVIDER_IDS as readonly unknown[]).includes(spec.provider) &&
+    typeof spec.auth === 'string' &&
+    typeof spec.method === 'string' &&
+    Array.isArray(spec.registries) &&
+    spec.registries.every(r => typeof r === 'string') &&
+    typeof data === 'object' &&
+    data !== null &&
+    typeof data.kind === 'string'
+  )
 }
 
 function isStringMap(value: unknown): value is Record<string, string> {

@@ -1,7 +1,7 @@
 import path from 'node:path'
 import { providerContext, type ProviderLog } from '../step/context.js'
-import { createInputReader } from '../inputs/reader.js'
-import { parseInputs } from '../step/parse-step.js'
+import { mint, providers } from '../providers/index.js'
+import type { Provider } from '../providers/provider.js'
 import { safeText } from '../log/escape.js'
 import { maskSecret } from '../log/secrets.js'
 import { cacheEntries, isFresh, readCache, writeCache } from './cache.js'
@@ -41,17 +41,17 @@ export async function jobCredentialSource(configFile: string, env: NodeJS.Proces
 }
 
 /**
- * Main's plan, rebuilt from the saved inputs through the same parsing and provider code: keyless
- * flows ask the job's GitHub OIDC service for a new token, key-based flows use the saved key.
+ * Main's login plan, saved as data and minted again by the same provider code: keyless flows ask the
+ * job's GitHub OIDC service for a new token, key-based flows use the saved key.
  */
 export async function credentialSource(configFile: string, env: NodeJS.ProcessEnv = process.env): Promise<CredentialSource> {
   const config = await readHelperConfig(configFile)
   // Where and as whom the plan logs in is what main decided: a later step's own REGISTRY_LOGIN_* or GITHUB_* never redirects the saved key.
   const planEnv = { ...withoutCarried(env), ...config.env }
-  const { plan } = parseInputs(
-    createInputReader(name => config.inputs[name] ?? ''),
-    planEnv
-  )
+  const plan = config.spec
+  // The saved key goes into the redaction of the helper's replies, as main's parsing masked it.
+  const provider: Provider = providers[plan.provider]
+  for (const secret of provider.secrets(plan.data)) maskSecret(secret)
   const ctx = providerContext(planEnv, helperLog(planEnv))
   const cacheFile = helperFiles(path.dirname(configFile)).cache
   const hosts = [...new Set(plan.registries.map(registryHost))]
@@ -61,7 +61,7 @@ export async function credentialSource(configFile: string, env: NodeJS.ProcessEn
       const cache = await readCache(cacheFile)
       const cached = cache[host]
       if (cached && isFresh(cached, Date.now())) return cached
-      const minted = cacheEntries(await plan.getCredentials(ctx), Date.now())
+      const minted = cacheEntries(await mint(plan, ctx), Date.now())
       // A cache that cannot be written (a directory in its place, a full disk) costs the next get an exchange, not this one its answer.
       await writeCache(cacheFile, { ...cache, ...minted }).catch(() => undefined)
       const credential = minted[host]

@@ -13,14 +13,12 @@ import { safeText } from '../log/escape.js'
 import type { RegistryCredential } from '../types.js'
 import { saveState, type HelperMapping, type PostState } from '../runner/state.js'
 import { cacheEntries, writeCache } from '../credential-helper/cache.js'
-import { carriedEnv, HELPER_DIR_PREFIX, helperFiles, planInputs, writeHelperConfig } from '../credential-helper/config.js'
+import { carriedEnv, HELPER_DIR_PREFIX, helperFiles, writeHelperConfig } from '../credential-helper/config.js'
 import { registryHost } from '../credential-helper/hosts.js'
 import { HELPER_BINARY, HELPER_NAME } from '../credential-helper/protocol.js'
 
 export interface HelperSetup {
   inputs: Inputs
-  /** The non-empty inputs main's parsing read. */
-  recordedInputs: Record<string, string>
   /** What main minted: seeds the cache and names the usernames. */
   credentials: RegistryCredential[]
   ctx: ClientContext
@@ -32,7 +30,7 @@ export interface HelperSetup {
  * points every chosen client's auth file at it for the plan's registries (`credHelpers`), so that no
  * password is written to an auth file and every push gets a credential that is still valid.
  */
-export async function installCredentialHelper({ inputs, recordedInputs, credentials, ctx, state }: HelperSetup): Promise<void> {
+export async function installCredentialHelper({ inputs, credentials, ctx, state }: HelperSetup): Promise<void> {
   const node = process.execPath
   const script = path.join(path.dirname(process.argv[1] ?? ''), 'helper.js')
   await requireRunnable(node, script)
@@ -48,8 +46,8 @@ export async function installCredentialHelper({ inputs, recordedInputs, credenti
   const now = Date.now()
   const usernames = Object.fromEntries(credentials.map(c => [registryHost(c.registry), c.username]))
   await writeHelperConfig(files.config, {
-    version: 1,
-    inputs: planInputs(recordedInputs, inputs.provider, inputs.plan.auth),
+    version: 2,
+    spec: inputs.plan,
     env: carriedEnv(ctx.env),
     usernames
   })

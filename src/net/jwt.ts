@@ -1,4 +1,4 @@
-import { createSign, constants, type KeyObject } from 'node:crypto'
+import { createPrivateKey, createSign, constants, type KeyObject } from 'node:crypto'
 
 export type JwtAlgorithm = 'RS256' | 'PS256'
 
@@ -12,8 +12,9 @@ export function signJwt(
   alg: JwtAlgorithm,
   header: Record<string, unknown>,
   claims: Record<string, unknown>,
-  privateKey: KeyObject
+  signingKey: KeyObject | string
 ): string {
+  const privateKey = typeof signingKey === 'string' ? createPrivateKey(signingKey) : signingKey
   const input = `${json64({ ...header, alg, typ: 'JWT' })}.${json64(claims)}`
   const key = alg === 'PS256' ? { key: privateKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 } : privateKey
   const signature = createSign('RSA-SHA256').update(input).sign(key)

@@ -1,7 +1,8 @@
 import { alibaba } from './alibaba/index.js'
 import { ibm } from './ibm/index.js'
 import { nebius } from './nebius/index.js'
-import type { Provider } from './provider.js'
+import type { LoginSpec, Provider, ProviderContext } from './provider.js'
+import type { ProviderId, RegistryCredential } from '../types.js'
 import { yandex } from './yandex/index.js'
 
 /** Adding a cloud: one module under providers/, one line here. */
@@ -10,7 +11,10 @@ export const providers = {
   ibm,
   nebius,
   yandex
-} satisfies Record<string, Provider>
+} satisfies Record<ProviderId, Provider>
 
-export type ProviderId = keyof typeof providers
-export const PROVIDER_IDS = Object.keys(providers) as ProviderId[]
+/** The cloud a spec names turns it into registry credentials (the network part of a login). */
+export function mint(spec: LoginSpec, ctx: ProviderContext): Promise<RegistryCredential[]> {
+  const provider: Provider = providers[spec.provider]
+  return provider.mint(spec, ctx)
+}

@@ -1,4 +1,4 @@
-import type { RegistryCredential } from '../types.js'
+import type { ProviderId, RegistryCredential } from '../types.js'
 import type { Http } from '../net/http.js'
 import type { InputReader } from '../inputs/reader.js'
 import type { CredentialScope, RegistryHostPolicy } from '../inputs/registry-hosts.js'
@@ -53,8 +53,17 @@ export interface AuthMethodSpec {
 /** Inputs with a non-empty default that only some auth methods read. */
 export type MethodOption = 'exchange' | 'token-exchange'
 
-/** A validated login: the hosts and a way to fetch credentials for them. */
-export interface LoginPlan {
+/** What one auth method needs to mint credentials: plain JSON data, told apart by `kind`. */
+export interface MethodData {
+  kind: string
+}
+
+/**
+ * A validated login as plain data: the cloud, the method, the hosts and what the method needs (secrets
+ * included). Serialisable: credential-helper mode saves it (0600, removed by post) and mints from it again.
+ */
+export interface LoginSpec<D extends MethodData = MethodData> {
+  provider: ProviderId
   /** The auth method chosen: a key of the provider's `methods`. */
   auth: string
   /** With auth password: the method the username selects (iamapikey: api-key), whose `options` then apply. */
@@ -62,15 +71,17 @@ export interface LoginPlan {
   /** Human name of the auth method, e.g. "API key exchanged for an IAM token". */
   method: string
   registries: string[]
-  getCredentials(ctx: ProviderContext): Promise<RegistryCredential[]>
+  /** The method's data (its `kind` names it). */
+  data: D
 }
 
 /**
  * One cloud. `plan` reads and validates this cloud's inputs (no network, no side effects
- * besides masking secrets) so that every input error surfaces before anything is called.
+ * besides masking secrets) so that every input error surfaces before anything is called;
+ * `mint` turns the plan into registry credentials.
  */
-export interface Provider {
-  readonly id: string
+export interface Provider<D extends MethodData = MethodData> {
+  readonly id: ProviderId
   readonly authMethods: readonly string[]
   /** Every auth method, declared: credential scope, inputs read, OIDC. */
   readonly methods: Readonly<Record<string, AuthMethodSpec>>
@@ -78,7 +89,10 @@ export interface Provider {
   readonly registryHosts: RegistryHostPolicy
   /** Whether `region` chooses registry hosts (false: it is always ignored). */
   readonly regional: boolean
-  plan(inputs: InputReader, common: CommonInputs): LoginPlan
+  plan(inputs: InputReader, common: CommonInputs): LoginSpec<D>
+  mint(spec: LoginSpec<D>, ctx: ProviderContext): Promise<RegistryCredential[]>
+  /** The secret strings in a method's data: masked again wherever a saved spec is read back. */
+  secrets(data: D): string[]
 }
 
 /** Same credential for every registry of a plan. */

@@ -5,7 +5,7 @@
  */
 import type { InputReader } from '../inputs/reader.js'
 import { noOidcToken } from '../net/oidc.js'
-import type { CommonInputs, LoginPlan, MethodOption, Provider } from '../providers/provider.js'
+import type { CommonInputs, LoginSpec, MethodOption, Provider } from '../providers/provider.js'
 
 /**
  * The inputs that carry secrets (action.yml: "from a secret"): a workflow run without access to
@@ -41,7 +41,7 @@ export function ignoredInputWarnings(
   inputs: InputReader,
   all: readonly Provider[],
   provider: Provider,
-  plan: Pick<LoginPlan, 'auth' | 'passwordFor'>,
+  plan: Pick<LoginSpec, 'auth' | 'passwordFor'>,
   common: CommonInputs
 ): string[] {
   const { auth } = plan

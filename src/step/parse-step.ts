@@ -1,9 +1,9 @@
-import { CLIENT_IDS, type ClientId } from '../types.js'
+import { CLIENT_IDS, PROVIDER_IDS, type ClientId, type ProviderId } from '../types.js'
 import { ActionError, InputError } from '../log/errors.js'
 import type { InputReader } from '../inputs/reader.js'
 import { oidcRequest } from '../net/oidc.js'
-import { PROVIDER_IDS, providers, type ProviderId } from '../providers/index.js'
-import type { CommonInputs, LoginPlan } from '../providers/provider.js'
+import { providers } from '../providers/index.js'
+import type { CommonInputs, LoginSpec, Provider } from '../providers/provider.js'
 import { parseCredentialHelper } from './credential-helper-input.js'
 import { checkRegistryHosts, parseRegistry } from '../inputs/registry-hosts.js'
 import { ignoredInputWarnings, noCredentialAvailable } from './input-hygiene.js'
@@ -18,7 +18,7 @@ export interface Notice {
 export interface Inputs {
   skipped: false
   provider: ProviderId
-  plan: LoginPlan
+  plan: LoginSpec
   clients: ClientId[]
   logout: boolean
   outputPassword: boolean
@@ -40,11 +40,11 @@ export interface SkippedLogin {
 export function parseStep(inputs: InputReader, env: NodeJS.ProcessEnv = process.env): Inputs | SkippedLogin {
   const providerName = inputs.text('provider').toLowerCase()
   if (!providerName) throw new InputError('provider', 'is required', `Set it to one of: ${PROVIDER_IDS.join(', ')}.`)
-  if (!(PROVIDER_IDS as string[]).includes(providerName)) {
+  if (!(PROVIDER_IDS as readonly string[]).includes(providerName)) {
     throw new InputError('provider', `is '${providerName}', which is not a supported cloud`, `Use one of: ${PROVIDER_IDS.join(', ')}.`)
   }
   const providerId = providerName as ProviderId
-  const provider = providers[providerId]
+  const provider: Provider = providers[providerId]
 
   // de-duplicated after case-folding: 'docker, Docker' is one client, logged in once
   const clients = [...new Set(inputs.list('clients').map(name => name.toLowerCase()))]

@@ -3,6 +3,8 @@ import os from 'node:os'
 import path from 'node:path'
 import { helperFiles, readHelperConfig, writeHelperConfig } from '../../../src/credential-helper/config.js'
 import { credentialSource, jobCredentialSource } from '../../../src/credential-helper/source.js'
+import { createInputReader } from '../../../src/inputs/reader.js'
+import { parseInputs } from '../../../src/step/parse-step.js'
 import { startIamServer, type IamServer } from '../../helpers/iam-server.js'
 import { captureStdout, type StdoutCapture } from '../../helpers/stdout.js'
 
@@ -25,12 +27,19 @@ afterEach(async () => {
   rmSync(runnerTemp, { recursive: true, force: true })
 })
 
+/** Main's login plan for these inputs, as main saves it. */
+const specOf = (inputs: Record<string, string>) =>
+  parseInputs(
+    createInputReader(name => inputs[name] ?? ''),
+    {}
+  ).plan
+
 /** Saves an IBM API-key plan for `registries` the way main saves it. */
 async function saveIbmPlan(into: string, registries: string[], apiKey = API_KEY): Promise<string> {
   const { config } = helperFiles(into)
   await writeHelperConfig(config, {
-    version: 1,
-    inputs: { provider: 'ibm', registry: registries.join(','), 'api-key': apiKey, 'credential-helper': 'true' },
+    version: 2,
+    spec: specOf({ provider: 'ibm', registry: registries.join(','), 'api-key': apiKey, 'credential-helper': 'true' }),
     env: { REGISTRY_LOGIN_ENDPOINT_IBM_IAM: server.url, REGISTRY_LOGIN_HTTP_ATTEMPTS: '1' },
     usernames: Object.fromEntries(registries.map(host => [host, 'iambearer']))
   })
@@ -113,9 +122,12 @@ test('a configuration carries only the variables main carries: never the OIDC re
     ACTIONS_ID_TOKEN_REQUEST_URL: 'https://evil.example/',
     HTTPS_PROXY: 'http://evil.example:3128'
   }
-  writeFileSync(config, JSON.stringify({ version: 1, inputs: { provider: 'ibm' }, env, usernames: {} }), { mode: 0o600 })
+  const spec = specOf({ provider: 'ibm', registry: 'us.icr.io', token: 'ibm-token-123456' })
+  writeFileSync(config, JSON.stringify({ version: 2, spec, env, usernames: {} }), { mode: 0o600 })
   expect((await readHelperConfig(config)).env).toEqual({ REGISTRY_LOGIN_ENDPOINT_IBM_IAM: server.url, GITHUB_REPOSITORY: 'o/r' })
-  writeFileSync(config, JSON.stringify({ version: 1, inputs: { provider: 1 }, env: {}, usernames: {} }), { mode: 0o600 })
+  writeFileSync(config, JSON.stringify({ version: 2, spec: { ...spec, provider: 'aws' }, env: {}, usernames: {} }), { mode: 0o600 })
+  await expect(readHelperConfig(config)).rejects.toThrow(/unknown shape/)
+  writeFileSync(config, JSON.stringify({ version: 1, inputs: { provider: 'ibm' }, env: {}, usernames: {} }), { mode: 0o600 })
   await expect(readHelperConfig(config)).rejects.toThrow(/unknown shape/)
 })
 
@@ -124,8 +136,8 @@ test("a later step's own endpoint override never redirects the saved key: the he
   const inputs = { provider: 'ibm', registry: 'us.icr.io', 'api-key': API_KEY, 'credential-helper': 'true' }
   // Main ran without an override (the real IAM host, which this machine cannot reach); the calling step sets one.
   await writeHelperConfig(config, {
-    version: 1,
-    inputs,
+    version: 2,
+    spec: specOf(inputs),
     env: { REGISTRY_LOGIN_HTTP_ATTEMPTS: '1', REGISTRY_LOGIN_HTTP_TIMEOUT_MS: '3000' },
     usernames: { 'us.icr.io': 'iambearer' }
   })

@@ -5,6 +5,7 @@ import { parseInputs } from '../../../src/step/parse-step.js'
 import { githubDefaultAudience } from '../../../src/net/oidc.js'
 import { testProviderContext, withGithubOidc } from '../../helpers/contexts.js'
 import { captureStdout, type StdoutCapture } from '../../helpers/stdout.js'
+import { mint } from '../../../src/providers/index.js'
 
 let stdout: StdoutCapture
 beforeEach(() => {
@@ -57,7 +58,7 @@ async function askedAudience(provider: keyof typeof keyless, env: NodeJS.Process
   const ctx = withGithubOidc(testProviderContext(env), () => {
     throw new Error('stop after the token request')
   })
-  await expect(plan.getCredentials(ctx)).rejects.toThrow('stop after the token request')
+  await expect(mint(plan, ctx)).rejects.toThrow('stop after the token request')
   return ctx.audiences
 }
 

@@ -1,7 +1,8 @@
 // What every cloud module promises, checked for all of them at once.
 import { InputError } from '../../../src/log/errors.js'
 import { createInputReader } from '../../../src/inputs/reader.js'
-import { PROVIDER_IDS, providers } from '../../../src/providers/index.js'
+import { providers } from '../../../src/providers/index.js'
+import { PROVIDER_IDS } from '../../../src/types.js'
 import type { CommonInputs } from '../../../src/providers/provider.js'
 
 const common = (extra: Partial<CommonInputs> = {}): CommonInputs => ({
@@ -51,7 +52,9 @@ describe.each(PROVIDER_IDS)('provider %s', id => {
     const plan = provider.plan(reader(values), common({ registries, regions }))
     expect(plan).not.toBeInstanceOf(Promise)
     expect(plan.registries.length).toBeGreaterThan(0)
-    expect(typeof plan.getCredentials).toBe('function')
+    // Plain data: what credential-helper mode saves and mints from again.
+    expect(JSON.parse(JSON.stringify(plan))).toEqual(plan)
+    expect(plan.provider).toBe(id)
     expect(plan.method.length).toBeGreaterThan(3)
     // The central checks (allow-list, ignored inputs, OIDC) read the planned method's declaration.
     expect(provider.methods[plan.auth]).toBeDefined()

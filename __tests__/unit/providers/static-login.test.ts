@@ -7,12 +7,13 @@ import { parseInputs } from '../../../src/step/parse-step.js'
 import { parseAlibabaAuth } from '../../../src/providers/alibaba/index.js'
 import { parseIbmAuth } from '../../../src/providers/ibm/index.js'
 import { parseNebiusAuth } from '../../../src/providers/nebius/index.js'
-import type { CommonInputs, LoginPlan } from '../../../src/providers/provider.js'
+import type { CommonInputs, LoginSpec } from '../../../src/providers/provider.js'
 import { parseYandexAuth } from '../../../src/providers/yandex/index.js'
 import { fastHttp, testProviderContext } from '../../helpers/contexts.js'
 import { startIamServer, type IamServer } from '../../helpers/iam-server.js'
 import { captureStdout, type StdoutCapture } from '../../helpers/stdout.js'
 import { failure, thrownInputError } from '../../helpers/thrown.js'
+import { mint } from '../../../src/providers/index.js'
 
 const yc = createYandexEmulator({
   store: new CredentialStore(),
@@ -48,7 +49,7 @@ const parsers = {
   alibaba: (values: Record<string, string>) => parseAlibabaAuth(reader(values), common(values))
 }
 
-function plan(provider: string, values: Record<string, string>): LoginPlan {
+function plan(provider: string, values: Record<string, string>): LoginSpec {
   return parseInputs(reader({ provider, ...values })).plan
 }
 
@@ -118,7 +119,7 @@ describe('what the clients get', () => {
   test('IBM iamapikey is exchanged for an IAM token (iambearer) by default, and the log says so', async () => {
     const login = plan('ibm', { region: 'us-south', username: 'iamapikey', password: IBM_KEY })
     expect(login.method).toMatch(/username iamapikey \+ password\) exchanged for a short-lived IAM access token, logged in as iambearer/)
-    const [credential] = await login.getCredentials(testProviderContext({ REGISTRY_LOGIN_ENDPOINT_IBM_IAM: iam.url }))
+    const [credential] = await mint(login, testProviderContext({ REGISTRY_LOGIN_ENDPOINT_IBM_IAM: iam.url }))
     expect(credential).toMatchObject({ registry: 'us.icr.io', username: 'iambearer', password: iam.issued[0] })
     expect(iam.requests).toHaveLength(1)
     expect(iam.requests[0]?.body).toContain(`apikey=${IBM_KEY}`)
@@ -153,23 +154,23 @@ describe('what the clients get', () => {
   test.each(passedThrough)('%s %j: no cloud call, the password as is', async (provider, values, username, password, method) => {
     const login = plan(provider, values)
     expect(login.method).toMatch(method)
-    const credentials = await login.getCredentials(testProviderContext({ REGISTRY_LOGIN_ENDPOINT_IBM_IAM: iam.url }))
+    const credentials = await mint(login, testProviderContext({ REGISTRY_LOGIN_ENDPOINT_IBM_IAM: iam.url }))
     expect(credentials.map(c => [c.username, c.password])).toEqual(login.registries.map(() => [username, password]))
     expect(iam.requests).toHaveLength(0)
   })
 
   test('Yandex oauth with exchange false on Cloud Registry warns that its docs list only IAM tokens and API keys', async () => {
     const ctx = testProviderContext({})
-    await plan('yandex', { username: 'oauth', password: YC_OAUTH, exchange: 'false' }).getCredentials(ctx)
+    await mint(plan('yandex', { username: 'oauth', password: YC_OAUTH, exchange: 'false' }), ctx)
     expect(ctx.warnings.join('\n')).toMatch(/Cloud Registry's documentation lists only IAM tokens and API keys.*registry\.yandexcloud\.net/)
     const old = testProviderContext({})
-    await plan('yandex', { 'oauth-token': YC_OAUTH, exchange: 'false', registry: 'cr.yandex' }).getCredentials(old)
+    await mint(plan('yandex', { 'oauth-token': YC_OAUTH, exchange: 'false', registry: 'cr.yandex' }), old)
     expect(old.warnings.join('\n')).not.toMatch(/Cloud Registry's documentation/)
   })
 
   test("Yandex username iam with something that is no IAM token: the warning speaks of 'password' and the other usernames", async () => {
     const ctx = testProviderContext({})
-    await plan('yandex', { username: 'iam', password: YC_OAUTH }).getCredentials(ctx)
+    await mint(plan('yandex', { username: 'iam', password: YC_OAUTH }), ctx)
     expect(ctx.warnings).toEqual([
       expect.stringMatching(
         /^Input 'password' \(username iam\) does not look like an IAM token.*use username oauth; for an API key use username api_key\.$/
@@ -181,7 +182,7 @@ describe('what the clients get', () => {
     const ctx = testProviderContext({ REGISTRY_LOGIN_ENDPOINT_YANDEX_IAM: `${iam.url}/yandex` }, fastHttp({ attempts: 1 }).http)
     const login = plan('yandex', { username: 'oauth', password: YC_OAUTH })
     expect(login.method).toBe('Yandex ID OAuth token exchanged for an IAM token (iam, given as username oauth + password)')
-    await failure(login.getCredentials(ctx))
+    await failure(mint(login, ctx))
     expect(iam.requests.map(r => JSON.parse(r.body) as unknown)).toEqual([{ yandexPassportOauthToken: YC_OAUTH }])
   })
 })

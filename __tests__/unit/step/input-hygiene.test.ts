@@ -3,7 +3,8 @@
 import { ActionError, InputError } from '../../../src/log/errors.js'
 import { createInputReader } from '../../../src/inputs/reader.js'
 import { parseInputs, parseStep, type Inputs } from '../../../src/step/parse-step.js'
-import { PROVIDER_IDS, providers } from '../../../src/providers/index.js'
+import { providers } from '../../../src/providers/index.js'
+import { PROVIDER_IDS } from '../../../src/types.js'
 import { methodInputs, SECRET_INPUTS } from '../../../src/step/input-hygiene.js'
 import { captureStdout, type StdoutCapture } from '../../helpers/stdout.js'
 

@@ -2,9 +2,10 @@ import { CLIENT_IDS } from '../../../src/types.js'
 import { InputError } from '../../../src/log/errors.js'
 import { createInputReader, splitList } from '../../../src/inputs/reader.js'
 import { parseInputs, type Inputs } from '../../../src/step/parse-step.js'
-import { PROVIDER_IDS } from '../../../src/providers/index.js'
+import { PROVIDER_IDS } from '../../../src/types.js'
 import { IBM_REGION_NAMES } from '../../../src/providers/ibm/regions.js'
 import { addMaskLine, captureStdout, type StdoutCapture } from '../../helpers/stdout.js'
+import { mint } from '../../../src/providers/index.js'
 
 const API_KEY = 'ibm-apikey-Zq9xWv3Lk7Tn0Rb5Hs2Dy8'
 const TOKEN = 'eyJ-iam-token-Pm4Gc6Jf1Ua9Xe3Wq7'
@@ -42,7 +43,7 @@ describe('valid IBM inputs', () => {
   test('a token gives iambearer + the token for every registry, without any network call', async () => {
     const inputs = parse({ provider: 'IBM', token: `  ${TOKEN}  `, region: 'eu-de, jp-osa' })
     expect(inputs.plan.method).toBe('IAM access token (iambearer)')
-    const credentials = await inputs.plan.getCredentials({} as never)
+    const credentials = await mint(inputs.plan, {} as never)
     expect(credentials).toEqual([
       { registry: 'de.icr.io', username: 'iambearer', password: TOKEN },
       { registry: 'jp2.icr.io', username: 'iambearer', password: TOKEN }

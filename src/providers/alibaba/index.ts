@@ -1,6 +1,6 @@
 import { InputError } from '../../log/errors.js'
 import type { InputReader } from '../../inputs/reader.js'
-import type { AuthMethodSpec, CommonInputs, LoginPlan, Provider, ProviderContext } from '../provider.js'
+import type { AuthMethodSpec, CommonInputs, LoginSpec, Provider, ProviderContext } from '../provider.js'
 import type { RegistryCredential } from '../../types.js'
 import { assumeRoleWithOidc, getEnterpriseToken, getPersonalToken, type TemporaryRegistryCredential } from './api.js'
 import { ALIBABA_REGISTRY_HOSTS, enterpriseHost, parseAlibabaHost, personalHost, personalInstanceHost, REGION_PATTERN } from './hosts.js'
@@ -334,7 +334,35 @@ async function fetchAll(
   )
 }
 
-export const alibaba: Provider = {
+/** What a login needs: the credential, and the hosts with the API that issues each one's token. */
+export type AlibabaData = AlibabaAuth & { targets: AlibabaTarget[] }
+
+/** The log's name for the method. */
+function methodLabel(auth: AlibabaAuth): string {
+  if (auth.kind === 'password') return 'instance access credential (username and password, passed through)'
+  if (auth.kind === 'oidc') return 'GitHub OIDC -> STS AssumeRoleWithOIDC -> temporary registry token'
+  return auth.credential.securityToken
+    ? 'STS credentials (AccessKey + security token) exchanged for a temporary registry token'
+    : 'AccessKey exchanged for a temporary registry token'
+}
+
+async function oidcCredentials(auth: Extract<AlibabaData, { kind: 'oidc' }>, ctx: ProviderContext): Promise<RegistryCredential[]> {
+  const token = await ctx.idToken(auth.audience)
+  const sts = await assumeRoleWithOidc(
+    token,
+    {
+      roleArn: auth.roleArn,
+      oidcProviderArn: auth.oidcProviderArn,
+      roleSessionName: auth.roleSessionName ?? defaultSessionName(ctx.env),
+      durationSeconds: auth.durationSeconds
+    },
+    auth.audience,
+    ctx
+  )
+  return fetchAll(auth.targets, sts, ctx, true)
+}
+
+export const alibaba: Provider<AlibabaData> = {
   id: 'alibaba',
   authMethods: METHODS,
   methods: {
@@ -353,47 +381,26 @@ export const alibaba: Provider = {
   } satisfies Record<(typeof METHODS)[number], AuthMethodSpec>,
   registryHosts: ALIBABA_REGISTRY_HOSTS,
   regional: true,
-  plan(inputs: InputReader, common: CommonInputs): LoginPlan {
+  plan(inputs: InputReader, common: CommonInputs): LoginSpec<AlibabaData> {
     const auth = parseAlibabaAuth(inputs, common)
     const targets = alibabaTargets(inputs, common, auth)
-    const registries = targets.map(t => t.registry)
-    if (auth.kind === 'password') {
-      return {
-        auth: 'password',
-        method: 'instance access credential (username and password, passed through)',
-        registries,
-        getCredentials: async () => registries.map(registry => ({ registry, username: auth.username, password: auth.password }))
-      }
-    }
-    if (auth.kind === 'access-key') {
-      return {
-        auth: 'access-key',
-        method: auth.credential.securityToken
-          ? 'STS credentials (AccessKey + security token) exchanged for a temporary registry token'
-          : 'AccessKey exchanged for a temporary registry token',
-        registries,
-        getCredentials: ctx => fetchAll(targets, auth.credential, ctx, false)
-      }
-    }
     return {
-      auth: 'oidc',
-      method: 'GitHub OIDC -> STS AssumeRoleWithOIDC -> temporary registry token',
-      registries,
-      getCredentials: async ctx => {
-        const token = await ctx.idToken(auth.audience)
-        const sts = await assumeRoleWithOidc(
-          token,
-          {
-            roleArn: auth.roleArn,
-            oidcProviderArn: auth.oidcProviderArn,
-            roleSessionName: auth.roleSessionName ?? defaultSessionName(ctx.env),
-            durationSeconds: auth.durationSeconds
-          },
-          auth.audience,
-          ctx
-        )
-        return fetchAll(targets, sts, ctx, true)
-      }
+      provider: 'alibaba',
+      auth: auth.kind,
+      method: methodLabel(auth),
+      registries: targets.map(t => t.registry),
+      data: { ...auth, targets }
     }
+  },
+  async mint({ data, registries }, ctx) {
+    if (data.kind === 'password') return registries.map(registry => ({ registry, username: data.username, password: data.password }))
+    if (data.kind === 'access-key') return fetchAll(data.targets, data.credential, ctx, false)
+    return oidcCredentials(data, ctx)
+  },
+  secrets(data) {
+    if (data.kind === 'password') return [data.password]
+    if (data.kind === 'oidc') return []
+    const { accessKeySecret, securityToken } = data.credential
+    return [accessKeySecret, ...(securityToken ? [securityToken, ...percentEncodedForms(securityToken)] : [])]
   }
 }

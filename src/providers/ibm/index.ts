@@ -1,6 +1,6 @@
 import { InputError } from '../../log/errors.js'
 import type { InputReader } from '../../inputs/reader.js'
-import { forEachRegistry, type AuthMethodSpec, type CommonInputs, type LoginPlan, type Provider } from '../provider.js'
+import { forEachRegistry, type AuthMethodSpec, type CommonInputs, type LoginSpec, type Provider } from '../provider.js'
 import { methodOfStaticLogin, readStaticLogin, usernameList, type UsernameTable } from '../static-login.js'
 import { exchangeApiKey } from './iam.js'
 import { IBM_REGION_NAMES, IBM_REGISTRY_HOSTS, ibmRegistryHost } from './regions.js'
@@ -91,7 +91,17 @@ export function ibmRegistries(common: CommonInputs): string[] {
   ]
 }
 
-export const ibm: Provider = {
+/** The log's name for the method, as the inputs gave it. */
+function methodLabel(auth: IbmAuth): string {
+  const given = auth.username ? `, given as username ${auth.username} + password` : ''
+  if (auth.kind === 'token') return `IAM access token (iambearer${given})`
+  if (!auth.exchange) return `API key passed to the registry (iamapikey${given})`
+  return auth.username
+    ? `API key (username ${auth.username} + password) exchanged for a short-lived IAM access token, logged in as iambearer; 'exchange: false' would log in as ${auth.username}`
+    : 'API key exchanged for an IAM access token (iambearer)'
+}
+
+export const ibm: Provider<IbmAuth> = {
   id: 'ibm',
   authMethods: METHODS,
   methods: {
@@ -102,46 +112,27 @@ export const ibm: Provider = {
   } satisfies Record<(typeof METHODS)[number], AuthMethodSpec>,
   registryHosts: IBM_REGISTRY_HOSTS,
   regional: true,
-  plan(inputs: InputReader, common: CommonInputs): LoginPlan {
+  plan(inputs: InputReader, common: CommonInputs): LoginSpec<IbmAuth> {
     const auth = parseIbmAuth(inputs, common)
-    const registries = ibmRegistries(common)
-    const given = auth.username ? `, given as username ${auth.username} + password` : ''
-    const method = auth.username ? 'password' : auth.kind
-    const passwordFor = auth.username ? { passwordFor: auth.kind } : {}
-    if (auth.kind === 'token') {
-      return {
-        auth: method,
-        ...passwordFor,
-        method: `IAM access token (iambearer${given})`,
-        registries,
-        getCredentials: async () => forEachRegistry(registries, { username: 'iambearer', password: auth.token })
-      }
-    }
-    if (!auth.exchange) {
-      return {
-        auth: method,
-        ...passwordFor,
-        method: `API key passed to the registry (iamapikey${given})`,
-        registries,
-        getCredentials: async ctx => {
-          ctx.warn(
-            "The long-lived API key is stored in the clients' auth files until post logs out. Leave 'exchange' at true to store a 1-hour IAM token instead."
-          )
-          return forEachRegistry(registries, { username: 'iamapikey', password: auth.apiKey })
-        }
-      }
-    }
     return {
-      auth: method,
-      ...passwordFor,
-      method: auth.username
-        ? `API key (username ${auth.username} + password) exchanged for a short-lived IAM access token, logged in as iambearer; 'exchange: false' would log in as ${auth.username}`
-        : 'API key exchanged for an IAM access token (iambearer)',
-      registries,
-      getCredentials: async ctx => {
-        const { token, expiresAt } = await exchangeApiKey(auth.apiKey, ctx)
-        return forEachRegistry(registries, { username: 'iambearer', password: token, ...(expiresAt ? { expiresAt } : {}) })
-      }
+      provider: 'ibm',
+      auth: auth.username ? 'password' : auth.kind,
+      ...(auth.username ? { passwordFor: auth.kind } : {}),
+      method: methodLabel(auth),
+      registries: ibmRegistries(common),
+      data: auth
     }
-  }
+  },
+  async mint({ data: auth, registries }, ctx) {
+    if (auth.kind === 'token') return forEachRegistry(registries, { username: 'iambearer', password: auth.token })
+    if (!auth.exchange) {
+      ctx.warn(
+        "The long-lived API key is stored in the clients' auth files until post logs out. Leave 'exchange' at true to store a 1-hour IAM token instead."
+      )
+      return forEachRegistry(registries, { username: 'iamapikey', password: auth.apiKey })
+    }
+    const { token, expiresAt } = await exchangeApiKey(auth.apiKey, ctx)
+    return forEachRegistry(registries, { username: 'iambearer', password: token, ...(expiresAt ? { expiresAt } : {}) })
+  },
+  secrets: auth => [auth.kind === 'token' ? auth.token : auth.apiKey]
 }

@@ -7,7 +7,8 @@ import { textOrFile } from '../../inputs/text-or-file.js'
 export interface ServiceAccountKey {
   serviceAccountId: string
   publicKeyId: string
-  privateKey: KeyObject
+  /** The PEM private key (checked to be RSA), as plain text so that a saved login plan can hold it. */
+  privateKey: string
 }
 
 const SA_ID = /^serviceaccount-[A-Za-z0-9]+$/
@@ -23,7 +24,7 @@ export function checkServiceAccountId(input: string, id: string): void {
   }
 }
 
-function readPrivateKey(input: string, value: string): KeyObject {
+function readPrivateKey(input: string, value: string): string {
   // A PEM pasted into a one-line secret often has literal \n instead of line breaks.
   const pem = !value.includes('\n') && value.includes('\\n') ? value.replace(/\\n/g, '\n') : value
   let key: KeyObject
@@ -43,7 +44,7 @@ function readPrivateKey(input: string, value: string): KeyObject {
       'Nebius signs service-account JWTs with RS256, so the key must be RSA.'
     )
   }
-  return key
+  return pem
 }
 
 /**

@@ -5,7 +5,7 @@ import {
   forEachRegistry,
   type AuthMethodSpec,
   type CommonInputs,
-  type LoginPlan,
+  type LoginSpec,
   type Provider,
   type ProviderContext
 } from '../provider.js'
@@ -196,7 +196,31 @@ export function nebiusRegistries(common: CommonInputs): string[] {
   ]
 }
 
-export const nebius: Provider = {
+/** The log's name for the method. */
+function methodLabel(auth: NebiusAuth): string {
+  if (auth.kind === 'token')
+    return `static key or access token (iam${auth.username ? `, given as username ${auth.username} + password` : ''})`
+  if (auth.kind === 'service-account-key') {
+    const how = auth.transport === 'auto' ? 'HTTPS, gRPC as fallback' : auth.transport === 'http' ? 'HTTPS' : 'gRPC'
+    return `service-account key exchanged for an access token over ${how} (iam)`
+  }
+  return `federated credentials: GitHub OIDC token exchanged for an access token over ${auth.transport === 'grpc' ? 'gRPC' : 'HTTPS'} (iam)`
+}
+
+/** The access token (or static key) the registry takes as the password for `iam`. */
+async function accessToken(auth: NebiusAuth, ctx: ProviderContext): Promise<{ token: string; expiresAt?: Date }> {
+  if (auth.kind === 'token') return { token: auth.token }
+  if (auth.kind === 'service-account-key') {
+    const jwt = serviceAccountJwt(auth.key, ctx.now())
+    ctx.mask(jwt)
+    return exchange(jwtExchangeRequest(jwt), 'service-account-key', auth.transport, ctx)
+  }
+  const githubToken = await ctx.idToken(auth.audience ?? defaultAudience(ctx.env, message => ctx.warn(message)))
+  ctx.mask(githubToken)
+  return exchange(federatedExchangeRequest(auth.serviceAccountId, githubToken), 'oidc', auth.transport, ctx)
+}
+
+export const nebius: Provider<NebiusAuth> = {
   id: 'nebius',
   authMethods: METHODS,
   methods: {
@@ -212,43 +236,21 @@ export const nebius: Provider = {
   } satisfies Record<(typeof METHODS)[number], AuthMethodSpec>,
   registryHosts: NEBIUS_REGISTRY_HOSTS,
   regional: true,
-  plan(inputs: InputReader, common: CommonInputs): LoginPlan {
+  plan(inputs: InputReader, common: CommonInputs): LoginSpec<NebiusAuth> {
     const auth = parseNebiusAuth(inputs, common)
-    const registries = nebiusRegistries(common)
-    if (auth.kind === 'token') {
-      return {
-        auth: auth.username ? 'password' : 'token',
-        ...(auth.username ? { passwordFor: 'token' } : {}),
-        method: `static key or access token (iam${auth.username ? `, given as username ${auth.username} + password` : ''})`,
-        registries,
-        getCredentials: async () => forEachRegistry(registries, { username: NEBIUS_USERNAME, password: auth.token })
-      }
-    }
-    if (auth.kind === 'service-account-key') {
-      const how = auth.transport === 'auto' ? 'HTTPS, gRPC as fallback' : auth.transport === 'http' ? 'HTTPS' : 'gRPC'
-      return {
-        auth: 'service-account-key',
-        method: `service-account key exchanged for an access token over ${how} (iam)`,
-        registries,
-        getCredentials: async (ctx: ProviderContext) => {
-          const jwt = serviceAccountJwt(auth.key, ctx.now())
-          ctx.mask(jwt)
-          const { token, expiresAt } = await exchange(jwtExchangeRequest(jwt), 'service-account-key', auth.transport, ctx)
-          return forEachRegistry(registries, { username: NEBIUS_USERNAME, password: token, ...(expiresAt ? { expiresAt } : {}) })
-        }
-      }
-    }
+    const password = auth.kind === 'token' && auth.username
     return {
-      auth: 'oidc',
-      method: `federated credentials: GitHub OIDC token exchanged for an access token over ${auth.transport === 'grpc' ? 'gRPC' : 'HTTPS'} (iam)`,
-      registries,
-      getCredentials: async (ctx: ProviderContext) => {
-        const githubToken = await ctx.idToken(auth.audience ?? defaultAudience(ctx.env, message => ctx.warn(message)))
-        ctx.mask(githubToken)
-        const request = federatedExchangeRequest(auth.serviceAccountId, githubToken)
-        const { token, expiresAt } = await exchange(request, 'oidc', auth.transport, ctx)
-        return forEachRegistry(registries, { username: NEBIUS_USERNAME, password: token, ...(expiresAt ? { expiresAt } : {}) })
-      }
+      provider: 'nebius',
+      auth: password ? 'password' : auth.kind,
+      ...(password ? { passwordFor: 'token' } : {}),
+      method: methodLabel(auth),
+      registries: nebiusRegistries(common),
+      data: auth
     }
-  }
+  },
+  async mint({ data: auth, registries }, ctx) {
+    const { token, expiresAt } = await accessToken(auth, ctx)
+    return forEachRegistry(registries, { username: NEBIUS_USERNAME, password: token, ...(expiresAt ? { expiresAt } : {}) })
+  },
+  secrets: auth => (auth.kind === 'token' ? [auth.token] : auth.kind === 'service-account-key' ? [auth.key.privateKey] : [])
 }

@@ -6,7 +6,7 @@ import {
   forEachRegistry,
   type AuthMethodSpec,
   type CommonInputs,
-  type LoginPlan,
+  type LoginSpec,
   type Provider,
   type ProviderContext
 } from '../provider.js'
@@ -217,7 +217,98 @@ const withExpiry = (username: string, { token, expiresAt }: IamToken) => ({
   ...(expiresAt ? { expiresAt } : {})
 })
 
-export const yandex: Provider = {
+/** The log's name for the method; "(iam)" -> "(iam, given as username oauth + password)" when the inputs gave it so. */
+function methodLabel(auth: YandexAuth): string {
+  const label = {
+    oidc: 'GitHub OIDC token exchanged for an IAM token (workload identity federation, iam)',
+    'service-account-key':
+      auth.kind === 'service-account-key' && !auth.exchange
+        ? 'service-account authorized key passed to the registry (json_key)'
+        : 'service-account authorized key exchanged for an IAM token (iam)',
+    token: 'IAM token (iam)',
+    'oauth-token':
+      auth.kind === 'oauth-token' && !auth.exchange
+        ? 'Yandex ID OAuth token passed to the registry (oauth)'
+        : 'Yandex ID OAuth token exchanged for an IAM token (iam)',
+    'api-key': 'service-account API key (api_key)'
+  }[auth.kind]
+  const given = auth.kind !== 'oidc' && auth.username ? `, given as username ${auth.username} + password` : ''
+  return given ? label.replace(/\)$/, `${given})`) : label
+}
+
+type Credential = Omit<RegistryCredential, 'registry'>
+
+async function keyCredential(
+  auth: Extract<YandexAuth, { kind: 'service-account-key' }>,
+  registries: string[],
+  ctx: ProviderContext
+): Promise<Credential> {
+  if (auth.exchange) return withExpiry('iam', await iamTokenFromKey(auth.key, ctx))
+  ctx.warn(
+    "The long-lived service-account key is stored in the clients' auth files until post logs out. Leave 'exchange' at true to store a 12-hour IAM token instead."
+  )
+  const cloud = registries.filter(isCloudRegistry)
+  if (cloud.length > 0) {
+    ctx.warn(
+      `Yandex documents the json_key login for Container Registry only; that ${safeText(cloud.join(', '))} accepts it is unconfirmed. If the login fails, leave 'exchange' at true.`
+    )
+  }
+  return { username: 'json_key', password: auth.key.json }
+}
+
+async function oauthCredential(
+  auth: Extract<YandexAuth, { kind: 'oauth-token' }>,
+  registries: string[],
+  ctx: ProviderContext
+): Promise<Credential> {
+  if (auth.exchange) return withExpiry('iam', await iamTokenFromOauth(auth.oauthToken, ctx))
+  ctx.warn(
+    "The long-lived OAuth token is stored in the clients' auth files until post logs out. Leave 'exchange' at true to store a 12-hour IAM token instead."
+  )
+  const cloud = registries.filter(isCloudRegistry)
+  if (cloud.length > 0) {
+    ctx.warn(
+      `Yandex Cloud Registry's documentation lists only IAM tokens and API keys for docker login, not the oauth login; ${safeText(cloud.join(', '))} may refuse it. Leave 'exchange' at true to log in with an IAM token made from the OAuth token.`
+    )
+  }
+  return { username: 'oauth', password: auth.oauthToken }
+}
+
+function tokenCredential(auth: Extract<YandexAuth, { kind: 'token' }>, ctx: ProviderContext): Credential {
+  if (!auth.token.startsWith('t1.')) {
+    ctx.warn(
+      auth.username
+        ? "Input 'password' (username iam) does not look like an IAM token (they start with 't1.'). For a Yandex ID OAuth token use username oauth; for an API key use username api_key."
+        : "Input 'token' does not look like an IAM token (they start with 't1.'). For a Yandex ID OAuth token use 'oauth-token'; for an API key use 'api-key'."
+    )
+  }
+  return { username: 'iam', password: auth.token }
+}
+
+function apiKeyCredential(auth: Extract<YandexAuth, { kind: 'api-key' }>, registries: string[], ctx: ProviderContext): Credential {
+  const old = registries.filter(isContainerRegistry)
+  if (old.length > 0) {
+    ctx.warn(`Yandex documents the api_key login for Cloud Registry only; that ${old.join(', ')} accepts it is unconfirmed.`)
+  }
+  return { username: 'api_key', password: auth.apiKey }
+}
+
+async function credentialFor(auth: YandexAuth, registries: string[], ctx: ProviderContext): Promise<Credential> {
+  switch (auth.kind) {
+    case 'oidc':
+      return withExpiry('iam', await iamTokenFromGithub(auth.serviceAccountId, auth.audience ?? defaultGithubAudience(ctx.env), ctx))
+    case 'service-account-key':
+      return keyCredential(auth, registries, ctx)
+    case 'token':
+      return tokenCredential(auth, ctx)
+    case 'oauth-token':
+      return oauthCredential(auth, registries, ctx)
+    case 'api-key':
+      return apiKeyCredential(auth, registries, ctx)
+  }
+}
+
+export const yandex: Provider<YandexAuth> = {
   id: 'yandex',
   authMethods: YANDEX_AUTH_METHODS,
   methods: {
@@ -232,82 +323,34 @@ export const yandex: Provider = {
   registryHosts: YANDEX_REGISTRY_POLICY,
   // One host serves every folder: the registries are not regional.
   regional: false,
-  plan(inputs: InputReader, common: CommonInputs): LoginPlan {
+  plan(inputs: InputReader, common: CommonInputs): LoginSpec<YandexAuth> {
     const auth = parseYandexAuth(inputs, common)
-    const registries = yandexRegistries(common)
-    const given = auth.kind !== 'oidc' && auth.username ? `, given as username ${auth.username} + password` : ''
-    const plan = (method: string, credentials: (ctx: ProviderContext) => Promise<Omit<RegistryCredential, 'registry'>>): LoginPlan => ({
-      auth: auth.kind !== 'oidc' && auth.username ? 'password' : auth.kind,
-      ...(auth.kind !== 'oidc' && auth.username ? { passwordFor: auth.kind } : {}),
-      // "(iam)" -> "(iam, given as username oauth + password)": the log says how the inputs were read.
-      method: given ? method.replace(/\)$/, `${given})`) : method,
-      registries,
-      getCredentials: async ctx => {
-        hostWarnings(ctx, registries)
-        return forEachRegistry(registries, await credentials(ctx))
-      }
-    })
+    const password = auth.kind !== 'oidc' && auth.username
+    return {
+      provider: 'yandex',
+      auth: password ? 'password' : auth.kind,
+      ...(password ? { passwordFor: auth.kind } : {}),
+      method: methodLabel(auth),
+      registries: yandexRegistries(common),
+      data: auth
+    }
+  },
+  async mint({ data: auth, registries }, ctx) {
+    hostWarnings(ctx, registries)
+    return forEachRegistry(registries, await credentialFor(auth, registries, ctx))
+  },
+  secrets(auth) {
     switch (auth.kind) {
       case 'oidc':
-        return plan('GitHub OIDC token exchanged for an IAM token (workload identity federation, iam)', async ctx => {
-          const audience = auth.audience ?? defaultGithubAudience(ctx.env)
-          return withExpiry('iam', await iamTokenFromGithub(auth.serviceAccountId, audience, ctx))
-        })
+        return []
       case 'service-account-key':
-        if (!auth.exchange) {
-          return plan('service-account authorized key passed to the registry (json_key)', async ctx => {
-            ctx.warn(
-              "The long-lived service-account key is stored in the clients' auth files until post logs out. Leave 'exchange' at true to store a 12-hour IAM token instead."
-            )
-            const cloud = registries.filter(isCloudRegistry)
-            if (cloud.length > 0) {
-              ctx.warn(
-                `Yandex documents the json_key login for Container Registry only; that ${safeText(cloud.join(', '))} accepts it is unconfirmed. If the login fails, leave 'exchange' at true.`
-              )
-            }
-            return { username: 'json_key', password: auth.key.json }
-          })
-        }
-        return plan('service-account authorized key exchanged for an IAM token (iam)', async ctx =>
-          withExpiry('iam', await iamTokenFromKey(auth.key, ctx))
-        )
+        return [auth.key.json, auth.key.privateKey]
       case 'token':
-        return plan('IAM token (iam)', async ctx => {
-          if (!auth.token.startsWith('t1.')) {
-            ctx.warn(
-              auth.username
-                ? "Input 'password' (username iam) does not look like an IAM token (they start with 't1.'). For a Yandex ID OAuth token use username oauth; for an API key use username api_key."
-                : "Input 'token' does not look like an IAM token (they start with 't1.'). For a Yandex ID OAuth token use 'oauth-token'; for an API key use 'api-key'."
-            )
-          }
-          return { username: 'iam', password: auth.token }
-        })
+        return [auth.token]
       case 'oauth-token':
-        if (!auth.exchange) {
-          return plan('Yandex ID OAuth token passed to the registry (oauth)', async ctx => {
-            ctx.warn(
-              "The long-lived OAuth token is stored in the clients' auth files until post logs out. Leave 'exchange' at true to store a 12-hour IAM token instead."
-            )
-            const cloud = registries.filter(isCloudRegistry)
-            if (cloud.length > 0) {
-              ctx.warn(
-                `Yandex Cloud Registry's documentation lists only IAM tokens and API keys for docker login, not the oauth login; ${safeText(cloud.join(', '))} may refuse it. Leave 'exchange' at true to log in with an IAM token made from the OAuth token.`
-              )
-            }
-            return { username: 'oauth', password: auth.oauthToken }
-          })
-        }
-        return plan('Yandex ID OAuth token exchanged for an IAM token (iam)', async ctx =>
-          withExpiry('iam', await iamTokenFromOauth(auth.oauthToken, ctx))
-        )
+        return [auth.oauthToken]
       case 'api-key':
-        return plan('service-account API key (api_key)', async ctx => {
-          const old = registries.filter(isContainerRegistry)
-          if (old.length > 0) {
-            ctx.warn(`Yandex documents the api_key login for Cloud Registry only; that ${old.join(', ')} accepts it is unconfirmed.`)
-          }
-          return { username: 'api_key', password: auth.apiKey }
-        })
+        return [auth.apiKey]
     }
   }
 }

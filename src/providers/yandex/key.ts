@@ -9,7 +9,8 @@ export interface AuthorizedKey {
   /** Key id: the JWT's `kid`. */
   id: string
   serviceAccountId: string
-  privateKey: KeyObject
+  /** The PEM private key (checked to be RSA), as plain text so that a saved login plan can hold it. */
+  privateKey: string
   /** The JSON text as given, which the registry takes as the `json_key` password. */
   json: string
 }
@@ -81,7 +82,7 @@ export function parseAuthorizedKey(value: string, input = INPUT): AuthorizedKey 
       'IAM accepts only PS256-signed JWTs, so the key must be RSA.'
     )
   }
-  return { id: field('id'), serviceAccountId: field('service_account_id'), privateKey, json }
+  return { id: field('id'), serviceAccountId: field('service_account_id'), privateKey: pem, json }
 }
 
 /** The JWT IAM exchanges for an IAM token: PS256, kid = key id, iss = service account, aud = the IAM URL. */

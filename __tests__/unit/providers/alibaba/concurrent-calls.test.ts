@@ -3,6 +3,7 @@ import { createInputReader } from '../../../../src/inputs/reader.js'
 import { alibaba } from '../../../../src/providers/alibaba/index.js'
 import { testProviderContext } from '../../../helpers/contexts.js'
 import { captureStdout, type StdoutCapture } from '../../../helpers/stdout.js'
+import { mint } from '../../../../src/providers/index.js'
 
 /** An Http whose answers the test gives by hand, recording which calls are in flight. */
 function heldHttp() {
@@ -36,7 +37,7 @@ afterEach(() => stdout.restore())
 
 test("the token calls of several regions are in flight at the same time, each host gets its own region's answer", async () => {
   const { http, calls } = heldHttp()
-  const pending = plan(['cn-hangzhou', 'cn-shanghai', 'cn-beijing']).getCredentials(testProviderContext({}, http))
+  const pending = mint(plan(['cn-hangzhou', 'cn-shanghai', 'cn-beijing']), testProviderContext({}, http))
   await settle()
   expect(calls.map(c => c.url)).toEqual([
     'https://cr.cn-hangzhou.aliyuncs.com/tokens',
@@ -55,12 +56,10 @@ test("the token calls of several regions are in flight at the same time, each ho
 test("when one region's call fails, the login fails with that error once the other calls have ended", async () => {
   const { http, calls } = heldHttp()
   let outcome = 'pending'
-  plan(['cn-hangzhou', 'cn-shanghai'])
-    .getCredentials(testProviderContext({}, http))
-    .then(
-      () => (outcome = 'resolved'),
-      (error: Error) => (outcome = error.message)
-    )
+  mint(plan(['cn-hangzhou', 'cn-shanghai']), testProviderContext({}, http)).then(
+    () => (outcome = 'resolved'),
+    (error: Error) => (outcome = error.message)
+  )
   await settle()
   calls[0]!.fail(new Error('hangzhou refused'))
   await settle()

@@ -13,13 +13,14 @@ import {
 } from '../../../../src/providers/alibaba/api.js'
 import { parseAlibabaHost } from '../../../../src/providers/alibaba/hosts.js'
 import { alibaba, defaultSessionName } from '../../../../src/providers/alibaba/index.js'
-import type { CommonInputs, LoginPlan } from '../../../../src/providers/provider.js'
+import type { CommonInputs, LoginSpec } from '../../../../src/providers/provider.js'
 import { rpcStringToSign } from '../../../../src/providers/alibaba/signature.js'
 import { ALIBABA_INSTANCE, ALIBABA_OIDC_PROVIDER_ARN, ALIBABA_PERSONAL_INSTANCE } from '../../../../harness/emulators/alibaba.js'
 import { fastHttp, testProviderContext, withGithubOidc, type TestProviderContext } from '../../../helpers/contexts.js'
 import { captureStdout, type StdoutCapture } from '../../../helpers/stdout.js'
 import { failure, thrownInputError } from '../../../helpers/thrown.js'
 import { startLocalAlibaba, type LocalAlibaba } from './local-alibaba.js'
+import { mint } from '../../../../src/providers/index.js'
 
 const EE_HOST = 'acme-registry.cn-hangzhou.cr.aliyuncs.com'
 const NOW = new Date('2030-01-01T00:00:00Z')
@@ -28,7 +29,7 @@ function common(overrides: Partial<CommonInputs> = {}): CommonInputs {
   return { regions: [], registries: [], auth: 'auto', exchange: true, ...overrides }
 }
 
-function plan(values: Record<string, string>, c: Partial<CommonInputs> = {}): LoginPlan {
+function plan(values: Record<string, string>, c: Partial<CommonInputs> = {}): LoginSpec {
   return alibaba.plan(
     createInputReader(name => values[name] ?? ''),
     common(c)
@@ -119,7 +120,7 @@ describe('plan: hosts and auth methods', () => {
 
   test('password: passed through for every host, no call', async () => {
     const p = plan({ username: 'ci@123', password: 'pw' }, { registries: [EE_HOST, 'registry.cn-hangzhou.aliyuncs.com'] })
-    expect(await p.getCredentials(testProviderContext({}))).toEqual([
+    expect(await mint(p, testProviderContext({}))).toEqual([
       { registry: EE_HOST, username: 'ci@123', password: 'pw' },
       { registry: 'registry.cn-hangzhou.aliyuncs.com', username: 'ci@123', password: 'pw' }
     ])
@@ -403,7 +404,7 @@ describe('against the emulator on 127.0.0.1', () => {
   test('AccessKey -> Enterprise GetAuthorizationToken: signed form POST, temp_user_cr, expiry, token masked, registry accepts it', async () => {
     const key = local.emulator.createAccessKey()
     const c = ctx()
-    const creds = await plan(eeInputs(key), { registries: [EE_HOST, 'acme-registry-vpc.cn-hangzhou.cr.aliyuncs.com'] }).getCredentials(c)
+    const creds = await mint(plan(eeInputs(key), { registries: [EE_HOST, 'acme-registry-vpc.cn-hangzhou.cr.aliyuncs.com'] }), c)
     expect(local.calls.cr).toHaveLength(1)
     const [call] = local.calls.cr
     expect(call?.method).toBe('POST')
@@ -431,16 +432,19 @@ describe('against the emulator on 127.0.0.1', () => {
 
   test('AccessKey -> Personal /tokens: ROA-signed GET, one call per region, cr_temp_user', async () => {
     const key = local.emulator.createAccessKey()
-    const creds = await plan(
-      { 'access-key-id': key.id, 'access-key-secret': key.secret },
-      {
-        registries: [
-          'registry.cn-hangzhou.aliyuncs.com',
-          'registry-vpc.cn-hangzhou.aliyuncs.com',
-          `${ALIBABA_PERSONAL_INSTANCE.id}.cn-hangzhou.personal.cr.aliyuncs.com`
-        ]
-      }
-    ).getCredentials(ctx())
+    const creds = await mint(
+      plan(
+        { 'access-key-id': key.id, 'access-key-secret': key.secret },
+        {
+          registries: [
+            'registry.cn-hangzhou.aliyuncs.com',
+            'registry-vpc.cn-hangzhou.aliyuncs.com',
+            `${ALIBABA_PERSONAL_INSTANCE.id}.cn-hangzhou.personal.cr.aliyuncs.com`
+          ]
+        }
+      ),
+      ctx()
+    )
     expect(local.calls.cr).toHaveLength(1)
     const h = local.calls.cr[0]?.headers ?? {}
     expect(local.calls.cr[0]?.method).toBe('GET')
@@ -455,7 +459,7 @@ describe('against the emulator on 127.0.0.1', () => {
   test('Personal /tokens with a RAM user that has no registry account: 404 USER_NOT_EXIST with the cloud words and what works instead (acr-login#19)', async () => {
     const key = local.emulator.createAccessKey({ registered: false })
     const error = await failure(
-      plan({ 'access-key-id': key.id, 'access-key-secret': key.secret }, { regions: ['cn-hangzhou'] }).getCredentials(ctx())
+      mint(plan({ 'access-key-id': key.id, 'access-key-secret': key.secret }, { regions: ['cn-hangzhou'] }), ctx())
     )
     expect(error).toBeInstanceOf(HttpError)
     expect(error.message).toMatch(
@@ -466,7 +470,7 @@ describe('against the emulator on 127.0.0.1', () => {
     )
     expect(error.message).not.toContain(key.secret)
     // The same RAM user is fine with an Enterprise instance: GetAuthorizationToken goes by its RAM policy.
-    const creds = await plan(eeInputs(key), { registries: [EE_HOST] }).getCredentials(ctx())
+    const creds = await mint(plan(eeInputs(key), { registries: [EE_HOST] }), ctx())
     expect(creds[0]?.username).toBe('temp_user_cr')
   })
 
@@ -478,10 +482,13 @@ describe('against the emulator on 127.0.0.1', () => {
 
   test('a crpi- host with instance-id set to its id uses GetAuthorizationToken 2018-12-01 with that id', async () => {
     const key = local.emulator.createAccessKey()
-    const creds = await plan(
-      { 'access-key-id': key.id, 'access-key-secret': key.secret, 'instance-id': ALIBABA_PERSONAL_INSTANCE.id },
-      { registries: [`${ALIBABA_PERSONAL_INSTANCE.id}.cn-hangzhou.personal.cr.aliyuncs.com`] }
-    ).getCredentials(ctx())
+    const creds = await mint(
+      plan(
+        { 'access-key-id': key.id, 'access-key-secret': key.secret, 'instance-id': ALIBABA_PERSONAL_INSTANCE.id },
+        { registries: [`${ALIBABA_PERSONAL_INSTANCE.id}.cn-hangzhou.personal.cr.aliyuncs.com`] }
+      ),
+      ctx()
+    )
     expect(new URLSearchParams(local.calls.cr[0]?.body).get('InstanceId')).toBe(ALIBABA_PERSONAL_INSTANCE.id)
     expect(creds[0]?.username).toBe('temp_user_cr')
   })
@@ -494,7 +501,7 @@ describe('against the emulator on 127.0.0.1', () => {
       'security-token': sts.token,
       'instance-id': ALIBABA_INSTANCE.id
     }
-    const creds = await plan(inputs, { registries: [EE_HOST, 'registry.cn-hangzhou.aliyuncs.com'] }).getCredentials(ctx())
+    const creds = await mint(plan(inputs, { registries: [EE_HOST, 'registry.cn-hangzhou.aliyuncs.com'] }), ctx())
     expect(new URLSearchParams(local.calls.cr[0]?.body).get('SecurityToken')).toBe(sts.token)
     expect(local.calls.cr[1]?.headers['x-acs-security-token']).toBe(sts.token)
     expect(local.calls.cr[1]?.headers['x-acs-accesskey-id']).toBe(sts.id)
@@ -504,15 +511,18 @@ describe('against the emulator on 127.0.0.1', () => {
   test('OIDC: GitHub token for sts.aliyuncs.com -> anonymous AssumeRoleWithOIDC POST -> signed GetAuthorizationToken with the STS triple', async () => {
     const roleArn = local.emulator.createRole('gh', { maxSessionDuration: 7200 })
     const c = ctx({ GITHUB_RUN_ID: '77', GITHUB_RUN_ATTEMPT: '3' })
-    const creds = await plan(
-      {
-        'role-arn': roleArn,
-        'oidc-provider-arn': ALIBABA_OIDC_PROVIDER_ARN,
-        'instance-id': ALIBABA_INSTANCE.id,
-        'duration-seconds': '7200'
-      },
-      { registries: [EE_HOST] }
-    ).getCredentials(c)
+    const creds = await mint(
+      plan(
+        {
+          'role-arn': roleArn,
+          'oidc-provider-arn': ALIBABA_OIDC_PROVIDER_ARN,
+          'instance-id': ALIBABA_INSTANCE.id,
+          'duration-seconds': '7200'
+        },
+        { registries: [EE_HOST] }
+      ),
+      c
+    )
     expect(c.audiences).toEqual(['sts.aliyuncs.com'])
     const [sts] = local.calls.sts
     expect(sts?.method).toBe('POST')
@@ -538,15 +548,18 @@ describe('against the emulator on 127.0.0.1', () => {
     const roleArn = local.emulator.createRole('other', { subject: 'repo:other/repo:ref:refs/heads/main' })
     const c = ctx()
     const error = await failure(
-      plan(
-        {
-          'role-arn': roleArn,
-          'oidc-provider-arn': ALIBABA_OIDC_PROVIDER_ARN,
-          audience: 'sts.aliyuncs.com',
-          'role-session-name': 'ci.run@1'
-        },
-        { regions: ['cn-hangzhou'] }
-      ).getCredentials(c)
+      mint(
+        plan(
+          {
+            'role-arn': roleArn,
+            'oidc-provider-arn': ALIBABA_OIDC_PROVIDER_ARN,
+            audience: 'sts.aliyuncs.com',
+            'role-session-name': 'ci.run@1'
+          },
+          { regions: ['cn-hangzhou'] }
+        ),
+        c
+      )
     )
     expect(error).toBeInstanceOf(HttpError)
     expect(error.message).toMatch(
@@ -560,10 +573,13 @@ describe('against the emulator on 127.0.0.1', () => {
     const roleArn = local.emulator.createRole('gh')
     const c = ctx()
     const error = await failure(
-      plan(
-        { 'role-arn': roleArn, 'oidc-provider-arn': ALIBABA_OIDC_PROVIDER_ARN, audience: 'https://github.com/acme' },
-        { regions: ['cn-hangzhou'] }
-      ).getCredentials(c)
+      mint(
+        plan(
+          { 'role-arn': roleArn, 'oidc-provider-arn': ALIBABA_OIDC_PROVIDER_ARN, audience: 'https://github.com/acme' },
+          { regions: ['cn-hangzhou'] }
+        ),
+        c
+      )
     )
     expect(c.audiences).toEqual(['https://github.com/acme'])
     expect(error.message).toMatch(/ClientIdNotMatch.*input 'audience'/)
@@ -572,7 +588,7 @@ describe('against the emulator on 127.0.0.1', () => {
   test('a wrong secret: SignatureDoesNotMatch with the server string-to-sign (no secret in it), not retried', async () => {
     const key = local.emulator.createAccessKey()
     const error = await failure(
-      plan({ ...eeInputs(key), 'access-key-secret': 'wrong-secret-value' }, { registries: [EE_HOST] }).getCredentials(ctx())
+      mint(plan({ ...eeInputs(key), 'access-key-secret': 'wrong-secret-value' }, { registries: [EE_HOST] }), ctx())
     )
     expect(error).toBeInstanceOf(HttpError)
     expect((error as HttpError).status).toBe(400)
@@ -588,33 +604,34 @@ describe('against the emulator on 127.0.0.1', () => {
 
   test('an unknown AccessKey, a stale clock, a missing privilege and a wrong instance id each give the cloud message and a hint', async () => {
     const key = local.emulator.createAccessKey()
-    let error = await failure(plan({ ...eeInputs(key), 'access-key-id': 'LTAI5tUnknown' }, { registries: [EE_HOST] }).getCredentials(ctx()))
+    let error = await failure(mint(plan({ ...eeInputs(key), 'access-key-id': 'LTAI5tUnknown' }, { registries: [EE_HOST] }), ctx()))
     expect(error.message).toMatch(
       /HTTP 404 InvalidAccessKeyId\.NotFound: Specified access key is not found\..*does not know this AccessKey ID/
     )
 
     local.emulator.clockSkewMs = 16 * 60 * 1000
-    error = await failure(
-      plan({ 'access-key-id': key.id, 'access-key-secret': key.secret }, { regions: ['cn-hangzhou'] }).getCredentials(ctx())
-    )
+    error = await failure(mint(plan({ 'access-key-id': key.id, 'access-key-secret': key.secret }, { regions: ['cn-hangzhou'] }), ctx()))
     expect(error.message).toMatch(/\/tokens, cn-hangzhou\) answered HTTP 400 InvalidTimeStamp\.Expired.*clock/)
     local.emulator.clockSkewMs = 0
 
     const denied = local.emulator.createAccessKey({ allowed: false })
-    error = await failure(plan(eeInputs(denied), { registries: [EE_HOST] }).getCredentials(ctx()))
+    error = await failure(mint(plan(eeInputs(denied), { registries: [EE_HOST] }), ctx()))
     expect(error.message).toMatch(/HTTP 403 NoPrivilege: Access denied for this user\..*cr:GetAuthorizationToken/)
 
-    error = await failure(plan({ ...eeInputs(key), 'instance-id': 'cri-doesnotexist' }, { registries: [EE_HOST] }).getCredentials(ctx()))
+    error = await failure(mint(plan({ ...eeInputs(key), 'instance-id': 'cri-doesnotexist' }, { registries: [EE_HOST] }), ctx()))
     expect(error.message).toMatch(/HTTP 404 INSTANCE_NOT_EXIST.*Check 'instance-id' \(cri-doesnotexist\)/)
   })
 
   test('an expired or mismatched security token is refused', async () => {
     const sts = local.emulator.issueStsCredentials()
     const error = await failure(
-      plan(
-        { 'access-key-id': sts.id, 'access-key-secret': sts.secret, 'security-token': 'CAISnotthetoken' },
-        { regions: ['cn-hangzhou'] }
-      ).getCredentials(ctx())
+      mint(
+        plan(
+          { 'access-key-id': sts.id, 'access-key-secret': sts.secret, 'security-token': 'CAISnotthetoken' },
+          { regions: ['cn-hangzhou'] }
+        ),
+        ctx()
+      )
     )
     expect(error.message).toMatch(/InvalidSecurityToken\.MismatchWithAccessKey.*'security-token'/)
   })
@@ -623,7 +640,7 @@ describe('against the emulator on 127.0.0.1', () => {
     const key = local.emulator.createAccessKey()
     // The first request reaches the emulator (its nonce is now used), then the answer is replaced by a 500.
     local.crAfter = n => (n === 1 ? { status: 500, body: { Code: 'SystemError', Message: 'system error', RequestId: 'r' } } : undefined)
-    const creds = await plan(eeInputs(key), { registries: [EE_HOST] }).getCredentials(ctx())
+    const creds = await mint(plan(eeInputs(key), { registries: [EE_HOST] }), ctx())
     expect(local.calls.cr).toHaveLength(2)
     const nonces = local.calls.cr.map(call => new URLSearchParams(call.body).get('SignatureNonce'))
     expect(new Set(nonces).size).toBe(2)
@@ -631,14 +648,14 @@ describe('against the emulator on 127.0.0.1', () => {
     // ROA too.
     local.calls.cr.length = 0
     local.crAfter = n => (n === 1 ? { status: 503, body: { Code: 'ServiceUnavailable', Message: 'x' } } : undefined)
-    await plan({ 'access-key-id': key.id, 'access-key-secret': key.secret }, { regions: ['cn-hangzhou'] }).getCredentials(ctx())
+    await mint(plan({ 'access-key-id': key.id, 'access-key-secret': key.secret }, { regions: ['cn-hangzhou'] }), ctx())
     expect(local.calls.cr).toHaveLength(2)
     expect(local.calls.cr[0]?.headers['x-acs-signature-nonce']).not.toBe(local.calls.cr[1]?.headers['x-acs-signature-nonce'])
   })
 
   test('a replayed nonce is refused by the emulator', async () => {
     const key = local.emulator.createAccessKey()
-    await plan(eeInputs(key), { registries: [EE_HOST] }).getCredentials(ctx())
+    await mint(plan(eeInputs(key), { registries: [EE_HOST] }), ctx())
     const body = local.calls.cr[0]?.body ?? ''
     const res = await fetch(`${local.env.REGISTRY_LOGIN_ENDPOINT_ALIBABA_CR}/`, {
       method: 'POST',
@@ -655,18 +672,16 @@ describe('against the emulator on 127.0.0.1', () => {
       status: 200,
       body: { Code: 'SystemError', Message: 'Internal error', RequestId: 'rq-9', IsSuccess: false }
     })
-    let error = await failure(plan(eeInputs(key), { registries: [EE_HOST] }).getCredentials(ctx()))
+    let error = await failure(mint(plan(eeInputs(key), { registries: [EE_HOST] }), ctx()))
     expect(error).toBeInstanceOf(ActionError)
     expect(error.message).toBe(
       'Alibaba Cloud ACR (GetAuthorizationToken, cn-hangzhou) refused: SystemError: Internal error (request id rq-9).'
     )
     local.crOverride = () => ({ status: 200, body: { Code: 'success', IsSuccess: true } })
-    error = await failure(plan(eeInputs(key), { registries: [EE_HOST] }).getCredentials(ctx()))
+    error = await failure(mint(plan(eeInputs(key), { registries: [EE_HOST] }), ctx()))
     expect(error.message).toBe('Alibaba Cloud ACR answered GetAuthorizationToken without a temporary username and authorization token.')
     local.crOverride = () => ({ status: 200, body: { requestId: 'x' } })
-    error = await failure(
-      plan({ 'access-key-id': key.id, 'access-key-secret': key.secret }, { regions: ['cn-hangzhou'] }).getCredentials(ctx())
-    )
+    error = await failure(mint(plan({ 'access-key-id': key.id, 'access-key-secret': key.secret }, { regions: ['cn-hangzhou'] }), ctx()))
     expect(error.message).toBe('Alibaba Cloud ACR answered /tokens without a temporary username and authorization token.')
   })
 
@@ -679,26 +694,22 @@ describe('against the emulator on 127.0.0.1', () => {
       const claims = JSON.parse(Buffer.from(c ?? '', 'base64url').toString()) as Record<string, unknown>
       return `${h}.${Buffer.from(JSON.stringify({ ...claims, sub: 'repo:evil/fork:ref:refs/heads/main' })).toString('base64url')}.${s}`
     }
-    let error = await failure(plan(oidc, { regions: ['cn-hangzhou'] }).getCredentials(tampered))
+    let error = await failure(mint(plan(oidc, { regions: ['cn-hangzhou'] }), tampered))
     expect(error.message).toMatch(
       /HTTP 400 AuthenticationFail\.OIDCToken\.Invalid: The OIDC token is invalid: signature does not verify.*issuer is https:\/\/token\.actions\.githubusercontent\.com/
     )
 
     error = await failure(
-      plan({ ...oidc, 'oidc-provider-arn': 'acs:ram::1357924680135792:oidc-provider/nope' }, { regions: ['cn-hangzhou'] }).getCredentials(
-        ctx()
-      )
+      mint(plan({ ...oidc, 'oidc-provider-arn': 'acs:ram::1357924680135792:oidc-provider/nope' }, { regions: ['cn-hangzhou'] }), ctx())
     )
     expect(error.message).toMatch(/HTTP 404 EntityNotExist\.OIDCProvider.*Check 'oidc-provider-arn'/)
 
-    error = await failure(
-      plan({ ...oidc, 'role-arn': 'acs:ram::1357924680135792:role/nope' }, { regions: ['cn-hangzhou'] }).getCredentials(ctx())
-    )
+    error = await failure(mint(plan({ ...oidc, 'role-arn': 'acs:ram::1357924680135792:role/nope' }, { regions: ['cn-hangzhou'] }), ctx()))
     expect(error.message).toMatch(
       /HTTP 404 EntityNotExist\.Role: The role not exists: acs:ram::1357924680135792:role\/nope\..*Check 'role-arn'/
     )
 
-    error = await failure(plan({ ...oidc, 'duration-seconds': '7200' }, { regions: ['cn-hangzhou'] }).getCredentials(ctx()))
+    error = await failure(mint(plan({ ...oidc, 'duration-seconds': '7200' }, { regions: ['cn-hangzhou'] }), ctx()))
     expect(error.message).toMatch(
       /InvalidParameter\.DurationSeconds: The Min\/Max value of DurationSeconds is 900\/3600 seconds\..*Lower 'duration-seconds'/
     )
@@ -708,10 +719,10 @@ describe('against the emulator on 127.0.0.1', () => {
   test('expired STS credentials are refused with InvalidSecurityToken.Expired', async () => {
     const sts = local.emulator.issueStsCredentials({ lifetimeSeconds: -1 })
     const error = await failure(
-      plan(
-        { 'access-key-id': sts.id, 'access-key-secret': sts.secret, 'security-token': sts.token },
-        { regions: ['cn-hangzhou'] }
-      ).getCredentials(ctx())
+      mint(
+        plan({ 'access-key-id': sts.id, 'access-key-secret': sts.secret, 'security-token': sts.token }, { regions: ['cn-hangzhou'] }),
+        ctx()
+      )
     )
     expect(error.message).toMatch(/HTTP 400 InvalidSecurityToken\.Expired: Specified SecurityToken is expired\..*fetch a fresh one/)
   })
@@ -721,7 +732,7 @@ describe('against the emulator on 127.0.0.1', () => {
     const c = ctx({ REGISTRY_LOGIN_ENDPOINT_ALIBABA_STS: local.env.REGISTRY_LOGIN_ENDPOINT_ALIBABA_CR })
     local.crOverride = () => ({ status: 200, body: { RequestId: 'x' } })
     const error = await failure(
-      plan({ 'role-arn': roleArn, 'oidc-provider-arn': ALIBABA_OIDC_PROVIDER_ARN }, { regions: ['cn-hangzhou'] }).getCredentials(c)
+      mint(plan({ 'role-arn': roleArn, 'oidc-provider-arn': ALIBABA_OIDC_PROVIDER_ARN }, { regions: ['cn-hangzhou'] }), c)
     )
     expect(error.message).toBe(
       'Alibaba Cloud STS answered AssumeRoleWithOIDC without Credentials (AccessKeyId, AccessKeySecret, SecurityToken).'

@@ -5,11 +5,12 @@ import { parseInputs } from '../../../../src/step/parse-step.js'
 import { exchangeApiKey, IBM_IAM_URL, parseIamError } from '../../../../src/providers/ibm/iam.js'
 import { ibm } from '../../../../src/providers/ibm/index.js'
 import { IBM_REGION_NAMES, ibmRegistryHost } from '../../../../src/providers/ibm/regions.js'
-import type { LoginPlan } from '../../../../src/providers/provider.js'
+import type { LoginSpec } from '../../../../src/providers/provider.js'
 import { fastHttp, testProviderContext } from '../../../helpers/contexts.js'
 import { startIamServer, UNKNOWN_KEY_BODY, type IamServer } from '../../../helpers/iam-server.js'
 import { captureStdout, type StdoutCapture } from '../../../helpers/stdout.js'
 import { failure } from '../../../helpers/thrown.js'
+import { mint } from '../../../../src/providers/index.js'
 
 describe('IBM Cloud Container Registry regions', () => {
   // IBM Cloud docs, "Regions" of Container Registry: region id, domain prefixes, domain.
@@ -76,7 +77,7 @@ afterEach(async () => {
 
 const iamEnv = (): NodeJS.ProcessEnv => ({ REGISTRY_LOGIN_ENDPOINT_IBM_IAM: server.url })
 
-function plan(values: Record<string, string>): LoginPlan {
+function plan(values: Record<string, string>): LoginSpec {
   return parseInputs(createInputReader(name => values[name] ?? '')).plan
 }
 
@@ -127,7 +128,7 @@ describe('exchangeApiKey against a local IAM', () => {
 describe('the IBM provider plan against a local IAM', () => {
   test('api-key: exchanged for an IAM token, iambearer for every registry, expiry from IAM', async () => {
     const p = plan({ provider: 'ibm', 'api-key': API_KEY, region: 'us-south, eu-de' })
-    const credentials = await p.getCredentials(testProviderContext(iamEnv()))
+    const credentials = await mint(p, testProviderContext(iamEnv()))
     const token = server.issued[0]
     expect(token).toBeDefined()
     const expiresAt = new Date(server.expiration * 1000)
@@ -142,7 +143,7 @@ describe('the IBM provider plan against a local IAM', () => {
     server.behaviour = () => ({ status: 400, body: UNKNOWN_KEY_BODY })
     const { http, sleeps } = fastHttp({ attempts: 4 })
     const p = plan({ provider: 'ibm', 'api-key': API_KEY, region: 'us' })
-    const error = await failure(p.getCredentials(testProviderContext(iamEnv(), http)))
+    const error = await failure(mint(p, testProviderContext(iamEnv(), http)))
     expect(error).toBeInstanceOf(HttpError)
     expect((error as HttpError).status).toBe(400)
     expect(error.message).toBe(
@@ -155,7 +156,7 @@ describe('the IBM provider plan against a local IAM', () => {
 
   test('the local IAM itself refuses an unknown key the same way (its real behaviour, not a scripted reply)', async () => {
     const p = plan({ provider: 'ibm', 'api-key': 'ibm-unit-key-that-iam-never-issued', region: 'us' })
-    const error = await failure(p.getCredentials(testProviderContext(iamEnv())))
+    const error = await failure(mint(p, testProviderContext(iamEnv())))
     expect(error.message).toMatch(
       /^IBM Cloud IAM answered HTTP 400 BXNIM0415E: Provided API key could not be found\. \(request id [0-9a-f]+\)\. Check the 'api-key' secret/
     )
@@ -164,7 +165,7 @@ describe('the IBM provider plan against a local IAM', () => {
 
   test('a 401 without an IAM body still gets a hint', async () => {
     server.behaviour = () => ({ status: 401, body: 'Unauthorized' })
-    const error = await failure(plan({ provider: 'ibm', 'api-key': API_KEY, region: 'us' }).getCredentials(testProviderContext(iamEnv())))
+    const error = await failure(mint(plan({ provider: 'ibm', 'api-key': API_KEY, region: 'us' }), testProviderContext(iamEnv())))
     expect(error.message).toBe("IBM Cloud IAM answered HTTP 401. Check the 'api-key' secret.")
     expect(server.requests).toHaveLength(1)
   })
@@ -173,9 +174,7 @@ describe('the IBM provider plan against a local IAM', () => {
     server.behaviour = (_req, n, iam) =>
       n === 1 ? { status: 429, body: { errorCode: 'BXNIM0429E', errorMessage: 'Too many requests' } } : iam()
     const { http, sleeps } = fastHttp({ attempts: 3 })
-    const credentials = await plan({ provider: 'ibm', 'api-key': API_KEY, region: 'us' }).getCredentials(
-      testProviderContext(iamEnv(), http)
-    )
+    const credentials = await mint(plan({ provider: 'ibm', 'api-key': API_KEY, region: 'us' }), testProviderContext(iamEnv(), http))
     expect(server.requests).toHaveLength(2)
     expect(sleeps).toHaveLength(1)
     expect(credentials).toEqual([
@@ -192,9 +191,7 @@ describe('the IBM provider plan against a local IAM', () => {
       body: { errorCode: 'BXNIM0500E', errorMessage: 'Internal error', context: { requestId: 'req-500' } }
     })
     const { http, sleeps } = fastHttp({ attempts: 3 })
-    const error = await failure(
-      plan({ provider: 'ibm', 'api-key': API_KEY, region: 'us' }).getCredentials(testProviderContext(iamEnv(), http))
-    )
+    const error = await failure(mint(plan({ provider: 'ibm', 'api-key': API_KEY, region: 'us' }), testProviderContext(iamEnv(), http)))
     expect(error).toBeInstanceOf(HttpError)
     expect(error.message).toBe('IBM Cloud IAM answered HTTP 500 BXNIM0500E: Internal error (request id req-500).')
     expect(server.requests).toHaveLength(3)
@@ -205,9 +202,7 @@ describe('the IBM provider plan against a local IAM', () => {
     server.behaviour = () => 'hang'
     const { http } = fastHttp({ attempts: 2, timeoutMs: 150 })
     const started = Date.now()
-    const error = await failure(
-      plan({ provider: 'ibm', 'api-key': API_KEY, region: 'us' }).getCredentials(testProviderContext(iamEnv(), http))
-    )
+    const error = await failure(mint(plan({ provider: 'ibm', 'api-key': API_KEY, region: 'us' }), testProviderContext(iamEnv(), http)))
     expect(error).toBeInstanceOf(NetworkError)
     expect(error.message).toBe('Could not reach IBM Cloud IAM: no answer within 150 ms.')
     expect(server.requests).toHaveLength(2)
@@ -216,7 +211,7 @@ describe('the IBM provider plan against a local IAM', () => {
 
   test('a 200 with a body that is not JSON is a clear error', async () => {
     server.behaviour = () => ({ status: 200, body: '<html>gateway says hi</html>' })
-    const error = await failure(plan({ provider: 'ibm', 'api-key': API_KEY, region: 'us' }).getCredentials(testProviderContext(iamEnv())))
+    const error = await failure(mint(plan({ provider: 'ibm', 'api-key': API_KEY, region: 'us' }), testProviderContext(iamEnv())))
     expect(error).toBeInstanceOf(ActionError)
     expect(error.message).toBe('IBM Cloud IAM answered HTTP 200 with a body that is not JSON.')
     expect(server.requests).toHaveLength(1)
@@ -225,7 +220,7 @@ describe('the IBM provider plan against a local IAM', () => {
   test('exchange: false: iamapikey + the key itself, with a warning, and no call to IAM', async () => {
     const ctx = testProviderContext(iamEnv())
     const p = plan({ provider: 'ibm', 'api-key': API_KEY, registry: 'jp.icr.io', exchange: 'false' })
-    const credentials = await p.getCredentials(ctx)
+    const credentials = await mint(p, ctx)
     expect(credentials).toEqual([{ registry: 'jp.icr.io', username: 'iamapikey', password: API_KEY }])
     expect(server.requests).toHaveLength(0)
     expect(ctx.warnings).toHaveLength(1)
@@ -233,9 +228,7 @@ describe('the IBM provider plan against a local IAM', () => {
   })
 
   test('token: iambearer + the token, no call to IAM', async () => {
-    const credentials = await plan({ provider: 'ibm', token: 'eyJ-given-token', region: 'au-syd' }).getCredentials(
-      testProviderContext(iamEnv())
-    )
+    const credentials = await mint(plan({ provider: 'ibm', token: 'eyJ-given-token', region: 'au-syd' }), testProviderContext(iamEnv()))
     expect(credentials).toEqual([{ registry: 'au.icr.io', username: 'iambearer', password: 'eyJ-given-token' }])
     expect(server.requests).toHaveLength(0)
   })
@@ -249,7 +242,7 @@ describe('the IBM provider plan against a local IAM', () => {
     'an endpoint override %s: plain http only to this machine, so the API key never travels in clear (allowed: %s)',
     async (url, allowed) => {
       const ctx = testProviderContext({ REGISTRY_LOGIN_ENDPOINT_IBM_IAM: url }, fastHttp({ attempts: 1 }).http)
-      const error = await failure(plan({ provider: 'ibm', 'api-key': API_KEY, region: 'us' }).getCredentials(ctx))
+      const error = await failure(mint(plan({ provider: 'ibm', 'api-key': API_KEY, region: 'us' }), ctx))
       if (allowed) expect(error.message).toMatch(/^Could not reach IBM Cloud IAM/)
       else
         expect(error.message).toMatch(
@@ -261,7 +254,8 @@ describe('the IBM provider plan against a local IAM', () => {
 
   test('a malformed endpoint override is refused with the variable named', async () => {
     const error = await failure(
-      plan({ provider: 'ibm', 'api-key': API_KEY, region: 'us' }).getCredentials(
+      mint(
+        plan({ provider: 'ibm', 'api-key': API_KEY, region: 'us' }),
         testProviderContext({ REGISTRY_LOGIN_ENDPOINT_IBM_IAM: 'not a url' })
       )
     )

@@ -26,7 +26,11 @@ import { failure } from '../../../helpers/thrown.js'
 import { frame, startGrpcServer, type FakeGrpcServer } from './grpc-server.js'
 
 const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
-const KEY: ServiceAccountKey = { serviceAccountId: 'serviceaccount-e00unit', publicKeyId: 'publickey-e00unit', privateKey }
+const KEY: ServiceAccountKey = {
+  serviceAccountId: 'serviceaccount-e00unit',
+  publicKeyId: 'publickey-e00unit',
+  privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }) as string
+}
 const NOW = new Date('2030-01-01T00:00:00Z')
 const b64json = (part: string): Record<string, unknown> =>
   JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Record<string, unknown>

@@ -7,10 +7,11 @@ import { createInputReader } from '../../../../src/inputs/reader.js'
 import { parseInputs } from '../../../../src/step/parse-step.js'
 import { defaultAudience, nebius, parseNebiusAuth } from '../../../../src/providers/nebius/index.js'
 import { NEBIUS_REGIONS, nebiusRegistryHost } from '../../../../src/providers/nebius/regions.js'
-import type { LoginPlan } from '../../../../src/providers/provider.js'
+import type { LoginSpec } from '../../../../src/providers/provider.js'
 import { testProviderContext, withGithubOidc } from '../../../helpers/contexts.js'
 import { captureStdout, type StdoutCapture } from '../../../helpers/stdout.js'
 import { thrownInputError } from '../../../helpers/thrown.js'
+import { mint } from '../../../../src/providers/index.js'
 
 const SA = 'serviceaccount-e00unit0123456789'
 const KID = 'publickey-e00unitkey0123'
@@ -33,7 +34,7 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true })
 })
 
-function plan(values: Record<string, string>): LoginPlan {
+function plan(values: Record<string, string>): LoginSpec {
   return parseInputs(
     createInputReader(name => values[name] ?? ''),
     RUNNER_OIDC
@@ -304,7 +305,7 @@ describe('plans and credentials', () => {
   test('token: iam + the token for every registry, no call, no expiry', async () => {
     const p = plan({ provider: 'nebius', region: 'eu-north1, uk-south1', token: 'static-key-0123456789' })
     expect(p.method).toBe('static key or access token (iam)')
-    expect(await p.getCredentials(testProviderContext({}))).toEqual([
+    expect(await mint(p, testProviderContext({}))).toEqual([
       { registry: 'cr.eu-north1.nebius.cloud', username: 'iam', password: 'static-key-0123456789' },
       { registry: 'cr.uk-south1.nebius.cloud', username: 'iam', password: 'static-key-0123456789' }
     ])
@@ -329,11 +330,9 @@ describe('plans and credentials', () => {
         throw new Error('stop here')
       }
     )
-    await expect(plan({ provider: 'nebius', region: 'eu-north1', 'service-account-id': SA }).getCredentials(ctx)).rejects.toThrow(
-      'stop here'
-    )
+    await expect(mint(plan({ provider: 'nebius', region: 'eu-north1', 'service-account-id': SA }), ctx)).rejects.toThrow('stop here')
     await expect(
-      plan({ provider: 'nebius', region: 'eu-north1', 'service-account-id': SA, audience: 'custom' }).getCredentials(ctx)
+      mint(plan({ provider: 'nebius', region: 'eu-north1', 'service-account-id': SA, audience: 'custom' }), ctx)
     ).rejects.toThrow('stop here')
     expect(ctx.audiences).toEqual(['https://github.com/acme', 'custom'])
     expect(nebius.authMethods).toEqual(['oidc', 'service-account-key', 'token', 'password'])

@@ -1,4 +1,4 @@
-import { constants, createVerify, generateKeyPairSync } from 'node:crypto'
+import { constants, createPrivateKey, createVerify, generateKeyPairSync } from 'node:crypto'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -34,8 +34,10 @@ describe('the authorized key file of yc iam key create', () => {
     expect(key.id).toBe(made.id)
     expect(key.serviceAccountId).toBe(made.serviceAccountId)
     expect(key.json).toBe(made.json)
-    expect(key.privateKey.asymmetricKeyType).toBe('rsa')
-    expect(key.privateKey.export({ type: 'pkcs8', format: 'pem' })).toBe(made.privateKey.export({ type: 'pkcs8', format: 'pem' }))
+    expect(createPrivateKey(key.privateKey).asymmetricKeyType).toBe('rsa')
+    expect(createPrivateKey(key.privateKey).export({ type: 'pkcs8', format: 'pem' })).toBe(
+      made.privateKey.export({ type: 'pkcs8', format: 'pem' })
+    )
   })
 
   test('reads the file when given a path, and masks what it read', () => {

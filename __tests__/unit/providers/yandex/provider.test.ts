@@ -3,12 +3,13 @@ import { ActionError } from '../../../../src/log/errors.js'
 import { HttpError } from '../../../../src/net/http.js'
 import { createInputReader } from '../../../../src/inputs/reader.js'
 import { parseInputs } from '../../../../src/step/parse-step.js'
-import type { LoginPlan } from '../../../../src/providers/provider.js'
+import type { LoginSpec } from '../../../../src/providers/provider.js'
 import { parseRfc3339, YANDEX_IAM_URL, YANDEX_WLIF_URL } from '../../../../src/providers/yandex/iam.js'
 import { fastHttp, testProviderContext, withGithubOidc, type TestProviderContext } from '../../../helpers/contexts.js'
 import { captureStdout, type StdoutCapture } from '../../../helpers/stdout.js'
 import { failure } from '../../../helpers/thrown.js'
 import { startLocalYandex, type LocalYandex } from './local-yandex.js'
+import { mint } from '../../../../src/providers/index.js'
 
 let stdout: StdoutCapture
 let yc: LocalYandex
@@ -21,7 +22,7 @@ afterEach(async () => {
   await yc.close()
 })
 
-function plan(values: Record<string, string>): LoginPlan {
+function plan(values: Record<string, string>): LoginSpec {
   return parseInputs(
     createInputReader(name => ({ provider: 'yandex', ...values })[name] ?? ''),
     RUNNER_OIDC
@@ -52,7 +53,7 @@ describe('service-account key exchanged for an IAM token', () => {
     const key = yc.emulator.createAuthorizedKey()
     const ctx = context()
     const before = Math.floor(Date.now() / 1000)
-    const credentials = await plan({ 'service-account-key': key.json, registry: 'registry.yandexcloud.net, cr.yandex' }).getCredentials(ctx)
+    const credentials = await mint(plan({ 'service-account-key': key.json, registry: 'registry.yandexcloud.net, cr.yandex' }), ctx)
     expect(yc.seen).toHaveLength(1)
     const [request] = yc.seen
     expect(request?.method).toBe('POST')
@@ -87,7 +88,7 @@ describe('service-account key exchanged for an IAM token', () => {
     const key = yc.emulator.createAuthorizedKey()
     // Pinned to the global IAM URL while the call goes to the local IAM: the local IAM refuses it, as the real one would.
     const env = { ...yc.env(), REGISTRY_LOGIN_ENDPOINT_YANDEX_JWT_AUDIENCE: 'https://iam.api.cloud.yandex.net/iam/v1/tokens' }
-    const error = await failure(plan({ 'service-account-key': key.json }).getCredentials(context(env)))
+    const error = await failure(mint(plan({ 'service-account-key': key.json }), context(env)))
     expect(error.message).toMatch(
       new RegExp(
         `^Yandex Cloud IAM answered HTTP 401 UNAUTHENTICATED: Invalid JWT: aud must be ${yc.iamUrl.replace(/[.]/g, '\\.')} \\(request id [0-9a-f-]{36}\\)\\.`
@@ -101,7 +102,7 @@ describe('service-account key exchanged for an IAM token', () => {
     const key = yc.emulator.createAuthorizedKey()
     yc.emulator.deleteKey(key.id)
     const { http, sleeps } = fastHttp({ attempts: 4 })
-    const error = await failure(plan({ 'service-account-key': key.json }).getCredentials(context(yc.env(), http)))
+    const error = await failure(mint(plan({ 'service-account-key': key.json }), context(yc.env(), http)))
     expect(error).toBeInstanceOf(HttpError)
     expect((error as HttpError).status).toBe(401)
     expect((error as HttpError).cloud).toEqual({
@@ -126,12 +127,12 @@ describe('service-account key exchanged for an IAM token', () => {
         details: [{ '@type': 'type.googleapis.com/google.rpc.RequestInfo', requestId: 'req-403' }]
       }
     })
-    const denied = await failure(plan({ 'service-account-key': key.json }).getCredentials(context()))
+    const denied = await failure(mint(plan({ 'service-account-key': key.json }), context()))
     expect(denied.message).toBe(
       `Yandex Cloud IAM answered HTTP 403 PERMISSION_DENIED: Permission denied (request id req-403). Service account ${key.serviceAccountId} may not get an IAM token (is it deleted or blocked?).`
     )
     yc.script.push({ status: 400, body: { code: 3, message: 'Invalid JWT' } })
-    const invalid = await failure(plan({ 'service-account-key': key.json }).getCredentials(context()))
+    const invalid = await failure(mint(plan({ 'service-account-key': key.json }), context()))
     expect(invalid.message).toBe(
       "Yandex Cloud IAM answered HTTP 400 INVALID_ARGUMENT: Invalid JWT. IAM refused the signed JWT. Keep the key file unchanged and the runner's clock right (the JWT is valid for one hour from now)."
     )
@@ -141,7 +142,7 @@ describe('service-account key exchanged for an IAM token', () => {
     const key = yc.emulator.createAuthorizedKey()
     yc.script.push({ status: 429, body: { code: 8, message: 'Too many requests' } })
     const { http, sleeps } = fastHttp({ attempts: 3 })
-    const credentials = await plan({ 'service-account-key': key.json }).getCredentials(context(yc.env(), http))
+    const credentials = await mint(plan({ 'service-account-key': key.json }), context(yc.env(), http))
     expect(yc.seen).toHaveLength(2)
     expect(sleeps).toHaveLength(1)
     expect(credentials[0]?.username).toBe('iam')
@@ -152,7 +153,7 @@ describe('service-account key exchanged for an IAM token', () => {
 
   test('a 200 without iamToken is a clear error', async () => {
     yc.script.push({ status: 200, body: { expiresAt: '2030-01-01T00:00:00Z' } })
-    const error = await failure(plan({ 'service-account-key': yc.emulator.createAuthorizedKey().json }).getCredentials(context()))
+    const error = await failure(mint(plan({ 'service-account-key': yc.emulator.createAuthorizedKey().json }), context()))
     expect(error).toBeInstanceOf(ActionError)
     expect(error.message).toBe('Yandex Cloud IAM answered without an iamToken.')
   })
@@ -160,11 +161,14 @@ describe('service-account key exchanged for an IAM token', () => {
   test('exchange: false: json_key + the key file text, warnings, and no call to IAM', async () => {
     const key = yc.emulator.createAuthorizedKey()
     const ctx = context()
-    const credentials = await plan({
-      'service-account-key': key.json,
-      exchange: 'false',
-      registry: 'cr.yandex, registry.yandexcloud.net'
-    }).getCredentials(ctx)
+    const credentials = await mint(
+      plan({
+        'service-account-key': key.json,
+        exchange: 'false',
+        registry: 'cr.yandex, registry.yandexcloud.net'
+      }),
+      ctx
+    )
     expect(credentials).toEqual([
       { registry: 'cr.yandex', username: 'json_key', password: key.json },
       { registry: 'registry.yandexcloud.net', username: 'json_key', password: key.json }
@@ -183,7 +187,7 @@ describe('OAuth token', () => {
   test('exchanged: POSTs {yandexPassportOauthToken}; iam + the IAM token', async () => {
     const oauth = yc.emulator.createOAuthToken()
     const ctx = context()
-    const credentials = await plan({ 'oauth-token': oauth }).getCredentials(ctx)
+    const credentials = await mint(plan({ 'oauth-token': oauth }), ctx)
     expect(body()).toEqual({ yandexPassportOauthToken: oauth })
     expect(credentials).toEqual([
       { registry: 'registry.yandexcloud.net', username: 'iam', password: expect.stringMatching(/^t1\./), expiresAt: expect.any(Date) }
@@ -195,7 +199,7 @@ describe('OAuth token', () => {
   test("an expired OAuth token: IAM's message and a hint about Yandex ID tokens", async () => {
     const oauth = yc.emulator.createOAuthToken()
     yc.emulator.expireOAuthToken(oauth)
-    const error = await failure(plan({ 'oauth-token': oauth }).getCredentials(context()))
+    const error = await failure(mint(plan({ 'oauth-token': oauth }), context()))
     expect(error.message).toMatch(
       /^Yandex Cloud IAM answered HTTP 401 UNAUTHENTICATED: Token is invalid or has expired\. \(request id [0-9a-f-]{36}\)\. Check the 'oauth-token' secret: Yandex ID OAuth tokens live 12 months, and none are issued since 2026-06-01\./
     )
@@ -204,7 +208,7 @@ describe('OAuth token', () => {
 
   test('exchange: false: oauth + the OAuth token, a warning, no call', async () => {
     const ctx = context()
-    const credentials = await plan({ 'oauth-token': 'y0_direct-oauth-token', exchange: 'false' }).getCredentials(ctx)
+    const credentials = await mint(plan({ 'oauth-token': 'y0_direct-oauth-token', exchange: 'false' }), ctx)
     expect(credentials).toEqual([{ registry: 'registry.yandexcloud.net', username: 'oauth', password: 'y0_direct-oauth-token' }])
     expect(ctx.warnings).toEqual([
       expect.stringMatching(/^The long-lived OAuth token is stored/),
@@ -221,7 +225,7 @@ describe('keyless: GitHub OIDC token exchanged at the federation endpoint', () =
     const sa = yc.emulator.createServiceAccount()
     yc.emulator.addFederatedCredential(sa, yc.github.subject)
     const ctx = context()
-    const credentials = await plan({ 'service-account-id': sa, registry: 'registry.yandexcloud.net' }).getCredentials(ctx)
+    const credentials = await mint(plan({ 'service-account-id': sa, registry: 'registry.yandexcloud.net' }), ctx)
     expect(ctx.audiences).toEqual(['https://github.com/acme'])
     const [request] = yc.seen
     expect(request?.path).toBe('/oauth/token')
@@ -248,11 +252,11 @@ describe('keyless: GitHub OIDC token exchanged at the federation endpoint', () =
     yc.emulator.addFederatedCredential(sa, yc.github.subject)
     const env = { ...yc.env(), GITHUB_REPOSITORY_OWNER: '' }
     const ctx = context(env)
-    await plan({ 'service-account-id': sa }).getCredentials(ctx)
+    await mint(plan({ 'service-account-id': sa }), ctx)
     expect(ctx.audiences).toEqual(['https://github.com/acme'])
     yc.emulator.federationAudiences.push('sts.example/custom')
     const custom = context()
-    await plan({ 'service-account-id': sa, audience: 'sts.example/custom' }).getCredentials(custom)
+    await mint(plan({ 'service-account-id': sa, audience: 'sts.example/custom' }), custom)
     expect(custom.audiences).toEqual(['sts.example/custom'])
   })
 
@@ -261,19 +265,20 @@ describe('keyless: GitHub OIDC token exchanged at the federation endpoint', () =
     yc.emulator.addFederatedCredential(sa, yc.github.subject)
     yc.emulator.federationAudiences.push('https://ghe.example.com/acme')
     const ctx = context({ ...yc.env(), GITHUB_SERVER_URL: 'https://ghe.example.com/' })
-    await plan({ 'service-account-id': sa }).getCredentials(ctx)
+    await mint(plan({ 'service-account-id': sa }), ctx)
     expect(ctx.audiences).toEqual(['https://ghe.example.com/acme'])
   })
 
   test('no owner in the environment and no audience input: a clear error before any call', async () => {
     const env = { ...yc.env(), GITHUB_REPOSITORY_OWNER: '', GITHUB_REPOSITORY: '' }
-    const error = await failure(plan({ 'service-account-id': yc.emulator.createServiceAccount() }).getCredentials(context(env)))
+    const error = await failure(mint(plan({ 'service-account-id': yc.emulator.createServiceAccount() }), context(env)))
     expect(error.message).toBe(
       "Cannot tell the GitHub token audience for keyless login: GITHUB_REPOSITORY_OWNER is not set. Set input 'audience' to one of the audiences of the workload identity federation (usually https://github.com/<owner>)."
     )
     expect(yc.seen).toHaveLength(0)
     const ghes = await failure(
-      plan({ 'service-account-id': yc.emulator.createServiceAccount() }).getCredentials(
+      mint(
+        plan({ 'service-account-id': yc.emulator.createServiceAccount() }),
         context({ ...env, GITHUB_SERVER_URL: 'https://ghe.example.com' })
       )
     )
@@ -283,7 +288,7 @@ describe('keyless: GitHub OIDC token exchanged at the federation endpoint', () =
   test("a wrong subject: the federation's OAuth error and a hint with this job's subject and the client request id", async () => {
     const sa = yc.emulator.createServiceAccount()
     yc.emulator.addFederatedCredential(sa, 'repo:acme/app:ref:refs/heads/release')
-    const error = await failure(plan({ 'service-account-id': sa }).getCredentials(context()))
+    const error = await failure(mint(plan({ 'service-account-id': sa }), context()))
     expect(error).toBeInstanceOf(HttpError)
     expect((error as HttpError).cloud).toEqual({
       code: 'invalid_grant',
@@ -301,14 +306,14 @@ describe('keyless: GitHub OIDC token exchanged at the federation endpoint', () =
   test('an audience the federation does not list: a hint about the audience input', async () => {
     const sa = yc.emulator.createServiceAccount()
     yc.emulator.addFederatedCredential(sa, yc.github.subject)
-    const error = await failure(plan({ 'service-account-id': sa, audience: 'https://github.com/someone-else' }).getCredentials(context()))
+    const error = await failure(mint(plan({ 'service-account-id': sa, audience: 'https://github.com/someone-else' }), context()))
     expect(error.message).toMatch(
       /answered HTTP 400 invalid_grant: Subject token audience https:\/\/github\.com\/someone-else is not among the federation's audiences\. The workload identity federation must list the GitHub token's audience 'https:\/\/github\.com\/someone-else' \(set input 'audience' to what the federation expects\)\./
     )
   })
 
   test('an unknown service account: a hint about service-account-id', async () => {
-    const error = await failure(plan({ 'service-account-id': 'ajenotknown000000000' }).getCredentials(context()))
+    const error = await failure(mint(plan({ 'service-account-id': 'ajenotknown000000000' }), context()))
     expect(error.message).toMatch(
       /answered HTTP 400 invalid_target: Service account ajenotknown000000000 not found\. Check input 'service-account-id' \(ajenotknown000000000\): it must be the id of the service account, not its name\./
     )
@@ -323,7 +328,7 @@ describe('keyless: GitHub OIDC token exchanged at the federation endpoint', () =
         details: [{ '@type': 'type.googleapis.com/google.rpc.RequestInfo', requestId: 'req-wlif' }]
       }
     })
-    const error = await failure(plan({ 'service-account-id': 'ajeb0k5nkr4ttb4cdtg2' }).getCredentials(context()))
+    const error = await failure(mint(plan({ 'service-account-id': 'ajeb0k5nkr4ttb4cdtg2' }), context()))
     expect(error.message).toBe(
       'Yandex Cloud workload identity federation answered HTTP 403 PERMISSION_DENIED: Permission denied (request id req-wlif). Check the workload identity federation (issuer, audiences, JWKS URL) and the federated credential on the service account.'
     )
@@ -331,7 +336,7 @@ describe('keyless: GitHub OIDC token exchanged at the federation endpoint', () =
 
   test('a 200 without access_token is a clear error', async () => {
     yc.script.push({ status: 200, body: { token_type: 'Bearer' } })
-    const error = await failure(plan({ 'service-account-id': 'ajeb0k5nkr4ttb4cdtg2' }).getCredentials(context()))
+    const error = await failure(mint(plan({ 'service-account-id': 'ajeb0k5nkr4ttb4cdtg2' }), context()))
     expect(error.message).toBe('Yandex Cloud workload identity federation answered without an access_token.')
   })
 
@@ -339,7 +344,7 @@ describe('keyless: GitHub OIDC token exchanged at the federation endpoint', () =
     const ctx = testProviderContext(yc.env())
     const { providerContext } = await import('../../../../src/step/context.js')
     const real = providerContext({ ...yc.env(), ACTIONS_ID_TOKEN_REQUEST_URL: '', ACTIONS_ID_TOKEN_REQUEST_TOKEN: '' })
-    const error = await failure(plan({ 'service-account-id': 'ajeb0k5nkr4ttb4cdtg2' }).getCredentials({ ...ctx, idToken: real.idToken }))
+    const error = await failure(mint(plan({ 'service-account-id': 'ajeb0k5nkr4ttb4cdtg2' }), { ...ctx, idToken: real.idToken }))
     expect(error.message).toMatch(/Keyless login needs a GitHub OIDC token.*Add 'permissions: id-token: write' to the job/)
     expect(yc.seen).toHaveLength(0)
   })
@@ -348,12 +353,12 @@ describe('keyless: GitHub OIDC token exchanged at the federation endpoint', () =
 describe('ready credentials and warnings', () => {
   test('token: iam + the token, no call; a token that is not t1. gets a warning', async () => {
     const ctx = context()
-    expect(await plan({ token: 't1.abc.def' }).getCredentials(ctx)).toEqual([
+    expect(await mint(plan({ token: 't1.abc.def' }), ctx)).toEqual([
       { registry: 'registry.yandexcloud.net', username: 'iam', password: 't1.abc.def' }
     ])
     expect(ctx.warnings).toEqual([])
     const odd = context()
-    await plan({ token: 'y0_looks-like-oauth' }).getCredentials(odd)
+    await mint(plan({ token: 'y0_looks-like-oauth' }), odd)
     expect(odd.warnings).toEqual([
       "Input 'token' does not look like an IAM token (they start with 't1.'). For a Yandex ID OAuth token use 'oauth-token'; for an API key use 'api-key'."
     ])
@@ -362,7 +367,7 @@ describe('ready credentials and warnings', () => {
 
   test('api-key: api_key + the key; cr.yandex gets the sunset warning and the unconfirmed api_key warning', async () => {
     const ctx = context()
-    const credentials = await plan({ 'api-key': 'AQVN-unit', registry: 'cr.yandex' }).getCredentials(ctx)
+    const credentials = await mint(plan({ 'api-key': 'AQVN-unit', registry: 'cr.yandex' }), ctx)
     expect(credentials).toEqual([{ registry: 'cr.yandex', username: 'api_key', password: 'AQVN-unit' }])
     expect(ctx.warnings).toEqual([
       `Yandex Container Registry (cr.yandex) is being shut down: it is read-only from 2026-11-10 and stops working on 2026-12-14. Migrate the images to Cloud Registry and log into registry.yandexcloud.net instead (set 'registry' to it, or leave 'registry' empty): https://yandex.cloud/en/docs/cloud-registry/`,
@@ -372,7 +377,7 @@ describe('ready credentials and warnings', () => {
 
   test('the private-endpoint host gets no warning; region is reported as ignored while parsing; an undocumented host is refused', async () => {
     const pe = context()
-    await plan({ 'api-key': 'AQVN-unit', registry: 'registry.pe.yandexcloud.net' }).getCredentials(pe)
+    await mint(plan({ 'api-key': 'AQVN-unit', registry: 'registry.pe.yandexcloud.net' }), pe)
     expect(pe.warnings).toEqual([])
     const withRegion = parseInputs(
       createInputReader(name => ({ provider: 'yandex', 'api-key': 'AQVN-unit', region: 'ru-central1' })[name] ?? '')
@@ -389,7 +394,7 @@ describe('ready credentials and warnings', () => {
 
   test('a registry with a path keeps it; the host decides the warnings', async () => {
     const ctx = context()
-    const credentials = await plan({ 'api-key': 'AQVN-unit', registry: 'registry.yandexcloud.net/crp0abc' }).getCredentials(ctx)
+    const credentials = await mint(plan({ 'api-key': 'AQVN-unit', registry: 'registry.yandexcloud.net/crp0abc' }), ctx)
     expect(credentials[0]?.registry).toBe('registry.yandexcloud.net/crp0abc')
     expect(ctx.warnings).toEqual([])
   })
