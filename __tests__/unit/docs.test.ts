@@ -1,9 +1,35 @@
 import { readdirSync, readFileSync } from 'node:fs'
-import { render } from '../../scripts/docs.mjs'
+import { parse } from 'yaml'
+import { CLOUDS, INPUT_CLOUDS, render } from '../../scripts/docs.mjs'
+import { providers } from '../../src/providers/index.js'
+import type { Provider } from '../../src/providers/provider.js'
 
 test('the README inputs and outputs tables match action.yml (run node scripts/docs.mjs)', () => {
   const readme = readFileSync('README.md', 'utf8')
   expect(render(readme, readFileSync('action.yml', 'utf8'))).toBe(readme)
+})
+
+test('the inputs are grouped by the clouds that read them, as the providers declare it (scripts/docs.mjs INPUT_CLOUDS)', () => {
+  const action = parse(readFileSync('action.yml', 'utf8')) as { inputs: Record<string, unknown> }
+  const ids = (CLOUDS as string[][]).map(([id]) => id ?? '')
+  expect([...ids].sort()).toEqual(Object.keys(providers).sort())
+  // An input belongs to a cloud when one of its auth methods reads it or honours it as an option.
+  const readers = (input: string): string[] =>
+    ids.filter(id =>
+      Object.values((providers as Record<string, Provider>)[id]?.methods ?? {}).some(
+        method => method.reads.includes(input) || (method.options ?? []).some(option => option === input)
+      )
+    )
+  const someClouds = Object.keys(action.inputs)
+    .map(name => [name, readers(name)] as const)
+    .filter(([, clouds]) => clouds.length > 0 && clouds.length < ids.length)
+  expect(INPUT_CLOUDS).toEqual(Object.fromEntries(someClouds))
+  // Every input shows up in the README: the common ones once, the others in each of their clouds' tables.
+  const section = readFileSync('README.md', 'utf8').split('<!-- inputs:start -->')[1]?.split('<!-- inputs:end -->')[0] ?? ''
+  for (const name of Object.keys(action.inputs)) {
+    const rows = section.split('\n').filter(line => line.startsWith(`| \`${name}\` |`)).length
+    expect({ name, rows }).toEqual({ name, rows: (INPUT_CLOUDS as Record<string, string[]>)[name]?.length ?? 1 })
+  }
 })
 
 test('every input of action.yml has a description and a default, and every provider has a guide linked from the README', () => {
