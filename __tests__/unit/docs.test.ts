@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { parse } from 'yaml'
 import { CLOUDS, INPUT_CLOUDS, render } from '../../scripts/docs.mjs'
 import { providers } from '../../src/providers/index.js'
@@ -32,6 +32,13 @@ test('the inputs are grouped by the clouds that read them, as the providers decl
   }
 })
 
+test('the README stays a path to a first push: at most 500 lines, internals in docs/', () => {
+  const readme = readFileSync('README.md', 'utf8')
+  expect(readme.split('\n').length).toBeLessThanOrEqual(500)
+  for (const moved of ['## Log safety', '## Shared runners', '## Deadlines and retries', '## Environment variables', '## Size and speed'])
+    expect({ moved, inReadme: readme.includes(`\n${moved}`) }).toEqual({ moved, inReadme: false })
+})
+
 test('every input of action.yml has a description and a default, and every provider has a guide linked from the README', () => {
   const action = readFileSync('action.yml', 'utf8')
   for (const provider of ['yandex', 'nebius', 'alibaba', 'ibm']) {
@@ -48,10 +55,44 @@ test('every input of action.yml has a description and a default, and every provi
   }
 })
 
-test('every REGISTRY_LOGIN_* tunable the sources read is documented in the README', () => {
-  const readme = readFileSync('README.md', 'utf8')
+test('every REGISTRY_LOGIN_* tunable the sources read is documented in docs/environment.md, which the README links', () => {
+  expect(readFileSync('README.md', 'utf8')).toContain('(docs/environment.md)')
+  const documented = readFileSync('docs/environment.md', 'utf8')
   const files = readdirSync('src', { recursive: true, encoding: 'utf8' }).filter(name => name.endsWith('.ts'))
   const names = new Set(files.flatMap(name => [...readFileSync(`src/${name}`, 'utf8').matchAll(/REGISTRY_LOGIN_[A-Z_]+/g)].map(m => m[0])))
   expect(names.size).toBeGreaterThan(5)
-  for (const name of names) expect({ name, documented: readme.includes(name) }).toEqual({ name, documented: true })
+  for (const name of names) expect({ name, documented: documented.includes(name) }).toEqual({ name, documented: true })
+})
+
+test('every relative link in README.md and docs/ points at a file that exists, and every #anchor at a heading there', () => {
+  const files = [
+    'README.md',
+    ...readdirSync('docs', { recursive: true, encoding: 'utf8' })
+      .filter(n => n.endsWith('.md'))
+      .map(n => `docs/${n}`)
+  ]
+  // GitHub's heading anchors: lower case, punctuation dropped, spaces to hyphens.
+  const anchors = (file: string): Set<string> =>
+    new Set(
+      [...readFileSync(file, 'utf8').matchAll(/^#{1,6} (.+)$/gm)].map(m =>
+        (m[1] ?? '')
+          .trim()
+          .toLowerCase()
+          .replace(/[^\p{L}\p{N} _-]/gu, '')
+          .replace(/ /g, '-')
+      )
+    )
+  const broken: string[] = []
+  for (const file of files) {
+    const dir = file.includes('/') ? file.slice(0, file.lastIndexOf('/') + 1) : ''
+    const text = readFileSync(file, 'utf8').replace(/```[\s\S]*?```/g, '')
+    for (const [, target] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+      if (!target || /^[a-z]+:/.test(target)) continue
+      const [pathPart, anchor] = target.split('#')
+      const resolved = pathPart ? new URL(pathPart, `file:///${dir}`).pathname.slice(1) : file
+      if (!existsSync(resolved)) broken.push(`${file}: ${target} (no such file)`)
+      else if (anchor && resolved.endsWith('.md') && !anchors(resolved).has(anchor)) broken.push(`${file}: ${target} (no such heading)`)
+    }
+  }
+  expect(broken).toEqual([])
 })
