@@ -15,6 +15,13 @@ const { runLint } = require(path.join(path.dirname(require.resolve('@tktco/node-
 
 export const WORKFLOW_DIRS = ['.github/workflows', 'docs/examples']
 
+/** actionlint's findings for one workflow text, named `file` (also used for the YAML blocks of the docs). */
+export async function lintWorkflow(text, file) {
+  return (await runLint(text, file))
+    .filter(r => r.message)
+    .map(r => ({ file, line: r.line, column: r.column, kind: r.kind, message: r.message }))
+}
+
 export function workflowFiles() {
   return WORKFLOW_DIRS.flatMap(dir => {
     let names = []
@@ -37,11 +44,7 @@ async function main() {
       ? [{ file: args[1] ?? 'stdin.yml', text: readFileSync(0, 'utf8') }]
       : (args.length ? args : workflowFiles()).map(file => ({ file, text: readFileSync(path.resolve(root, file), 'utf8') }))
   const findings = []
-  for (const { file, text } of inputs) {
-    for (const r of await runLint(text, file)) {
-      if (r.message) findings.push({ file, line: r.line, column: r.column, kind: r.kind, message: r.message })
-    }
-  }
+  for (const { file, text } of inputs) findings.push(...(await lintWorkflow(text, file)))
   process.stdout.write(`${JSON.stringify({ files: inputs.map(i => i.file), findings }, null, 2)}\n`)
   process.exit(findings.length ? 1 : 0)
 }

@@ -215,9 +215,11 @@ describe('the saved plan', () => {
     })
   })
 
-  test('every REGISTRY_LOGIN_* variable the README documents is carried; any other one (a stray secret) is not written (#9)', () => {
+  test('every REGISTRY_LOGIN_* variable the docs document is carried; any other one (a stray secret) is not written (#9)', () => {
     const documented = [
-      ...new Set([...readFileSync('README.md', 'utf8').matchAll(/^\| `(REGISTRY_LOGIN_[A-Z0-9_]+)` \|/gm)].map(m => m[1] as string))
+      ...new Set(
+        [...readFileSync('docs/environment.md', 'utf8').matchAll(/^\| `(REGISTRY_LOGIN_[A-Z0-9_]+)` \|/gm)].map(m => m[1] as string)
+      )
     ]
     expect(documented.length).toBeGreaterThanOrEqual(16)
     const stray = {
