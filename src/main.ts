@@ -27,10 +27,8 @@ export async function runMain(deps?: MainDeps): Promise<void> {
     const inputs = parsed
     for (const { level, message } of inputs.notices) level === 'warning' ? log.warning(message) : log.info(message)
     const { providerContext: pctx, clientContext: ctx } = deps ?? { providerContext: providerContext(), clientContext: clientContext() }
-    await requireClients(
-      inputs.clients.map(id => clients[id]),
-      ctx
-    )
+    const chosen = inputs.clients.map(id => clients[id])
+    await requireClients(chosen, ctx)
     // Before any cloud call: a credential helper or store in the way fails here.
     const login = await chooseMode(inputs).prepare({ inputs, ctx })
 
