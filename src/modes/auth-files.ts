@@ -15,9 +15,11 @@ export const authFilesMode: LoginMode = {
   async prepare({ inputs, ctx, freshFiles }) {
     const chosen = inputs.clients.map(id => clients[id])
     const { registries } = inputs.plan
-    // A credential helper or store in the way fails here, before any cloud call; fresh files hold none yet.
+    // A credential helper or store in the way fails here, before any cloud call. Fresh files (an isolated
+    // config, made at apply) hold none yet: registries.conf is checked now, the files at apply.
+    let planned: StoragePlans | undefined
     if (freshFiles) refuseRegistriesConfHelpers(chosen, registries, ctx.env)
-    const planned = freshFiles ? undefined : await StoragePlans.make(chosen, registries, ctx)
+    else planned = await StoragePlans.make(chosen, registries, ctx)
     return {
       async apply(credentials, applyCtx, state) {
         const plans = planned ?? (await StoragePlans.make(chosen, registries, applyCtx))

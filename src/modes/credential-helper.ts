@@ -26,6 +26,7 @@ export const credentialHelperMode: LoginMode = {
   prepare: ({ inputs }) =>
     Promise.resolve({
       apply(credentials, ctx, state) {
+        // Files only, written synchronously: nothing to wait for.
         installCredentialHelper({ inputs, credentials, ctx, state })
         return Promise.resolve()
       }
@@ -44,7 +45,7 @@ export const credentialHelperMode: LoginMode = {
   }
 }
 
-export interface HelperSetup {
+interface HelperSetup {
   inputs: Inputs
   /** What main minted: seeds the cache and names the usernames. */
   credentials: RegistryCredential[]
@@ -57,7 +58,7 @@ export interface HelperSetup {
  * points every chosen client's auth file at it for the plan's registries (`credHelpers`), so that no
  * password is written to an auth file and every push gets a credential that is still valid.
  */
-export function installCredentialHelper({ inputs, credentials, ctx, state }: HelperSetup): void {
+function installCredentialHelper({ inputs, credentials, ctx, state }: HelperSetup): void {
   const node = process.execPath
   const script = path.join(path.dirname(process.argv[1] ?? ''), 'helper.js')
   requireRunnable(node, script)
