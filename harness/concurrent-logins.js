@@ -1,5 +1,5 @@
 // Test helper, not an action code path: runs real client logins into ONE auth file all at once,
-// without taking turns, to show what the action's scheduling (src/auth-files/per-file.ts) prevents.
+// without taking turns, to show what the action's scheduling (src/auth-files/concurrency.ts) prevents.
 import { execFileSync, spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os'

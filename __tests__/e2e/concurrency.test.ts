@@ -1,6 +1,6 @@
 // Logins into one auth file must take turns: a client reads the file, adds its entry and writes the
 // whole file back, so two at once lose one entry. The action runs logins into different files at the
-// same time and those into one file one after another (src/auth-files/per-file.ts). The real clients run through
+// same time and those into one file one after another (src/auth-files/concurrency.ts). The real clients run through
 // wrappers that trace when each run starts and ends, so the test sees the turns themselves, not only
 // their outcome (without the scheduler this test fails: 3-8 runs on one file at once).
 import { mkdirSync, writeFileSync } from 'node:fs'

@@ -20,8 +20,8 @@ async function mainLeftovers(): Promise<{ file: string; backupFile: string }> {
   mkdirSync(path.dirname(file), { recursive: true })
   writeFileSync(file, JSON.stringify({ auths: { 'de.icr.io': earlier } }))
   const backup = new Backup(newBackupFile(process.env))
-  await backup.remember(file, 'us.icr.io')
-  await backup.remember(file, 'de.icr.io')
+  backup.remember(file, 'us.icr.io')
+  backup.remember(file, 'de.icr.io')
   writeFileSync(file, JSON.stringify({ auths: { 'us.icr.io': { auth: 'b3Vyczp0b2tlbg==' }, 'de.icr.io': { auth: 'b3Vyczp0b2tlbg==' } } }))
   saveState({
     version: 1,

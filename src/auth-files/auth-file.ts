@@ -1,18 +1,20 @@
+/** Docker-format auth files (docker, podman, buildah, skopeo, helm, oras): read whole, one entry or mapping changed at a time. */
 import { realpathSync } from 'node:fs'
 import { readTextFile, writePrivateFile } from '../runner/files.js'
 import { ActionError, errorMessage } from '../log/errors.js'
 import { safeText } from '../log/escape.js'
-import { fileKey, inTurn } from './per-file.js'
 
 /** One `auths` entry of a docker-format auth file (docker, podman, buildah, skopeo, helm, oras). */
 export type AuthEntry = Record<string, unknown>
 
-interface AuthFileJson {
+/** An auth file's content as read. */
+export interface AuthFileJson {
   auths?: Record<string, AuthEntry>
   [key: string]: unknown
 }
 
-function readJson(file: string): AuthFileJson | undefined {
+/** The file's content; undefined when there is no file. Throws an ActionError saying why one cannot be used. */
+export function readAuthFile(file: string): AuthFileJson | undefined {
   let text: string | undefined
   try {
     text = readTextFile(file)
@@ -32,7 +34,7 @@ function readJson(file: string): AuthFileJson | undefined {
   } catch {
     parsed = undefined
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+  if (!isMap(parsed)) {
     throw new ActionError(
       `The auth file ${file} does not hold a JSON object, so the action cannot add its login to it (nor put back what it held).`,
       "Fix or delete the file in an earlier step, or set 'isolated-config: true' to use a fresh per-job auth file."
@@ -50,10 +52,53 @@ function resolveLink(file: string): string {
   }
 }
 
-/** The entry for `registry` in `file`, if there is one. */
-export async function readAuthEntry(file: string, registry: string): Promise<AuthEntry | undefined> {
-  const json = readJson(file)
+function isMap(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/** The entry for `registry`, if there is one. */
+export function authEntryIn(json: AuthFileJson | undefined, registry: string): AuthEntry | undefined {
   return json?.auths?.[registry]
+}
+
+/**
+ * The `credHelpers` mapping for `registry` (docker, podman/buildah/skopeo and helm all read it):
+ * the helper's name (`docker-credential-<name>`), '' for "this registry's credentials live in the
+ * file", or undefined when the file maps no helper for it.
+ */
+export function credHelperIn(json: AuthFileJson | undefined, registry: string): string | undefined {
+  const helpers = json?.credHelpers
+  const value = helpers && typeof helpers === 'object' ? (helpers as Record<string, unknown>)[registry] : undefined
+  return typeof value === 'string' ? value : undefined
+}
+
+/** Where `registry` sits among the keys of the file's `credHelpers` map (undefined: not there). */
+export function credHelperPositionIn(json: AuthFileJson | undefined, registry: string): number | undefined {
+  const helpers = json?.credHelpers
+  const at = isMap(helpers) ? Object.keys(helpers).indexOf(registry) : -1
+  return at < 0 ? undefined : at
+}
+
+/** The file's top-level settings besides `auths` and `credHelpers` (docker's credsStore, proxies, plugins, …). */
+export function otherSettingsIn(json: AuthFileJson | undefined): Record<string, unknown> {
+  const { auths: _auths, credHelpers: _helpers, ...others } = json ?? {}
+  return others
+}
+
+/** Whether the file has a `credHelpers` map with nothing in it: removing the last mapping drops the map, and so does docker (Go's omitempty) whenever it saves. */
+export function hasEmptyCredHelpers(json: AuthFileJson | undefined): boolean {
+  const helpers = json?.credHelpers
+  return isMap(helpers) && Object.keys(helpers).length === 0
+}
+
+/** The entry for `registry` in `file`, if there is one. */
+export function readAuthEntry(file: string, registry: string): AuthEntry | undefined {
+  return authEntryIn(readAuthFile(file), registry)
+}
+
+/** The `credHelpers` mapping for `registry` in `file` (see `credHelperIn`). */
+export function readCredHelper(file: string, registry: string): string | undefined {
+  return credHelperIn(readAuthFile(file), registry)
 }
 
 /** What a docker-format auth file says about where a registry's credential is kept. */
@@ -66,8 +111,8 @@ export interface StorageSettings {
   othersConfigured: boolean
 }
 
-export async function readStorageSettings(file: string, registry: string): Promise<StorageSettings> {
-  const json = readJson(file) ?? {}
+export function readStorageSettings(file: string, registry: string): StorageSettings {
+  const json = readAuthFile(file) ?? {}
   const helpers = checkedCredHelpers(file, json.credHelpers)
   const own = helpers[registry]
   const credsStore = typeof json.credsStore === 'string' && json.credsStore ? json.credsStore : undefined
@@ -96,64 +141,28 @@ function checkedCredHelpers(file: string, value: unknown): Record<string, string
   )
 }
 
-function isMap(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
-/** The file's top-level settings besides `auths` and `credHelpers` (docker's credsStore, proxies, plugins, …). */
-export async function readOtherSettings(file: string): Promise<Record<string, unknown>> {
-  const { auths: _auths, credHelpers: _helpers, ...others } = readJson(file) ?? {}
-  return others
-}
-
 /**
  * Puts back top-level settings a client dropped when it rewrote the file (podman, buildah and skopeo
  * keep only `auths` and `credHelpers`, so a shared docker config.json would lose its `credsStore`);
  * settings still there are left as they are.
  */
-export async function restoreOtherSettings(authFile: string, settings: Record<string, unknown>): Promise<void> {
-  await inTurn(fileKey(authFile), async () => {
-    const file = resolveLink(authFile)
-    const json = readJson(file)
-    if (!json) return
-    const missing = Object.keys(settings).filter(key => !(key in json))
-    if (missing.length === 0) return
-    writePrivateFile(file, `${JSON.stringify({ ...json, ...Object.fromEntries(missing.map(key => [key, settings[key]])) }, null, 2)}\n`)
-  })
-}
-
-/** Whether the file has a `credHelpers` map with nothing in it: removing the last mapping drops the map, and so does docker (Go's omitempty) whenever it saves. */
-export async function hasEmptyCredHelpers(file: string): Promise<boolean> {
-  const helpers = readJson(file)?.credHelpers
-  return isMap(helpers) && Object.keys(helpers).length === 0
+export function restoreOtherSettings(authFile: string, settings: Record<string, unknown>): void {
+  const file = resolveLink(authFile)
+  const json = readAuthFile(file)
+  if (!json) return
+  const missing = Object.keys(settings).filter(key => !(key in json))
+  if (missing.length === 0) return
+  writePrivateFile(file, `${JSON.stringify({ ...json, ...Object.fromEntries(missing.map(key => [key, settings[key]])) }, null, 2)}\n`)
 }
 
 /** Puts back the empty `credHelpers` map the file had, if it is gone; a map there now is left as it is. */
-export async function restoreEmptyCredHelpers(authFile: string): Promise<void> {
-  await restoreOtherSettings(authFile, { credHelpers: {} })
+export function restoreEmptyCredHelpers(authFile: string): void {
+  restoreOtherSettings(authFile, { credHelpers: {} })
 }
 
 /** Sets (or, with `undefined`, removes) the entry for `registry`, keeping everything else in the file. */
-export async function writeAuthEntry(authFile: string, registry: string, entry: AuthEntry | undefined): Promise<void> {
-  await updateMap(authFile, 'auths', registry, entry)
-}
-
-/**
- * The `credHelpers` mapping for `registry` (docker, podman/buildah/skopeo and helm all read it):
- * the helper's name (`docker-credential-<name>`), '' for "this registry's credentials live in the
- * file", or undefined when the file maps no helper for it.
- */
-export async function readCredHelper(file: string, registry: string): Promise<string | undefined> {
-  const helpers = readJson(file)?.credHelpers
-  const value = helpers && typeof helpers === 'object' ? (helpers as Record<string, unknown>)[registry] : undefined
-  return typeof value === 'string' ? value : undefined
-}
-
-/** Where `registry` sits among the keys of the file's `credHelpers` map (undefined: not there). */
-export async function credHelperPosition(file: string, registry: string): Promise<number | undefined> {
-  const helpers = readJson(file)?.credHelpers
-  const at = isMap(helpers) ? Object.keys(helpers).indexOf(registry) : -1
-  return at < 0 ? undefined : at
+export function writeAuthEntry(authFile: string, registry: string, entry: AuthEntry | undefined): void {
+  updateMap(authFile, 'auths', registry, entry)
 }
 
 /**
@@ -161,13 +170,8 @@ export async function credHelperPosition(file: string, registry: string): Promis
  * `at` puts a key back at its earlier place among the others; `keepEmpty` keeps an emptied map
  * (so that putting the mapping back later restores the file as it was).
  */
-export async function writeCredHelper(
-  authFile: string,
-  registry: string,
-  helper: string | undefined,
-  options: MapUpdate = {}
-): Promise<void> {
-  await updateMap(authFile, 'credHelpers', registry, helper, options)
+export function writeCredHelper(authFile: string, registry: string, helper: string | undefined, options: MapUpdate = {}): void {
+  updateMap(authFile, 'credHelpers', registry, helper, options)
 }
 
 interface MapUpdate {
@@ -175,21 +179,13 @@ interface MapUpdate {
   keepEmpty?: boolean
 }
 
-/** Read-modify-write of one key of one top-level map (`auths`, `credHelpers`); an emptied `credHelpers` is dropped unless `keepEmpty`. */
-async function updateMap(
-  authFile: string,
-  map: 'auths' | 'credHelpers',
-  key: string,
-  value: unknown,
-  options: MapUpdate = {}
-): Promise<void> {
-  // Without taking turns, two updates at once both read the old file and the second write drops the first's key.
-  await inTurn(fileKey(authFile), () => rewriteMap(authFile, map, key, value, options))
-}
-
-async function rewriteMap(authFile: string, map: 'auths' | 'credHelpers', key: string, value: unknown, options: MapUpdate): Promise<void> {
+/**
+ * Read-modify-write of one key of one top-level map (`auths`, `credHelpers`); an emptied `credHelpers` is
+ * dropped unless `keepEmpty`. Synchronous from read to write, so no other update in this process comes between.
+ */
+function updateMap(authFile: string, map: 'auths' | 'credHelpers', key: string, value: unknown, options: MapUpdate = {}): void {
   const file = resolveLink(authFile)
-  const json = readJson(file) ?? {}
+  const json = readAuthFile(file) ?? {}
   const current = json[map]
   let next: Record<string, unknown> = { ...(isMap(current) ? current : {}) }
   if (value === undefined) delete next[key]

@@ -1,3 +1,4 @@
+/** registries.conf: the credential helpers podman, buildah and skopeo consult besides the auth file. */
 import { existsSync, readdirSync } from 'node:fs'
 import path from 'node:path'
 import { readTextFile } from '../runner/files.js'
@@ -50,7 +51,7 @@ function confFiles(dir: string): string[] {
  * A later setting replaces an earlier one. They store a login in the first helper that takes it and
  * erase a logout from every one.
  */
-export async function externalCredentialHelpers(env: NodeJS.ProcessEnv, system = SYSTEM): Promise<{ helpers: string[]; file: string }> {
+export function externalCredentialHelpers(env: NodeJS.ProcessEnv, system = SYSTEM): { helpers: string[]; file: string } {
   const user = path.join(env.HOME ?? '', '.config', 'containers')
   const userConf = path.join(user, 'registries.conf')
   const userDropIns = path.join(user, 'registries.conf.d')

@@ -1,79 +1,20 @@
+/** Routing: how each registry gets to the auth file for every client sharing it, or the error naming the store in the way. */
 import { ActionError } from '../log/errors.js'
 import { log } from '../log/log.js'
 import { safeText } from '../log/escape.js'
-import type { Backup } from './backup.js'
-import { readCredHelper, readStorageSettings, writeCredHelper, type StorageSettings } from './auth-file.js'
+import { readCredHelper, readStorageSettings, writeCredHelper } from './auth-file.js'
+import type { AuthFileChanges } from './changes.js'
 import type { ClientContext } from '../process/command-context.js'
 import { externalCredentialHelpers } from './registries-conf.js'
-
-/**
- * How a client reads the credential settings of its docker-format auth file. Every client honours
- * `credHelpers[registry]` first; they differ in the rest:
- * - docker (docker/cli configfile `getConfiguredCredentialStore`): `credHelpers[registry]` when the
- *   key exists, and '' there means "the file"; else `credsStore`.
- * - podman, buildah, skopeo (containers/image `pkg/docker/config`): an existing key names a helper,
- *   even '' (which then fails as `docker-credential-`); `credsStore` is ignored.
- * - helm, oras (oras-go v2 `credentials.DynamicStore`): a non-empty `credHelpers[registry]`, else
- *   `credsStore`, so '' falls through to the store; with nothing configured at all they use the
- *   platform's store when its helper is on PATH, and write it back as `credsStore`.
- */
-export interface StorageRules {
-  emptyHelper: 'file' | 'helper' | 'credsStore'
-  credsStore: boolean
-  detectsPlatformStore: boolean
-  /** containers/image: registries.conf `credential-helpers` may put other helpers before (or after) the auth file. */
-  registriesConf: boolean
-  /** docker: `logout host` also erases `http://host` and `https://host`, each through its own mapping. */
-  logoutErasesSchemes: boolean
-}
-
-export const DOCKER_RULES: StorageRules = {
-  emptyHelper: 'file',
-  credsStore: true,
-  detectsPlatformStore: false,
-  registriesConf: false,
-  logoutErasesSchemes: true
-}
-export const CONTAINERS_RULES: StorageRules = {
-  emptyHelper: 'helper',
-  credsStore: false,
-  detectsPlatformStore: false,
-  registriesConf: true,
-  logoutErasesSchemes: false
-}
-export const ORAS_GO_RULES: StorageRules = {
-  emptyHelper: 'credsStore',
-  credsStore: true,
-  detectsPlatformStore: true,
-  registriesConf: false,
-  logoutErasesSchemes: false
-}
-
-/** The helper name this action's credential-helper mode maps registries to (`docker-credential-registry-login`). */
-export const OWN_HELPER = 'registry-login'
-
-/** Where one client would keep a registry's credential. */
-export type Destination =
-  | { kind: 'file' }
-  /** `credHelpers[registry]` names this helper. */
-  | { kind: 'helper'; helper: string }
-  /** A store for every registry: `credsStore`, or the platform store oras-go detects. */
-  | { kind: 'store'; store: string; detected: boolean }
-
-/** The settings as a client sees them, plus the platform store oras-go would detect ('' for none). */
-export interface StorageView extends StorageSettings {
-  platformStore: string
-}
-
-export function destination(rules: StorageRules, view: StorageView): Destination {
-  const helper = view.credHelper
-  if (helper !== undefined && (helper !== '' || rules.emptyHelper === 'helper')) return { kind: 'helper', helper }
-  if (helper === '' && rules.emptyHelper === 'file') return { kind: 'file' }
-  if (rules.credsStore && view.credsStore) return { kind: 'store', store: view.credsStore, detected: false }
-  const configured = view.othersConfigured || helper !== undefined
-  if (rules.detectsPlatformStore && !configured && view.platformStore) return { kind: 'store', store: view.platformStore, detected: true }
-  return { kind: 'file' }
-}
+import {
+  describe,
+  destination,
+  OWN_HELPER,
+  type Destination,
+  type Elsewhere,
+  type StorageRules,
+  type StorageView
+} from './storage-rules.js'
 
 /** One client that keeps credentials in the auth file being planned. */
 export interface StorageUser {
@@ -89,6 +30,8 @@ export type StoragePlan =
    * `aliases`; `from` is what it replaces.
    */
   | { kind: 'route'; credHelper: '' | undefined; aliases: string[]; from: Array<{ client: string; destination: Elsewhere }> }
+
+type Route = Extract<StoragePlan, { kind: 'route' }>
 
 /**
  * Decides, from the file's settings, how `registry` gets to the file for every client in `users`
@@ -117,9 +60,6 @@ function logoutAliases(users: StorageUser[], view: StorageView, registry: string
   const erasesAliases = users.some(user => user.storage.logoutErasesSchemes)
   return credHelper === '' && view.credsStore && erasesAliases ? [`http://${registry}`, `https://${registry}`] : []
 }
-
-/** A destination other than the file. */
-export type Elsewhere = Exclude<Destination, { kind: 'file' }>
 
 function blockedError(
   users: StorageUser[],
@@ -152,17 +92,6 @@ function blockedError(
   )
 }
 
-function label(d: Elsewhere): string {
-  return `docker-credential-${safeText(d.kind === 'helper' ? d.helper : d.store, 60)}`
-}
-
-function describe(d: Elsewhere): string {
-  if (d.kind === 'helper') return `the credential helper '${safeText(d.helper, 60)}' (${label(d)}, credHelpers)`
-  return d.detected
-    ? `the platform credential store '${safeText(d.store, 60)}' (${label(d)})`
-    : `the credential store '${safeText(d.store, 60)}' (${label(d)}, credsStore)`
-}
-
 /** The store oras-go would pick on this platform when the file configures nothing, if its helper is on PATH. */
 async function platformStore(ctx: ClientContext): Promise<string> {
   let store = 'secretservice'
@@ -172,9 +101,9 @@ async function platformStore(ctx: ClientContext): Promise<string> {
   return (await ctx.which(`docker-credential-${store}`)) ? store : ''
 }
 
-/** Reads the file's settings as the clients will see them. */
+/** Reads the file's settings as the clients will see them (asynchronous only to look for the platform store's helper on PATH). */
 export async function readStorageView(authFile: string, registry: string, users: StorageUser[], ctx: ClientContext): Promise<StorageView> {
-  const settings = await readStorageSettings(authFile, registry)
+  const settings = readStorageSettings(authFile, registry)
   const detects = users.some(u => u.storage.detectsPlatformStore) && !settings.othersConfigured
   return { ...settings, platformStore: detects ? await platformStore(ctx) : '' }
 }
@@ -192,21 +121,10 @@ export class StoragePlans {
     return `${authFile}\n${registry}`
   }
 
-  /**
-   * Plans every registry for every auth file; throws (before any cloud call) when one cannot be kept
-   * safe. `authFiles: false` checks only what no auth file changes (registries.conf), for an isolated
-   * config that does not exist yet.
-   */
-  static async make(
-    clients: StorageClient[],
-    registries: string[],
-    ctx: ClientContext,
-    options = { authFiles: true }
-  ): Promise<StoragePlans> {
+  /** Plans every registry for every auth file; throws (before any cloud call) when one cannot be kept safe. */
+  static async make(clients: StorageClient[], registries: string[], ctx: ClientContext): Promise<StoragePlans> {
     const plans = new StoragePlans()
-    const containers = clients.find(c => c.storage.registriesConf)
-    if (containers) await refuseRegistriesConfHelpers(containers.id, registries, ctx.env)
-    if (!options.authFiles) return plans
+    refuseRegistriesConfHelpers(clients, registries, ctx.env)
     const byFile = new Map<string, StorageClient[]>()
     for (const client of clients) {
       const file = client.authFile(ctx.env)
@@ -222,56 +140,61 @@ export class StoragePlans {
   }
 
   /**
-   * Routes `registry` to the file for the job and says so, once per auth file and registry; `backup`
-   * remembers the mappings it replaces for post (none with `logout: false`: they stay).
+   * Routes `registry` to the file for the job and says so, once per auth file and registry. The
+   * registry's own entry is one the login backs up already; the aliases are backed up here.
    */
-  async apply(authFile: string, registry: string, backup: Backup | undefined): Promise<void> {
+  route(authFile: string, registry: string, changes: AuthFileChanges): void {
     const key = StoragePlans.key(authFile, registry)
     const plan = this.plans.get(key)
     if (!plan || plan.kind === 'file') return
     this.plans.set(key, { kind: 'file' })
-    await backup?.remember(authFile, registry)
-    await routeToFile(authFile, registry, plan.credHelper)
+    routeToFile(authFile, registry, plan.credHelper)
     for (const alias of plan.aliases) {
-      if ((await readCredHelper(authFile, alias)) !== undefined) continue
-      await backup?.remember(authFile, alias)
-      await routeToFile(authFile, alias, '')
+      if (readCredHelper(authFile, alias) !== undefined) continue
+      changes.write(authFile, alias, () => routeToFile(authFile, alias, ''))
     }
-    const restored = backup !== undefined
-    const foreign = plan.from.filter(f => !(f.destination.kind === 'helper' && f.destination.helper === OWN_HELPER))
-    if (foreign.length === 0) {
-      log.debug`${registry}: routed from this action's own credential helper to ${authFile} for the job`
-      return
-    }
-    const clients = [...new Set(plan.from.map(f => f.client))].join(', ')
-    const places = [...new Set(foreign.map(f => describe(f.destination)))].join(' and ')
-    const mapping = plan.credHelper === '' ? `credHelpers["${registry}"] = ""` : `no credHelpers entry for ${registry}`
-    const after = restored ? 'post puts the mapping back as it was' : "'logout' is false, so the mapping stays changed after the job"
-    // the parts were made safe above; log.notice escapes the whole line once more
-    log.notice(
-      `${registry}: ${safeText(authFile)} hands it to ${places}; for this job ${clients} will store this login in the file instead (${mapping}), so nothing in that helper or store is read, replaced or erased; ${after}.`
-    )
+    logRoute(plan, authFile, registry, changes.undone)
   }
+}
+
+/** Says where `registry` was routed from; `undone`: post puts the mapping back. */
+function logRoute(plan: Route, authFile: string, registry: string, undone: boolean): void {
+  const foreign = plan.from.filter(f => !(f.destination.kind === 'helper' && f.destination.helper === OWN_HELPER))
+  if (foreign.length === 0) {
+    log.debug`${registry}: routed from this action's own credential helper to ${authFile} for the job`
+    return
+  }
+  const clients = [...new Set(plan.from.map(f => f.client))].join(', ')
+  const places = [...new Set(foreign.map(f => describe(f.destination)))].join(' and ')
+  const mapping = plan.credHelper === '' ? `credHelpers["${registry}"] = ""` : `no credHelpers entry for ${registry}`
+  const after = undone ? 'post puts the mapping back as it was' : "'logout' is false, so the mapping stays changed after the job"
+  // the parts were made safe above; log.notice escapes the whole line once more
+  log.notice(
+    `${registry}: ${safeText(authFile)} hands it to ${places}; for this job ${clients} will store this login in the file instead (${mapping}), so nothing in that helper or store is read, replaced or erased; ${after}.`
+  )
 }
 
 /**
  * The containers tools store a login in the first registries.conf credential helper that takes it and
- * erase a logout from every one, whatever the auth file says: no route exists, so refuse.
+ * erase a logout from every one, whatever the auth file says: no route exists, so refuse. Reads no auth
+ * file: it holds for an isolated config that does not exist yet.
  */
-async function refuseRegistriesConfHelpers(client: string, registries: string[], env: NodeJS.ProcessEnv): Promise<void> {
-  const { helpers, file } = await externalCredentialHelpers(env)
+export function refuseRegistriesConfHelpers(clients: StorageClient[], registries: string[], env: NodeJS.ProcessEnv): void {
+  const containers = clients.find(c => c.storage.registriesConf)
+  if (!containers) return
+  const { helpers, file } = externalCredentialHelpers(env)
   if (helpers.length === 0) return
   const names = helpers.map(h => `'${safeText(h, 60)}' (docker-credential-${safeText(h, 60)})`).join(', ')
   throw new ActionError(
-    `Client '${client}' would use the credential helpers ${names} that ${safeText(file)} lists in credential-helpers: its login may go to them instead of the auth file, ` +
+    `Client '${containers.id}' would use the credential helpers ${names} that ${safeText(file)} lists in credential-helpers: its login may go to them instead of the auth file, ` +
       `and its logout erases ${registries.join(', ')} from every one of them, so post would erase credentials the job did not write.`,
-    `Remove "credential-helpers" from ${safeText(file)} (or point CONTAINERS_REGISTRIES_CONF at a file without it) in an earlier step, or drop '${client}' from 'clients'.`
+    `Remove "credential-helpers" from ${safeText(file)} (or point CONTAINERS_REGISTRIES_CONF at a file without it) in an earlier step, or drop '${containers.id}' from 'clients'.`
   )
 }
 
-/** Points `registry` at the file in `authFile` (`credHelper` '' or no mapping); also for the credential-helper mode. */
-export async function routeToFile(authFile: string, registry: string, credHelper: '' | undefined): Promise<void> {
-  await writeCredHelper(authFile, registry, credHelper, { keepEmpty: true })
+/** Points `registry` at the file in `authFile` (`credHelper` '' or no mapping). */
+function routeToFile(authFile: string, registry: string, credHelper: '' | undefined): void {
+  writeCredHelper(authFile, registry, credHelper, { keepEmpty: true })
 }
 
 /**

@@ -1,7 +1,8 @@
+/** The interface every registry client implements (id, auth file, storage rules, login, logout). */
 import type { Platform } from '../runner/platform.js'
 import type { ClientContext } from '../process/command-context.js'
 import type { RegistryCredential } from '../types.js'
-import type { StorageRules } from '../auth-files/routing.js'
+import type { StorageRules } from '../auth-files/storage-rules.js'
 
 /**
  * One registry client. Every client keeps its credentials in a docker-format auth file;
@@ -17,7 +18,7 @@ export interface RegistryClient {
   readonly platforms?: readonly NodeJS.Platform[]
   /** Where the client keeps credentials on `platform` (default: this machine), given the step's environment. */
   authFile(env: NodeJS.ProcessEnv, platform?: Platform): string
-  /** How it reads `credHelpers`/`credsStore` in that file (see auth-files/routing.ts). */
+  /** How it reads `credHelpers`/`credsStore` in that file (see auth-files/storage-rules.ts). */
   readonly storage: StorageRules
   login(credential: RegistryCredential, authFile: string, ctx: ClientContext): Promise<void>
   /** Must not fail when there is nothing to remove: post may follow a half-done main. */

@@ -1,6 +1,7 @@
+/** podman, buildah and skopeo: their auth file and their login and logout commands. */
 import { thisPlatform, userHome, type Platform } from '../runner/platform.js'
 import type { RegistryClient } from './client.js'
-import { CONTAINERS_RULES } from '../auth-files/routing.js'
+import { CONTAINERS_RULES } from '../auth-files/storage-rules.js'
 import { runClient } from './login-command.js'
 
 /**

@@ -1,7 +1,8 @@
+/** The docker CLI client: `docker login` and `docker logout` against docker's config.json. */
 import path from 'node:path'
 import { dockerConfigFile } from './docker-paths.js'
 import type { RegistryClient } from './client.js'
-import { DOCKER_RULES } from '../auth-files/routing.js'
+import { DOCKER_RULES } from '../auth-files/storage-rules.js'
 import { runClient } from './login-command.js'
 
 /** docker CLI: `docker login --password-stdin`; works without a running engine. */

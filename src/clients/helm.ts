@@ -1,6 +1,7 @@
+/** The helm client: helm's registry config and `helm registry login`/`logout`. */
 import { thisPlatform, userHome, type Platform } from '../runner/platform.js'
 import type { RegistryClient } from './client.js'
-import { ORAS_GO_RULES } from '../auth-files/routing.js'
+import { ORAS_GO_RULES } from '../auth-files/storage-rules.js'
 import { runClient } from './login-command.js'
 
 /**

@@ -1,5 +1,6 @@
+/** The oras client: `oras login`/`logout`, sharing docker's config.json by default. */
 import type { RegistryClient } from './client.js'
-import { ORAS_GO_RULES } from '../auth-files/routing.js'
+import { ORAS_GO_RULES } from '../auth-files/storage-rules.js'
 import { dockerConfigFile } from './docker-paths.js'
 import { runClient } from './login-command.js'
 

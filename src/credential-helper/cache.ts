@@ -1,3 +1,4 @@
+/** The helper's credential cache: what main (or an earlier `get`) minted, reused while it is fresh. */
 import { readTextFile, writePrivateFile } from '../runner/files.js'
 import type { RegistryCredential } from '../types.js'
 import { registryHost } from './hosts.js'
@@ -38,7 +39,7 @@ export function cacheEntries(credentials: RegistryCredential[], now: number): Cr
 }
 
 /** The cache file's content; a missing or unreadable cache is an empty one (the helper mints again). */
-export async function readCache(file: string): Promise<CredentialCache> {
+export function readCache(file: string): CredentialCache {
   try {
     const parsed = JSON.parse(readTextFile(file) ?? '') as unknown
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return {}
@@ -60,6 +61,6 @@ export async function readCache(file: string): Promise<CredentialCache> {
 }
 
 /** 0600, written whole and renamed into place, so a concurrent `get` never reads half a file. */
-export async function writeCache(file: string, cache: CredentialCache): Promise<void> {
+export function writeCache(file: string, cache: CredentialCache): void {
   writePrivateFile(file, JSON.stringify(cache))
 }

@@ -1,3 +1,4 @@
+/** The helper's configuration: the login spec main saves for the helper, and where the job's installations are. */
 import { lstatSync, readdirSync } from 'node:fs'
 import path from 'node:path'
 import { ENDPOINT_NAMES, endpointVariable } from '../net/endpoints.js'
@@ -56,11 +57,11 @@ export function carriedEnv(env: NodeJS.ProcessEnv): Record<string, string> {
   return out
 }
 
-export async function writeHelperConfig(file: string, config: HelperConfig): Promise<void> {
+export function writeHelperConfig(file: string, config: HelperConfig): void {
   writePrivateFile(file, JSON.stringify(config))
 }
 
-export async function readHelperConfig(file: string): Promise<HelperConfig> {
+export function readHelperConfig(file: string): HelperConfig {
   let parsed: Partial<HelperConfig>
   try {
     const text = readTextFile(file)
@@ -107,7 +108,7 @@ function isStringMap(value: unknown): value is Record<string, string> {
  * this user that no one else can open, as mkdtemp makes it. A directory someone else planted next to
  * ours (RUNNER_TEMP falls back to the shared temp directory) never gets the job's OIDC token or a `get`.
  */
-async function isOwnInstallation(dir: string): Promise<boolean> {
+function isOwnInstallation(dir: string): boolean {
   try {
     const stat = lstatSync(dir)
     if (!stat.isDirectory()) return false
@@ -121,7 +122,7 @@ async function isOwnInstallation(dir: string): Promise<boolean> {
  * The configuration files of every installation in this job, `own` first: a job that runs the action
  * twice (two clouds) has two launchers of the same name on PATH, and the one found first serves both.
  */
-export async function jobHelperConfigs(own: string): Promise<string[]> {
+export function jobHelperConfigs(own: string): string[] {
   const parent = path.dirname(path.dirname(own))
   let names: string[] = []
   try {
@@ -133,7 +134,7 @@ export async function jobHelperConfigs(own: string): Promise<string[]> {
   const others: string[] = []
   for (const dir of dirs.sort()) {
     const file = helperFiles(dir).config
-    if (file !== own && (await isOwnInstallation(dir))) others.push(file)
+    if (file !== own && isOwnInstallation(dir)) others.push(file)
   }
   return [own, ...others]
 }

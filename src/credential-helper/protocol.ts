@@ -1,3 +1,4 @@
+/** The docker credential helper protocol: `get`, `list`, `store`, `erase`, answered from a credential source. */
 import { errorMessage } from '../log/errors.js'
 import { safeText } from '../log/escape.js'
 import { serverHost } from './hosts.js'
@@ -38,11 +39,11 @@ export function failure(message: string): HelperReply {
  * Answers one invocation of the docker credential helper protocol. `load` gives the source; `store`
  * and `erase` never need it (clients call them on login and logout, even after post removed it).
  */
-export async function answer(verb: string | undefined, stdin: string, load: () => Promise<CredentialSource>): Promise<HelperReply> {
+export async function answer(verb: string | undefined, stdin: string, load: () => CredentialSource): Promise<HelperReply> {
   switch (verb) {
     case 'get': {
       const host = serverHost(stdin)
-      const source = await load()
+      const source = load()
       if (!host || !Object.hasOwn(source.usernames, host)) {
         return {
           stdout: `${NOT_FOUND}\n`,
@@ -58,7 +59,7 @@ export async function answer(verb: string | undefined, stdin: string, load: () =
       }
     }
     case 'list':
-      return ok(`${JSON.stringify((await load()).usernames)}\n`)
+      return ok(`${JSON.stringify(load().usernames)}\n`)
     // Clients call these on login and logout; the credentials are minted on demand, so nothing is kept.
     case 'store':
     case 'erase':

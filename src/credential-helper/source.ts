@@ -1,3 +1,4 @@
+/** Where the helper's credentials come from: the job's installations, each main's login spec minted again on demand. */
 import path from 'node:path'
 import { providerContext, type ProviderLog } from '../step/context.js'
 import { mint, providers } from '../providers/index.js'
@@ -13,13 +14,13 @@ import { HELPER_BINARY, type CredentialSource } from './protocol.js'
  * Every login of this job that installed a helper, this launcher's own first: each registry is served
  * by the first installation that covers it. Another installation's unreadable configuration is skipped.
  */
-export async function jobCredentialSource(configFile: string, env: NodeJS.ProcessEnv = process.env): Promise<CredentialSource> {
+export function jobCredentialSource(configFile: string, env: NodeJS.ProcessEnv = process.env): CredentialSource {
   const owners = new Map<string, string>()
   const usernames: Record<string, string> = {}
-  for (const file of await jobHelperConfigs(configFile)) {
+  for (const file of jobHelperConfigs(configFile)) {
     let config
     try {
-      config = await readHelperConfig(file)
+      config = readHelperConfig(file)
     } catch (error) {
       if (file === configFile) throw error
       continue
@@ -35,7 +36,7 @@ export async function jobCredentialSource(configFile: string, env: NodeJS.Proces
     async credential(host) {
       const file = owners.get(host)
       if (!file) throw new Error(`no login of this job covers ${host}`)
-      return (await credentialSource(file, env)).credential(host)
+      return await credentialSource(file, env).credential(host)
     }
   }
 }
@@ -44,8 +45,8 @@ export async function jobCredentialSource(configFile: string, env: NodeJS.Proces
  * Main's login plan, saved as data and minted again by the same provider code: keyless flows ask the
  * job's GitHub OIDC service for a new token, key-based flows use the saved key.
  */
-export async function credentialSource(configFile: string, env: NodeJS.ProcessEnv = process.env): Promise<CredentialSource> {
-  const config = await readHelperConfig(configFile)
+export function credentialSource(configFile: string, env: NodeJS.ProcessEnv = process.env): CredentialSource {
+  const config = readHelperConfig(configFile)
   // Where and as whom the plan logs in is what main decided: a later step's own REGISTRY_LOGIN_* or GITHUB_* never redirects the saved key.
   const planEnv = { ...withoutCarried(env), ...config.env }
   const plan = config.spec
@@ -58,12 +59,16 @@ export async function credentialSource(configFile: string, env: NodeJS.ProcessEn
   return {
     usernames: Object.fromEntries(hosts.map(host => [host, config.usernames[host] ?? ''])),
     async credential(host) {
-      const cache = await readCache(cacheFile)
+      const cache = readCache(cacheFile)
       const cached = cache[host]
       if (cached && isFresh(cached, Date.now())) return cached
       const minted = cacheEntries(await mint(plan, ctx), Date.now())
       // A cache that cannot be written (a directory in its place, a full disk) costs the next get an exchange, not this one its answer.
-      await writeCache(cacheFile, { ...cache, ...minted }).catch(() => undefined)
+      try {
+        writeCache(cacheFile, { ...cache, ...minted })
+      } catch {
+        // the next get mints again
+      }
       const credential = minted[host]
       if (!credential) throw new Error(`the login plan gave no credential for ${host}`)
       return credential

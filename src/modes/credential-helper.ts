@@ -1,9 +1,10 @@
+/** Credential-helper mode: the clients' auth files name `docker-credential-registry-login`, which mints credentials on demand. */
 import * as core from '@actions/core'
-import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { Backup, newBackupFile } from '../auth-files/backup.js'
 import { readCredHelper, writeCredHelper } from '../auth-files/auth-file.js'
+import { AuthFileChanges } from '../auth-files/changes.js'
 import type { ClientContext } from '../process/command-context.js'
 import { clients } from '../clients/index.js'
 import { ActionError } from '../log/errors.js'
@@ -16,8 +17,35 @@ import { cacheEntries, writeCache } from '../credential-helper/cache.js'
 import { carriedEnv, HELPER_DIR_PREFIX, helperFiles, writeHelperConfig } from '../credential-helper/config.js'
 import { registryHost } from '../credential-helper/hosts.js'
 import { HELPER_BINARY, HELPER_NAME } from '../credential-helper/protocol.js'
+import { writeLauncher } from './helper-launcher.js'
+import type { LoginMode } from './mode.js'
+import { undoChanges } from './undo.js'
 
-export interface HelperSetup {
+export const credentialHelperMode: LoginMode = {
+  // Nothing to refuse before the cloud call: the helper's own mapping takes every registry for the job.
+  prepare: ({ inputs }) =>
+    Promise.resolve({
+      apply(credentials, ctx, state) {
+        // Files only, written synchronously: nothing to wait for.
+        installCredentialHelper({ inputs, credentials, ctx, state })
+        return Promise.resolve()
+      }
+    }),
+  async undo(state, ctx, within) {
+    // First: its directory holds the key of a key-based login, which must not outlive the job whatever else fails.
+    if (state.credentialHelper) {
+      try {
+        removeCredentialHelper(state.credentialHelper)
+        log.info`Removed the credential helper ${state.credentialHelper} (its PATH entry stays for the rest of the job and finds nothing)`
+      } catch (error) {
+        log.warning`Could not remove the credential helper ${state.credentialHelper}: ${error}`
+      }
+    }
+    await undoChanges(state, ctx, within, () => unmapCredentialHelper(state.helperMappings ?? []))
+  }
+}
+
+interface HelperSetup {
   inputs: Inputs
   /** What main minted: seeds the cache and names the usernames. */
   credentials: RegistryCredential[]
@@ -30,47 +58,49 @@ export interface HelperSetup {
  * points every chosen client's auth file at it for the plan's registries (`credHelpers`), so that no
  * password is written to an auth file and every push gets a credential that is still valid.
  */
-export async function installCredentialHelper({ inputs, credentials, ctx, state }: HelperSetup): Promise<void> {
+function installCredentialHelper({ inputs, credentials, ctx, state }: HelperSetup): void {
   const node = process.execPath
   const script = path.join(path.dirname(process.argv[1] ?? ''), 'helper.js')
-  await requireRunnable(node, script)
+  requireRunnable(node, script)
 
   const dir = mkdtempSync(path.join(ctx.env.RUNNER_TEMP || os.tmpdir(), HELPER_DIR_PREFIX))
   // Saved first: post removes the directory even if main stops half way.
   state.credentialHelper = dir
-  const backup = new Backup(newBackupFile(ctx.env))
-  state.backupFile = backup.file
+  const changes = AuthFileChanges.backedUp(state, ctx.env)
   saveState(state)
 
   const files = helperFiles(dir)
   const now = Date.now()
   const usernames = Object.fromEntries(credentials.map(c => [registryHost(c.registry), c.username]))
-  await writeHelperConfig(files.config, {
+  writeHelperConfig(files.config, {
     version: 2,
     spec: inputs.plan,
     env: carriedEnv(ctx.env),
     usernames
   })
-  await writeCache(files.cache, cacheEntries(credentials, now))
-  await writeLauncher(dir, node, script, files.config, ctx.env)
+  writeCache(files.cache, cacheEntries(credentials, now))
+  writeLauncher(dir, node, script, files.config, ctx.env)
   core.addPath(dir)
 
-  for (const host of Object.keys(usernames)) {
-    for (const id of inputs.clients) {
-      const authFile = clients[id].authFile(ctx.env)
-      await backup.remember(authFile, host)
-      state.helperMappings = [...(state.helperMappings ?? []), { registry: host, authFile }]
-      saveState(state)
-      await writeCredHelper(authFile, host, HELPER_NAME)
-      log.info`${id}: ${host} now gets its credentials from ${HELPER_BINARY} (credHelpers in ${authFile})`
-    }
-  }
+  for (const host of Object.keys(usernames)) mapToHelper(host, inputs, ctx, changes)
   log.info(
     `Credential helper: ${HELPER_BINARY} is on PATH for the later steps and mints a fresh credential whenever a client needs one; no password is stored in an auth file.`
   )
 }
 
-async function requireRunnable(node: string, script: string): Promise<void> {
+/** Points every chosen client's auth file at the helper for `host`. */
+function mapToHelper(host: string, inputs: Inputs, ctx: ClientContext, changes: AuthFileChanges): void {
+  for (const id of inputs.clients) {
+    const authFile = clients[id].authFile(ctx.env)
+    const record = (state: PostState): void => {
+      state.helperMappings = [...(state.helperMappings ?? []), { registry: host, authFile }]
+    }
+    changes.write(authFile, host, () => writeCredHelper(authFile, host, HELPER_NAME), record)
+    log.info`${id}: ${host} now gets its credentials from ${HELPER_BINARY} (credHelpers in ${authFile})`
+  }
+}
+
+function requireRunnable(node: string, script: string): void {
   try {
     accessSync(node, constants.X_OK)
     accessSync(script, constants.R_OK)
@@ -82,59 +112,8 @@ async function requireRunnable(node: string, script: string): Promise<void> {
   }
 }
 
-const shQuote = (value: string): string => `'${value.replace(/'/g, `'\\''`)}'`
-// A batch file expands %NAME% even inside double quotes (a user or RUNNER_TEMP with % in its name); %% is a literal %.
-const cmdEscape = (value: string): string => value.replace(/%/g, '%%')
-const cmdQuote = (value: string): string => `"${cmdEscape(value)}"`
-
-/**
- * A value a batch file can hold literally inside `set "NAME=…"`: the quotes keep & | < > ^ literal and
- * %% is a literal %, but a quote would end the quoting, a line break would end the line, and a `!` is
- * expanded where delayed expansion is on (the runner's registry decides) with no escape that holds
- * either way. None of these can be in a Windows path anyway.
- */
-const cmdSafe = (value: string): boolean => !/["!\x00-\x1f\x7f]/.test(value)
-
-/** The launcher's line that passes on main's CA bundle unless the calling step sets its own. */
-function cmdCaLine(ca: string | undefined): string[] {
-  if (!ca) return []
-  if (!cmdSafe(ca)) {
-    log.warning`credential-helper: NODE_EXTRA_CA_CERTS (${ca}) has a character a Windows batch file cannot hold literally; the helper runs without it unless the calling step sets NODE_EXTRA_CA_CERTS itself.`
-    return []
-  }
-  // setlocal: the variable stays the helper's, even when a batch file calls the launcher.
-  return ['setlocal', `if not defined NODE_EXTRA_CA_CERTS set "NODE_EXTRA_CA_CERTS=${cmdEscape(ca)}"`]
-}
-
-/** A launcher that runs the action's own bundled helper with the node that runs the action. */
-export async function writeLauncher(
-  dir: string,
-  node: string,
-  script: string,
-  config: string,
-  env: NodeJS.ProcessEnv,
-  platform = process.platform
-): Promise<void> {
-  if (platform === 'win32') {
-    const cmd = [
-      '@echo off',
-      ...cmdCaLine(env.NODE_EXTRA_CA_CERTS),
-      `${cmdQuote(node)} ${cmdQuote(script)} ${cmdQuote(config)} %*`,
-      ''
-    ].join('\r\n')
-    writeFileSync(path.join(dir, `${HELPER_BINARY}.cmd`), cmd, { mode: 0o700 })
-    return
-  }
-  const lines = ['#!/bin/sh', `# The docker credential helper of the registry-login action, for this job only (its post step removes it).`]
-  // The CA bundle main trusted for the cloud calls, unless the calling step sets its own.
-  if (env.NODE_EXTRA_CA_CERTS)
-    lines.push(`[ -n "$NODE_EXTRA_CA_CERTS" ] || { NODE_EXTRA_CA_CERTS=${shQuote(env.NODE_EXTRA_CA_CERTS)}; export NODE_EXTRA_CA_CERTS; }`)
-  lines.push(`exec ${shQuote(node)} ${shQuote(script)} ${shQuote(config)} "$@"`, '')
-  writeFileSync(path.join(dir, HELPER_BINARY), lines.join('\n'), { mode: 0o700 })
-}
-
 /** Removes the helper's directory: the launcher, its configuration (and key) and the credential cache. */
-export async function removeCredentialHelper(dir: string): Promise<void> {
+export function removeCredentialHelper(dir: string): void {
   // Only ever a directory this action made.
   if (!path.basename(dir).startsWith(HELPER_DIR_PREFIX)) throw new Error(`refusing to remove ${dir}`)
   rmSync(dir, { recursive: true, force: true })
@@ -142,18 +121,16 @@ export async function removeCredentialHelper(dir: string): Promise<void> {
 
 /**
  * Post without a backup to restore from (lost or corrupt): each mapping main wrote that still names
- * this helper is removed, so no later docker call looks for a helper that is gone. Returns what it
+ * this helper is removed, so no later docker call looks for a helper that is gone. Warns of what it
  * could not unmap.
  */
-export async function unmapCredentialHelper(mappings: HelperMapping[]): Promise<Array<{ mapping: HelperMapping; error: unknown }>> {
-  const failures: Array<{ mapping: HelperMapping; error: unknown }> = []
+function unmapCredentialHelper(mappings: HelperMapping[]): void {
   for (const mapping of mappings) {
     try {
-      if ((await readCredHelper(mapping.authFile, mapping.registry)) === HELPER_NAME)
-        await writeCredHelper(mapping.authFile, mapping.registry, undefined)
+      if (readCredHelper(mapping.authFile, mapping.registry) === HELPER_NAME) writeCredHelper(mapping.authFile, mapping.registry, undefined)
     } catch (error) {
-      failures.push({ mapping, error })
+      const where = `${mapping.registry} in ${mapping.authFile}`
+      log.warning`The credential helper's mapping for ${where} could not be removed: ${error}`
     }
   }
-  return failures
 }

@@ -1,3 +1,5 @@
+/** Isolated-config mode: a fresh per-job directory for every client's auth file, the job's other modes run inside it. */
+import * as core from '@actions/core'
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -8,6 +10,9 @@ import { ActionError, errorMessage } from '../log/errors.js'
 import { readTextFile, writePrivateFile } from '../runner/files.js'
 import { log } from '../log/log.js'
 import { safeText } from '../log/escape.js'
+import type { ClientContext } from '../process/command-context.js'
+import { saveState, type PostState } from '../runner/state.js'
+import type { LoginMode } from './mode.js'
 
 /** Auth-file locations of a per-job config directory, as the variables the clients read. */
 export type IsolatedEnv = Record<'DOCKER_CONFIG' | 'REGISTRY_AUTH_FILE' | 'HELM_REGISTRY_CONFIG', string>
@@ -19,7 +24,7 @@ const PREFIX = 'registry-login-config-'
  * on a shared self-hosted runner never read, overwrite or log out each other's logins. The user's
  * docker setup comes along, less its credentials (see `carryOverDocker`).
  */
-export async function createIsolatedConfig(env: NodeJS.ProcessEnv): Promise<{ dir: string; env: IsolatedEnv }> {
+export function createIsolatedConfig(env: NodeJS.ProcessEnv): { dir: string; env: IsolatedEnv } {
   const base = env.RUNNER_TEMP || os.tmpdir()
   mkdirSync(base, { recursive: true })
   const dir = mkdtempSync(path.join(base, PREFIX))
@@ -31,11 +36,11 @@ export async function createIsolatedConfig(env: NodeJS.ProcessEnv): Promise<{ di
   const from = dockerConfigDir(env)
   const chained = isIsolated(from)
   try {
-    await carryOverDocker(from, isolated.DOCKER_CONFIG, chained)
+    carryOverDocker(from, isolated.DOCKER_CONFIG, chained)
     if (chained) {
       // An earlier isolated step of this job: its logins are this job's own, so later steps keep them.
-      await copyIfPresent(containersAuthFile(env), isolated.REGISTRY_AUTH_FILE)
-      await copyIfPresent(helm.authFile(env), isolated.HELM_REGISTRY_CONFIG)
+      copyIfPresent(containersAuthFile(env), isolated.REGISTRY_AUTH_FILE)
+      copyIfPresent(helm.authFile(env), isolated.HELM_REGISTRY_CONFIG)
     }
   } catch (error) {
     // Post knows of the directory only once main has it: what cannot be handed over is removed here.
@@ -70,7 +75,7 @@ function isIsolated(dir: string): boolean {
  *
  * From an earlier isolated directory of the same job, everything is carried over, logins included.
  */
-export async function carryOverDocker(from: string, to: string, keepLogins = false): Promise<void> {
+export function carryOverDocker(from: string, to: string, keepLogins = false): void {
   mkdirSync(to, { recursive: true, mode: 0o700 })
   let names: string[]
   try {
@@ -82,7 +87,7 @@ export async function carryOverDocker(from: string, to: string, keepLogins = fal
   for (const name of names) {
     const source = path.join(from, name)
     const target = path.join(to, name)
-    if (name === 'config.json') await copyConfig(source, target, keepLogins)
+    if (name === 'config.json') copyConfig(source, target, keepLogins)
     else if (name.startsWith('config.json'))
       continue // a client's temporary or lock file
     else if (name === 'contexts') cpSync(source, target, { recursive: true, verbatimSymlinks: true })
@@ -90,7 +95,7 @@ export async function carryOverDocker(from: string, to: string, keepLogins = fal
   }
 }
 
-async function copyConfig(source: string, target: string, keepLogins: boolean): Promise<void> {
+function copyConfig(source: string, target: string, keepLogins: boolean): void {
   let config: unknown
   try {
     const text = readTextFile(source)
@@ -115,7 +120,7 @@ function readableHelpers(value: unknown): Array<[string, unknown]> {
   return [['credHelpers', Object.fromEntries(Object.entries(value).filter(([, helper]) => typeof helper === 'string'))]]
 }
 
-async function copyIfPresent(source: string, target: string): Promise<void> {
+function copyIfPresent(source: string, target: string): void {
   let text: string | undefined
   try {
     text = readTextFile(source)
@@ -125,7 +130,7 @@ async function copyIfPresent(source: string, target: string): Promise<void> {
   if (text !== undefined) writePrivateFile(target, text)
 }
 
-export async function removeIsolatedConfig(dir: string): Promise<void> {
+export function removeIsolatedConfig(dir: string): void {
   // Only ever a directory this action made; rmSync removes the links in it, never what they point to.
   if (!path.basename(dir).startsWith(PREFIX)) throw new Error(`refusing to remove ${dir}`)
   rmSync(dir, { recursive: true, force: true })
@@ -143,4 +148,43 @@ export function adviseIsolation(env: NodeJS.ProcessEnv, isolated: boolean): void
   log.notice(
     "Self-hosted runner: jobs running at the same time share the clients' auth files. Set 'isolated-config: true' to keep this job's logins in a per-job directory (docker plugins, buildx builders, contexts and settings are carried over)."
   )
+}
+
+/**
+ * `isolated-config: true`: `inner` (auth files or the credential helper) logs in inside a fresh per-job
+ * directory, made at apply and exported to the later steps; post undoes `inner`, then removes the directory.
+ */
+export function isolatedConfigMode(inner: LoginMode): LoginMode {
+  return {
+    async prepare(step) {
+      const login = await inner.prepare({ ...step, freshFiles: true })
+      return {
+        async apply(credentials, ctx, state) {
+          await login.apply(credentials, isolate(ctx, state, step.inputs.logout), state)
+        }
+      }
+    },
+    async undo(state, ctx, within) {
+      await inner.undo(state, ctx, within)
+      if (!state.isolatedConfig) return
+      try {
+        removeIsolatedConfig(state.isolatedConfig)
+        log.info`Removed the isolated config ${state.isolatedConfig}`
+      } catch (error) {
+        log.warning`Could not remove the isolated config ${state.isolatedConfig}: ${error}`
+      }
+    }
+  }
+}
+
+/** Points the clients, and the job's later steps, at a fresh per-job config directory. */
+function isolate(ctx: ClientContext, state: PostState, removeInPost: boolean): ClientContext {
+  const { dir, env } = createIsolatedConfig(ctx.env)
+  if (removeInPost) {
+    state.isolatedConfig = dir
+    saveState(state)
+  }
+  for (const [name, value] of Object.entries(env)) core.exportVariable(name, value)
+  log.info`Isolated config: the clients' credentials go to ${dir} (DOCKER_CONFIG, REGISTRY_AUTH_FILE and HELM_REGISTRY_CONFIG are set for the later steps).`
+  return { ...ctx, env: { ...ctx.env, ...env } }
 }

@@ -1,8 +1,10 @@
-/**
- * The action's file reads and writes. Synchronous on purpose: a step touches a handful of small
- * files, and node's async fs would start a thread pool and pay a round trip to it for each call
- * (milliseconds a login step does not need). Nothing here can stall the step: a path that is a
- * FIFO, socket or device is refused, never read or written through.
+/** The action's file reads and writes. The I/O model: files are read and written synchronously, never `async`, never locked. */
+/*
+ * Why: a step touches a handful of small files, and node's async fs would start a thread pool and pay a round
+ * trip to it for each call (milliseconds a login step does not need); and a synchronous read-modify-write cannot
+ * interleave with another in this process, so no lock is needed. Only the clients' processes and the network
+ * calls are asynchronous (auth-files/concurrency.ts orders the processes). Nothing here can stall the step:
+ * a path that is a FIFO, socket or device is refused, never read or written through.
  */
 import { randomBytes } from 'node:crypto'
 import { closeSync, constants, fstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'

@@ -1,3 +1,4 @@
+/** The state main hands to post through the runner: what post must undo, and reading it back. */
 import { getState, saveState as coreSaveState } from '@actions/core'
 import { log } from '../log/log.js'
 import { safeText } from '../log/escape.js'
@@ -51,6 +52,19 @@ export class StateUnreadable extends Error {
 export function loadState(): PostState | undefined {
   const raw = getState(KEY)
   if (!raw) return undefined
+  const saved = parseState(raw)
+  return {
+    version: 1,
+    logins: loginRecords(saved.logins),
+    ...text('backupFile', saved.backupFile),
+    ...text('isolatedConfig', saved.isolatedConfig),
+    ...text('credentialHelper', saved.credentialHelper),
+    ...(Array.isArray(saved.helperMappings) ? { helperMappings: saved.helperMappings.filter(isHelperMapping) } : {})
+  }
+}
+
+/** The saved JSON object of version 1, or StateUnreadable saying what it is instead. */
+function parseState(raw: string): Record<string, unknown> {
   let parsed: unknown
   try {
     parsed = JSON.parse(raw)
@@ -60,25 +74,29 @@ export function loadState(): PostState | undefined {
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new StateUnreadable('is not a JSON object')
   const saved = parsed as Record<string, unknown>
   if (saved.version !== 1) throw new StateUnreadable(`has an unknown version (${safeText(saved.version, 20)})`)
-  if (!Array.isArray(saved.logins)) {
+  return saved
+}
+
+/** The well-formed login records; a missing list or a bad record is a warning. */
+function loginRecords(logins: unknown): LoginRecord[] {
+  if (!Array.isArray(logins)) {
     log.warning(
       "Nothing was logged out: the state the main step saved has no list of logins. Any login of the main step stays in the clients' auth files."
     )
   }
-  const listed: unknown[] = Array.isArray(saved.logins) ? saved.logins : []
-  const logins = listed.filter(isLoginRecord)
+  const listed: unknown[] = Array.isArray(logins) ? logins : []
+  const good = listed.filter(isLoginRecord)
   const bad = listed.filter(login => !isLoginRecord(login)).map(login => (login as { client?: unknown } | null)?.client)
   if (bad.length > 0)
     log.warning`Skipped ${bad.length} login record(s) of the saved state that name an unknown client or are not well-formed (${bad.map(String)}).`
-  return {
-    version: 1,
-    logins,
-    ...(typeof saved.backupFile === 'string' && saved.backupFile ? { backupFile: saved.backupFile } : {}),
-    ...(typeof saved.isolatedConfig === 'string' && saved.isolatedConfig ? { isolatedConfig: saved.isolatedConfig } : {}),
-    ...(typeof saved.credentialHelper === 'string' && saved.credentialHelper ? { credentialHelper: saved.credentialHelper } : {}),
-    ...(Array.isArray(saved.helperMappings) ? { helperMappings: saved.helperMappings.filter(isHelperMapping) } : {})
-  }
+  return good
 }
+
+/** `{ [key]: value }` for a non-empty string, else nothing. */
+function text<K extends string>(key: K, value: unknown): Partial<Record<K, string>> {
+  return typeof value === 'string' && value ? ({ [key]: value } as Record<K, string>) : {}
+}
+
 function isHelperMapping(value: unknown): value is HelperMapping {
   const mapping = value as Partial<HelperMapping> | null
   return typeof mapping === 'object' && mapping !== null && typeof mapping.registry === 'string' && typeof mapping.authFile === 'string'

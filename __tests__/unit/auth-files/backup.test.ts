@@ -2,7 +2,8 @@ import { mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } fr
 import os from 'node:os'
 import path from 'node:path'
 import { readAuthEntry, readCredHelper, writeAuthEntry, writeCredHelper } from '../../../src/auth-files/auth-file.js'
-import { Backup, loadBackup, ownership, restoreBackup } from '../../../src/auth-files/backup.js'
+import { Backup, loadBackup } from '../../../src/auth-files/backup.js'
+import { ownership, restoreBackup } from '../../../src/auth-files/restore.js'
 
 const tmp = (): string => mkdtempSync(path.join(os.tmpdir(), 'backup-'))
 const read = (file: string): Record<string, unknown> => JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>
@@ -11,18 +12,18 @@ describe('credHelpers mapping', () => {
   test('set, read and remove one registry, keeping the rest of the file', async () => {
     const file = path.join(tmp(), 'config.json')
     writeFileSync(file, JSON.stringify({ credsStore: 'desktop', credHelpers: { 'gcr.io': 'gcloud' }, plugins: { x: 1 } }))
-    await writeCredHelper(file, 'cr.yandex', '')
-    expect(await readCredHelper(file, 'cr.yandex')).toBe('')
-    expect(await readCredHelper(file, 'gcr.io')).toBe('gcloud')
-    await writeCredHelper(file, 'cr.yandex', undefined)
-    expect(await readCredHelper(file, 'cr.yandex')).toBeUndefined()
+    writeCredHelper(file, 'cr.yandex', '')
+    expect(readCredHelper(file, 'cr.yandex')).toBe('')
+    expect(readCredHelper(file, 'gcr.io')).toBe('gcloud')
+    writeCredHelper(file, 'cr.yandex', undefined)
+    expect(readCredHelper(file, 'cr.yandex')).toBeUndefined()
     expect(read(file)).toEqual({ credsStore: 'desktop', credHelpers: { 'gcr.io': 'gcloud' }, plugins: { x: 1 } })
   })
 
   test('an emptied credHelpers map is dropped', async () => {
     const file = path.join(tmp(), 'config.json')
-    await writeCredHelper(file, 'us.icr.io', 'registry-login')
-    await writeCredHelper(file, 'us.icr.io', undefined)
+    writeCredHelper(file, 'us.icr.io', 'registry-login')
+    writeCredHelper(file, 'us.icr.io', undefined)
     expect(read(file)).toEqual({})
   })
 })
@@ -33,13 +34,13 @@ describe('backup and restore', () => {
     const file = path.join(dir, 'config.json')
     writeFileSync(file, JSON.stringify({ auths: { 'us.icr.io': { auth: 'b2xkOm9sZA==' } }, credHelpers: { 'cr.yandex': 'yc' } }))
     const backup = new Backup(path.join(dir, 'backup.json'))
-    await backup.remember(file, 'us.icr.io')
-    await backup.remember(file, 'cr.yandex')
-    await writeAuthEntry(file, 'us.icr.io', { auth: 'bmV3Om5ldw==' })
-    await writeCredHelper(file, 'cr.yandex', '')
-    await writeAuthEntry(file, 'cr.yandex', { auth: 'bmV3Om5ldw==' })
+    backup.remember(file, 'us.icr.io')
+    backup.remember(file, 'cr.yandex')
+    writeAuthEntry(file, 'us.icr.io', { auth: 'bmV3Om5ldw==' })
+    writeCredHelper(file, 'cr.yandex', '')
+    writeAuthEntry(file, 'cr.yandex', { auth: 'bmV3Om5ldw==' })
 
-    expect(await restoreBackup(await loadBackup(backup.file))).toEqual({ leftAlone: [], failures: [] })
+    expect(restoreBackup(loadBackup(backup.file))).toEqual({ leftAlone: [], failures: [] })
     expect(read(file)).toEqual({ auths: { 'us.icr.io': { auth: 'b2xkOm9sZA==' } }, credHelpers: { 'cr.yandex': 'yc' } })
   })
 
@@ -49,10 +50,10 @@ describe('backup and restore', () => {
     const before = { credHelpers: { 'gcr.io': 'gcloud', 'registry.yandexcloud.net': 'yc', 'cr.yandex': 'yc' } }
     writeFileSync(file, JSON.stringify(before))
     const backup = new Backup(path.join(dir, 'backup.json'))
-    await backup.remember(file, 'registry.yandexcloud.net')
+    backup.remember(file, 'registry.yandexcloud.net')
     // docker (Go) writes map keys sorted
     writeFileSync(file, JSON.stringify({ credHelpers: { 'cr.yandex': 'yc', 'gcr.io': 'gcloud', 'registry.yandexcloud.net': '' } }))
-    expect(await restoreBackup(await loadBackup(backup.file))).toEqual({ leftAlone: [], failures: [] })
+    expect(restoreBackup(loadBackup(backup.file))).toEqual({ leftAlone: [], failures: [] })
     expect(Object.keys(read(file).credHelpers as object)).toEqual(['cr.yandex', 'registry.yandexcloud.net', 'gcr.io'])
     expect(read(file)).toEqual(before)
   })
@@ -69,11 +70,11 @@ describe('backup and restore', () => {
     const before = { auths: {}, credHelpers: {} }
     writeFileSync(file, JSON.stringify(before))
     const backup = new Backup(path.join(dir, 'backup.json'))
-    await backup.remember(file, 'us.icr.io')
-    await backup.remember(file, 'de.icr.io')
+    backup.remember(file, 'us.icr.io')
+    backup.remember(file, 'de.icr.io')
     await change(file)
-    await writeCredHelper(file, 'de.icr.io', '')
-    expect(await restoreBackup(await loadBackup(backup.file))).toEqual({ leftAlone: [], failures: [] })
+    writeCredHelper(file, 'de.icr.io', '')
+    expect(restoreBackup(loadBackup(backup.file))).toEqual({ leftAlone: [], failures: [] })
     expect(read(file)).toEqual(before)
   })
 
@@ -82,9 +83,9 @@ describe('backup and restore', () => {
     const file = path.join(dir, 'config.json')
     writeFileSync(file, JSON.stringify({ auths: {} }))
     const backup = new Backup(path.join(dir, 'backup.json'))
-    await backup.remember(file, 'us.icr.io')
-    await writeCredHelper(file, 'us.icr.io', 'registry-login')
-    expect(await restoreBackup(await loadBackup(backup.file))).toEqual({ leftAlone: [], failures: [] })
+    backup.remember(file, 'us.icr.io')
+    writeCredHelper(file, 'us.icr.io', 'registry-login')
+    expect(restoreBackup(loadBackup(backup.file))).toEqual({ leftAlone: [], failures: [] })
     expect(read(file)).toEqual({ auths: {} })
   })
 
@@ -96,11 +97,11 @@ describe('backup and restore', () => {
       JSON.stringify({ credsStore: 'desktop', proxies: { default: { httpProxy: 'http://p:3128' } }, currentContext: 'a', auths: {} })
     )
     const backup = new Backup(path.join(dir, 'backup.json'))
-    await backup.remember(file, 'us.icr.io')
-    await backup.remember(file, 'de.icr.io')
+    backup.remember(file, 'us.icr.io')
+    backup.remember(file, 'de.icr.io')
     // podman login keeps only auths and credHelpers; a later step changed currentContext
     writeFileSync(file, JSON.stringify({ auths: { 'us.icr.io': { auth: 'bmV3Om5ldw==' } }, currentContext: 'b' }))
-    expect(await restoreBackup(await loadBackup(backup.file))).toEqual({ leftAlone: [], failures: [] })
+    expect(restoreBackup(loadBackup(backup.file))).toEqual({ leftAlone: [], failures: [] })
     expect(read(file)).toEqual({
       auths: {},
       currentContext: 'b',
@@ -118,16 +119,16 @@ describe('two jobs on one auth file: each post touches only its own login', () =
   /** main of one job: back up, "log in" (write the entry), note what it wrote. */
   async function login(file: string, entry: Record<string, unknown>, backupFile: string): Promise<string> {
     const backup = new Backup(backupFile)
-    await backup.remember(file, 'us.icr.io')
-    await writeAuthEntry(file, 'us.icr.io', entry)
-    await backup.noteWritten(file, 'us.icr.io')
+    backup.remember(file, 'us.icr.io')
+    writeAuthEntry(file, 'us.icr.io', entry)
+    backup.noteWritten(file, 'us.icr.io')
     return backup.file
   }
   /** post of one job: log out only if still ours, then restore. */
   async function post(file: string, backupFile: string): Promise<string[]> {
-    const backup = await loadBackup(backupFile)
-    if ((await ownership(backup, file, 'us.icr.io')) === 'ours') await writeAuthEntry(file, 'us.icr.io', undefined)
-    const report = await restoreBackup(backup)
+    const backup = loadBackup(backupFile)
+    if (ownership(backup, file, 'us.icr.io') === 'ours') writeAuthEntry(file, 'us.icr.io', undefined)
+    const report = restoreBackup(backup)
     expect(report.failures).toEqual([])
     return report.leftAlone.map(r => r.registry)
   }
@@ -174,12 +175,12 @@ describe('loadBackup says what is wrong with a backup', () => {
   ])('%s', async (_name, content, reason) => {
     const file = path.join(tmp(), 'backup.json')
     if (content !== undefined) writeFileSync(file, content)
-    await expect(loadBackup(file)).rejects.toThrow(`the backup file ${file} ${reason}`)
+    expect(() => loadBackup(file)).toThrow(`the backup file ${file} ${reason}`)
   })
 
   test('a directory where the file should be: cannot be read', async () => {
     const dir = tmp()
-    await expect(loadBackup(dir)).rejects.toThrow(`the backup file ${dir} cannot be read (EISDIR)`)
+    expect(() => loadBackup(dir)).toThrow(`the backup file ${dir} cannot be read (EISDIR)`)
   })
 })
 
@@ -194,15 +195,15 @@ describe('one auth file under two spellings (docker: DOCKER_CONFIG/config.json, 
     const backup = new Backup(path.join(dir, 'backup.json'))
     // main: docker logs in through one spelling, then podman through the other, one after the other
     for (const authFile of [file, spelled]) {
-      await backup.remember(authFile, 'us.icr.io')
-      await writeAuthEntry(authFile, 'us.icr.io', ours)
-      await backup.noteWritten(authFile, 'us.icr.io')
+      backup.remember(authFile, 'us.icr.io')
+      writeAuthEntry(authFile, 'us.icr.io', ours)
+      backup.noteWritten(authFile, 'us.icr.io')
     }
     // post: the clients' logouts remove the entry, then the backup is restored
-    await writeAuthEntry(spelled, 'us.icr.io', undefined)
-    const saved = await loadBackup(backup.file)
-    expect(await ownership(saved, spelled, 'us.icr.io')).not.toBe('foreign')
-    await restoreBackup(saved)
-    expect(await readAuthEntry(file, 'us.icr.io')).toBeUndefined()
+    writeAuthEntry(spelled, 'us.icr.io', undefined)
+    const saved = loadBackup(backup.file)
+    expect(ownership(saved, spelled, 'us.icr.io')).not.toBe('foreign')
+    restoreBackup(saved)
+    expect(readAuthEntry(file, 'us.icr.io')).toBeUndefined()
   })
 })

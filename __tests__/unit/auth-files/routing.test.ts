@@ -1,17 +1,12 @@
 import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { Backup, loadBackup, restoreBackup } from '../../../src/auth-files/backup.js'
+import { Backup, loadBackup } from '../../../src/auth-files/backup.js'
+import { AuthFileChanges } from '../../../src/auth-files/changes.js'
+import { restoreBackup } from '../../../src/auth-files/restore.js'
 import { readAuthEntry } from '../../../src/auth-files/auth-file.js'
-import {
-  destination,
-  planStorage,
-  StoragePlans,
-  type Destination,
-  type Elsewhere,
-  type StoragePlan,
-  type StorageView
-} from '../../../src/auth-files/routing.js'
+import { planStorage, StoragePlans, type StoragePlan } from '../../../src/auth-files/routing.js'
+import { destination, type Destination, type Elsewhere, type StorageView } from '../../../src/auth-files/storage-rules.js'
 import { clients } from '../../../src/clients/index.js'
 import type { ClientId } from '../../../src/types.js'
 import { credentialHelpersIn, externalCredentialHelpers } from '../../../src/auth-files/registries-conf.js'
@@ -223,9 +218,10 @@ describe('routing in auth files, and post putting the mapping back', () => {
     const ctx = fakeClientContext({})
     const plans = await StoragePlans.make(users, [REGISTRY], ctx)
     const backup = new Backup(path.join(home, 'backup.json'))
-    await backup.remember(file, REGISTRY)
-    await plans.apply(file, REGISTRY, backup)
-    await plans.apply(file, REGISTRY, backup)
+    backup.remember(file, REGISTRY)
+    const changes = new AuthFileChanges({ version: 1, logins: [] }, backup)
+    plans.route(file, REGISTRY, changes)
+    plans.route(file, REGISTRY, changes)
 
     const during = JSON.parse(readFileSync(file, 'utf8'))
     for (const id of ids)
@@ -247,7 +243,7 @@ describe('routing in auth files, and post putting the mapping back', () => {
     )
 
     await clients['docker-config'].login({ registry: REGISTRY, username: 'iam', password: 't1.job' }, file, ctx)
-    expect(await restoreBackup(await loadBackup(backup.file))).toEqual({ leftAlone: [], failures: [] })
+    expect(restoreBackup(loadBackup(backup.file))).toEqual({ leftAlone: [], failures: [] })
     // The mapping byte for byte (key order too); the rest as it was, apart from the emptied auths map logout leaves.
     const after = JSON.parse(readFileSync(file, 'utf8'))
     expect(JSON.stringify(after.credHelpers)).toBe(JSON.stringify((before as { credHelpers?: object }).credHelpers))
@@ -258,8 +254,9 @@ describe('routing in auth files, and post putting the mapping back', () => {
     const file = path.join(dir(), 'config.json')
     writeFileSync(file, JSON.stringify({ credHelpers: { [REGISTRY]: 'yc', 'cr.yandex': 'registry-login' } }))
     const plans = await StoragePlans.make([{ ...clients.docker, authFile: () => file }], [REGISTRY, 'cr.yandex'], fakeClientContext({}))
-    await plans.apply(file, REGISTRY, undefined)
-    await plans.apply(file, 'cr.yandex', undefined)
+    const changes = new AuthFileChanges({ version: 1, logins: [] })
+    plans.route(file, REGISTRY, changes)
+    plans.route(file, 'cr.yandex', changes)
     expect(stdout.lines().filter(l => l.startsWith('::notice::'))).toEqual([
       expect.stringMatching(/'logout' is false, so the mapping stays changed after the job\.$/)
     ])
@@ -317,7 +314,7 @@ describe('main', () => {
     await run('docker-config', { credsStore: 'desktop' })
     expect(process.exitCode).toBeUndefined()
     expect(JSON.parse(readFileSync(env.files.dockerConfig, 'utf8')).credHelpers).toEqual({ 'us.icr.io': '' })
-    expect(await readAuthEntry(env.files.dockerConfig, 'us.icr.io')).toHaveProperty('auth')
+    expect(readAuthEntry(env.files.dockerConfig, 'us.icr.io')).toHaveProperty('auth')
     expect(stdout.lines().filter(l => l.startsWith('::notice::'))).toHaveLength(1)
   })
 
@@ -378,22 +375,22 @@ describe('registries.conf credential-helpers (podman, buildah, skopeo)', () => {
 
   test('the user file, then its drop-ins in name order; CONTAINERS_REGISTRIES_CONF replaces the main file', async () => {
     const h = home()
-    expect(await externalCredentialHelpers({ HOME: h })).toEqual({ helpers: [], file: '/etc/containers/registries.conf' })
+    expect(externalCredentialHelpers({ HOME: h })).toEqual({ helpers: [], file: '/etc/containers/registries.conf' })
     write(path.join(h, '.config/containers/registries.conf'), 'credential-helpers = ["containers-auth.json", "secretservice"]\n')
-    expect(await externalCredentialHelpers({ HOME: h })).toEqual({
+    expect(externalCredentialHelpers({ HOME: h })).toEqual({
       helpers: ['secretservice'],
       file: path.join(h, '.config/containers/registries.conf')
     })
     write(path.join(h, '.config/containers/registries.conf.d/50-a.conf'), 'credential-helpers = ["pass"]\n')
     write(path.join(h, '.config/containers/registries.conf.d/90-b.conf'), 'credential-helpers = ["containers-auth.json"]\n')
-    expect(await externalCredentialHelpers({ HOME: h })).toEqual({
+    expect(externalCredentialHelpers({ HOME: h })).toEqual({
       helpers: [],
       file: path.join(h, '.config/containers/registries.conf.d/90-b.conf')
     })
     const own = path.join(h, 'own.conf')
     write(own, 'credential-helpers = ["ecr-login"]\n')
     write(path.join(h, '.config/containers/registries.conf.d/90-b.conf'), '')
-    expect(await externalCredentialHelpers({ HOME: h, CONTAINERS_REGISTRIES_CONF: own })).toEqual({
+    expect(externalCredentialHelpers({ HOME: h, CONTAINERS_REGISTRIES_CONF: own })).toEqual({
       helpers: ['pass'],
       file: path.join(h, '.config/containers/registries.conf.d/50-a.conf')
     })
@@ -404,22 +401,22 @@ describe('registries.conf credential-helpers (podman, buildah, skopeo)', () => {
     const system = { conf: path.join(h, 'etc/registries.conf'), dropIns: path.join(h, 'etc/registries.conf.d') }
     write(path.join(system.dropIns, '50-helpers.conf'), 'credential-helpers = ["secretservice"]\n')
     write(path.join(h, '.config/containers/registries.conf.d/10-shortnames.conf'), 'short-name-mode = "permissive"\n')
-    expect(await externalCredentialHelpers({ HOME: h }, system)).toEqual({
+    expect(externalCredentialHelpers({ HOME: h }, system)).toEqual({
       helpers: ['secretservice'],
       file: path.join(system.dropIns, '50-helpers.conf')
     })
-    expect(await externalCredentialHelpers({ HOME: h, CONTAINERS_REGISTRIES_CONF: path.join(h, 'none.conf') }, system)).toEqual({
+    expect(externalCredentialHelpers({ HOME: h, CONTAINERS_REGISTRIES_CONF: path.join(h, 'none.conf') }, system)).toEqual({
       helpers: ['secretservice'],
       file: path.join(system.dropIns, '50-helpers.conf')
     })
     write(path.join(h, '.config/containers/registries.conf.d/10-shortnames.conf'), 'credential-helpers = ["pass"]\n')
-    expect(await externalCredentialHelpers({ HOME: h }, system)).toEqual({
+    expect(externalCredentialHelpers({ HOME: h }, system)).toEqual({
       helpers: ['pass'],
       file: path.join(h, '.config/containers/registries.conf.d/10-shortnames.conf')
     })
     write(path.join(h, '.config/containers/registries.conf.d/10-shortnames.conf'), '')
     write(path.join(h, '.config/containers/registries.conf'), 'short-name-mode = "permissive"\n')
-    expect(await externalCredentialHelpers({ HOME: h }, system)).toEqual({
+    expect(externalCredentialHelpers({ HOME: h }, system)).toEqual({
       helpers: [],
       file: path.join(h, '.config/containers/registries.conf')
     })

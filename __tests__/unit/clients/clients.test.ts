@@ -163,17 +163,17 @@ describe('docker-config client and auth files', () => {
 
   test('creates a missing file and directory; an empty file counts as empty', async () => {
     const file = path.join(step.env.dir, 'new', 'deep', 'config.json')
-    expect(await readAuthEntry(file, 'us.icr.io')).toBeUndefined()
-    await writeAuthEntry(file, 'us.icr.io', { auth: 'eA==' })
-    expect(await readAuthEntry(file, 'us.icr.io')).toEqual({ auth: 'eA==' })
+    expect(readAuthEntry(file, 'us.icr.io')).toBeUndefined()
+    writeAuthEntry(file, 'us.icr.io', { auth: 'eA==' })
+    expect(readAuthEntry(file, 'us.icr.io')).toEqual({ auth: 'eA==' })
     writeFileSync(file, '  \n')
-    expect(await readAuthEntry(file, 'us.icr.io')).toBeUndefined()
+    expect(readAuthEntry(file, 'us.icr.io')).toBeUndefined()
   })
 
   test('a file that is not a JSON object is refused, not overwritten', async () => {
     const file = path.join(step.env.dir, 'array.json')
     writeFileSync(file, '[1,2]')
-    await expect(writeAuthEntry(file, 'us.icr.io', { auth: 'eA==' })).rejects.toThrow(`${file} does not hold a JSON object`)
+    expect(() => writeAuthEntry(file, 'us.icr.io', { auth: 'eA==' })).toThrow(`${file} does not hold a JSON object`)
     expect(readFileSync(file, 'utf8')).toBe('[1,2]')
   })
 
@@ -182,11 +182,11 @@ describe('docker-config client and auth files', () => {
     writeFileSync(target, '{"auths":{"other.example":{"auth":"bz1v"}}}')
     const file = path.join(step.env.dir, 'link.json')
     symlinkSync(target, file)
-    await writeAuthEntry(file, 'us.icr.io', { auth: 'eA==' })
+    writeAuthEntry(file, 'us.icr.io', { auth: 'eA==' })
     expect(lstatSync(file).isSymbolicLink()).toBe(true)
     expect(JSON.parse(readFileSync(target, 'utf8')).auths).toEqual({ 'other.example': { auth: 'bz1v' }, 'us.icr.io': { auth: 'eA==' } })
     expect(statSync(target).mode & 0o777).toBe(0o600)
-    await writeAuthEntry(file, 'us.icr.io', undefined)
+    writeAuthEntry(file, 'us.icr.io', undefined)
     expect(lstatSync(file).isSymbolicLink()).toBe(true)
     expect(JSON.parse(readFileSync(target, 'utf8')).auths).toEqual({ 'other.example': { auth: 'bz1v' } })
   })
@@ -194,19 +194,19 @@ describe('docker-config client and auth files', () => {
   test('an auth file path that is a directory: a clear error naming the file and the fix, no raw EISDIR', async () => {
     const file = path.join(step.env.dir, 'config-dir.json')
     mkdirSync(file)
-    await expect(writeAuthEntry(file, 'us.icr.io', { auth: 'eA==' })).rejects.toThrow(
+    expect(() => writeAuthEntry(file, 'us.icr.io', { auth: 'eA==' })).toThrow(
       `The auth file ${file} cannot be read (EISDIR: it is a directory), so the action cannot add its login to it (nor put back what it held). Fix its path or permissions in an earlier step, or set 'isolated-config: true' to use a fresh per-job auth file.`
     )
-    await expect(readAuthEntry(file, 'us.icr.io')).rejects.toBeInstanceOf(ActionError)
+    expect(() => readAuthEntry(file, 'us.icr.io')).toThrow(ActionError)
   })
 
   test('an auth file that is not JSON: a clear error naming the file and the fix', async () => {
     const file = path.join(step.env.dir, 'broken.json')
     writeFileSync(file, '{"auths": {,}')
-    await expect(writeAuthEntry(file, 'us.icr.io', { auth: 'eA==' })).rejects.toThrow(
+    expect(() => writeAuthEntry(file, 'us.icr.io', { auth: 'eA==' })).toThrow(
       `The auth file ${file} does not hold a JSON object, so the action cannot add its login to it (nor put back what it held). Fix or delete the file in an earlier step, or set 'isolated-config: true' to use a fresh per-job auth file.`
     )
-    await expect(readAuthEntry(file, 'us.icr.io')).rejects.toThrow(/does not hold a JSON object/)
+    expect(() => readAuthEntry(file, 'us.icr.io')).toThrow(/does not hold a JSON object/)
   })
 })
 
@@ -218,7 +218,7 @@ describe('review fixes: credential helpers and helm config home', () => {
     // A helper for another registry, or an empty one, leaves this registry to the file.
     writeFileSync(file, JSON.stringify({ credHelpers: { 'other.example': 'x', 'us.icr.io': '' } }))
     await clients['docker-config'].login(credential, file, ctx)
-    expect(await readAuthEntry(file, 'us.icr.io')).toEqual({ auth: Buffer.from('iambearer:eyJ-client-test-password').toString('base64') })
+    expect(readAuthEntry(file, 'us.icr.io')).toEqual({ auth: Buffer.from('iambearer:eyJ-client-test-password').toString('base64') })
   })
 
   test('helm: HELM_REGISTRY_CONFIG, else HELM_CONFIG_HOME/registry/config.json, else the XDG default', () => {

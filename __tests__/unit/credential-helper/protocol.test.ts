@@ -27,13 +27,13 @@ afterEach(() => stdout.restore())
 const SECRET = 'fresh-registry-password-Qw3Er5Ty7'
 
 function source(mint: (host: string) => Promise<{ username: string; password: string }>): {
-  load: () => Promise<CredentialSource>
+  load: () => CredentialSource
   loads: () => number
 } {
   let loads = 0
   return {
     loads: () => loads,
-    load: async () => {
+    load: () => {
       loads++
       return { usernames: { 'us.icr.io': 'iambearer', 'cr.yandex': 'iam' }, credential: mint }
     }
@@ -142,7 +142,7 @@ describe('the cache', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'helper-cache-'))
     try {
       const file = path.join(dir, 'cache.json')
-      expect(await readCache(file)).toEqual({})
+      expect(readCache(file)).toEqual({})
       const expiresAt = new Date(10_000)
       const cache = cacheEntries(
         [
@@ -155,11 +155,11 @@ describe('the cache', () => {
         'cr.yandex': { username: 'iam', password: 'a', obtainedAt: 5_000, expiresAt: 10_000 },
         'us.icr.io': { username: 'iambearer', password: 'b', obtainedAt: 5_000 }
       })
-      await writeCache(file, cache)
+      writeCache(file, cache)
       expect(statSync(file).mode & 0o777).toBe(0o600)
-      expect(await readCache(file)).toEqual(cache)
+      expect(readCache(file)).toEqual(cache)
       writeFileSync(file, '{"us.icr.io":{"username":1}} trailing')
-      expect(await readCache(file)).toEqual({})
+      expect(readCache(file)).toEqual({})
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
@@ -240,7 +240,7 @@ describe('the saved plan', () => {
     try {
       const file = path.join(dir, 'config.json')
       if (content !== undefined) writeFileSync(file, content)
-      await expect(readHelperConfig(file)).rejects.toThrow(message)
+      expect(() => readHelperConfig(file)).toThrow(message)
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }

@@ -37,7 +37,7 @@ const specOf = (inputs: Record<string, string>) =>
 /** Saves an IBM API-key plan for `registries` the way main saves it. */
 async function saveIbmPlan(into: string, registries: string[], apiKey = API_KEY): Promise<string> {
   const { config } = helperFiles(into)
-  await writeHelperConfig(config, {
+  writeHelperConfig(config, {
     version: 2,
     spec: specOf({ provider: 'ibm', registry: registries.join(','), 'api-key': apiKey, 'credential-helper': 'true' }),
     env: { REGISTRY_LOGIN_ENDPOINT_IBM_IAM: server.url, REGISTRY_LOGIN_HTTP_ATTEMPTS: '1' },
@@ -48,7 +48,7 @@ async function saveIbmPlan(into: string, registries: string[], apiKey = API_KEY)
 
 /** The helper's source for an IBM API-key plan saved the way main saves it. */
 async function source(apiKey = API_KEY) {
-  return { source: await credentialSource(await saveIbmPlan(dir, ['us.icr.io', 'de.icr.io'], apiKey), {}) }
+  return { source: credentialSource(await saveIbmPlan(dir, ['us.icr.io', 'de.icr.io'], apiKey), {}) }
 }
 
 test('one exchange serves every registry of the plan until the token nears its expiry', async () => {
@@ -87,7 +87,7 @@ test("a job with two logins: the launcher found first on PATH serves the other l
   mkdirSync(earlierDir, { mode: 0o700 }) // as mkdtemp makes it
   await saveIbmPlan(earlierDir, ['jp.icr.io', 'us.icr.io'])
   mkdirSync(path.join(runnerTemp, 'registry-login-helper-c')) // an installation post already emptied
-  const job = await jobCredentialSource(own, {})
+  const job = jobCredentialSource(own, {})
   expect(job.usernames).toEqual({ 'us.icr.io': 'iambearer', 'jp.icr.io': 'iambearer' })
   await job.credential('us.icr.io')
   await job.credential('jp.icr.io')
@@ -105,7 +105,7 @@ test.each([
     const at = path.join(runnerTemp, 'registry-login-helper-a')
     plant(at, elsewhere)
     await saveIbmPlan(at, ['jp.icr.io'])
-    const job = await jobCredentialSource(own, {})
+    const job = jobCredentialSource(own, {})
     expect(job.usernames).toEqual({ 'us.icr.io': 'iambearer' })
     await expect(job.credential('jp.icr.io')).rejects.toThrow(/no login of this job covers jp\.icr\.io/)
     expect(server.requests).toHaveLength(0)
@@ -124,24 +124,24 @@ test('a configuration carries only the variables main carries: never the OIDC re
   }
   const spec = specOf({ provider: 'ibm', registry: 'us.icr.io', token: 'ibm-token-123456' })
   writeFileSync(config, JSON.stringify({ version: 2, spec, env, usernames: {} }), { mode: 0o600 })
-  expect((await readHelperConfig(config)).env).toEqual({ REGISTRY_LOGIN_ENDPOINT_IBM_IAM: server.url, GITHUB_REPOSITORY: 'o/r' })
+  expect(readHelperConfig(config).env).toEqual({ REGISTRY_LOGIN_ENDPOINT_IBM_IAM: server.url, GITHUB_REPOSITORY: 'o/r' })
   writeFileSync(config, JSON.stringify({ version: 2, spec: { ...spec, provider: 'aws' }, env: {}, usernames: {} }), { mode: 0o600 })
-  await expect(readHelperConfig(config)).rejects.toThrow(/unknown shape/)
+  expect(() => readHelperConfig(config)).toThrow(/unknown shape/)
   writeFileSync(config, JSON.stringify({ version: 1, inputs: { provider: 'ibm' }, env: {}, usernames: {} }), { mode: 0o600 })
-  await expect(readHelperConfig(config)).rejects.toThrow(/unknown shape/)
+  expect(() => readHelperConfig(config)).toThrow(/unknown shape/)
 })
 
 test("a later step's own endpoint override never redirects the saved key: the helper logs in where main decided (#12)", async () => {
   const { config } = helperFiles(dir)
   const inputs = { provider: 'ibm', registry: 'us.icr.io', 'api-key': API_KEY, 'credential-helper': 'true' }
   // Main ran without an override (the real IAM host, which this machine cannot reach); the calling step sets one.
-  await writeHelperConfig(config, {
+  writeHelperConfig(config, {
     version: 2,
     spec: specOf(inputs),
     env: { REGISTRY_LOGIN_HTTP_ATTEMPTS: '1', REGISTRY_LOGIN_HTTP_TIMEOUT_MS: '3000' },
     usernames: { 'us.icr.io': 'iambearer' }
   })
-  const helper = await credentialSource(config, { REGISTRY_LOGIN_ENDPOINT_IBM_IAM: server.url })
+  const helper = credentialSource(config, { REGISTRY_LOGIN_ENDPOINT_IBM_IAM: server.url })
   await expect(helper.credential('us.icr.io')).rejects.toThrow(/IBM Cloud IAM/)
   expect(server.requests).toHaveLength(0)
 })

@@ -55,7 +55,7 @@ test('a corrupt backup does not keep the key on disk: the helper directory is re
 test('only a directory the action made is ever removed', async () => {
   const foreign = path.join(step.env.files.runnerTemp, 'somebody-elses')
   mkdirSync(foreign, { recursive: true })
-  await expect(removeCredentialHelper(foreign)).rejects.toThrow(/refusing to remove/)
+  expect(() => removeCredentialHelper(foreign)).toThrow(/refusing to remove/)
   expect(existsSync(foreign)).toBe(true)
 })
 

@@ -10,7 +10,7 @@ import { createInputReader } from '../../../src/inputs/reader.js'
 
 test('a fresh 0700 directory under RUNNER_TEMP with one auth file location per client family', async () => {
   const temp = mkdtempSync(path.join(os.tmpdir(), 'iso-'))
-  const { dir, env } = await createIsolatedConfig({ RUNNER_TEMP: temp })
+  const { dir, env } = createIsolatedConfig({ RUNNER_TEMP: temp })
   expect(path.dirname(dir)).toBe(temp)
   expect(statSync(dir).mode & 0o777).toBe(0o700)
   expect(env).toEqual({
@@ -18,16 +18,16 @@ test('a fresh 0700 directory under RUNNER_TEMP with one auth file location per c
     REGISTRY_AUTH_FILE: path.join(dir, 'containers', 'auth.json'),
     HELM_REGISTRY_CONFIG: path.join(dir, 'helm', 'registry.json')
   })
-  const second = await createIsolatedConfig({ RUNNER_TEMP: temp })
+  const second = createIsolatedConfig({ RUNNER_TEMP: temp })
   expect(second.dir).not.toBe(dir)
-  await removeIsolatedConfig(dir)
+  removeIsolatedConfig(dir)
   expect(existsSync(dir)).toBe(false)
 })
 
 test('removal refuses any directory the action did not make', async () => {
   const other = mkdtempSync(path.join(os.tmpdir(), 'not-ours-'))
   mkdirSync(path.join(other, 'keep'))
-  await expect(removeIsolatedConfig(other)).rejects.toThrow(/refusing to remove/)
+  expect(() => removeIsolatedConfig(other)).toThrow(/refusing to remove/)
   expect(existsSync(path.join(other, 'keep'))).toBe(true)
 })
 
@@ -66,7 +66,7 @@ describe('isolated-config carries over the docker setup, less its credentials', 
   test('config.json without auths and credsStore; contexts copied; plugins and buildx linked; lock files left out', async () => {
     const docker = userDockerDir()
     const temp = mkdtempSync(path.join(os.tmpdir(), 'iso-'))
-    const { env } = await createIsolatedConfig({ RUNNER_TEMP: temp, DOCKER_CONFIG: docker })
+    const { env } = createIsolatedConfig({ RUNNER_TEMP: temp, DOCKER_CONFIG: docker })
     const to = env.DOCKER_CONFIG
     expect(JSON.parse(readFileSync(path.join(to, 'config.json'), 'utf8'))).toEqual({
       credHelpers: { '123.dkr.ecr.us-east-1.amazonaws.com': 'ecr-login' },
@@ -89,17 +89,17 @@ describe('isolated-config carries over the docker setup, less its credentials', 
     async (_, credHelpers, copied) => {
       const docker = mkdtempSync(path.join(os.tmpdir(), 'iso-docker-'))
       writeFileSync(path.join(docker, 'config.json'), JSON.stringify({ credsStore: 'desktop', credHelpers, currentContext: 'default' }))
-      const { env } = await createIsolatedConfig({ RUNNER_TEMP: mkdtempSync(path.join(os.tmpdir(), 'iso-')), DOCKER_CONFIG: docker })
+      const { env } = createIsolatedConfig({ RUNNER_TEMP: mkdtempSync(path.join(os.tmpdir(), 'iso-')), DOCKER_CONFIG: docker })
       const file = path.join(env.DOCKER_CONFIG, 'config.json')
       expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ ...(copied ? { credHelpers: copied } : {}), currentContext: 'default' })
-      await expect(readStorageSettings(file, 'registry.yandexcloud.net')).resolves.toEqual({ othersConfigured: Boolean(copied) })
+      expect(readStorageSettings(file, 'registry.yandexcloud.net')).toEqual({ othersConfigured: Boolean(copied) })
     }
   )
 
   test('removal deletes the links, never what they point to', async () => {
     const docker = userDockerDir()
-    const { dir } = await createIsolatedConfig({ RUNNER_TEMP: mkdtempSync(path.join(os.tmpdir(), 'iso-')), DOCKER_CONFIG: docker })
-    await removeIsolatedConfig(dir)
+    const { dir } = createIsolatedConfig({ RUNNER_TEMP: mkdtempSync(path.join(os.tmpdir(), 'iso-')), DOCKER_CONFIG: docker })
+    removeIsolatedConfig(dir)
     expect(existsSync(dir)).toBe(false)
     expect(existsSync(path.join(docker, 'cli-plugins', 'docker-hello'))).toBe(true)
     expect(existsSync(path.join(docker, 'buildx', 'instances'))).toBe(true)
@@ -107,7 +107,7 @@ describe('isolated-config carries over the docker setup, less its credentials', 
 
   test('no user docker directory: an empty isolated one; an unreadable config.json is left behind with a warning', async () => {
     const temp = mkdtempSync(path.join(os.tmpdir(), 'iso-'))
-    const none = await createIsolatedConfig({ RUNNER_TEMP: temp, DOCKER_CONFIG: path.join(temp, 'absent') })
+    const none = createIsolatedConfig({ RUNNER_TEMP: temp, DOCKER_CONFIG: path.join(temp, 'absent') })
     expect(readdirSync(none.env.DOCKER_CONFIG)).toEqual([])
     const docker = mkdtempSync(path.join(os.tmpdir(), 'iso-bad-'))
     writeFileSync(path.join(docker, 'config.json'), '{not json')
@@ -116,7 +116,7 @@ describe('isolated-config carries over the docker setup, less its credentials', 
     process.stdout.write = ((chunk: string) => void written.push(chunk)) as unknown as typeof process.stdout.write
     let bad: Awaited<ReturnType<typeof createIsolatedConfig>>
     try {
-      bad = await createIsolatedConfig({ RUNNER_TEMP: temp, DOCKER_CONFIG: docker })
+      bad = createIsolatedConfig({ RUNNER_TEMP: temp, DOCKER_CONFIG: docker })
     } finally {
       process.stdout.write = original
     }
@@ -135,10 +135,12 @@ describe('isolated-config carries over the docker setup, less its credentials', 
     const docker = mkdtempSync(path.join(os.tmpdir(), 'iso-fifo-'))
     mkdirSync(path.join(docker, 'contexts'))
     execFileSync('mkfifo', [path.join(docker, 'contexts', 'pipe')])
-    const error = await createIsolatedConfig({ RUNNER_TEMP: temp, DOCKER_CONFIG: docker }).then(
-      () => undefined,
-      (thrown: unknown) => thrown
-    )
+    let error: unknown
+    try {
+      createIsolatedConfig({ RUNNER_TEMP: temp, DOCKER_CONFIG: docker })
+    } catch (thrown) {
+      error = thrown
+    }
     expect(error).toBeInstanceOf(ActionError)
     expect((error as Error).message).toMatch(
       new RegExp(`^Could not carry the docker setup in ${docker} over to the isolated config: .*FIFO.*isolated-config: false`)
@@ -148,13 +150,13 @@ describe('isolated-config carries over the docker setup, less its credentials', 
 
   test("a second isolated step of the same job keeps the first one's logins", async () => {
     const temp = mkdtempSync(path.join(os.tmpdir(), 'iso-'))
-    const first = await createIsolatedConfig({ RUNNER_TEMP: temp })
+    const first = createIsolatedConfig({ RUNNER_TEMP: temp })
     mkdirSync(first.env.DOCKER_CONFIG, { recursive: true })
     const config = { auths: { 'us.icr.io': { auth: 'dXNlcjpwYXNz' } }, credsStore: 'pass' }
     writeFileSync(path.join(first.env.DOCKER_CONFIG, 'config.json'), JSON.stringify(config))
     mkdirSync(path.dirname(first.env.REGISTRY_AUTH_FILE), { recursive: true })
     writeFileSync(first.env.REGISTRY_AUTH_FILE, '{"auths":{"de.icr.io":{"auth":"eDp5"}}}')
-    const second = await createIsolatedConfig({ RUNNER_TEMP: temp, ...first.env })
+    const second = createIsolatedConfig({ RUNNER_TEMP: temp, ...first.env })
     expect(JSON.parse(readFileSync(path.join(second.env.DOCKER_CONFIG, 'config.json'), 'utf8'))).toEqual(config)
     expect(readFileSync(second.env.REGISTRY_AUTH_FILE, 'utf8')).toBe('{"auths":{"de.icr.io":{"auth":"eDp5"}}}')
   })

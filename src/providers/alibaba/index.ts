@@ -1,3 +1,4 @@
+/** Alibaba Cloud: its inputs, auth methods and registry targets, and the login plan they make. */
 import { InputError } from '../../log/errors.js'
 import type { InputReader } from '../../inputs/reader.js'
 import type { AuthMethodSpec, CommonInputs, LoginSpec, Provider, ProviderContext } from '../provider.js'
@@ -5,7 +6,7 @@ import type { RegistryCredential } from '../../types.js'
 import { assumeRoleWithOidc, getEnterpriseToken, getPersonalToken, type TemporaryRegistryCredential } from './api.js'
 import { ALIBABA_REGISTRY_HOSTS, enterpriseHost, parseAlibabaHost, personalHost, personalInstanceHost, REGION_PATTERN } from './hosts.js'
 import { percentEncodedForms, type AccessKeyCredential } from './signature.js'
-import { settleAll } from '../../auth-files/per-file.js'
+import { settleAll } from '../../auth-files/concurrency.js'
 import { maskSecret } from '../../log/secrets.js'
 
 export const ALIBABA_DEFAULT_AUDIENCE = 'sts.aliyuncs.com'

@@ -3,7 +3,8 @@ import os from 'node:os'
 import path from 'node:path'
 import { Backup } from '../../../src/auth-files/backup.js'
 import { readAuthEntry, writeAuthEntry, writeCredHelper } from '../../../src/auth-files/auth-file.js'
-import { fileKey, inTurn, runGrouped, runPerAuthFile, settleAll } from '../../../src/auth-files/per-file.js'
+import { runGrouped, runPerAuthFile, settleAll } from '../../../src/auth-files/concurrency.js'
+import { fileKey } from '../../../src/auth-files/file-key.js'
 import { captureStdout, type StdoutCapture } from '../../helpers/stdout.js'
 
 const tmp = (): string => mkdtempSync(path.join(os.tmpdir(), 'schedule-'))
@@ -130,35 +131,21 @@ test('settleAll waits for every promise before rejecting with the first failure 
   await expect(settleAll([Promise.resolve(1), slow])).resolves.toEqual([1, 3])
 })
 
-test('inTurn runs calls with one key one at a time, also after a failure', async () => {
-  let running = 0
-  let most = 0
-  const work = (fail: boolean) => async () => {
-    running++
-    most = Math.max(most, running)
-    await new Promise(resolve => setImmediate(resolve))
-    running--
-    if (fail) throw new Error('failed')
-  }
-  const results = await Promise.allSettled([
-    inTurn('k', work(false)),
-    inTurn('k', work(true)),
-    inTurn('k', work(false)),
-    inTurn('other', work(false))
-  ])
-  expect(results.map(r => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled'])
-  expect(most).toBe(2) // 'k' one at a time, 'other' next to it
-})
-
 describe('concurrent writers in one process', () => {
   const registries = Array.from({ length: 25 }, (_, i) => `r${i}.example.com`)
+  /** A turn of the event loop, where a client process would be awaited. */
+  const turn = () => new Promise(resolve => setImmediate(resolve))
 
-  test('writeAuthEntry and writeCredHelper called all at once on one file keep every entry', async () => {
+  test('writeAuthEntry and writeCredHelper from tasks running at the same time on one file keep every entry', async () => {
     const file = path.join(tmp(), 'docker', 'config.json')
-    await Promise.all([
-      ...registries.map(registry => writeAuthEntry(file, registry, { auth: Buffer.from(`u:${registry}`).toString('base64') })),
-      ...registries.map(registry => writeCredHelper(file, registry, ''))
-    ])
+    await Promise.all(
+      registries.map(async registry => {
+        await turn()
+        writeAuthEntry(file, registry, { auth: Buffer.from(`u:${registry}`).toString('base64') })
+        await turn()
+        writeCredHelper(file, registry, '')
+      })
+    )
     const json = JSON.parse(readFileSync(file, 'utf8')) as { auths: object; credHelpers: object }
     expect(Object.keys(json.auths).sort()).toEqual([...registries].sort())
     expect(Object.keys(json.credHelpers).sort()).toEqual([...registries].sort())
@@ -169,17 +156,21 @@ describe('concurrent writers in one process', () => {
   beforeEach(() => (stdout = captureStdout()))
   afterEach(() => stdout.restore())
 
-  test('Backup.remember called all at once for several files records every earlier entry', async () => {
+  test('Backup.remember from logins into several files at the same time records every earlier entry', async () => {
     const dir = tmp()
     const files = ['a.json', 'b.json', 'c.json'].map(name => path.join(dir, name))
     for (const file of files)
-      for (const registry of registries) await writeAuthEntry(file, registry, { auth: `${path.basename(file)}:${registry}` })
+      for (const registry of registries) writeAuthEntry(file, registry, { auth: `${path.basename(file)}:${registry}` })
     const backup = new Backup(path.join(dir, 'backup.json'))
-    await Promise.all(files.flatMap(file => registries.map(registry => backup.remember(file, registry))))
+    const logins = files.flatMap(authFile => registries.map(registry => ({ authFile, registry })))
+    await runPerAuthFile(logins, async ({ authFile, registry }) => {
+      backup.remember(authFile, registry)
+      await turn()
+    })
     const saved = (
       JSON.parse(readFileSync(backup.file, 'utf8')) as { records: { authFile: string; registry: string; entry: { auth: string } }[] }
     ).records
     expect(saved).toHaveLength(files.length * registries.length)
-    for (const { authFile, registry, entry } of saved) expect(entry).toEqual(await readAuthEntry(authFile, registry))
+    for (const { authFile, registry, entry } of saved) expect(entry).toEqual(readAuthEntry(authFile, registry))
   })
 })
