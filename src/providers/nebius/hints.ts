@@ -19,29 +19,41 @@ export interface HintContext {
   subject?: string | undefined
 }
 
-export function exchangeHint(grant: Grant, code: string | number, about: HintContext): string | undefined {
-  const name = typeof code === 'number' ? code : code.toLowerCase()
-  const unauthenticated =
-    name === 16 || name === 'invalid_grant' || name === 'invalid_client' || name === 'unauthenticated' || name === '401' || name === '16'
-  const denied =
-    name === 7 ||
-    name === 'access_denied' ||
-    name === 'unauthorized_client' ||
-    name === 'permission_denied' ||
-    name === '403' ||
-    name === '7'
-  if (grant === 'service-account-key' && (unauthenticated || denied)) {
-    return "Check 'service-account-key' (or 'service-account-id', 'public-key-id', 'private-key'): the public key must be one of that service account's authorized keys (web console: Administration → IAM → the service account → Authorized keys; CLI: nebius iam auth-public-key list), neither deleted nor expired."
-  }
-  if (grant === 'oidc' && (unauthenticated || denied)) {
+type Hint = (grant: Grant, about: HintContext) => string
+
+/** A refused credential: what to check depends on what was exchanged. */
+const CREDENTIAL_HINTS: Record<Grant, (about: HintContext) => string> = {
+  'service-account-key': () =>
+    "Check 'service-account-key' (or 'service-account-id', 'public-key-id', 'private-key'): the public key must be one of that service account's authorized keys (web console: Administration → IAM → the service account → Authorized keys; CLI: nebius iam auth-public-key list), neither deleted nor expired.",
+  oidc: about => {
     const subject = about.subject ? ` '${about.subject}'` : ''
     return `Check that service account '${about.serviceAccountId}' has federated credentials for the issuer https://token.actions.githubusercontent.com whose federated-subject-id is exactly this job's subject${subject} (nebius iam federated-credentials list).`
   }
-  if (name === 12) return 'The endpoint does not serve TokenExchangeService; check REGISTRY_LOGIN_ENDPOINT_NEBIUS_TOKEN_GRPC.'
-  if (name === 14)
-    return 'The service stayed unavailable through every attempt; run the job again later (behind a proxy: HTTPS_PROXY must allow CONNECT to port 443 of this host).'
-  if (name === 3 || name === 'invalid_request') return 'The request was refused as malformed; please report it with the message above.'
-  return undefined
+}
+
+/**
+ * The refusals that have a hint. gRPC answers a status code, a number (16 UNAUTHENTICATED, 7 PERMISSION_DENIED,
+ * 12 UNIMPLEMENTED, 14 UNAVAILABLE, 3 INVALID_ARGUMENT); the HTTPS gateway answers text, compared in lower case:
+ * an OAuth 2.0 error code (RFC 6749 §5.2), a google.rpc.Status code, or the HTTP status when the body has no code.
+ */
+const REFUSALS: ReadonlyArray<readonly [ReadonlyArray<number | string>, Hint]> = [
+  [[16, '16', 'unauthenticated', '401', 'invalid_grant', 'invalid_client'], (grant, about) => CREDENTIAL_HINTS[grant](about)],
+  [[7, '7', 'permission_denied', '403', 'access_denied', 'unauthorized_client'], (grant, about) => CREDENTIAL_HINTS[grant](about)],
+  [[12], () => 'The endpoint does not serve TokenExchangeService; check REGISTRY_LOGIN_ENDPOINT_NEBIUS_TOKEN_GRPC.'],
+  [
+    [14],
+    () =>
+      'The service stayed unavailable through every attempt; run the job again later (behind a proxy: HTTPS_PROXY must allow CONNECT to port 443 of this host).'
+  ],
+  [[3, 'invalid_request'], () => 'The request was refused as malformed; please report it with the message above.']
+]
+
+const HINT_BY_CODE = new Map<number | string, Hint>(REFUSALS.flatMap(([codes, hint]) => codes.map(code => [code, hint] as const)))
+
+/** What to tell the user when the exchange of this grant is refused with this code. */
+export function exchangeHint(grant: Grant, code: string | number, about: HintContext): string | undefined {
+  const hint = HINT_BY_CODE.get(typeof code === 'number' ? code : code.toLowerCase())
+  return hint?.(grant, about)
 }
 
 export function hintContext(request: ExchangeTokenRequest, grant: Grant): HintContext {

@@ -4,7 +4,7 @@ import { ActionError } from '../../log/errors.js'
 import { formBody, type CloudError } from '../../net/http.js'
 import type { ProviderContext } from '../provider.js'
 import { parseOauthError, parseRpcStatus, yandexRetryable } from './errors.js'
-import { federationHint, HINTS } from './hints.js'
+import { federationHint, keyHint, oauthHint } from './hints.js'
 import { keyJwt, type AuthorizedKey } from './key.js'
 
 /** IAM REST `IamToken.Create`. */
@@ -61,12 +61,12 @@ export async function iamTokenFromKey(key: AuthorizedKey, ctx: ProviderContext):
   const { audience } = iamEndpoints(ctx.env)
   const jwt = keyJwt(key, audience, ctx.now())
   ctx.mask(jwt)
-  return createIamToken({ jwt }, ctx, (status, cloud) => HINTS.key(status, cloud, key))
+  return createIamToken({ jwt }, ctx, (status, cloud) => keyHint(status, cloud, key))
 }
 
 /** Exchanges a Yandex ID (Passport) OAuth token for an IAM token. */
 export async function iamTokenFromOauth(oauthToken: string, ctx: ProviderContext): Promise<IamToken> {
-  return createIamToken({ yandexPassportOauthToken: oauthToken }, ctx, HINTS.oauth)
+  return createIamToken({ yandexPassportOauthToken: oauthToken }, ctx, oauthHint)
 }
 
 /** The `sub` of a GitHub token, for error hints (the token itself is never shown). */
