@@ -1,3 +1,4 @@
+// Alibaba Cloud's OpenAPI calls for a login: ACR GetAuthorizationToken and Personal Edition /tokens, STS AssumeRoleWithOIDC, and their error bodies.
 import { endpoint } from '../../net/endpoints.js'
 import { ActionError } from '../../log/errors.js'
 import { cloudWords, formBody, type CloudError, type HttpRequest } from '../../net/http.js'

@@ -1,7 +1,11 @@
+// Alibaba Cloud Container Registry host names: the three documented forms, read from a host and built for a region.
 import type { RegistryHostPolicy } from '../../inputs/registry-hosts.js'
 
 /**
- * Alibaba Cloud Container Registry host names (protocols.md §3.1):
+ * Alibaba Cloud Container Registry host names, as Alibaba Cloud's Container Registry docs give them
+ * (alibabacloud.com/help/en/acr/product-overview/terms, "Addresses of container images", and for the
+ * endpoints of Personal Edition instances created from 2024-09-09
+ * alibabacloud.com/help/en/acr/user-guide/individual-edition-instance-independent-domain-name-capacity-limit):
  * - Enterprise Edition: `<instance-name>-registry[-vpc].<region>.cr.aliyuncs.com`
  * - Personal Edition (before 2024-09-09): `registry[-vpc].<region>.aliyuncs.com`
  *   (`registry-intl.<region>.aliyuncs.com` is a third-party-only alias, accepted too)

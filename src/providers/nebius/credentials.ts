@@ -1,3 +1,4 @@
+// A Nebius service account's authorized key: read from the credentials file or from the separate inputs, and checked.
 import { createPrivateKey, type KeyObject } from 'node:crypto'
 import { InputError } from '../../log/errors.js'
 import { maskSecret } from '../../log/secrets.js'

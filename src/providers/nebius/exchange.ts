@@ -1,3 +1,4 @@
+// Nebius IAM token exchange: a service-account JWT or GitHub's OIDC token for an access token, over HTTPS or gRPC.
 import { endpoint } from '../../net/endpoints.js'
 import { ActionError } from '../../log/errors.js'
 import { safeText } from '../../log/escape.js'

@@ -1,3 +1,4 @@
+// What to tell the user when Nebius refuses a token exchange: gRPC and OAuth codes, each with its fix.
 import type { ExchangeTokenRequest } from './protobuf.js'
 
 /** What is being exchanged: which grant, and what to tell the user when it is refused. */

@@ -1,3 +1,4 @@
+// Yandex Cloud's error bodies (google.rpc.Status and OAuth) and its "try again" signals.
 import type { CloudError } from '../../net/http.js'
 
 /** gRPC status code names; Yandex REST errors carry the gRPC code as a number. */

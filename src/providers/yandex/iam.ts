@@ -1,3 +1,4 @@
+// Yandex Cloud IAM tokens: from a service-account key, a Yandex ID OAuth token, or GitHub's OIDC token (workload identity federation).
 import { randomUUID } from 'node:crypto'
 import { endpoint } from '../../net/endpoints.js'
 import { ActionError } from '../../log/errors.js'

@@ -1,3 +1,4 @@
+// A Yandex Cloud service account's authorized key: read from its JSON, checked, and the JWT it signs.
 import { createPrivateKey, type KeyObject } from 'node:crypto'
 import { InputError } from '../../log/errors.js'
 import { signJwt } from '../../net/jwt.js'
