@@ -77,47 +77,35 @@ function subjectCredentials(input: string, text: string): Field {
   }
 }
 
-/** A rule `subject-credentials` must keep: when it is broken, what the error says and the hint. */
-interface FieldRule {
-  broken: (field: Field) => boolean
-  problem: (field: Field) => string
-  hint: string
-}
+/** A rule `subject-credentials` must keep: when it is broken, what the error says, and the hint. */
+type FieldRule = readonly [broken: (field: Field) => boolean, problem: (field: Field) => string, hint: string]
 
-const required = (name: string): FieldRule => ({
-  broken: field => !field(name),
-  problem: () => `has no subject-credentials.${name}`,
-  hint: 'Pass the credentials file unchanged.'
-})
+const required = (name: string): FieldRule => [
+  field => !field(name),
+  () => `has no subject-credentials.${name}`,
+  'Pass the credentials file unchanged.'
+]
 
 /** The rules, checked in this order: the first broken one is reported. */
 const FIELD_RULES: readonly FieldRule[] = [
-  {
-    broken: field => field('type') !== '' && field('type') !== 'JWT',
-    problem: field => `has subject-credentials.type '${field('type')}'`,
-    hint: "Only 'JWT' credentials are supported."
-  },
-  {
-    broken: field => field('alg') !== 'RS256',
-    problem: field => `has subject-credentials.alg '${field('alg')}'`,
-    hint: "Nebius service-account keys use 'RS256'."
-  },
+  [
+    field => field('type') !== '' && field('type') !== 'JWT',
+    field => `has subject-credentials.type '${field('type')}'`,
+    "Only 'JWT' credentials are supported."
+  ],
+  [field => field('alg') !== 'RS256', field => `has subject-credentials.alg '${field('alg')}'`, "Nebius service-account keys use 'RS256'."],
   ...['private-key', 'kid', 'iss', 'sub'].map(required),
-  {
-    broken: field => field('iss') !== field('sub'),
-    problem: () => 'has subject-credentials.iss different from subject-credentials.sub',
-    hint: 'Both must be the service account id.'
-  },
-  {
-    broken: field => !SA_ID.test(field('sub')),
-    problem: () => 'has a subject-credentials.sub that is not a service account id',
-    hint: "Expected 'serviceaccount-…'."
-  },
-  {
-    broken: field => !KEY_ID.test(field('kid')),
-    problem: () => 'has a subject-credentials.kid that is not a public key id',
-    hint: "Expected 'publickey-…'."
-  }
+  [
+    field => field('iss') !== field('sub'),
+    () => 'has subject-credentials.iss different from subject-credentials.sub',
+    'Both must be the service account id.'
+  ],
+  [
+    field => !SA_ID.test(field('sub')),
+    () => 'has a subject-credentials.sub that is not a service account id',
+    "Expected 'serviceaccount-…'."
+  ],
+  [field => !KEY_ID.test(field('kid')), () => 'has a subject-credentials.kid that is not a public key id', "Expected 'publickey-…'."]
 ]
 
 /**
@@ -126,8 +114,11 @@ const FIELD_RULES: readonly FieldRule[] = [
  */
 export function parseCredentialsFile(input: string, text: string): ServiceAccountKey {
   const field = subjectCredentials(input, text)
-  const rule = FIELD_RULES.find(({ broken }) => broken(field))
-  if (rule) throw new InputError(input, rule.problem(field), rule.hint)
+  const rule = FIELD_RULES.find(([broken]) => broken(field))
+  if (rule) {
+    const [, problem, hint] = rule
+    throw new InputError(input, problem(field), hint)
+  }
   const pem = field('private-key')
   maskSecret(pem)
   return { serviceAccountId: field('sub'), publicKeyId: field('kid'), privateKey: readPrivateKey(input, pem) }
