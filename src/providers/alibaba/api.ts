@@ -212,7 +212,11 @@ export async function assumeRoleWithOidc(
     hint: (_status, cloud) => stsHint(cloud, role, audience),
     retryable: alibabaRetryable
   })
-  const c = reply.Credentials ?? {}
+  return stsCredential(reply.Credentials ?? {}, ctx)
+}
+
+/** The temporary AccessKey in AssumeRoleWithOIDC's `Credentials`, masked in every form a later error may echo. */
+function stsCredential(c: Record<string, unknown>, ctx: ProviderContext): StsCredential {
   const { AccessKeyId: id, AccessKeySecret: secret, SecurityToken: token } = c
   if (typeof id !== 'string' || !id || typeof secret !== 'string' || !secret || typeof token !== 'string' || !token) {
     throw new ActionError(
