@@ -1,7 +1,11 @@
+// Alibaba Cloud Container Registry host names: the three documented forms, read from a host and built for a region.
 import type { RegistryHostPolicy } from '../../inputs/registry-hosts.js'
 
 /**
- * Alibaba Cloud Container Registry host names (protocols.md §3.1):
+ * Alibaba Cloud Container Registry host names, as Alibaba Cloud's Container Registry docs give them
+ * (alibabacloud.com/help/en/acr/product-overview/terms, "Addresses of container images", and for the
+ * endpoints of Personal Edition instances created from 2024-09-09
+ * alibabacloud.com/help/en/acr/user-guide/individual-edition-instance-independent-domain-name-capacity-limit):
  * - Enterprise Edition: `<instance-name>-registry[-vpc].<region>.cr.aliyuncs.com`
  * - Personal Edition (before 2024-09-09): `registry[-vpc].<region>.aliyuncs.com`
  *   (`registry-intl.<region>.aliyuncs.com` is a third-party-only alias, accepted too)
@@ -20,20 +24,22 @@ const ENTERPRISE = /^([a-z0-9][a-z0-9-]*?)-registry(-vpc)?\.([a-z0-9-]+)\.cr\.al
 const PERSONAL_INSTANCE = /^(crpi-[a-z0-9]+)(-vpc)?\.([a-z0-9-]+)\.personal\.cr\.aliyuncs\.com$/
 const PERSONAL = /^registry(-intl)?(-vpc)?\.([a-z0-9-]+)\.aliyuncs\.com$/
 
+/**
+ * The three forms, most specific first; each pattern captures a name, `-vpc` and the region, in that order.
+ * (The Personal Edition pattern's name is the optional `-intl`, which says nothing about the registry.)
+ */
+const FORMS: ReadonlyArray<readonly [RegExp, (name: string, vpc: boolean, region: string) => AlibabaHost]> = [
+  [PERSONAL_INSTANCE, (instanceId, vpc, region) => ({ edition: 'personal-instance', instanceId, vpc, region })],
+  [ENTERPRISE, (instanceName, vpc, region) => ({ edition: 'enterprise', instanceName, vpc, region })],
+  [PERSONAL, (_intl, vpc, region) => ({ edition: 'personal', vpc, region })]
+]
+
 /** What a registry host says about itself; undefined for a host that is none of the forms above. */
 export function parseAlibabaHost(registry: string): AlibabaHost | undefined {
   const host = registry.toLowerCase().split('/')[0]?.replace(/:\d+$/, '') ?? ''
-  let match = PERSONAL_INSTANCE.exec(host)
-  if (match && REGION_PATTERN.test(match[3] ?? '')) {
-    return { edition: 'personal-instance', instanceId: match[1] ?? '', vpc: Boolean(match[2]), region: match[3] ?? '' }
-  }
-  match = ENTERPRISE.exec(host)
-  if (match && REGION_PATTERN.test(match[3] ?? '')) {
-    return { edition: 'enterprise', instanceName: match[1] ?? '', vpc: Boolean(match[2]), region: match[3] ?? '' }
-  }
-  match = PERSONAL.exec(host)
-  if (match && REGION_PATTERN.test(match[3] ?? '')) {
-    return { edition: 'personal', vpc: Boolean(match[2]), region: match[3] ?? '' }
+  for (const [pattern, build] of FORMS) {
+    const [, name = '', vpc, region = ''] = pattern.exec(host) ?? []
+    if (region && REGION_PATTERN.test(region)) return build(name, Boolean(vpc), region)
   }
   return undefined
 }

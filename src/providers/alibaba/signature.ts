@@ -1,5 +1,6 @@
+// Alibaba Cloud OpenAPI request signatures (RPC v1, ROA, V3), made with node:crypto only.
 /**
- * Alibaba Cloud OpenAPI request signatures, with node:crypto only:
+ * The three signatures:
  * - RPC signature v1 (HMAC-SHA1), what the official SDKs still send for RPC-style APIs
  *   (alibabacloud.com/help/doc-detail/28139.htm);
  * - ROA signature (HMAC-SHA1) for ROA-style APIs such as ACR Personal `GET /tokens`

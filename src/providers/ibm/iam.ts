@@ -1,3 +1,4 @@
+// IBM Cloud IAM: an API key exchanged for a short-lived access token, IAM's error bodies and hints.
 import { endpoint } from '../../net/endpoints.js'
 import { ActionError } from '../../log/errors.js'
 import { formBody, type CloudError } from '../../net/http.js'

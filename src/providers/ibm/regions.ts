@@ -1,3 +1,4 @@
+// IBM Cloud Container Registry domains by region, and the hosts a credential may go to.
 import type { RegistryHostPolicy } from '../../inputs/registry-hosts.js'
 
 /**

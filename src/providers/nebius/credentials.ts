@@ -1,3 +1,4 @@
+// A Nebius service account's authorized key: read from the credentials file or from the separate inputs, and checked.
 import { createPrivateKey, type KeyObject } from 'node:crypto'
 import { InputError } from '../../log/errors.js'
 import { maskSecret } from '../../log/secrets.js'
@@ -47,11 +48,11 @@ function readPrivateKey(input: string, value: string): string {
   return pem
 }
 
-/**
- * The credentials file of `nebius iam auth-public-key generate` (and the SDKs):
- * {"subject-credentials":{"type":"JWT","alg":"RS256","private-key":"<PEM>","kid":"publickey-…","iss":"serviceaccount-…","sub":"serviceaccount-…"}}
- */
-export function parseCredentialsFile(input: string, text: string): ServiceAccountKey {
+/** A field of `subject-credentials`, trimmed; '' when it is missing or not a string. */
+type Field = (name: string) => string
+
+/** The `subject-credentials` object of a credentials file, read field by field. */
+function subjectCredentials(input: string, text: string): Field {
   let json: unknown
   try {
     json = JSON.parse(text)
@@ -70,29 +71,54 @@ export function parseCredentialsFile(input: string, text: string): ServiceAccoun
       "Pass the credentials file of 'nebius iam auth-public-key generate', not the public key or another file."
     )
   }
-  const field = (name: string): string => {
+  return name => {
     const value = (creds as Record<string, unknown>)[name]
     return typeof value === 'string' ? value.trim() : ''
   }
-  const type = field('type')
-  if (type !== '' && type !== 'JWT')
-    throw new InputError(input, `has subject-credentials.type '${type}'`, "Only 'JWT' credentials are supported.")
-  const alg = field('alg')
-  if (alg !== 'RS256') throw new InputError(input, `has subject-credentials.alg '${alg}'`, "Nebius service-account keys use 'RS256'.")
-  for (const name of ['private-key', 'kid', 'iss', 'sub']) {
-    if (!field(name)) throw new InputError(input, `has no subject-credentials.${name}`, 'Pass the credentials file unchanged.')
+}
+
+/** A rule `subject-credentials` must keep: when it is broken, what the error says, and the hint. */
+type FieldRule = readonly [broken: (field: Field) => boolean, problem: (field: Field) => string, hint: string]
+
+const required = (name: string): FieldRule => [
+  field => !field(name),
+  () => `has no subject-credentials.${name}`,
+  'Pass the credentials file unchanged.'
+]
+
+/** The rules, checked in this order: the first broken one is reported. */
+const FIELD_RULES: readonly FieldRule[] = [
+  [
+    field => field('type') !== '' && field('type') !== 'JWT',
+    field => `has subject-credentials.type '${field('type')}'`,
+    "Only 'JWT' credentials are supported."
+  ],
+  [field => field('alg') !== 'RS256', field => `has subject-credentials.alg '${field('alg')}'`, "Nebius service-account keys use 'RS256'."],
+  ...['private-key', 'kid', 'iss', 'sub'].map(required),
+  [
+    field => field('iss') !== field('sub'),
+    () => 'has subject-credentials.iss different from subject-credentials.sub',
+    'Both must be the service account id.'
+  ],
+  [
+    field => !SA_ID.test(field('sub')),
+    () => 'has a subject-credentials.sub that is not a service account id',
+    "Expected 'serviceaccount-…'."
+  ],
+  [field => !KEY_ID.test(field('kid')), () => 'has a subject-credentials.kid that is not a public key id', "Expected 'publickey-…'."]
+]
+
+/**
+ * The credentials file of `nebius iam auth-public-key generate` (and the SDKs):
+ * {"subject-credentials":{"type":"JWT","alg":"RS256","private-key":"<PEM>","kid":"publickey-…","iss":"serviceaccount-…","sub":"serviceaccount-…"}}
+ */
+export function parseCredentialsFile(input: string, text: string): ServiceAccountKey {
+  const field = subjectCredentials(input, text)
+  const rule = FIELD_RULES.find(([broken]) => broken(field))
+  if (rule) {
+    const [, problem, hint] = rule
+    throw new InputError(input, problem(field), hint)
   }
-  if (field('iss') !== field('sub')) {
-    throw new InputError(
-      input,
-      'has subject-credentials.iss different from subject-credentials.sub',
-      'Both must be the service account id.'
-    )
-  }
-  if (!SA_ID.test(field('sub')))
-    throw new InputError(input, 'has a subject-credentials.sub that is not a service account id', "Expected 'serviceaccount-…'.")
-  if (!KEY_ID.test(field('kid')))
-    throw new InputError(input, 'has a subject-credentials.kid that is not a public key id', "Expected 'publickey-…'.")
   const pem = field('private-key')
   maskSecret(pem)
   return { serviceAccountId: field('sub'), publicKeyId: field('kid'), privateKey: readPrivateKey(input, pem) }

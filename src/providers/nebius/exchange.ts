@@ -1,3 +1,4 @@
+// Nebius IAM token exchange: a service-account JWT or GitHub's OIDC token for an access token, over HTTPS or gRPC.
 import { endpoint } from '../../net/endpoints.js'
 import { ActionError } from '../../log/errors.js'
 import { safeText } from '../../log/escape.js'
@@ -8,6 +9,7 @@ import { envNumber } from '../../net/tunables.js'
 import type { ProviderContext } from '../provider.js'
 import type { ServiceAccountKey } from './credentials.js'
 import { GrpcError, GrpcTransportError, unary } from './grpc.js'
+import { exchangeHint, hintContext, type Grant } from './hints.js'
 import { decodeCreateTokenResponse, encodeExchangeTokenRequest, ProtobufError, type ExchangeTokenRequest } from './protobuf.js'
 import { VERSION } from '../../runner/version.js'
 
@@ -33,9 +35,6 @@ export interface AccessToken {
   token: string
   expiresAt?: Date
 }
-
-/** What is being exchanged: which grant, and what to tell the user when it is refused. */
-export type Grant = 'service-account-key' | 'oidc'
 
 /** The RS256 JWT a service account signs for itself (nebius/api README; gosdk, js-sdk). */
 export function serviceAccountJwt(key: ServiceAccountKey, now: Date): string {
@@ -77,52 +76,6 @@ export function parseNebiusHttpError(body: string): CloudError {
   const message = text(json.error_description) ?? text(json.message)
   const requestId = text(json.request_id) ?? text(json.requestId)
   return { ...(code ? { code } : {}), ...(message ? { message } : {}), ...(requestId ? { requestId } : {}) }
-}
-
-/** The `sub` of a JWT, read without checking it (for a hint; the token itself is never shown). */
-export function jwtSubject(token: string): string | undefined {
-  try {
-    const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { sub?: unknown }
-    return typeof claims.sub === 'string' ? claims.sub : undefined
-  } catch {
-    return undefined
-  }
-}
-
-/** What the hint may name: the service account asked for, and the GitHub token's subject. */
-export interface HintContext {
-  serviceAccountId: string
-  subject?: string | undefined
-}
-
-export function exchangeHint(grant: Grant, code: string | number, about: HintContext): string | undefined {
-  const name = typeof code === 'number' ? code : code.toLowerCase()
-  const unauthenticated =
-    name === 16 || name === 'invalid_grant' || name === 'invalid_client' || name === 'unauthenticated' || name === '401' || name === '16'
-  const denied =
-    name === 7 ||
-    name === 'access_denied' ||
-    name === 'unauthorized_client' ||
-    name === 'permission_denied' ||
-    name === '403' ||
-    name === '7'
-  if (grant === 'service-account-key' && (unauthenticated || denied)) {
-    return "Check 'service-account-key' (or 'service-account-id', 'public-key-id', 'private-key'): the public key must be one of that service account's authorized keys (web console: Administration → IAM → the service account → Authorized keys; CLI: nebius iam auth-public-key list), neither deleted nor expired."
-  }
-  if (grant === 'oidc' && (unauthenticated || denied)) {
-    const subject = about.subject ? ` '${about.subject}'` : ''
-    return `Check that service account '${about.serviceAccountId}' has federated credentials for the issuer https://token.actions.githubusercontent.com whose federated-subject-id is exactly this job's subject${subject} (nebius iam federated-credentials list).`
-  }
-  if (name === 12) return 'The endpoint does not serve TokenExchangeService; check REGISTRY_LOGIN_ENDPOINT_NEBIUS_TOKEN_GRPC.'
-  if (name === 14)
-    return 'The service stayed unavailable through every attempt; run the job again later (behind a proxy: HTTPS_PROXY must allow CONNECT to port 443 of this host).'
-  if (name === 3 || name === 'invalid_request') return 'The request was refused as malformed; please report it with the message above.'
-  return undefined
-}
-
-function hintContext(request: ExchangeTokenRequest, grant: Grant): HintContext {
-  if (grant !== 'oidc') return { serviceAccountId: '' }
-  return { serviceAccountId: request.subjectToken, subject: request.actorToken ? jwtSubject(request.actorToken) : undefined }
 }
 
 /**

@@ -1,8 +1,8 @@
+// The two protobuf messages of Nebius's TokenExchangeService/Exchange, encoded and decoded by hand.
 /**
- * The two protobuf messages of `nebius.iam.v1.TokenExchangeService/Exchange`, hand-encoded
- * (nebius/api nebius/iam/v1/token_service.proto). Only the wire types they use: varint (0) and
- * length-delimited (2). A generated protobufjs or @grpc/grpc-js stack would add hundreds of
- * kilobytes to the bundle for two messages.
+ * The messages of `nebius.iam.v1.TokenExchangeService/Exchange` as nebius/api's nebius/iam/v1/token_service.proto
+ * defines them. Only the wire types they use: varint (0) and length-delimited (2). A generated protobufjs or
+ * @grpc/grpc-js stack would add hundreds of kilobytes to the bundle for two messages.
  */
 
 /** ExchangeTokenRequest; the field numbers are the proto's. */

@@ -1,3 +1,4 @@
+// Nebius AI Cloud Container Registry hosts: one per region.
 import type { RegistryHostPolicy } from '../../inputs/registry-hosts.js'
 
 /**

@@ -1,3 +1,4 @@
+// Yandex Cloud's error bodies (google.rpc.Status and OAuth) and its "try again" signals.
 import type { CloudError } from '../../net/http.js'
 
 /** gRPC status code names; Yandex REST errors carry the gRPC code as a number. */
@@ -27,6 +28,18 @@ export function grpcCodeName(code: number): string {
 
 const text = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined)
 
+/** The request id of the first google.rpc.RequestInfo detail that has one. */
+function requestInfoId(details: unknown): string | undefined {
+  if (!Array.isArray(details)) return undefined
+  for (const detail of details as Array<Record<string, unknown>>) {
+    if (detail && typeof detail === 'object' && String(detail['@type']).endsWith('google.rpc.RequestInfo')) {
+      const requestId = text(detail.requestId) ?? text(detail.request_id)
+      if (requestId) return requestId
+    }
+  }
+  return undefined
+}
+
 /**
  * Yandex REST errors are a `google.rpc.Status`:
  * `{"code":16,"message":"…","details":[{"@type":"type.googleapis.com/google.rpc.RequestInfo","requestId":"…"}]}`.
@@ -36,15 +49,7 @@ export function parseRpcStatus(body: string): CloudError {
   const json = JSON.parse(body) as { code?: unknown; message?: unknown; details?: unknown }
   const code = typeof json.code === 'number' ? grpcCodeName(json.code) : text(json.code)
   const message = text(json.message)
-  let requestId: string | undefined
-  if (Array.isArray(json.details)) {
-    for (const detail of json.details as Array<Record<string, unknown>>) {
-      if (detail && typeof detail === 'object' && String(detail['@type']).endsWith('google.rpc.RequestInfo')) {
-        requestId = text(detail.requestId) ?? text(detail.request_id)
-        if (requestId) break
-      }
-    }
-  }
+  const requestId = requestInfoId(json.details)
   return { ...(code ? { code } : {}), ...(message ? { message } : {}), ...(requestId ? { requestId } : {}) }
 }
 

@@ -1,3 +1,4 @@
+// A Yandex Cloud service account's authorized key: read from its JSON, checked, and the JWT it signs.
 import { createPrivateKey, type KeyObject } from 'node:crypto'
 import { InputError } from '../../log/errors.js'
 import { signJwt } from '../../net/jwt.js'
@@ -36,9 +37,11 @@ export function stripKeyPreamble(privateKey: string): string {
   return begin > 0 ? privateKey.slice(begin) : privateKey
 }
 
-/** `input` is the input the key came in, for error messages (`password` with username json_key). */
-export function parseAuthorizedKey(value: string, input = INPUT): AuthorizedKey {
-  const json = readKeyText(value, input)
+/** A field of the key JSON, trimmed; '' when it is missing or not a string. */
+type Field = (name: string) => string
+
+/** The key JSON, read field by field. */
+function keyFields(json: string, input: string): Field {
   let parsed: unknown
   try {
     parsed = JSON.parse(json)
@@ -47,7 +50,11 @@ export function parseAuthorizedKey(value: string, input = INPUT): AuthorizedKey 
   }
   // Text starting with '{' that parses is an object.
   const fields = parsed as Record<string, unknown>
-  const field = (name: string): string => (typeof fields[name] === 'string' ? (fields[name] as string).trim() : '')
+  return name => (typeof fields[name] === 'string' ? (fields[name] as string).trim() : '')
+}
+
+/** A service account's key with the fields IAM needs and an RSA algorithm, or the error saying what is wrong. */
+function checkKeyFields(field: Field, input: string): void {
   if (field('user_account_id') && !field('service_account_id')) {
     throw new InputError(
       input,
@@ -67,8 +74,10 @@ export function parseAuthorizedKey(value: string, input = INPUT): AuthorizedKey 
       'IAM signs service-account JWTs with PS256 only, so the key must be an RSA key (RSA_2048 or RSA_4096).'
     )
   }
-  const pem = stripKeyPreamble(field('private_key').replace(/\\n/g, '\n'))
-  maskSecret(pem)
+}
+
+/** The key's PEM must be a readable RSA private key. */
+function checkRsaKey(pem: string, input: string): void {
   let privateKey: KeyObject
   try {
     privateKey = createPrivateKey(pem)
@@ -82,6 +91,16 @@ export function parseAuthorizedKey(value: string, input = INPUT): AuthorizedKey 
       'IAM accepts only PS256-signed JWTs, so the key must be RSA.'
     )
   }
+}
+
+/** `input` is the input the key came in, for error messages (`password` with username json_key). */
+export function parseAuthorizedKey(value: string, input = INPUT): AuthorizedKey {
+  const json = readKeyText(value, input)
+  const field = keyFields(json, input)
+  checkKeyFields(field, input)
+  const pem = stripKeyPreamble(field('private_key').replace(/\\n/g, '\n'))
+  maskSecret(pem)
+  checkRsaKey(pem, input)
   return { id: field('id'), serviceAccountId: field('service_account_id'), privateKey: pem, json }
 }
 

@@ -3,7 +3,6 @@ import { HttpError } from '../../../../src/net/http.js'
 import { createInputReader } from '../../../../src/inputs/reader.js'
 import { parseInputs } from '../../../../src/step/parse-step.js'
 import {
-  alibabaHint,
   ALIBABA_CR_URL,
   ALIBABA_STS_URL,
   crEndpoint,
@@ -11,6 +10,7 @@ import {
   parseAlibabaError,
   stsEndpoint
 } from '../../../../src/providers/alibaba/api.js'
+import { alibabaHint } from '../../../../src/providers/alibaba/hints.js'
 import { parseAlibabaHost } from '../../../../src/providers/alibaba/hosts.js'
 import { alibaba, defaultSessionName } from '../../../../src/providers/alibaba/index.js'
 import type { CommonInputs, LoginSpec } from '../../../../src/providers/provider.js'

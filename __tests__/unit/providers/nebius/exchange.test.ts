@@ -6,13 +6,11 @@ import { HttpError, NetworkError } from '../../../../src/net/http.js'
 import type { ServiceAccountKey } from '../../../../src/providers/nebius/credentials.js'
 import {
   exchange,
-  exchangeHint,
   exchangeOverGrpc,
   exchangeOverHttp,
   federatedExchangeRequest,
   gatewayRefused,
   jwtExchangeRequest,
-  jwtSubject,
   JWT_AUDIENCE,
   NEBIUS_TOKEN_GRPC_URL,
   NEBIUS_TOKEN_HTTP_URL,
@@ -20,6 +18,7 @@ import {
   serviceAccountJwt
 } from '../../../../src/providers/nebius/exchange.js'
 import { GrpcError } from '../../../../src/providers/nebius/grpc.js'
+import { exchangeHint, jwtSubject } from '../../../../src/providers/nebius/hints.js'
 import { fastHttp, testProviderContext } from '../../../helpers/contexts.js'
 import { captureStdout, type StdoutCapture } from '../../../helpers/stdout.js'
 import { failure } from '../../../helpers/thrown.js'
