@@ -1,7 +1,7 @@
 import { InputError } from '../../log/errors.js'
 import type { InputReader } from '../../inputs/reader.js'
 import { forEachRegistry, type AuthMethodSpec, type CommonInputs, type LoginSpec, type Provider } from '../provider.js'
-import { methodOfStaticLogin, readStaticLogin, usernameList, type UsernameTable } from '../static-login.js'
+import { methodOfStaticLogin, readStaticLogin, usernameList, type UsernameTable } from '../kit/static-login.js'
 import { exchangeApiKey } from './iam.js'
 import { IBM_REGION_NAMES, IBM_REGISTRY_HOSTS, ibmRegistryHost } from './regions.js'
 

@@ -13,7 +13,7 @@ import { checkServiceAccountId, keyFromFields, parseCredentialsFile, type Servic
 import { textOrFile } from '../../inputs/text-or-file.js'
 import { exchange, federatedExchangeRequest, jwtExchangeRequest, serviceAccountJwt, type Transport } from './exchange.js'
 import { NEBIUS_REGIONS, NEBIUS_REGISTRY_HOSTS, nebiusRegistryHost } from './regions.js'
-import { methodOfStaticLogin, readStaticLogin, usernameList, type UsernameTable } from '../static-login.js'
+import { methodOfStaticLogin, readStaticLogin, usernameList, type UsernameTable } from '../kit/static-login.js'
 
 /** The registry username for access tokens and static keys (Container Registry authentication page: `--username iam`). */
 export const NEBIUS_USERNAME = 'iam'

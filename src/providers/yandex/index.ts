@@ -14,7 +14,7 @@ import type { RegistryCredential } from '../../types.js'
 import { CLOUD_REGISTRY, containerRegistrySunsetWarning, isCloudRegistry, isContainerRegistry, YANDEX_REGISTRY_POLICY } from './hosts.js'
 import { iamTokenFromGithub, iamTokenFromKey, iamTokenFromOauth, type IamToken } from './iam.js'
 import { parseAuthorizedKey, type AuthorizedKey } from './key.js'
-import { methodOfStaticLogin, readStaticLogin, usernameList, type UsernameTable } from '../static-login.js'
+import { methodOfStaticLogin, readStaticLogin, usernameList, type UsernameTable } from '../kit/static-login.js'
 
 /**
  * Yandex's parsed credential: exactly one of these. `username` is set when the credential came as

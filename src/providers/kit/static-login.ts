@@ -1,5 +1,5 @@
-import { InputError } from '../log/errors.js'
-import type { InputReader } from '../inputs/reader.js'
+import { InputError } from '../../log/errors.js'
+import type { InputReader } from '../../inputs/reader.js'
 
 /**
  * docker/login-action's `username` + `password`, read the same way for every cloud whose registry
