@@ -1,8 +1,9 @@
+// Yandex Cloud's registry hosts: the documented ones (the only hosts a Yandex credential goes to) and Container Registry's shutdown.
 import type { RegistryHostPolicy } from '../../inputs/registry-hosts.js'
 
-/**
- * Yandex Cloud registry hosts (protocols.md §1.1). The registries are not regional: one host
- * serves every folder, and images are addressed as <host>/<registry id>/<repository>.
+/*
+ * Yandex Cloud registry hosts, from Yandex Cloud's Cloud Registry and Container Registry documentation (e.g.
+ * "Authentication in Cloud Registry"). The registries are not regional: one host serves every folder, and images are addressed as <host>/<registry id>/<repository>.
  */
 
 /** Cloud Registry, the current service and the default. */
@@ -17,7 +18,7 @@ export const CONTAINER_REGISTRY_SHUTDOWN = '2026-12-14'
 
 /**
  * The documented hosts. The Kazakhstan installation's `cr.yandexcloud.kz` is seen only in third-party
- * READMEs (protocols.md §1.1), so it is not here: a credential goes only to hosts Yandex documents.
+ * READMEs, not in Yandex Cloud's docs, so it is not here: a credential goes only to hosts Yandex documents.
  */
 export const YANDEX_REGISTRY_HOSTS = [CLOUD_REGISTRY, CONTAINER_REGISTRY, CLOUD_REGISTRY_PRIVATE] as const
 
