@@ -17,10 +17,10 @@ module.exports = {
     ...upward,
     {
       name: 'providers-apart',
-      comment: 'one cloud never imports another cloud (the kit and the registry are shared)',
+      comment: 'one cloud never imports another cloud, nor the kit a cloud (the kit and the registry are shared)',
       severity: 'error',
       from: { path: '^src/providers/([^/]+)/' },
-      to: { path: '^src/providers/([^/]+)/', pathNot: '^src/providers/$1/' }
+      to: { path: '^src/providers/([^/]+)/', pathNot: ['^src/providers/$1/', '^src/providers/kit/'] }
     },
     {
       name: 'clients-apart',

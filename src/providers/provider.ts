@@ -1,3 +1,4 @@
+// The contract every cloud implements: the shared inputs, the context a cloud calls out through, auth method declarations, LoginSpec and Provider.
 import type { ProviderId, RegistryCredential } from '../types.js'
 import type { Http } from '../net/http.js'
 import type { InputReader } from '../inputs/reader.js'
@@ -93,9 +94,4 @@ export interface Provider<D extends MethodData = MethodData> {
   mint(spec: LoginSpec<D>, ctx: ProviderContext): Promise<RegistryCredential[]>
   /** The secret strings in a method's data: masked again wherever a saved spec is read back. */
   secrets(data: D): string[]
-}
-
-/** Same credential for every registry of a plan. */
-export function forEachRegistry(registries: string[], credential: Omit<RegistryCredential, 'registry'>): RegistryCredential[] {
-  return registries.map(registry => ({ ...credential, registry }))
 }

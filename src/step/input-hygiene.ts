@@ -1,7 +1,7 @@
-/**
- * Input hygiene from the providers' declarations: which set inputs the chosen cloud and method
- * ignore, and whether a step has no credential at all (a pull request from a fork). Only input
- * names are ever reported, never values.
+// Input hygiene: the set inputs the chosen cloud and method ignore, and whether a step has no credential at all.
+/*
+ * Read from the providers' declarations. Only input names are ever reported, never values; no credential at
+ * all is what a pull request from a fork looks like.
  */
 import type { InputReader } from '../inputs/reader.js'
 import { noOidcToken } from '../net/oidc.js'
@@ -36,6 +36,28 @@ const OPTION_CHANGED: Record<MethodOption, (inputs: InputReader, common: CommonI
   'token-exchange': inputs => !['', 'auto'].includes(inputs.text('token-exchange').toLowerCase())
 }
 
+/** The warning naming the set inputs the chosen method ignores (names only, never values), or none. */
+function ignoredWarning(ignored: string[], cloud: string, auth: string): string[] {
+  if (ignored.length === 0) return []
+  const names = ignored.map(name => `'${name}'`).join(', ')
+  const many = ignored.length > 1
+  const words = many
+    ? { subject: `Inputs ${names} are`, them: 'them', belong: 'they belong' }
+    : { subject: `Input ${names} is`, them: 'it', belong: 'it belongs' }
+  return [
+    `${words.subject} set, but ${cloud} with auth ${auth} does not use ${words.them}: ignored. Remove ${words.them}, or choose the provider and 'auth' ${words.belong} to.`
+  ]
+}
+
+/** 'region' where it chooses nothing: a cloud that is not regional, or 'registry' set too. */
+function regionWarning(provider: Provider, common: CommonInputs): string[] {
+  if (common.regions.length === 0) return []
+  if (!provider.regional)
+    return [`Input 'region' is ignored: ${provider.registryHosts.cloud} registries are not regional ('registry' chooses the hosts).`]
+  if (common.registries.length > 0) return ["Input 'region' is ignored: 'registry' is set and names the hosts. Remove one of them."]
+  return []
+}
+
 /** Warnings for inputs that are set but that this provider's chosen method does not read. */
 export function ignoredInputWarnings(
   inputs: InputReader,
@@ -46,22 +68,9 @@ export function ignoredInputWarnings(
 ): string[] {
   const { auth } = plan
   const reads = new Set<string>([...(provider.methods[auth]?.reads ?? []), ...(provider.methods[plan.passwordFor ?? auth]?.options ?? [])])
-  const cloud = provider.registryHosts.cloud
-  const warnings: string[] = []
   const options = (Object.keys(OPTION_CHANGED) as MethodOption[]).filter(name => OPTION_CHANGED[name](inputs, common))
   const ignored = [...methodInputs(all).filter(name => inputs.isSet(name)), ...options].filter(name => !reads.has(name))
-  if (ignored.length > 0) {
-    const names = ignored.map(name => `'${name}'`).join(', ')
-    warnings.push(
-      `${ignored.length > 1 ? `Inputs ${names} are` : `Input ${names} is`} set, but ${cloud} with auth ${auth} does not use ${ignored.length > 1 ? 'them' : 'it'}: ignored. Remove ${ignored.length > 1 ? 'them' : 'it'}, or choose the provider and 'auth' ${ignored.length > 1 ? 'they belong' : 'it belongs'} to.`
-    )
-  }
-  if (common.regions.length > 0 && !provider.regional) {
-    warnings.push(`Input 'region' is ignored: ${cloud} registries are not regional ('registry' chooses the hosts).`)
-  } else if (common.regions.length > 0 && common.registries.length > 0) {
-    warnings.push("Input 'region' is ignored: 'registry' is set and names the hosts. Remove one of them.")
-  }
-  return warnings
+  return [...ignoredWarning(ignored, provider.registryHosts.cloud, auth), ...regionWarning(provider, common)]
 }
 
 /**

@@ -1,8 +1,9 @@
+// The step's inputs parsed and validated into one typed Inputs (or a skipped login), before any network call.
 import { CLIENT_IDS, PROVIDER_IDS, type ClientId, type ProviderId } from '../types.js'
 import { ActionError, InputError } from '../log/errors.js'
 import type { InputReader } from '../inputs/reader.js'
 import { oidcRequest } from '../net/oidc.js'
-import { providers } from '../providers/index.js'
+import { declaredMethod, providers } from '../providers/index.js'
 import type { CommonInputs, LoginSpec, Provider } from '../providers/provider.js'
 import { parseCredentialHelper } from './credential-helper-input.js'
 import { checkRegistryHosts, parseRegistry } from '../inputs/registry-hosts.js'
@@ -36,16 +37,16 @@ export interface SkippedLogin {
   reason: string
 }
 
-/** The step's inputs: a login to do, or (only with `skip-without-credentials`) a login to skip. */
-export function parseStep(inputs: InputReader, env: NodeJS.ProcessEnv = process.env): Inputs | SkippedLogin {
+function readProvider(inputs: InputReader): ProviderId {
   const providerName = inputs.text('provider').toLowerCase()
   if (!providerName) throw new InputError('provider', 'is required', `Set it to one of: ${PROVIDER_IDS.join(', ')}.`)
   if (!(PROVIDER_IDS as readonly string[]).includes(providerName)) {
     throw new InputError('provider', `is '${providerName}', which is not a supported cloud`, `Use one of: ${PROVIDER_IDS.join(', ')}.`)
   }
-  const providerId = providerName as ProviderId
-  const provider: Provider = providers[providerId]
+  return providerName as ProviderId
+}
 
+function readClients(inputs: InputReader): ClientId[] {
   // de-duplicated after case-folding: 'docker, Docker' is one client, logged in once
   const clients = [...new Set(inputs.list('clients').map(name => name.toLowerCase()))]
   if (clients.length === 0) clients.push('docker')
@@ -54,14 +55,37 @@ export function parseStep(inputs: InputReader, env: NodeJS.ProcessEnv = process.
       throw new InputError('clients', `has '${client}', which is not a supported client`, `Use any of: ${CLIENT_IDS.join(', ')}.`)
     }
   }
+  return clients as ClientId[]
+}
 
-  const common: CommonInputs = {
+function readCommon(inputs: InputReader): CommonInputs {
+  return {
     regions: [...new Set(inputs.list('region').map(region => region.toLowerCase()))],
     // de-duplicated after parsing: https://us.icr.io/ and US.ICR.IO are one registry
     registries: [...new Set(inputs.list('registry').map(parseRegistry))],
     auth: inputs.text('auth').toLowerCase() || 'auto',
     exchange: inputs.bool('exchange', true)
   }
+}
+
+/** The host allow-list's info lines (it throws for a host the credential may not go to), then the ignored inputs' warnings. */
+function planNotices(inputs: InputReader, provider: Provider, plan: LoginSpec, common: CommonInputs): Notice[] {
+  const scope = declaredMethod(plan).scope ?? 'cloud'
+  return [
+    ...checkRegistryHosts(provider.registryHosts, plan.registries, scope, plan.auth).map(message => ({ level: 'info' as const, message })),
+    ...ignoredInputWarnings(inputs, Object.values(providers), provider, plan, common).map(message => ({
+      level: 'warning' as const,
+      message
+    }))
+  ]
+}
+
+/** The step's inputs: a login to do, or (only with `skip-without-credentials`) a login to skip. */
+export function parseStep(inputs: InputReader, env: NodeJS.ProcessEnv = process.env): Inputs | SkippedLogin {
+  const providerId = readProvider(inputs)
+  const provider: Provider = providers[providerId]
+  const clients = readClients(inputs)
+  const common = readCommon(inputs)
   const logout = inputs.bool('logout', true)
   const outputPassword = inputs.bool('output-password', false)
   const isolatedConfig = inputs.bool('isolated-config', false)
@@ -75,32 +99,11 @@ export function parseStep(inputs: InputReader, env: NodeJS.ProcessEnv = process.
   }
 
   const plan = provider.plan(inputs, common)
-  const credentialHelper = parseCredentialHelper(inputs, clients as ClientId[], logout)
-  const method = provider.methods[plan.auth]
-  if (!method) throw new Error(`provider ${providerId} planned auth method '${plan.auth}', which it does not declare`)
+  const credentialHelper = parseCredentialHelper(inputs, clients, logout)
   // Before any network call: the token request's URL and bearer are there, and the URL is https.
-  if (method.oidc) oidcRequest(env)
-  const notices: Notice[] = [
-    ...checkRegistryHosts(provider.registryHosts, plan.registries, method.scope ?? 'cloud', plan.auth).map(message => ({
-      level: 'info' as const,
-      message
-    })),
-    ...ignoredInputWarnings(inputs, Object.values(providers), provider, plan, common).map(message => ({
-      level: 'warning' as const,
-      message
-    }))
-  ]
-  return {
-    skipped: false,
-    provider: providerId,
-    plan,
-    clients: clients as ClientId[],
-    logout,
-    outputPassword,
-    isolatedConfig,
-    credentialHelper,
-    notices
-  }
+  if (declaredMethod(plan).oidc) oidcRequest(env)
+  const notices = planNotices(inputs, provider, plan, common)
+  return { skipped: false, provider: providerId, plan, clients, logout, outputPassword, isolatedConfig, credentialHelper, notices }
 }
 
 /** The inputs of a login; for callers that have no skipped state (a skip is an error there). */

@@ -1,19 +1,18 @@
-// docker/login-action's username + password for every cloud: the cloud's documented registry
-// usernames (protocols.md §1.2 Yandex, §2.2 Nebius, §3.2 Alibaba, §4.2 IBM) select its auth methods.
-import { createYandexEmulator } from '../../../harness/emulators/yandex.js'
-import { CredentialStore } from '../../../harness/store.js'
-import { createInputReader } from '../../../src/inputs/reader.js'
-import { parseInputs } from '../../../src/step/parse-step.js'
-import { parseAlibabaAuth } from '../../../src/providers/alibaba/index.js'
-import { parseIbmAuth } from '../../../src/providers/ibm/index.js'
-import { parseNebiusAuth } from '../../../src/providers/nebius/index.js'
-import type { CommonInputs, LoginSpec } from '../../../src/providers/provider.js'
-import { parseYandexAuth } from '../../../src/providers/yandex/index.js'
-import { fastHttp, testProviderContext } from '../../helpers/contexts.js'
-import { startIamServer, type IamServer } from '../../helpers/iam-server.js'
-import { captureStdout, type StdoutCapture } from '../../helpers/stdout.js'
-import { failure, thrownInputError } from '../../helpers/thrown.js'
-import { mint } from '../../../src/providers/index.js'
+// docker/login-action's username + password for every cloud: the registry usernames each cloud documents select its auth methods.
+import { createYandexEmulator } from '../../../../harness/emulators/yandex.js'
+import { CredentialStore } from '../../../../harness/store.js'
+import { createInputReader } from '../../../../src/inputs/reader.js'
+import { parseInputs } from '../../../../src/step/parse-step.js'
+import { parseAlibabaAuth } from '../../../../src/providers/alibaba/auth.js'
+import { parseIbmAuth } from '../../../../src/providers/ibm/auth.js'
+import { parseNebiusAuth } from '../../../../src/providers/nebius/auth.js'
+import type { CommonInputs, LoginSpec } from '../../../../src/providers/provider.js'
+import { parseYandexAuth } from '../../../../src/providers/yandex/auth.js'
+import { fastHttp, testProviderContext } from '../../../helpers/contexts.js'
+import { startIamServer, type IamServer } from '../../../helpers/iam-server.js'
+import { captureStdout, type StdoutCapture } from '../../../helpers/stdout.js'
+import { failure, thrownInputError } from '../../../helpers/thrown.js'
+import { mint } from '../../../../src/providers/index.js'
 
 const yc = createYandexEmulator({
   store: new CredentialStore(),
@@ -61,7 +60,7 @@ function inputError(provider: string, values: Record<string, string>) {
 
 describe('each documented registry username selects the cloud method its password belongs to', () => {
   const documented: Array<[keyof typeof parsers, string, string, Record<string, string>, object]> = [
-    // IBM registry_access.md: iamapikey + API key (exchanged by default), iambearer + IAM token
+    // IBM Cloud docs, "Accessing Container Registry": iamapikey + API key (exchanged by default), iambearer + IAM token
     ['ibm', 'iamapikey', IBM_KEY, {}, { kind: 'api-key', apiKey: IBM_KEY, exchange: true, username: 'iamapikey' }],
     ['ibm', 'iamapikey', IBM_KEY, { exchange: 'false' }, { kind: 'api-key', apiKey: IBM_KEY, exchange: false, username: 'iamapikey' }],
     ['ibm', 'IAMAPIKEY', IBM_KEY, { auth: 'password' }, { kind: 'api-key', apiKey: IBM_KEY, exchange: true, username: 'iamapikey' }],

@@ -1,7 +1,8 @@
-import { InputError } from '../log/errors.js'
-import type { InputReader } from '../inputs/reader.js'
+// The username + password form (docker/login-action's inputs) for clouds whose registry usernames name the credential.
+import { InputError } from '../../log/errors.js'
+import type { InputReader } from '../../inputs/reader.js'
 
-/**
+/*
  * docker/login-action's `username` + `password`, read the same way for every cloud whose registry
  * usernames name the kind of credential (IBM `iamapikey`, Yandex `oauth`, Nebius `iam`, …): the
  * username selects one of the cloud's own auth methods, the password is that method's credential.
@@ -82,4 +83,14 @@ export function methodOfStaticLogin<M extends string>(login: StaticLogin<M>, aut
     `is ${login.username}, which logs in with auth method ${login.method}, but 'auth' is ${auth}`,
     `Set 'auth' to ${login.method} or password (or leave it at auto), or remove 'username' and 'password'.`
   )
+}
+
+/** For a method's data: the username when the credential came as 'username' + 'password' (the log says so). */
+export function givenAs(login: StaticLogin<string> | undefined): { username?: string } {
+  return login ? { username: login.username } : {}
+}
+
+/** The log label's words for the username + password form: ", given as username oauth + password", or nothing. */
+export function givenAsLabel(username: string | undefined): string {
+  return username ? `, given as username ${username} + password` : ''
 }

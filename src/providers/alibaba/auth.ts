@@ -1,0 +1,169 @@
+// Alibaba Cloud's auth methods: the credential inputs, how 'auth' chooses among them, and one reader per method.
+import { InputError } from '../../log/errors.js'
+import type { InputReader } from '../../inputs/reader.js'
+import { maskSecret } from '../../log/secrets.js'
+import type { CommonInputs } from '../provider.js'
+import { readAuth, requireInput, type CloudAuth, type ReaderContext, type ResolvedAuth } from '../kit/auth.js'
+import { percentEncodedForms, type AccessKeyCredential } from './signature.js'
+
+export const ALIBABA_DEFAULT_AUDIENCE = 'sts.aliyuncs.com'
+
+/** Alibaba's parsed credential: exactly one of these. */
+export type AlibabaAuth =
+  | { kind: 'access-key'; credential: AccessKeyCredential }
+  | { kind: 'oidc'; roleArn: string; oidcProviderArn: string; roleSessionName?: string; durationSeconds: number; audience: string }
+  | { kind: 'password'; username: string; password: string }
+
+export const ALIBABA_AUTH_METHODS = ['oidc', 'access-key', 'password'] as const
+type Method = AlibabaAuth['kind']
+type Input = 'access-key-id' | 'access-key-secret' | 'security-token' | 'role-arn' | 'oidc-provider-arn' | 'username' | 'password'
+
+const ROLE_ARN = /^acs:ram::\d+:role\/[A-Za-z0-9.@_/-]+$/
+const OIDC_PROVIDER_ARN = /^acs:ram::\d+:oidc-provider\/[A-Za-z0-9.@_-]+$/
+const SESSION_NAME = /^[A-Za-z0-9.@_-]{2,64}$/
+
+/** The STS token, masked also in the forms an error may echo (a SignatureDoesNotMatch error holds it percent-encoded twice). */
+function readSecurityToken(inputs: InputReader): string {
+  const securityToken = inputs.secret('security-token')
+  for (const form of percentEncodedForms(securityToken)) maskSecret(form)
+  return securityToken
+}
+
+type Context = ReaderContext<Method, Input>
+
+/** Keyless login (exchange) and an AccessKey are always exchanged: neither is a registry password. */
+function requireExchange(common: CommonInputs, problem: string, fix: string): void {
+  if (!common.exchange) throw new InputError('exchange', problem, fix)
+}
+
+function readAccessKey(context: Context): AlibabaAuth {
+  const accessKeyId = requireInput(
+    context,
+    'access-key-id',
+    "Set it to the AccessKey ID (LTAI… or STS.…) that goes with 'access-key-secret'."
+  )
+  if (!/^[A-Za-z0-9.]+$/.test(accessKeyId)) {
+    throw new InputError(
+      'access-key-id',
+      'is not an AccessKey ID (letters, digits and dots only)',
+      'Pass the AccessKey ID, not the secret or a file.'
+    )
+  }
+  const { 'access-key-secret': accessKeySecret, 'security-token': securityToken } = context.values
+  if (!accessKeySecret)
+    throw new InputError('access-key-secret', "is empty but 'access-key-id' is set", 'Pass the AccessKey secret from a secret.')
+  if (accessKeyId.startsWith('STS.') && !securityToken) {
+    throw new InputError(
+      'security-token',
+      `is empty, but 'access-key-id' is an STS AccessKey (STS.…)`,
+      'Pass the SecurityToken that STS issued together with it.'
+    )
+  }
+  requireExchange(
+    context.common,
+    'is false, but Alibaba Cloud registries do not accept an AccessKey as a password',
+    "Leave 'exchange' at true (the AccessKey is exchanged for a temporary registry token), or use 'username' and 'password' for the instance's access credential."
+  )
+  return { kind: 'access-key', credential: { accessKeyId, accessKeySecret, ...(securityToken ? { securityToken } : {}) } }
+}
+
+/** The two RAM ARNs keyless login needs, and their documented forms. */
+const ARNS = {
+  'role-arn': {
+    pattern: ROLE_ARN,
+    what: 'RAM role ARN',
+    example: 'acs:ram::1234567890123456:role/github-push',
+    form: 'acs:ram::<account id>:role/<role name>'
+  },
+  'oidc-provider-arn': {
+    pattern: OIDC_PROVIDER_ARN,
+    what: 'RAM OIDC provider ARN',
+    example: 'acs:ram::1234567890123456:oidc-provider/github',
+    form: 'acs:ram::<account id>:oidc-provider/<provider name>'
+  }
+} as const
+
+/** A RAM ARN input: required, and of its documented form. */
+function requireArn(context: Context, input: keyof typeof ARNS): string {
+  const { pattern, what, example, form } = ARNS[input]
+  const arn = requireInput(context, input, `Set it to the ${what}, e.g. ${example}.`)
+  if (!pattern.test(arn)) throw new InputError(input, `has '${arn}', which is not a ${what}`, `Use the form ${form}.`)
+  return arn
+}
+
+function readOidc(context: Context): AlibabaAuth {
+  const roleArn = requireArn(context, 'role-arn')
+  const oidcProviderArn = requireArn(context, 'oidc-provider-arn')
+  const roleSessionName = context.inputs.text('role-session-name')
+  if (roleSessionName && !SESSION_NAME.test(roleSessionName)) {
+    throw new InputError(
+      'role-session-name',
+      `has '${roleSessionName}', which STS does not accept`,
+      'Use 2 to 64 characters from A-Z a-z 0-9 . @ _ -.'
+    )
+  }
+  requireExchange(context.common, 'is false, but keyless login always exchanges the GitHub token', "Leave 'exchange' at true.")
+  return {
+    kind: 'oidc',
+    roleArn,
+    oidcProviderArn,
+    ...(roleSessionName ? { roleSessionName } : {}),
+    durationSeconds: context.inputs.integer('duration-seconds', 3600, 900, 43200),
+    audience: context.inputs.text('audience') || ALIBABA_DEFAULT_AUDIENCE
+  }
+}
+
+function readPassword(context: Context): AlibabaAuth {
+  const username = requireInput(
+    context,
+    'username',
+    "Set it to the login name of the instance's access credential (the account or RAM user name shown in the console's docker login command)."
+  )
+  const password = context.values.password
+  if (!password)
+    throw new InputError('password', "is empty but 'username' is set", "Pass the instance's access credential password from a secret.")
+  return { kind: 'password', username, password }
+}
+
+export const ALIBABA_AUTH: CloudAuth<Method, Input, AlibabaAuth> = {
+  cloud: 'Alibaba Cloud',
+  names: ALIBABA_AUTH_METHODS,
+  reads: [
+    ['access-key-id', 'text'],
+    ['access-key-secret', 'secret'],
+    ['security-token', readSecurityToken],
+    ['role-arn', 'text'],
+    ['oidc-provider-arn', 'text'],
+    ['username', 'text'],
+    ['password', 'secret']
+  ],
+  auto: [
+    ['oidc', ['role-arn', 'oidc-provider-arn']],
+    ['access-key', ['access-key-id', 'access-key-secret', 'security-token']],
+    ['password', ['username', 'password']]
+  ],
+  clash: set =>
+    set.length > 1
+      ? new InputError(
+          'auth',
+          `is auto, but the inputs of several methods are set (${set.join(', ')})`,
+          `Set 'auth' to one of ${set.join(', ')}, or remove the inputs of the others.`
+        )
+      : undefined,
+  none: () =>
+    new InputError(
+      'role-arn',
+      'is empty, and so is every other Alibaba Cloud credential input',
+      "Set 'role-arn' and 'oidc-provider-arn' for keyless login with GitHub OIDC, 'access-key-id' and 'access-key-secret' (plus 'security-token' for STS credentials), or 'username' and 'password' for the instance's access credential. In a pull request from a fork, secrets are empty."
+    ),
+  readers: { 'access-key': readAccessKey, oidc: readOidc, password: readPassword }
+}
+
+/** Alibaba's auth inputs read and resolved: the method chosen, and its data. */
+export function readAlibabaAuth(inputs: InputReader, common: CommonInputs): { resolved: ResolvedAuth<Method>; data: AlibabaAuth } {
+  return readAuth(ALIBABA_AUTH, inputs, common)
+}
+
+export function parseAlibabaAuth(inputs: InputReader, common: CommonInputs): AlibabaAuth {
+  return readAlibabaAuth(inputs, common).data
+}

@@ -1,0 +1,80 @@
+// IBM Cloud's auth methods: the credential inputs, how 'auth' chooses among them, and one reader per method.
+import { InputError } from '../../log/errors.js'
+import type { InputReader } from '../../inputs/reader.js'
+import type { CommonInputs } from '../provider.js'
+import { credentialOf, readAuth, type CloudAuth, type ReaderContext, type ResolvedAuth } from '../kit/auth.js'
+import { givenAs, type UsernameTable } from '../kit/static-login.js'
+
+/**
+ * IBM's parsed credential: exactly one of these. `username` is set when the credential came as
+ * `password` with that registry username (docker/login-action style), so the log can say so.
+ */
+export type IbmAuth =
+  { kind: 'api-key'; apiKey: string; exchange: boolean; username?: string } | { kind: 'token'; token: string; username?: string }
+
+/** `password` selects the method by `username`, as docker/login-action users write it. */
+export const IBM_AUTH_METHODS = ['api-key', 'token', 'password'] as const
+type Method = IbmAuth['kind']
+type Input = 'api-key' | 'token'
+
+/** The registry usernames IBM documents for IAM credentials (IBM Cloud docs, "Accessing Container Registry"). */
+export const IBM_USERNAMES: UsernameTable<Method> = {
+  iamapikey: { method: 'api-key', password: 'an IBM Cloud API key' },
+  iambearer: { method: 'token', password: 'an IAM access token' }
+}
+
+const ONE_CREDENTIAL = "Set only one of them: 'api-key', 'token', or 'username' with 'password'."
+
+type Context = ReaderContext<Method, Input>
+
+const readers: CloudAuth<Method, Input, IbmAuth>['readers'] = {
+  'api-key': (context: Context) => ({
+    kind: 'api-key',
+    apiKey: credentialOf(context, 'api-key', 'Pass the API key from a secret.'),
+    exchange: context.common.exchange,
+    ...givenAs(context.login)
+  }),
+  token: (context: Context) => ({
+    kind: 'token',
+    token: credentialOf(context, 'token', 'Pass an IAM access token.'),
+    ...givenAs(context.login)
+  })
+}
+
+export const IBM_AUTH: CloudAuth<Method, Input, IbmAuth> = {
+  cloud: 'IBM Cloud',
+  names: IBM_AUTH_METHODS,
+  reads: [
+    ['api-key', 'secret'],
+    ['token', 'secret']
+  ],
+  usernameForm: {
+    cloud: 'IBM Cloud Container Registry',
+    usernames: IBM_USERNAMES,
+    excludes: { inputs: ['api-key', 'token'], fix: () => ONE_CREDENTIAL }
+  },
+  // An API key and a token exclude each other whatever 'auth' says.
+  afterUsername(values) {
+    if (values['api-key'] && values.token) throw new InputError('api-key', "and input 'token' are both set", ONE_CREDENTIAL)
+  },
+  auto: [
+    ['api-key', ['api-key']],
+    ['token', ['token']]
+  ],
+  none: () =>
+    new InputError(
+      'api-key',
+      'is empty, and so is every other IBM Cloud credential input',
+      "Set 'api-key' to an IBM Cloud API key (a service ID's, for CI), 'token' to an IAM access token, or 'username: iamapikey' with the API key in 'password'. In a pull request from a fork, secrets are empty."
+    ),
+  readers
+}
+
+/** IBM's auth inputs read and resolved: the method chosen, and its data. */
+export function readIbmAuth(inputs: InputReader, common: CommonInputs): { resolved: ResolvedAuth<Method>; data: IbmAuth } {
+  return readAuth(IBM_AUTH, inputs, common)
+}
+
+export function parseIbmAuth(inputs: InputReader, common: CommonInputs): IbmAuth {
+  return readIbmAuth(inputs, common).data
+}

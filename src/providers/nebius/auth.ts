@@ -1,0 +1,165 @@
+// Nebius AI Cloud's auth methods: the credential inputs, how 'auth' chooses among them, and one reader per method.
+import { InputError } from '../../log/errors.js'
+import type { InputReader } from '../../inputs/reader.js'
+import { textOrFile } from '../../inputs/text-or-file.js'
+import type { CommonInputs } from '../provider.js'
+import { firstSet, type InputValues } from '../kit/credential-inputs.js'
+import { credentialOf, readAuth, requireInput, type CloudAuth, type ReaderContext, type ResolvedAuth } from '../kit/auth.js'
+import { givenAs, type UsernameTable } from '../kit/static-login.js'
+import { checkServiceAccountId, keyFromFields, parseCredentialsFile, type ServiceAccountKey } from './credentials.js'
+import type { Transport } from './exchange.js'
+
+/** The registry username for access tokens and static keys (Container Registry authentication page: `--username iam`). */
+export const NEBIUS_USERNAME = 'iam'
+
+/**
+ * Nebius's parsed credential: exactly one of these. `username` is set when the token came as
+ * `password` with username iam (docker/login-action style), so the log can say so.
+ */
+export type NebiusAuth =
+  | { kind: 'oidc'; serviceAccountId: string; audience: string | undefined; transport: Exclude<Transport, 'auto'> }
+  | { kind: 'service-account-key'; key: ServiceAccountKey; transport: Transport }
+  | { kind: 'token'; token: string; username?: string }
+
+/** `password` takes `username: iam` + `password`, as docker/login-action users write it. */
+export const NEBIUS_AUTH_METHODS = ['oidc', 'service-account-key', 'token', 'password'] as const
+type Method = NebiusAuth['kind']
+type Input = 'service-account-key' | 'private-key' | 'public-key-id' | 'service-account-id' | 'token' | 'audience' | 'token-exchange'
+
+/** The one registry username Nebius documents: static keys (up to 3 years) and access tokens (12 hours). */
+export const NEBIUS_USERNAMES: UsernameTable<Method> = {
+  [NEBIUS_USERNAME]: {
+    method: 'token',
+    password: 'a static key (nebius iam static-key issue --service CONTAINER_REGISTRY) or an access token'
+  }
+}
+
+/** The inputs of a service-account key: the whole credentials file, or its fields (with 'service-account-id'). */
+const KEY_INPUTS = ['service-account-key', 'private-key', 'public-key-id'] as const
+
+/** The credentials file and its fields are two ways to give one key: not both. */
+function refuseFileAndFields(values: InputValues<Input>): void {
+  const field = firstSet(values, ['private-key', 'public-key-id'])
+  if (values['service-account-key'] && field) {
+    throw new InputError(
+      'service-account-key',
+      `and input '${field}' are both set`,
+      "Pass either the whole credentials file in 'service-account-key', or its fields in 'service-account-id', 'public-key-id' and 'private-key'."
+    )
+  }
+}
+
+/** With auth auto: a token next to a key or next to keyless login's service-account-id. */
+function clash(set: readonly Method[], values: InputValues<Input>): InputError | undefined {
+  if (!set.includes('token')) return undefined
+  const key = firstSet(values, KEY_INPUTS)
+  if (key) return new InputError('token', `and input '${key}' are both set`, "Set only one credential, or choose with 'auth'.")
+  if (!set.includes('oidc')) return undefined
+  return new InputError(
+    'token',
+    "and input 'service-account-id' are both set",
+    "A token logs in by itself; 'service-account-id' means federated credentials. Set only one, or choose with 'auth'."
+  )
+}
+
+type Context = ReaderContext<Method, Input>
+
+/** 'token-exchange' was read by `inputs.choice` over exactly these. */
+const transportOf = (values: InputValues<Input>): Transport => values['token-exchange'] as Transport
+
+function readKey({ values, common }: Context): NebiusAuth {
+  if (!common.exchange) {
+    throw new InputError(
+      'exchange',
+      'is false, but Nebius Container Registry does not take a service-account key as a password',
+      "Leave 'exchange' at true (the key is exchanged for a 12-hour access token), or use a static key in 'token'."
+    )
+  }
+  const keyFile = values['service-account-key']
+  if (keyFile) {
+    const text = textOrFile('service-account-key', keyFile, value => value.startsWith('{'), 'a credentials JSON')
+    return { kind: 'service-account-key', key: parseCredentialsFile('service-account-key', text), transport: transportOf(values) }
+  }
+  if (!values['private-key'] && !values['public-key-id']) {
+    throw new InputError(
+      'service-account-key',
+      "is empty but 'auth' is service-account-key",
+      "Pass the credentials file of 'nebius iam auth-public-key generate' (or its fields in 'service-account-id', 'public-key-id', 'private-key')."
+    )
+  }
+  const key = keyFromFields(values['service-account-id'], values['public-key-id'], values['private-key'])
+  return { kind: 'service-account-key', key, transport: transportOf(values) }
+}
+
+function readOidc(context: Context): NebiusAuth {
+  const serviceAccountId = requireInput(
+    context,
+    'service-account-id',
+    'Set it to the id (serviceaccount-…) of the service account whose federated credentials trust GitHub.'
+  )
+  checkServiceAccountId('service-account-id', serviceAccountId)
+  const audience = context.values.audience
+  if (audience && /\s/.test(audience)) throw new InputError('audience', 'contains white space', 'Give one audience string.')
+  // The documented federated exchange is gRPC; 'http' tries the HTTPS gateway instead (reportedly refused).
+  const transport = transportOf(context.values) === 'http' ? 'http' : 'grpc'
+  return { kind: 'oidc', serviceAccountId, audience: audience || undefined, transport }
+}
+
+const readers: CloudAuth<Method, Input, NebiusAuth>['readers'] = {
+  oidc: readOidc,
+  'service-account-key': readKey,
+  token: context => ({
+    kind: 'token',
+    token: credentialOf(
+      context,
+      'token',
+      'Pass a Nebius static key (nebius iam static-key issue --service CONTAINER_REGISTRY) or an access token from a secret.'
+    ),
+    ...givenAs(context.login)
+  })
+}
+
+export const NEBIUS_AUTH: CloudAuth<Method, Input, NebiusAuth> = {
+  cloud: 'Nebius AI Cloud',
+  names: NEBIUS_AUTH_METHODS,
+  reads: [
+    ['service-account-key', 'secretOrPath'],
+    ['private-key', 'secretOrPath'],
+    ['public-key-id', 'text'],
+    ['service-account-id', 'text'],
+    ['token', 'secret'],
+    ['audience', 'text'],
+    ['token-exchange', inputs => inputs.choice<Transport>('token-exchange', ['auto', 'http', 'grpc'], 'auto')]
+  ],
+  beforeAuth: refuseFileAndFields,
+  usernameForm: {
+    cloud: 'Nebius Container Registry',
+    usernames: NEBIUS_USERNAMES,
+    excludes: {
+      inputs: ['token', 'service-account-key', 'private-key', 'public-key-id', 'service-account-id'],
+      fix: input => `Set only one Nebius credential: '${input}', or 'username: iam' with 'password'.`
+    }
+  },
+  auto: [
+    ['service-account-key', KEY_INPUTS],
+    ['token', ['token']],
+    ['oidc', ['service-account-id']]
+  ],
+  clash,
+  none: () =>
+    new InputError(
+      'service-account-id',
+      'is empty, and so is every other Nebius credential input',
+      "Set 'service-account-id' for keyless federated credentials (GitHub OIDC), 'service-account-key' to a service-account credentials file, or 'token' (or 'username: iam' with 'password') to a static key or access token. In a pull request from a fork, secrets are empty."
+    ),
+  readers
+}
+
+/** Nebius's auth inputs read and resolved: the method chosen, and its data. */
+export function readNebiusAuth(inputs: InputReader, common: CommonInputs): { resolved: ResolvedAuth<Method>; data: NebiusAuth } {
+  return readAuth(NEBIUS_AUTH, inputs, common)
+}
+
+export function parseNebiusAuth(inputs: InputReader, common: CommonInputs): NebiusAuth {
+  return readNebiusAuth(inputs, common).data
+}
