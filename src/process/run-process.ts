@@ -1,44 +1,10 @@
+// Runs a registry client's process under its deadline (the numbers: net/policies.ts), stopping its whole process group at it; post's shared budget.
 import { spawn } from 'node:child_process'
 import { readdirSync, readFileSync } from 'node:fs'
 import { ActionError } from '../log/errors.js'
-import { envNumber } from '../net/tunables.js'
-
-/**
- * The deadline policy, in one place: how long a client process may run, how long post may take as a
- * whole, and how a process that passes its deadline is stopped (with its children).
- *
- * Defaults are generous on purpose: a login is a registry round trip (ping, token, retry of the
- * plain-http fallback docker does for some hosts) that takes well under 10 s even on a slow registry,
- * and the clients' own network timeouts (Go's 30 s dial, 10 s TLS handshake) end a dead network
- * first; a client still running after 2 minutes is stuck (a credential helper waiting for a
- * desktop prompt, a locked auth file), not slow. A logout only edits a file (or asks a credential
- * helper to erase an entry): 30 s. Post as a whole gets 3 minutes, so the job's cleanup ends in bounded
- * time even with several clients and registries.
- */
-export const DEADLINES = {
-  login: { variable: 'REGISTRY_LOGIN_CLIENT_TIMEOUT_MS', defaultMs: 120_000 },
-  logout: { variable: 'REGISTRY_LOGIN_LOGOUT_TIMEOUT_MS', defaultMs: 30_000 },
-  post: { variable: 'REGISTRY_LOGIN_POST_TIMEOUT_MS', defaultMs: 180_000 }
-} as const
-
-/** How long a process that ignores SIGTERM has before SIGKILL. */
-export const KILL_GRACE_MS = 5_000
-/** After the client exits, how long its output pipes may stay open (held by a child it left behind). */
-const DRAIN_MS = 1_000
+import { DRAIN_MS, KILL_GRACE_MS, KILL_POLL_MS, KILL_WAIT_MS, type Limit } from '../net/policies.js'
 
 export type Purpose = 'login' | 'logout'
-
-export interface Limit {
-  ms: number
-  /** The environment variable that raises it. */
-  variable: string
-}
-
-export function deadlineFor(kind: keyof typeof DEADLINES, env: NodeJS.ProcessEnv): Limit {
-  const { variable, defaultMs } = DEADLINES[kind]
-  const ms = envNumber(env, variable, defaultMs)
-  return { ms: ms > 0 ? ms : defaultMs, variable }
-}
 
 const seconds = (ms: number): string => (ms < 1_000 ? `${Math.round(ms)} ms` : `${Number((ms / 1000).toFixed(1))} s`)
 
@@ -237,11 +203,11 @@ export function runProcess(file: string, args: string[], options: ProcessOptions
       // Until the group is gone: SIGTERM, after the grace period SIGKILL, and at most a second more.
       const poll = (): void => {
         const waited = Date.now() - started
-        if (!groupAlive(pid) || waited >= graceMs + 1_000) return finish(error)
+        if (!groupAlive(pid) || waited >= graceMs + KILL_WAIT_MS) return finish(error)
         if (waited >= graceMs) signalGroup(pid, 'SIGKILL')
-        later(Math.min(50, graceMs), poll)
+        later(Math.min(KILL_POLL_MS, graceMs), poll)
       }
-      later(Math.min(50, graceMs), poll)
+      later(Math.min(KILL_POLL_MS, graceMs), poll)
     })
 
     child.stdin.end(options.stdin !== undefined ? Buffer.from(options.stdin) : undefined)

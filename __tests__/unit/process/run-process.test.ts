@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
-import { budget, DEADLINES, DeadlineError, deadlineFor, MAX_OUTPUT_CHARS, runProcess, tighter } from '../../../src/process/run-process.js'
+import { DEADLINES, deadlineFor } from '../../../src/net/policies.js'
+import { budget, DeadlineError, MAX_OUTPUT_CHARS, runProcess, tighter } from '../../../src/process/run-process.js'
 
 const env = { PATH: process.env.PATH ?? '' }
 const limit = (ms: number) => ({ ms, variable: 'REGISTRY_LOGIN_CLIENT_TIMEOUT_MS' })

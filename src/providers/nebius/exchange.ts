@@ -1,10 +1,11 @@
+// Nebius's token exchange: the OAuth token-exchange request, over the HTTPS gateway or gRPC, and what its errors mean.
 import { endpoint } from '../../net/endpoints.js'
 import { ActionError } from '../../log/errors.js'
 import { safeText } from '../../log/escape.js'
 import { formBody, HttpError, NetworkError, type CloudError } from '../../net/http.js'
 import { signJwt } from '../../net/jwt.js'
 import { proxyFor, proxyName } from '../../net/proxy-tunnel.js'
-import { envNumber } from '../../net/tunables.js'
+import { cloudCallPolicy } from '../../net/policies.js'
 import type { ProviderContext } from '../provider.js'
 import type { ServiceAccountKey } from './credentials.js'
 import { GrpcError, GrpcTransportError, unary } from './grpc.js'
@@ -153,23 +154,21 @@ export async function exchangeOverGrpc(request: ExchangeTokenRequest, grant: Gra
   const proxy = proxyFor(new URL(url))
   if (proxy) ctx.debug(`The gRPC call to ${new URL(url).host} goes through the proxy ${proxyName(proxy)} (HTTP CONNECT).`)
   const hint = (code: number): string | undefined => exchangeHint(grant, code, hintContext(request, grant))
+  // The same timeout and retries as every HTTP cloud call (net/policies.ts).
+  const { timeoutMs, retry } = cloudCallPolicy(ctx.env)
   const reply = await unary(
     {
       service: GRPC_SERVICE,
       url,
       method: EXCHANGE_METHOD,
       message: encodeExchangeTokenRequest(request),
-      timeoutMs: envNumber(ctx.env, 'REGISTRY_LOGIN_HTTP_TIMEOUT_MS', 30_000),
+      timeoutMs,
       userAgent: `registry-login/${VERSION} (minimal grpc over node:http2)`,
       hint,
       retryable: nebiusGrpcRetryable,
       proxy
     },
-    {
-      attempts: Math.max(1, envNumber(ctx.env, 'REGISTRY_LOGIN_HTTP_ATTEMPTS', 4)),
-      baseDelayMs: envNumber(ctx.env, 'REGISTRY_LOGIN_HTTP_RETRY_DELAY_MS', 1_000),
-      maxDelayMs: 10_000
-    }
+    retry
   )
   let decoded
   try {
