@@ -1,3 +1,4 @@
+// Cloud calls over HTTP: one request with its timeout, retried by the shared rule; the errors a cloud's answer makes.
 import type { HttpClient } from '@actions/http-client'
 import { ActionError } from '../log/errors.js'
 import { safeText } from '../log/escape.js'
@@ -101,41 +102,8 @@ export function createHttp(options: HttpOptions): Http {
         })
     ))
 
-  async function once(req: HttpRequest): Promise<HttpResponse> {
-    let timer: NodeJS.Timeout | undefined
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new NetworkError(req.service, `no answer within ${options.timeoutMs} ms`)), options.timeoutMs)
-    })
-    const call = async (): Promise<HttpResponse> => {
-      const headers = { Accept: 'application/json', ...req.headers }
-      const response = await (await httpClient()).request(req.method, req.url, req.body ?? null, headers).catch((error: unknown) => {
-        throw new NetworkError(req.service, error instanceof Error ? error.message : String(error))
-      })
-      const body = await response.readBody()
-      return { status: response.message.statusCode ?? 0, headers: response.message.headers, body }
-    }
-    try {
-      const response = await Promise.race([call(), timeout])
-      if (response.status >= 200 && response.status < 300) return response
-      let cloud: CloudError = {}
-      try {
-        cloud = req.parseError?.(response.body) ?? {}
-      } catch {
-        cloud = {}
-      }
-      // A cloud's "try again" is nobody's mistake: no hint about credentials or inputs for it.
-      const tryAgain = req.retryable?.(response.status, cloud) === true
-      const hint = tryAgain ? undefined : req.hint?.(response.status, cloud)
-      const error = new HttpError(req.service, response.status, cloud, hint, retryableStatus(response.status) || tryAgain)
-      Object.assign(error, { retryAfter: retryAfterMs(response.headers['retry-after']) })
-      throw error
-    } finally {
-      clearTimeout(timer)
-    }
-  }
-
   const request = (req: HttpRequest): Promise<HttpResponse> =>
-    retry(() => once(req), {
+    retry(() => once(httpClient, options.timeoutMs, req), {
       ...options.retry,
       delayHint: error => (error as { retryAfter?: number }).retryAfter,
       label: req.service
@@ -152,6 +120,44 @@ export function createHttp(options: HttpOptions): Http {
       }
     }
   }
+}
+
+/** One attempt: the response when it is a 2xx, else the HttpError (or NetworkError) it makes. */
+async function once(httpClient: () => Promise<HttpClient>, timeoutMs: number, req: HttpRequest): Promise<HttpResponse> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new NetworkError(req.service, `no answer within ${timeoutMs} ms`)), timeoutMs)
+  })
+  const call = async (): Promise<HttpResponse> => {
+    const headers = { Accept: 'application/json', ...req.headers }
+    const response = await (await httpClient()).request(req.method, req.url, req.body ?? null, headers).catch((error: unknown) => {
+      throw new NetworkError(req.service, error instanceof Error ? error.message : String(error))
+    })
+    const body = await response.readBody()
+    return { status: response.message.statusCode ?? 0, headers: response.message.headers, body }
+  }
+  try {
+    const response = await Promise.race([call(), timeout])
+    if (response.status >= 200 && response.status < 300) return response
+    throw failure(req, response)
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+/** The HttpError of a non-2xx answer, with the cloud's words, the hint and Retry-After. */
+function failure(req: HttpRequest, response: HttpResponse): HttpError {
+  let cloud: CloudError = {}
+  try {
+    cloud = req.parseError?.(response.body) ?? {}
+  } catch {
+    cloud = {}
+  }
+  // A cloud's "try again" is nobody's mistake: no hint about credentials or inputs for it.
+  const tryAgain = req.retryable?.(response.status, cloud) === true
+  const hint = tryAgain ? undefined : req.hint?.(response.status, cloud)
+  const error = new HttpError(req.service, response.status, cloud, hint, retryableStatus(response.status) || tryAgain)
+  return Object.assign(error, { retryAfter: retryAfterMs(response.headers['retry-after']) })
 }
 
 function retryAfterMs(value: string | string[] | undefined): number | undefined {
