@@ -13,6 +13,13 @@ export const CLOUD_RETRY_DELAY_MS = 1_000
 /** Longest wait between two attempts, Retry-After included. No override. */
 export const CLOUD_MAX_RETRY_DELAY_MS = 10_000
 
+/**
+ * Most bytes of a cloud call's reply the action reads (HTTP body or gRPC frames): a token reply is a few
+ * KiB, so 1 MiB is plenty, and a reply that goes past it is cut off, the call aborted and not retried
+ * (a timed-out one is retried like one that got no answer). No override.
+ */
+export const MAX_REPLY_BYTES = 1024 * 1024
+
 export interface CloudCallPolicy {
   timeoutMs: number
   retry: RetryOptions

@@ -6,6 +6,7 @@ import { formBody, HttpError, NetworkError, type CloudError } from '../../net/ht
 import { signJwt } from '../../net/jwt.js'
 import { proxyFor, proxyName } from '../../net/proxy-tunnel.js'
 import { cloudCallPolicy } from '../../net/policies.js'
+import { ReplyError } from '../../net/reply.js'
 import type { ProviderContext } from '../provider.js'
 import type { ServiceAccountKey } from './credentials.js'
 import { GrpcError, GrpcTransportError, unary } from './grpc.js'
@@ -224,7 +225,8 @@ const CREDENTIAL_VERDICTS = new Set(['invalid_grant', 'invalid_client', 'unautho
  * 400 that is not about the credential.
  */
 export function gatewayRefused(error: unknown): boolean {
-  if (error instanceof NetworkError) return true
+  // Unreachable, silent, or a reply too slow or too large to read: this gateway will not do it.
+  if (error instanceof NetworkError || error instanceof ReplyError) return true
   if (!(error instanceof HttpError)) return false
   if (error.status === 401 || error.status === 403) return false
   if (error.cloud.code && CREDENTIAL_VERDICTS.has(error.cloud.code.toLowerCase())) return false
@@ -252,7 +254,7 @@ export async function exchange(
     try {
       return await exchangeOverGrpc(request, grant, ctx)
     } catch (grpcError) {
-      if (grpcError instanceof GrpcError || grpcError instanceof GrpcTransportError) {
+      if (grpcError instanceof GrpcError || grpcError instanceof GrpcTransportError || grpcError instanceof ReplyError) {
         throw new ActionError(`${grpcError.message} (The HTTPS gateway had failed first: ${(error as Error).message})`)
       }
       throw grpcError

@@ -1,9 +1,11 @@
-// A minimal unary gRPC client over node:http2 (direct or through a proxy's CONNECT tunnel), its errors and retries.
+// A minimal unary gRPC client over node:http2 (direct or through a proxy's CONNECT tunnel), its reply bounded; its errors and retries.
 import type http2 from 'node:http2'
 import { ActionError } from '../../log/errors.js'
 import { openTunnel, proxyName } from '../../net/proxy-tunnel.js'
 import { safeText } from '../../log/escape.js'
 import { retry } from '../../net/retry.js'
+import { MAX_REPLY_BYTES } from '../../net/policies.js'
+import { ReplyBuffer, replyTooLarge, replyTooSlow } from '../../net/reply.js'
 
 /**
  * A minimal unary gRPC client over node:http2: one request message, one response message, status
@@ -116,6 +118,7 @@ export interface UnaryCall {
   /** Full method name, e.g. nebius.iam.v1.TokenExchangeService/Exchange. */
   method: string
   message: Buffer
+  /** The whole attempt, from connecting to the trailers. */
   timeoutMs: number
   userAgent: string
   /** Adds a fix to the message of a failed call. */
@@ -146,6 +149,8 @@ async function connect(base: URL, proxy: URL | undefined, signal: AbortSignal): 
 interface Attempt {
   readonly settled: boolean
   session: http2.ClientHttp2Session | undefined
+  /** Set once the response headers are in; from then on the timeout is "no complete reply". */
+  reply: ReplyBuffer | undefined
   /** Aborts the proxy tunnel's CONNECT when the attempt ends first. */
   readonly signal: AbortSignal
   finish(error: Error | undefined, value?: Buffer): void
@@ -162,6 +167,7 @@ function startAttempt(call: UnaryCall, resolve: (value: Buffer) => void, reject:
       return settled
     },
     session: undefined,
+    reply: undefined,
     signal: abort.signal,
     transport: message => new GrpcTransportError(call.service, `${message}${via}`),
     finish(error, value) {
@@ -178,7 +184,15 @@ function startAttempt(call: UnaryCall, resolve: (value: Buffer) => void, reject:
       else resolve(value as Buffer)
     }
   }
-  const timer = setTimeout(() => attempt.finish(attempt.transport(`no answer within ${call.timeoutMs} ms`)), call.timeoutMs)
+  const timer = setTimeout(() => {
+    const received = attempt.reply?.received
+    const endpoint = new URL(call.url).host
+    attempt.finish(
+      received === undefined
+        ? attempt.transport(`no answer within ${call.timeoutMs} ms`)
+        : replyTooSlow(call.service, endpoint, call.timeoutMs, received)
+    )
+  }, call.timeoutMs)
   return attempt
 }
 
@@ -214,14 +228,20 @@ function exchange(call: UnaryCall, path: string, opened: http2.ClientHttp2Sessio
   })
   let headers: http2.IncomingHttpHeaders & http2.IncomingHttpStatusHeader = {}
   let trailers: http2.IncomingHttpHeaders | undefined
-  const chunks: Buffer[] = []
-  stream.on('response', h => void (headers = h))
+  // Every frame of the response counts against the cap, whatever it turns out to hold.
+  const reply = new ReplyBuffer(MAX_REPLY_BYTES)
+  stream.on('response', h => {
+    headers = h
+    attempt.reply = reply
+  })
   stream.on('trailers', t => void (trailers = t))
-  stream.on('data', (chunk: Buffer) => chunks.push(chunk))
+  stream.on('data', (chunk: Buffer) => {
+    if (!reply.push(chunk)) attempt.finish(replyTooLarge(call.service, new URL(call.url).host, reply.maxBytes))
+  })
   stream.on('error', error => attempt.finish(attempt.transport(error.message)))
   stream.on('end', () => {
     try {
-      attempt.finish(undefined, settle(call, headers, trailers, Buffer.concat(chunks)))
+      attempt.finish(undefined, settle(call, headers, trailers, reply.bytes()))
     } catch (error) {
       attempt.finish(error as Error)
     }
