@@ -70,12 +70,15 @@ export function clientRetry(env: NodeJS.ProcessEnv): RetryOptions {
  * first; a client still running after 2 minutes is stuck (a credential helper waiting for a
  * desktop prompt, a locked auth file), not slow. A logout only edits a file (or asks a credential
  * helper to erase an entry): 30 s. Post as a whole gets 3 minutes, so the job's cleanup ends in bounded
- * time even with several clients and registries. Each is overridden by its `variable`; 0 keeps the default.
+ * time even with several clients and registries. Main as a whole gets 10 minutes, a backstop past every cloud
+ * call's and client's own deadline (process/step-deadline.ts): when it passes, main fails and ends,
+ * whatever it waits for. Each is overridden by its `variable`; 0 keeps the default.
  */
 export const DEADLINES = {
   login: { variable: 'REGISTRY_LOGIN_CLIENT_TIMEOUT_MS', defaultMs: 120_000 },
   logout: { variable: 'REGISTRY_LOGIN_LOGOUT_TIMEOUT_MS', defaultMs: 30_000 },
-  post: { variable: 'REGISTRY_LOGIN_POST_TIMEOUT_MS', defaultMs: 180_000 }
+  post: { variable: 'REGISTRY_LOGIN_POST_TIMEOUT_MS', defaultMs: 180_000 },
+  main: { variable: 'REGISTRY_LOGIN_MAIN_TIMEOUT_MS', defaultMs: 600_000 }
 } as const
 
 export interface Limit {

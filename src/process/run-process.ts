@@ -6,7 +6,8 @@ import { DRAIN_MS, KILL_GRACE_MS, KILL_POLL_MS, KILL_WAIT_MS, type Limit } from 
 
 export type Purpose = 'login' | 'logout'
 
-const seconds = (ms: number): string => (ms < 1_000 ? `${Math.round(ms)} ms` : `${Number((ms / 1000).toFixed(1))} s`)
+/** A duration for messages: "250 ms", "1.5 s". */
+export const seconds = (ms: number): string => (ms < 1_000 ? `${Math.round(ms)} ms` : `${Number((ms / 1000).toFixed(1))} s`)
 
 /** A client process ran past its deadline (its own, or what was left of post's) and was stopped. */
 export class DeadlineError extends ActionError {
@@ -111,6 +112,11 @@ export function groupAlive(pgid: number): boolean {
 const running = new Set<number>()
 let forwarding = false
 
+/** Kills every client process group still running (a cancelled step, or a step past its overall deadline). */
+export function stopRunningClients(): void {
+  for (const group of running) signalGroup(group, 'SIGKILL')
+}
+
 /**
  * Registers a client's process group so that a cancelled step takes it along: the runner stops a
  * cancelled step with SIGINT/SIGTERM to the action's process, which a client in its own group would
@@ -122,7 +128,7 @@ function track(pgid: number): () => void {
     forwarding = true
     for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       process.once(signal, () => {
-        for (const group of running) signalGroup(group, 'SIGKILL')
+        stopRunningClients()
         process.kill(process.pid, signal)
       })
     }
