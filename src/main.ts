@@ -14,6 +14,8 @@ import { chooseMode } from './modes/index.js'
 import { log } from './log/log.js'
 import { skipLogin, writeOutputs } from './step/outputs.js'
 import { writeSummary } from './step/summary.js'
+import { deadlineFor } from './net/policies.js'
+import { stepDeadline } from './process/step-deadline.js'
 
 export interface MainDeps {
   providerContext: ProviderContext
@@ -21,6 +23,8 @@ export interface MainDeps {
 }
 
 export async function runMain(deps?: MainDeps): Promise<void> {
+  // The backstop past every cloud call's and client's own deadline: main fails and ends at it (net/policies.ts).
+  const stopDeadline = stepDeadline(deadlineFor('main', process.env), 'main')
   try {
     const parsed = parseStep(createInputReader())
     if (parsed.skipped) return skipLogin(parsed)
@@ -44,5 +48,7 @@ export async function runMain(deps?: MainDeps): Promise<void> {
     log.failed`registry-login: ${error}`
     // An ActionError is the message; only an unexpected error's stack helps (in the debug log).
     if (!(error instanceof ActionError) && error instanceof Error && error.stack) log.debug(error.stack)
+  } finally {
+    stopDeadline()
   }
 }

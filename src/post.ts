@@ -1,7 +1,8 @@
 /** The post step: undo what main's login mode did, as its state says. Warns, never fails the job. */
 import type { ClientContext } from './process/command-context.js'
 import { clientContext } from './step/context.js'
-import { budget, deadlineFor } from './process/run-process.js'
+import { budget } from './process/run-process.js'
+import { deadlineFor } from './net/policies.js'
 import { modeUsed } from './modes/index.js'
 import { log } from './log/log.js'
 import { loadState, StateUnreadable, type PostState } from './runner/state.js'

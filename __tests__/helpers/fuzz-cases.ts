@@ -519,6 +519,17 @@ export function fuzzCases(fixtureDir: string): FuzzCase[] {
     )
   }
 
+  // Main's overall deadline set to nonsense: the default holds (no deadline at all is never an option, and a
+  // huge one is the longest a timer can hold), and a login that needs no cloud call goes through.
+  for (const value of ['0', '-1', 'soon', '1e999', '99999999999', ' '])
+    add(
+      'bad tunable',
+      `REGISTRY_LOGIN_MAIN_TIMEOUT_MS ${JSON.stringify(value)}`,
+      { ...ibm },
+      { kind: 'login' },
+      { env: { REGISTRY_LOGIN_MAIN_TIMEOUT_MS: value } }
+    )
+
   // Controls: the recorders see what they are there to see.
   add('control', 'IBM token: the client shim records the login', { ...ibm }, { kind: 'login' })
   add(

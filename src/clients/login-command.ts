@@ -1,22 +1,9 @@
+// Runs a registry client command: a login retried on transient failures (net/policies.ts), an error in the client's words.
 import { safeText } from '../log/escape.js'
-import { retry, type RetryOptions } from '../net/retry.js'
-import { envNumber } from '../net/tunables.js'
+import { retry } from '../net/retry.js'
+import { clientRetry } from '../net/policies.js'
 import type { ClientContext } from '../process/command-context.js'
 import { clientFailure } from './login-failure.js'
-
-/**
- * Client login retries: 3 attempts by default, a jittered backoff from 2 s (at most 15 s), so a
- * registry that answers 503 for a few seconds (a rolling restart, a rate limit) does not fail the job.
- * A client stopped at its deadline (process/run-process.ts) is not retried: after minutes without an answer it is
- * stuck, and another attempt would double the wait; the clients' own network timeouts are retried.
- */
-export function clientRetry(env: NodeJS.ProcessEnv): RetryOptions {
-  return {
-    attempts: Math.max(1, envNumber(env, 'REGISTRY_LOGIN_CLIENT_ATTEMPTS', 3)),
-    baseDelayMs: envNumber(env, 'REGISTRY_LOGIN_CLIENT_RETRY_DELAY_MS', 2_000),
-    maxDelayMs: 15_000
-  }
-}
 
 const argAfter = (args: string[], flag: string): string | undefined => {
   const at = args.indexOf(flag)

@@ -1,7 +1,7 @@
 /** The helper's credential cache: what main (or an earlier `get`) minted, reused while it is fresh. */
 import { readTextFile, writePrivateFile } from '../runner/files.js'
 import type { RegistryCredential } from '../types.js'
-import { registryHost } from './hosts.js'
+import { registryHostWithPort } from './hosts.js'
 
 /** A registry password minted earlier in the job, kept so that not every blob costs an exchange. */
 export interface CachedCredential {
@@ -33,7 +33,12 @@ export function isFresh(entry: CachedCredential, now: number): boolean {
 export function cacheEntries(credentials: RegistryCredential[], now: number): CredentialCache {
   const cache: CredentialCache = {}
   for (const { registry, username, password, expiresAt } of credentials) {
-    cache[registryHost(registry)] = { username, password, obtainedAt: now, ...(expiresAt ? { expiresAt: expiresAt.getTime() } : {}) }
+    cache[registryHostWithPort(registry)] = {
+      username,
+      password,
+      obtainedAt: now,
+      ...(expiresAt ? { expiresAt: expiresAt.getTime() } : {})
+    }
   }
   return cache
 }

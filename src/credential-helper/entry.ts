@@ -1,10 +1,9 @@
+// The credential helper's process: reads the client's request under a deadline, answers in the protocol, exits.
 import { errorMessage } from '../log/errors.js'
 import { answer, failure, type HelperReply } from './protocol.js'
 import { jobCredentialSource } from './source.js'
+import { HELPER_DEADLINE_MS, HELPER_STDIN_DEADLINE_MS } from '../net/policies.js'
 
-/** The helper as a whole never waits longer: the cloud calls have their own deadlines and retries inside this. */
-export const HELPER_DEADLINE_MS = 90_000
-const STDIN_DEADLINE_MS = 10_000
 const MAX_STDIN = 64 * 1024
 
 /**
@@ -49,7 +48,10 @@ async function finish(write: (text: string) => Promise<void>, reply: HelperReply
 function readStdin(): Promise<string> {
   return new Promise((resolve, reject) => {
     let text = ''
-    const timer = setTimeout(() => reject(new Error(`nothing arrived on stdin within ${STDIN_DEADLINE_MS / 1000} s`)), STDIN_DEADLINE_MS)
+    const timer = setTimeout(
+      () => reject(new Error(`nothing arrived on stdin within ${HELPER_STDIN_DEADLINE_MS / 1000} s`)),
+      HELPER_STDIN_DEADLINE_MS
+    )
     process.stdin.setEncoding('utf8')
     process.stdin.on('data', (chunk: string) => {
       if (text.length < MAX_STDIN) text += chunk

@@ -1,8 +1,9 @@
+// The host (port kept) a registry is known by in credHelpers, and the host a client asks the helper about.
 /**
  * The key a registry gets in `credHelpers`: its host (with port). docker, containers-common and
  * helm look helpers up by host only, so `cr.yandex/crp123` is served as `cr.yandex`.
  */
-export function registryHost(registry: string): string {
+export function registryHostWithPort(registry: string): string {
   return registry.split('/')[0]?.toLowerCase() ?? ''
 }
 
@@ -11,5 +12,5 @@ export function registryHost(registry: string): string {
  * `us.icr.io/v2/` or `host/path`.
  */
 export function serverHost(serverUrl: string): string {
-  return registryHost(serverUrl.trim().replace(/^[a-z][a-z0-9+.-]*:\/\//i, ''))
+  return registryHostWithPort(serverUrl.trim().replace(/^[a-z][a-z0-9+.-]*:\/\//i, ''))
 }

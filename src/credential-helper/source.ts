@@ -7,7 +7,7 @@ import { safeText } from '../log/escape.js'
 import { maskSecret } from '../log/secrets.js'
 import { cacheEntries, isFresh, readCache, writeCache } from './cache.js'
 import { carriedEnv, helperFiles, jobHelperConfigs, readHelperConfig } from './config.js'
-import { registryHost } from './hosts.js'
+import { registryHostWithPort } from './hosts.js'
 import { HELPER_BINARY, type CredentialSource } from './protocol.js'
 
 /**
@@ -55,7 +55,7 @@ export function credentialSource(configFile: string, env: NodeJS.ProcessEnv = pr
   for (const secret of provider.secrets(plan.data)) maskSecret(secret)
   const ctx = providerContext(planEnv, helperLog(planEnv))
   const cacheFile = helperFiles(path.dirname(configFile)).cache
-  const hosts = [...new Set(plan.registries.map(registryHost))]
+  const hosts = [...new Set(plan.registries.map(registryHostWithPort))]
   return {
     usernames: Object.fromEntries(hosts.map(host => [host, config.usernames[host] ?? ''])),
     async credential(host) {

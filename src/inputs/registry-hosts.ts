@@ -1,3 +1,4 @@
+// The registry address policy: how a `registry` entry is parsed, and which hosts a cloud's credential may go to.
 /**
  * The one policy for registry addresses: how a `registry` value is parsed, and which hosts a
  * cloud's credential may be handed to. Each provider declares its cloud's hosts (next to its other
@@ -31,6 +32,33 @@ function refuse(value: string, problem: string, hint = EXAMPLE): never {
  */
 export function parseRegistry(value: string): string {
   if (value.length > MAX_REGISTRY_LENGTH) refuse(value, `which is longer than ${MAX_REGISTRY_LENGTH} characters`)
+  const rest = withoutScheme(value)
+  const slash = rest.indexOf('/')
+  const { host, port } = hostAndPort(value, slash < 0 ? rest : rest.slice(0, slash))
+  const path = slash < 0 ? '' : rest.slice(slash + 1)
+  if (path !== '') checkPath(value, path)
+  return `${host}${port !== undefined ? `:${port}` : ''}${path ? `/${path}` : ''}`
+}
+
+/** The host and optional port of an entry's `host[:port]`, each checked. */
+function hostAndPort(value: string, authority: string): { host: string; port: string | undefined } {
+  if (authority.includes('@'))
+    refuse(
+      value,
+      'which has a user name in it (user@host)',
+      "Give the host alone; credentials go in their own inputs, never in 'registry'."
+    )
+  const colon = authority.lastIndexOf(':')
+  const host = colon < 0 ? authority : authority.slice(0, colon)
+  const port = colon < 0 ? undefined : authority.slice(colon + 1)
+  checkHost(value, host)
+  if (port !== undefined && (!PORT.test(port) || Number(port) > 65535))
+    refuse(value, `whose port '${port}' is not a number from 1 to 65535`)
+  return { host, port }
+}
+
+/** The entry lower-cased, without its `https://` (any other scheme refused), query or fragment (refused) and trailing slashes. */
+function withoutScheme(value: string): string {
   let rest = value.trim().toLowerCase()
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//.exec(rest)
   if (scheme) {
@@ -43,20 +71,10 @@ export function parseRegistry(value: string): string {
     rest = rest.slice(scheme[0].length)
   }
   if (/[?#]/.test(rest)) refuse(value, 'which has a query or fragment', 'Give the host and an optional /path only.')
-  rest = rest.replace(/\/+$/, '')
-  const slash = rest.indexOf('/')
-  const authority = slash < 0 ? rest : rest.slice(0, slash)
-  const path = slash < 0 ? '' : rest.slice(slash + 1)
-  if (authority.includes('@'))
-    refuse(
-      value,
-      'which has a user name in it (user@host)',
-      "Give the host alone; credentials go in their own inputs, never in 'registry'."
-    )
+  return rest.replace(/\/+$/, '')
+}
 
-  const colon = authority.lastIndexOf(':')
-  const host = colon < 0 ? authority : authority.slice(0, colon)
-  const port = colon < 0 ? undefined : authority.slice(colon + 1)
+function checkHost(value: string, host: string): void {
   if (host === '') refuse(value, 'which has no host')
   if (host.length > MAX_HOST_LENGTH) refuse(value, `whose host is longer than ${MAX_HOST_LENGTH} characters`)
   for (const label of host.split('.')) {
@@ -65,25 +83,23 @@ export function parseRegistry(value: string): string {
       refuse(value, `whose host label '${label}' is not a DNS label (letters, digits and inner hyphens, at most ${MAX_LABEL_LENGTH})`)
     }
   }
-  if (port !== undefined && (!PORT.test(port) || Number(port) > 65535))
-    refuse(value, `whose port '${port}' is not a number from 1 to 65535`)
-  if (path !== '') {
-    for (const segment of path.split('/')) {
-      if (segment === '' || segment === '.' || segment === '..')
-        refuse(
-          value,
-          "whose path has an empty, '.' or '..' segment",
-          'Give the path as namespace or namespace/repository, without // . or ..'
-        )
-      if (!PATH_SEGMENT.test(segment))
-        refuse(
-          value,
-          `whose path segment '${segment}' is not a repository name component`,
-          'Use lower-case letters and digits, separated by . _ or -.'
-        )
-    }
+}
+
+function checkPath(value: string, path: string): void {
+  for (const segment of path.split('/')) {
+    if (segment === '' || segment === '.' || segment === '..')
+      refuse(
+        value,
+        "whose path has an empty, '.' or '..' segment",
+        'Give the path as namespace or namespace/repository, without // . or ..'
+      )
+    if (!PATH_SEGMENT.test(segment))
+      refuse(
+        value,
+        `whose path segment '${segment}' is not a repository name component`,
+        'Use lower-case letters and digits, separated by . _ or -.'
+      )
   }
-  return `${host}${port !== undefined ? `:${port}` : ''}${path ? `/${path}` : ''}`
 }
 
 /** The host name of a parsed registry entry, without port and path. */

@@ -15,7 +15,7 @@ import type { RegistryCredential } from '../types.js'
 import { saveState, type HelperMapping, type PostState } from '../runner/state.js'
 import { cacheEntries, writeCache } from '../credential-helper/cache.js'
 import { carriedEnv, HELPER_DIR_PREFIX, helperFiles, writeHelperConfig } from '../credential-helper/config.js'
-import { registryHost } from '../credential-helper/hosts.js'
+import { registryHostWithPort } from '../credential-helper/hosts.js'
 import { HELPER_BINARY, HELPER_NAME } from '../credential-helper/protocol.js'
 import { writeLauncher } from './helper-launcher.js'
 import type { LoginMode } from './mode.js'
@@ -71,7 +71,7 @@ function installCredentialHelper({ inputs, credentials, ctx, state }: HelperSetu
 
   const files = helperFiles(dir)
   const now = Date.now()
-  const usernames = Object.fromEntries(credentials.map(c => [registryHost(c.registry), c.username]))
+  const usernames = Object.fromEntries(credentials.map(c => [registryHostWithPort(c.registry), c.username]))
   writeHelperConfig(files.config, {
     version: 2,
     spec: inputs.plan,

@@ -1,7 +1,11 @@
-import type { HttpClient } from '@actions/http-client'
+// Cloud calls over HTTP: one bounded request per attempt, retried by the shared rule; the errors a cloud's answer makes.
 import { ActionError } from '../log/errors.js'
 import { safeText } from '../log/escape.js'
+import { exchange, NetworkError } from './http-request.js'
+import { MAX_REPLY_BYTES } from './policies.js'
 import { retry, type RetryOptions } from './retry.js'
+
+export { NetworkError }
 
 /** What a cloud says about a failed call, in its own words. */
 export interface CloudError {
@@ -21,18 +25,6 @@ export class HttpError extends ActionError {
   ) {
     super(`${service} answered HTTP ${status}${cloudWords(cloud)}.`, hint)
     this.name = 'HttpError'
-  }
-}
-
-/** A failure to reach the service at all: DNS, refused connection, reset, timeout. */
-export class NetworkError extends ActionError {
-  readonly transient = true
-  constructor(
-    readonly service: string,
-    cause: string
-  ) {
-    super(`Could not reach ${service}: ${safeText(cause)}.`)
-    this.name = 'NetworkError'
   }
 }
 
@@ -79,6 +71,7 @@ export interface Http {
 
 export interface HttpOptions {
   userAgent: string
+  /** Each attempt, from connecting to the reply's last byte. */
   timeoutMs: number
   retry: RetryOptions
 }
@@ -88,54 +81,8 @@ function retryableStatus(status: number): boolean {
 }
 
 export function createHttp(options: HttpOptions): Http {
-  // Loaded on the first call (a separate chunk of dist/): a login without a cloud call starts without https and tls.
-  let client: Promise<HttpClient> | undefined
-  const httpClient = (): Promise<HttpClient> =>
-    (client ??= import('@actions/http-client').then(
-      ({ HttpClient }) =>
-        new HttpClient(options.userAgent, [], {
-          allowRetries: false,
-          allowRedirects: false,
-          socketTimeout: options.timeoutMs,
-          keepAlive: false
-        })
-    ))
-
-  async function once(req: HttpRequest): Promise<HttpResponse> {
-    let timer: NodeJS.Timeout | undefined
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new NetworkError(req.service, `no answer within ${options.timeoutMs} ms`)), options.timeoutMs)
-    })
-    const call = async (): Promise<HttpResponse> => {
-      const headers = { Accept: 'application/json', ...req.headers }
-      const response = await (await httpClient()).request(req.method, req.url, req.body ?? null, headers).catch((error: unknown) => {
-        throw new NetworkError(req.service, error instanceof Error ? error.message : String(error))
-      })
-      const body = await response.readBody()
-      return { status: response.message.statusCode ?? 0, headers: response.message.headers, body }
-    }
-    try {
-      const response = await Promise.race([call(), timeout])
-      if (response.status >= 200 && response.status < 300) return response
-      let cloud: CloudError = {}
-      try {
-        cloud = req.parseError?.(response.body) ?? {}
-      } catch {
-        cloud = {}
-      }
-      // A cloud's "try again" is nobody's mistake: no hint about credentials or inputs for it.
-      const tryAgain = req.retryable?.(response.status, cloud) === true
-      const hint = tryAgain ? undefined : req.hint?.(response.status, cloud)
-      const error = new HttpError(req.service, response.status, cloud, hint, retryableStatus(response.status) || tryAgain)
-      Object.assign(error, { retryAfter: retryAfterMs(response.headers['retry-after']) })
-      throw error
-    } finally {
-      clearTimeout(timer)
-    }
-  }
-
   const request = (req: HttpRequest): Promise<HttpResponse> =>
-    retry(() => once(req), {
+    retry(() => once(options, req), {
       ...options.retry,
       delayHint: error => (error as { retryAfter?: number }).retryAfter,
       label: req.service
@@ -152,6 +99,46 @@ export function createHttp(options: HttpOptions): Http {
       }
     }
   }
+}
+
+/**
+ * One attempt: the response when it is a 2xx, else the HttpError it makes. The reply is bounded
+ * (net/http-request.ts): a NetworkError when nothing answers in time, a ReplyError when the reply is
+ * larger than MAX_REPLY_BYTES or not complete in time.
+ */
+async function once(options: HttpOptions, req: HttpRequest): Promise<HttpResponse> {
+  let url: URL
+  try {
+    url = new URL(req.url)
+  } catch {
+    throw new NetworkError(req.service, 'Invalid URL')
+  }
+  const response = await exchange({
+    service: req.service,
+    method: req.method,
+    url,
+    headers: { Accept: 'application/json', ...req.headers, 'User-Agent': options.userAgent },
+    body: req.body,
+    timeoutMs: options.timeoutMs,
+    maxBytes: MAX_REPLY_BYTES
+  })
+  if (response.status >= 200 && response.status < 300) return response
+  throw failure(req, response)
+}
+
+/** The HttpError of a non-2xx answer, with the cloud's words, the hint and Retry-After. */
+function failure(req: HttpRequest, response: HttpResponse): HttpError {
+  let cloud: CloudError = {}
+  try {
+    cloud = req.parseError?.(response.body) ?? {}
+  } catch {
+    cloud = {}
+  }
+  // A cloud's "try again" is nobody's mistake: no hint about credentials or inputs for it.
+  const tryAgain = req.retryable?.(response.status, cloud) === true
+  const hint = tryAgain ? undefined : req.hint?.(response.status, cloud)
+  const error = new HttpError(req.service, response.status, cloud, hint, retryableStatus(response.status) || tryAgain)
+  return Object.assign(error, { retryAfter: retryAfterMs(response.headers['retry-after']) })
 }
 
 function retryAfterMs(value: string | string[] | undefined): number | undefined {

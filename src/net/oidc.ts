@@ -1,3 +1,4 @@
+// The runner's GitHub OIDC token service: where to ask (checked before any call), the request, GitHub's default audience.
 import { ActionError } from '../log/errors.js'
 import { safeText } from '../log/escape.js'
 import type { Http } from './http.js'
@@ -17,16 +18,7 @@ export function noOidcToken(env: NodeJS.ProcessEnv): boolean {
  * variable is named, and the URL must be https (the request token must never travel in clear).
  */
 export function oidcRequest(env: NodeJS.ProcessEnv): { url: URL; bearer: string } {
-  const raw = env[URL_VAR]?.trim() ?? ''
-  const bearer = env[TOKEN_VAR]?.trim() ?? ''
-  if (!raw && !bearer) {
-    throw new ActionError(
-      `Keyless login needs a GitHub OIDC token, but the runner offers none (${URL_VAR} and ${TOKEN_VAR} are not set).`,
-      PERMISSION
-    )
-  }
-  if (!raw) throw new ActionError(`Keyless login needs a GitHub OIDC token, but ${URL_VAR} is not set (${TOKEN_VAR} is).`, PERMISSION)
-  if (!bearer) throw new ActionError(`Keyless login needs a GitHub OIDC token, but ${TOKEN_VAR} is not set (${URL_VAR} is).`, PERMISSION)
+  const { raw, bearer } = requestVariables(env)
   let url: URL
   try {
     url = new URL(raw)
@@ -40,6 +32,21 @@ export function oidcRequest(env: NodeJS.ProcessEnv): { url: URL; bearer: string 
     )
   }
   return { url, bearer }
+}
+
+/** Both request variables, each missing one named. */
+function requestVariables(env: NodeJS.ProcessEnv): { raw: string; bearer: string } {
+  const raw = env[URL_VAR]?.trim() ?? ''
+  const bearer = env[TOKEN_VAR]?.trim() ?? ''
+  if (!raw && !bearer) {
+    throw new ActionError(
+      `Keyless login needs a GitHub OIDC token, but the runner offers none (${URL_VAR} and ${TOKEN_VAR} are not set).`,
+      PERMISSION
+    )
+  }
+  if (!raw) throw new ActionError(`Keyless login needs a GitHub OIDC token, but ${URL_VAR} is not set (${TOKEN_VAR} is).`, PERMISSION)
+  if (!bearer) throw new ActionError(`Keyless login needs a GitHub OIDC token, but ${TOKEN_VAR} is not set (${URL_VAR} is).`, PERMISSION)
+  return { raw, bearer }
 }
 
 /**

@@ -1,3 +1,4 @@
+// The REGISTRY_LOGIN_* tunables the action reads from the environment, and how a value is read (defaults: net/policies.ts).
 /**
  * Every tunable the action reads (README, "Environment variables"). `envNumber` takes only these
  * names, so a new tunable is listed here or does not compile, and credential-helper mode carries
@@ -10,6 +11,7 @@ export const TUNABLE_VARIABLES = [
   'REGISTRY_LOGIN_CLIENT_TIMEOUT_MS',
   'REGISTRY_LOGIN_LOGOUT_TIMEOUT_MS',
   'REGISTRY_LOGIN_POST_TIMEOUT_MS',
+  'REGISTRY_LOGIN_MAIN_TIMEOUT_MS',
   'REGISTRY_LOGIN_CLIENT_ATTEMPTS',
   'REGISTRY_LOGIN_CLIENT_RETRY_DELAY_MS'
 ] as const

@@ -3,7 +3,7 @@ import type { Purpose } from './run-process.js'
 
 /**
  * Runs a command; secrets go in through `stdin`, never through `args`. `purpose` picks the deadline
- * (process/run-process.ts); a process that passes it is killed and the call rejects with a DeadlineError.
+ * (net/policies.ts); a process that passes it is killed and the call rejects with a DeadlineError.
  */
 export type Runner = (
   command: string,

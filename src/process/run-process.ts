@@ -1,46 +1,13 @@
-import { spawn } from 'node:child_process'
+// Runs a registry client's process under its deadline (the numbers: net/policies.ts), stopping its whole process group at it; post's shared budget.
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
 import { readdirSync, readFileSync } from 'node:fs'
 import { ActionError } from '../log/errors.js'
-import { envNumber } from '../net/tunables.js'
-
-/**
- * The deadline policy, in one place: how long a client process may run, how long post may take as a
- * whole, and how a process that passes its deadline is stopped (with its children).
- *
- * Defaults are generous on purpose: a login is a registry round trip (ping, token, retry of the
- * plain-http fallback docker does for some hosts) that takes well under 10 s even on a slow registry,
- * and the clients' own network timeouts (Go's 30 s dial, 10 s TLS handshake) end a dead network
- * first; a client still running after 2 minutes is stuck (a credential helper waiting for a
- * desktop prompt, a locked auth file), not slow. A logout only edits a file (or asks a credential
- * helper to erase an entry): 30 s. Post as a whole gets 3 minutes, so the job's cleanup ends in bounded
- * time even with several clients and registries.
- */
-export const DEADLINES = {
-  login: { variable: 'REGISTRY_LOGIN_CLIENT_TIMEOUT_MS', defaultMs: 120_000 },
-  logout: { variable: 'REGISTRY_LOGIN_LOGOUT_TIMEOUT_MS', defaultMs: 30_000 },
-  post: { variable: 'REGISTRY_LOGIN_POST_TIMEOUT_MS', defaultMs: 180_000 }
-} as const
-
-/** How long a process that ignores SIGTERM has before SIGKILL. */
-export const KILL_GRACE_MS = 5_000
-/** After the client exits, how long its output pipes may stay open (held by a child it left behind). */
-const DRAIN_MS = 1_000
+import { DRAIN_MS, KILL_GRACE_MS, KILL_POLL_MS, KILL_WAIT_MS, type Limit } from '../net/policies.js'
 
 export type Purpose = 'login' | 'logout'
 
-export interface Limit {
-  ms: number
-  /** The environment variable that raises it. */
-  variable: string
-}
-
-export function deadlineFor(kind: keyof typeof DEADLINES, env: NodeJS.ProcessEnv): Limit {
-  const { variable, defaultMs } = DEADLINES[kind]
-  const ms = envNumber(env, variable, defaultMs)
-  return { ms: ms > 0 ? ms : defaultMs, variable }
-}
-
-const seconds = (ms: number): string => (ms < 1_000 ? `${Math.round(ms)} ms` : `${Number((ms / 1000).toFixed(1))} s`)
+/** A duration for messages: "250 ms", "1.5 s". */
+export const seconds = (ms: number): string => (ms < 1_000 ? `${Math.round(ms)} ms` : `${Number((ms / 1000).toFixed(1))} s`)
 
 /** A client process ran past its deadline (its own, or what was left of post's) and was stopped. */
 export class DeadlineError extends ActionError {
@@ -145,6 +112,11 @@ export function groupAlive(pgid: number): boolean {
 const running = new Set<number>()
 let forwarding = false
 
+/** Kills every client process group still running (a cancelled step, or a step past its overall deadline). */
+export function stopRunningClients(): void {
+  for (const group of running) signalGroup(group, 'SIGKILL')
+}
+
 /**
  * Registers a client's process group so that a cancelled step takes it along: the runner stops a
  * cancelled step with SIGINT/SIGTERM to the action's process, which a client in its own group would
@@ -156,7 +128,7 @@ function track(pgid: number): () => void {
     forwarding = true
     for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       process.once(signal, () => {
-        for (const group of running) signalGroup(group, 'SIGKILL')
+        stopRunningClients()
         process.kill(process.pid, signal)
       })
     }
@@ -170,7 +142,6 @@ function track(pgid: number): () => void {
  * DeadlineError; the pipes are closed and the child unreferenced, so nothing keeps the step alive.
  */
 export function runProcess(file: string, args: string[], options: ProcessOptions): Promise<ProcessResult> {
-  const graceMs = options.graceMs ?? KILL_GRACE_MS
   return new Promise((resolve, reject) => {
     const child = spawn(file, args, {
       env: options.env,
@@ -178,72 +149,94 @@ export function runProcess(file: string, args: string[], options: ProcessOptions
       detached: !WINDOWS,
       windowsVerbatimArguments: options.windowsVerbatimArguments ?? false
     })
-    const untrack = child.pid !== undefined ? track(child.pid) : () => {}
-    let stdout = ''
-    let stderr = ''
-    let settled = false
-    let timedOut = false
-    let exitCode: number | null = null
-    const timers: NodeJS.Timeout[] = []
-    const later = (ms: number, fn: () => void): void => void timers.push(setTimeout(fn, ms))
+    const run = supervise(child, resolve, reject)
 
-    const release = (): void => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      run.stdout = tail(run.stdout + chunk.toString())
+      options.onStdout?.(chunk)
+    })
+    child.stderr.on('data', (chunk: Buffer) => {
+      run.stderr = tail(run.stderr + chunk.toString())
+      options.onStderr?.(chunk)
+    })
+    // A client that exits without reading its stdin closes the pipe: EPIPE is then no crash of the
+    // action, the client's exit code tells what happened.
+    child.stdin.on('error', () => {})
+    child.on('error', error => run.finish(error))
+    child.on('exit', (code, signal) => {
+      run.exitCode = code ?? (signal ? 128 : 1)
+      // A child the client left behind may hold the pipes open: stop waiting for them after a moment.
+      if (!run.timedOut) run.later(DRAIN_MS, () => run.finish())
+    })
+    // Once the deadline has passed, only the kill sequence below ends the call.
+    child.on('close', () => void (run.timedOut || run.finish()))
+
+    run.later(options.limit.ms, () =>
+      stopAtDeadline(child, run, new DeadlineError(options.what, options.limit), options.graceMs ?? KILL_GRACE_MS)
+    )
+
+    child.stdin.end(options.stdin !== undefined ? Buffer.from(options.stdin) : undefined)
+  })
+}
+
+/** One running client: what it printed so far, and how the call ends (once). */
+interface Supervised {
+  stdout: string
+  stderr: string
+  exitCode: number | null
+  timedOut: boolean
+  later(ms: number, fn: () => void): void
+  /** Settles the call (the first time only): its timers cleared, its pipes closed, the child unreferenced. */
+  finish(error?: Error): void
+}
+
+function supervise(
+  child: ChildProcessWithoutNullStreams,
+  resolve: (result: ProcessResult) => void,
+  reject: (error: Error) => void
+): Supervised {
+  const untrack = child.pid !== undefined ? track(child.pid) : () => {}
+  const timers: NodeJS.Timeout[] = []
+  let settled = false
+  const run: Supervised = {
+    stdout: '',
+    stderr: '',
+    exitCode: null,
+    timedOut: false,
+    later: (ms, fn) => void timers.push(setTimeout(fn, ms)),
+    finish(error) {
+      if (settled) return
+      settled = true
       untrack()
       for (const timer of timers) clearTimeout(timer)
       child.stdin.destroy()
       child.stdout.destroy()
       child.stderr.destroy()
       child.unref()
-    }
-    const finish = (error?: Error): void => {
-      if (settled) return
-      settled = true
-      release()
       if (error) reject(error)
-      else resolve({ exitCode: exitCode ?? 1, stdout, stderr })
+      else resolve({ exitCode: run.exitCode ?? 1, stdout: run.stdout, stderr: run.stderr })
     }
+  }
+  return run
+}
 
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout = tail(stdout + chunk.toString())
-      options.onStdout?.(chunk)
-    })
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr = tail(stderr + chunk.toString())
-      options.onStderr?.(chunk)
-    })
-    // A client that exits without reading its stdin closes the pipe: EPIPE is then no crash of the
-    // action, the client's exit code tells what happened.
-    child.stdin.on('error', () => {})
-    child.on('error', error => finish(error))
-    child.on('exit', (code, signal) => {
-      exitCode = code ?? (signal ? 128 : 1)
-      // A child the client left behind may hold the pipes open: stop waiting for them after a moment.
-      if (!timedOut) later(DRAIN_MS, () => finish())
-    })
-    // Once the deadline has passed, only the kill sequence below ends the call.
-    child.on('close', () => void (timedOut || finish()))
-
-    later(options.limit.ms, () => {
-      timedOut = true
-      const error = new DeadlineError(options.what, options.limit)
-      const pid = child.pid
-      if (pid === undefined) return finish(error)
-      if (WINDOWS) {
-        spawn('taskkill', ['/pid', String(pid), '/T', '/F'], { stdio: 'ignore' }).on('error', () => {})
-        return finish(error)
-      }
-      signalGroup(pid, 'SIGTERM')
-      const started = Date.now()
-      // Until the group is gone: SIGTERM, after the grace period SIGKILL, and at most a second more.
-      const poll = (): void => {
-        const waited = Date.now() - started
-        if (!groupAlive(pid) || waited >= graceMs + 1_000) return finish(error)
-        if (waited >= graceMs) signalGroup(pid, 'SIGKILL')
-        later(Math.min(50, graceMs), poll)
-      }
-      later(Math.min(50, graceMs), poll)
-    })
-
-    child.stdin.end(options.stdin !== undefined ? Buffer.from(options.stdin) : undefined)
-  })
+/** The deadline passed: the group gets SIGTERM, SIGKILL after the grace period, and the call ends with `error`. */
+function stopAtDeadline(child: ChildProcessWithoutNullStreams, run: Supervised, error: DeadlineError, graceMs: number): void {
+  run.timedOut = true
+  const pid = child.pid
+  if (pid === undefined) return run.finish(error)
+  if (WINDOWS) {
+    spawn('taskkill', ['/pid', String(pid), '/T', '/F'], { stdio: 'ignore' }).on('error', () => {})
+    return run.finish(error)
+  }
+  signalGroup(pid, 'SIGTERM')
+  const started = Date.now()
+  // Until the group is gone: SIGTERM, after the grace period SIGKILL, and at most KILL_WAIT_MS more.
+  const poll = (): void => {
+    const waited = Date.now() - started
+    if (!groupAlive(pid) || waited >= graceMs + KILL_WAIT_MS) return run.finish(error)
+    if (waited >= graceMs) signalGroup(pid, 'SIGKILL')
+    run.later(Math.min(KILL_POLL_MS, graceMs), poll)
+  }
+  run.later(Math.min(KILL_POLL_MS, graceMs), poll)
 }

@@ -1,7 +1,8 @@
+// The step's contexts: the cloud-call context providers get, and how registry clients are run.
 import * as core from '@actions/core'
 import { findBinary, spawnTarget } from '../process/find-binary.js'
 import type { ClientContext } from '../process/command-context.js'
-import { deadlineFor, runProcess, tighter, type Budget } from '../process/run-process.js'
+import { runProcess, tighter, type Budget } from '../process/run-process.js'
 import { createHttp } from '../net/http.js'
 import { log, safeLines } from '../log/log.js'
 import { safeText } from '../log/escape.js'
@@ -9,7 +10,7 @@ import { githubIdToken } from '../net/oidc.js'
 import { thisPlatform } from '../runner/platform.js'
 import type { ProviderContext } from '../providers/provider.js'
 import { maskSecret } from '../log/secrets.js'
-import { envNumber } from '../net/tunables.js'
+import { cloudCallPolicy, deadlineFor } from '../net/policies.js'
 import { VERSION } from '../runner/version.js'
 
 /** Where a provider's masking, warnings and debug lines go: the runner's log by default. */
@@ -18,15 +19,7 @@ export type ProviderLog = Pick<ProviderContext, 'mask' | 'warn' | 'debug'>
 const runnerLog: ProviderLog = { mask: maskSecret, warn: message => log.warning(message), debug: message => log.debug(message) }
 
 export function providerContext(env: NodeJS.ProcessEnv = process.env, sink: ProviderLog = runnerLog): ProviderContext {
-  const http = createHttp({
-    userAgent: `registry-login/${VERSION}`,
-    timeoutMs: envNumber(env, 'REGISTRY_LOGIN_HTTP_TIMEOUT_MS', 30_000),
-    retry: {
-      attempts: envNumber(env, 'REGISTRY_LOGIN_HTTP_ATTEMPTS', 4),
-      baseDelayMs: envNumber(env, 'REGISTRY_LOGIN_HTTP_RETRY_DELAY_MS', 1_000),
-      maxDelayMs: 10_000
-    }
-  })
+  const http = createHttp({ userAgent: `registry-login/${VERSION}`, ...cloudCallPolicy(env) })
   return {
     http,
     env,

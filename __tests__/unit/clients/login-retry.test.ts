@@ -1,6 +1,7 @@
 import { clients } from '../../../src/clients/index.js'
 import { clientFailure, ClientCommandError, loginVerdict } from '../../../src/clients/login-failure.js'
-import { clientRetry, runClient } from '../../../src/clients/login-command.js'
+import { runClient } from '../../../src/clients/login-command.js'
+import { clientRetry } from '../../../src/net/policies.js'
 import { DeadlineError } from '../../../src/process/run-process.js'
 import type { RegistryCredential } from '../../../src/types.js'
 import { fakeClientContext, type RunResult } from '../../helpers/contexts.js'

@@ -10,7 +10,7 @@ import {
   type CachedCredential
 } from '../../../src/credential-helper/cache.js'
 import { carriedEnv, readHelperConfig } from '../../../src/credential-helper/config.js'
-import { registryHost, serverHost } from '../../../src/credential-helper/hosts.js'
+import { registryHostWithPort, serverHost } from '../../../src/credential-helper/hosts.js'
 import { answer, NOT_FOUND, type CredentialSource } from '../../../src/credential-helper/protocol.js'
 import { createInputReader } from '../../../src/inputs/reader.js'
 import { parseInputs } from '../../../src/step/parse-step.js'
@@ -109,7 +109,7 @@ describe('hosts', () => {
     ['us.icr.io', 'us.icr.io'],
     ['cr.yandex/crp123', 'cr.yandex'],
     ['Registry.Example:5000/ns', 'registry.example:5000']
-  ])('registryHost(%j) = %j', (registry, host) => expect(registryHost(registry)).toBe(host))
+  ])('registryHostWithPort(%j) = %j', (registry, host) => expect(registryHostWithPort(registry)).toBe(host))
 
   test.each([
     ['https://us.icr.io/', 'us.icr.io'],

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
-import { budget, DEADLINES, DeadlineError, deadlineFor, MAX_OUTPUT_CHARS, runProcess, tighter } from '../../../src/process/run-process.js'
+import { DEADLINES, deadlineFor } from '../../../src/net/policies.js'
+import { budget, DeadlineError, MAX_OUTPUT_CHARS, runProcess, tighter } from '../../../src/process/run-process.js'
 
 const env = { PATH: process.env.PATH ?? '' }
 const limit = (ms: number) => ({ ms, variable: 'REGISTRY_LOGIN_CLIENT_TIMEOUT_MS' })
@@ -39,6 +40,9 @@ describe('deadlineFor', () => {
     ['login', {}, 120_000, 'REGISTRY_LOGIN_CLIENT_TIMEOUT_MS'],
     ['logout', {}, 30_000, 'REGISTRY_LOGIN_LOGOUT_TIMEOUT_MS'],
     ['post', {}, 180_000, 'REGISTRY_LOGIN_POST_TIMEOUT_MS'],
+    ['main', {}, 600_000, 'REGISTRY_LOGIN_MAIN_TIMEOUT_MS'],
+    ['main', { REGISTRY_LOGIN_MAIN_TIMEOUT_MS: '2500' }, 2_500, 'REGISTRY_LOGIN_MAIN_TIMEOUT_MS'],
+    ['main', { REGISTRY_LOGIN_MAIN_TIMEOUT_MS: '0' }, 600_000, 'REGISTRY_LOGIN_MAIN_TIMEOUT_MS'],
     ['login', { REGISTRY_LOGIN_CLIENT_TIMEOUT_MS: '5000' }, 5_000, 'REGISTRY_LOGIN_CLIENT_TIMEOUT_MS'],
     ['logout', { REGISTRY_LOGIN_LOGOUT_TIMEOUT_MS: '250' }, 250, 'REGISTRY_LOGIN_LOGOUT_TIMEOUT_MS'],
     ['post', { REGISTRY_LOGIN_POST_TIMEOUT_MS: '60000' }, 60_000, 'REGISTRY_LOGIN_POST_TIMEOUT_MS'],
@@ -53,7 +57,7 @@ describe('deadlineFor', () => {
   })
 
   test('every deadline has its own variable', () => {
-    expect(new Set(Object.values(DEADLINES).map(d => d.variable)).size).toBe(3)
+    expect(new Set(Object.values(DEADLINES).map(d => d.variable)).size).toBe(4)
   })
 })
 

@@ -5,7 +5,8 @@ import { safeText } from '../../log/escape.js'
 import { formBody, HttpError, NetworkError, type CloudError } from '../../net/http.js'
 import { signJwt } from '../../net/jwt.js'
 import { proxyFor, proxyName } from '../../net/proxy-tunnel.js'
-import { envNumber } from '../../net/tunables.js'
+import { cloudCallPolicy } from '../../net/policies.js'
+import { ReplyError } from '../../net/reply.js'
 import type { ProviderContext } from '../provider.js'
 import type { ServiceAccountKey } from './credentials.js'
 import { GrpcError, GrpcTransportError, unary } from './grpc.js'
@@ -106,23 +107,21 @@ export async function exchangeOverGrpc(request: ExchangeTokenRequest, grant: Gra
   const proxy = proxyFor(new URL(url))
   if (proxy) ctx.debug(`The gRPC call to ${new URL(url).host} goes through the proxy ${proxyName(proxy)} (HTTP CONNECT).`)
   const hint = (code: number): string | undefined => exchangeHint(grant, code, hintContext(request, grant))
+  // The same timeout and retries as every HTTP cloud call (net/policies.ts).
+  const { timeoutMs, retry } = cloudCallPolicy(ctx.env)
   const reply = await unary(
     {
       service: GRPC_SERVICE,
       url,
       method: EXCHANGE_METHOD,
       message: encodeExchangeTokenRequest(request),
-      timeoutMs: envNumber(ctx.env, 'REGISTRY_LOGIN_HTTP_TIMEOUT_MS', 30_000),
+      timeoutMs,
       userAgent: `registry-login/${VERSION} (minimal grpc over node:http2)`,
       hint,
       retryable: nebiusGrpcRetryable,
       proxy
     },
-    {
-      attempts: Math.max(1, envNumber(ctx.env, 'REGISTRY_LOGIN_HTTP_ATTEMPTS', 4)),
-      baseDelayMs: envNumber(ctx.env, 'REGISTRY_LOGIN_HTTP_RETRY_DELAY_MS', 1_000),
-      maxDelayMs: 10_000
-    }
+    retry
   )
   let decoded
   try {
@@ -178,7 +177,8 @@ const CREDENTIAL_VERDICTS = new Set(['invalid_grant', 'invalid_client', 'unautho
  * 400 that is not about the credential.
  */
 export function gatewayRefused(error: unknown): boolean {
-  if (error instanceof NetworkError) return true
+  // Unreachable, silent, or a reply too slow or too large to read: this gateway will not do it.
+  if (error instanceof NetworkError || error instanceof ReplyError) return true
   if (!(error instanceof HttpError)) return false
   if (error.status === 401 || error.status === 403) return false
   if (error.cloud.code && CREDENTIAL_VERDICTS.has(error.cloud.code.toLowerCase())) return false
@@ -206,7 +206,7 @@ export async function exchange(
     try {
       return await exchangeOverGrpc(request, grant, ctx)
     } catch (grpcError) {
-      if (grpcError instanceof GrpcError || grpcError instanceof GrpcTransportError) {
+      if (grpcError instanceof GrpcError || grpcError instanceof GrpcTransportError || grpcError instanceof ReplyError) {
         throw new ActionError(`${grpcError.message} (The HTTPS gateway had failed first: ${(error as Error).message})`)
       }
       throw grpcError

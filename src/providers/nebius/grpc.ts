@@ -1,8 +1,11 @@
+// A minimal unary gRPC client over node:http2 (direct or through a proxy's CONNECT tunnel), its reply bounded; its errors and retries.
 import type http2 from 'node:http2'
 import { ActionError } from '../../log/errors.js'
 import { openTunnel, proxyName } from '../../net/proxy-tunnel.js'
 import { safeText } from '../../log/escape.js'
 import { retry } from '../../net/retry.js'
+import { MAX_REPLY_BYTES } from '../../net/policies.js'
+import { ReplyBuffer, replyTooLarge, replyTooSlow } from '../../net/reply.js'
 
 /**
  * A minimal unary gRPC client over node:http2: one request message, one response message, status
@@ -115,6 +118,7 @@ export interface UnaryCall {
   /** Full method name, e.g. nebius.iam.v1.TokenExchangeService/Exchange. */
   method: string
   message: Buffer
+  /** The whole attempt, from connecting to the trailers. */
   timeoutMs: number
   userAgent: string
   /** Adds a fix to the message of a failed call. */
@@ -141,20 +145,37 @@ async function connect(base: URL, proxy: URL | undefined, signal: AbortSignal): 
   })
 }
 
-/** One attempt of a unary call; resolves with the response message. */
-export function unaryOnce(call: UnaryCall): Promise<Buffer> {
-  const base = new URL(call.url)
-  const path = `${base.pathname.replace(/\/+$/, '')}/${call.method}`
+/** One attempt in flight: it settles once, closing its session and stopping its timer and its tunnel. */
+interface Attempt {
+  readonly settled: boolean
+  session: http2.ClientHttp2Session | undefined
+  /** Set once the response headers are in; from then on the timeout is "no complete reply". */
+  reply: ReplyBuffer | undefined
+  /** Aborts the proxy tunnel's CONNECT when the attempt ends first. */
+  readonly signal: AbortSignal
+  finish(error: Error | undefined, value?: Buffer): void
+  /** A transport failure, naming the proxy when there is one. */
+  transport(message: string): GrpcTransportError
+}
+
+function startAttempt(call: UnaryCall, resolve: (value: Buffer) => void, reject: (error: Error) => void): Attempt {
   const via = call.proxy ? ` through the proxy ${proxyName(call.proxy)}` : ''
-  return new Promise<Buffer>((resolve, reject) => {
-    let settled = false
-    let session: http2.ClientHttp2Session | undefined
-    const abort = new AbortController()
-    const finish = (error: Error | undefined, value?: Buffer): void => {
+  const abort = new AbortController()
+  let settled = false
+  const attempt: Attempt = {
+    get settled() {
+      return settled
+    },
+    session: undefined,
+    reply: undefined,
+    signal: abort.signal,
+    transport: message => new GrpcTransportError(call.service, `${message}${via}`),
+    finish(error, value) {
       if (settled) return
       settled = true
       clearTimeout(timer)
       abort.abort()
+      const session = attempt.session
       if (session) {
         session.close()
         if (!session.destroyed) session.destroy()
@@ -162,70 +183,83 @@ export function unaryOnce(call: UnaryCall): Promise<Buffer> {
       if (error) reject(error)
       else resolve(value as Buffer)
     }
-    const transport = (message: string): GrpcTransportError => new GrpcTransportError(call.service, `${message}${via}`)
-    const timer = setTimeout(() => finish(transport(`no answer within ${call.timeoutMs} ms`)), call.timeoutMs)
-    const exchange = (opened: http2.ClientHttp2Session): void => {
-      session = opened
-      opened.on('error', error => finish(transport(error.message)))
-      const stream = opened.request({
-        ':method': 'POST',
-        ':path': path,
-        'content-type': 'application/grpc',
-        te: 'trailers',
-        'grpc-accept-encoding': 'identity',
-        'grpc-timeout': `${Math.max(1, Math.ceil(call.timeoutMs))}m`,
-        'user-agent': call.userAgent
-      })
-      let headers: http2.IncomingHttpHeaders & http2.IncomingHttpStatusHeader = {}
-      let trailers: http2.IncomingHttpHeaders | undefined
-      const chunks: Buffer[] = []
-      stream.on('response', h => void (headers = h))
-      stream.on('trailers', t => void (trailers = t))
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk))
-      stream.on('error', error => finish(transport(error.message)))
-      stream.on('end', () => {
-        try {
-          finish(undefined, settle(call, headers, trailers, Buffer.concat(chunks)))
-        } catch (error) {
-          finish(error as Error)
-        }
-      })
-      stream.on('close', () => {
-        if (!settled) finish(transport(`stream closed before the call ended (HTTP/2 code ${stream.rstCode ?? 'none'})`))
-      })
-      stream.end(frameMessage(call.message))
-    }
-    connect(base, call.proxy, abort.signal).then(
+  }
+  const timer = setTimeout(() => {
+    const received = attempt.reply?.received
+    const endpoint = new URL(call.url).host
+    attempt.finish(
+      received === undefined
+        ? attempt.transport(`no answer within ${call.timeoutMs} ms`)
+        : replyTooSlow(call.service, endpoint, call.timeoutMs, received)
+    )
+  }, call.timeoutMs)
+  return attempt
+}
+
+/** One attempt of a unary call; resolves with the response message. */
+export function unaryOnce(call: UnaryCall): Promise<Buffer> {
+  const base = new URL(call.url)
+  const path = `${base.pathname.replace(/\/+$/, '')}/${call.method}`
+  return new Promise<Buffer>((resolve, reject) => {
+    const attempt = startAttempt(call, resolve, reject)
+    connect(base, call.proxy, attempt.signal).then(
       opened => {
-        if (!settled) return exchange(opened)
+        if (!attempt.settled) return exchange(call, path, opened, attempt)
         opened.destroy()
       },
       // The tunnel's errors name the proxy already.
-      (error: Error) => finish(new GrpcTransportError(call.service, error.message))
+      (error: Error) => attempt.finish(new GrpcTransportError(call.service, error.message))
     )
   })
 }
 
+/** Sends the request on the open session and settles the attempt with what comes back. */
+function exchange(call: UnaryCall, path: string, opened: http2.ClientHttp2Session, attempt: Attempt): void {
+  attempt.session = opened
+  opened.on('error', error => attempt.finish(attempt.transport(error.message)))
+  const stream = opened.request({
+    ':method': 'POST',
+    ':path': path,
+    'content-type': 'application/grpc',
+    te: 'trailers',
+    'grpc-accept-encoding': 'identity',
+    'grpc-timeout': `${Math.max(1, Math.ceil(call.timeoutMs))}m`,
+    'user-agent': call.userAgent
+  })
+  let headers: http2.IncomingHttpHeaders & http2.IncomingHttpStatusHeader = {}
+  let trailers: http2.IncomingHttpHeaders | undefined
+  // Every frame of the response counts against the cap, whatever it turns out to hold.
+  const reply = new ReplyBuffer(MAX_REPLY_BYTES)
+  stream.on('response', h => {
+    headers = h
+    attempt.reply = reply
+  })
+  stream.on('trailers', t => void (trailers = t))
+  stream.on('data', (chunk: Buffer) => {
+    if (!reply.push(chunk)) attempt.finish(replyTooLarge(call.service, new URL(call.url).host, reply.maxBytes))
+  })
+  stream.on('error', error => attempt.finish(attempt.transport(error.message)))
+  stream.on('end', () => {
+    try {
+      attempt.finish(undefined, settle(call, headers, trailers, reply.bytes()))
+    } catch (error) {
+      attempt.finish(error as Error)
+    }
+  })
+  stream.on('close', () => {
+    if (!attempt.settled) attempt.finish(attempt.transport(`stream closed before the call ended (HTTP/2 code ${stream.rstCode ?? 'none'})`))
+  })
+  stream.end(frameMessage(call.message))
+}
+
+type ResponseHeaders = http2.IncomingHttpHeaders & http2.IncomingHttpStatusHeader
+
 /** Turns a finished HTTP/2 response into the message, or the gRPC error it carries. */
-function settle(
-  call: UnaryCall,
-  headers: http2.IncomingHttpHeaders & http2.IncomingHttpStatusHeader,
-  trailers: http2.IncomingHttpHeaders | undefined,
-  body: Buffer
-): Buffer {
+function settle(call: UnaryCall, headers: ResponseHeaders, trailers: http2.IncomingHttpHeaders | undefined, body: Buffer): Buffer {
   const fail = (code: number, message: string): GrpcError =>
     new GrpcError(call.service, code, message, call.hint?.(code, message), code === UNAVAILABLE || call.retryable?.(code) === true)
   if (headers[':status'] === undefined) throw new GrpcTransportError(call.service, 'the connection closed before any answer')
-  const httpStatus = Number(headers[':status'])
-  const contentType = pick(headers['content-type']) ?? ''
-  if (httpStatus !== 200 || !contentType.startsWith('application/grpc')) {
-    // Not a gRPC answer (a proxy, a load balancer, a wrong host): map the HTTP status.
-    const excerpt = body.toString('utf8').replace(/\s+/g, ' ').trim().slice(0, 200)
-    throw fail(
-      grpcCodeForHttpStatus(httpStatus),
-      `HTTP ${httpStatus} ${contentType || 'without content type'}${excerpt ? `: ${excerpt}` : ''}`
-    )
-  }
+  notGrpc(headers, body, fail)
   const source = trailers && trailers['grpc-status'] !== undefined ? trailers : headers
   const statusText = pick(source['grpc-status'])
   if (statusText === undefined) throw fail(13, 'the answer has no grpc-status')
@@ -236,6 +270,18 @@ function settle(
   const messages = unframeMessages(body, call.service)
   if (messages.length !== 1) throw fail(13, `a unary call answered ${messages.length} messages`)
   return messages[0] as Buffer
+}
+
+/** Throws for an answer that is not gRPC at all (a proxy, a load balancer, a wrong host), with its HTTP status mapped. */
+function notGrpc(headers: ResponseHeaders, body: Buffer, fail: (code: number, message: string) => GrpcError): void {
+  const httpStatus = Number(headers[':status'])
+  const contentType = pick(headers['content-type']) ?? ''
+  if (httpStatus === 200 && contentType.startsWith('application/grpc')) return
+  const excerpt = body.toString('utf8').replace(/\s+/g, ' ').trim().slice(0, 200)
+  throw fail(
+    grpcCodeForHttpStatus(httpStatus),
+    `HTTP ${httpStatus} ${contentType || 'without content type'}${excerpt ? `: ${excerpt}` : ''}`
+  )
 }
 
 export interface GrpcRetry {

@@ -13,6 +13,8 @@ export type GrpcReply =
   | { kind: 'trailers-only'; status: number | string; message?: string }
   | { kind: 'raw'; headers: http2.OutgoingHttpHeaders; body?: Buffer; trailers?: http2.OutgoingHttpHeaders }
   | { kind: 'hang' }
+  /** 200 application/grpc, then `chunkBytes` of body every `everyMs` (as fast as taken when 0), `totalBytes` in all or forever, no trailers. */
+  | { kind: 'stream'; chunkBytes: number; everyMs: number; totalBytes?: number }
   | { kind: 'rst' }
   | { kind: 'close-quietly' }
 
@@ -23,6 +25,8 @@ export interface FakeGrpcServer {
   url: string
   calls: SeenCall[]
   behaviour: GrpcBehaviour
+  /** Streams that ended closed (the client reset it, or its session went away). */
+  closedStreams: number
   close(): Promise<void>
 }
 
@@ -44,6 +48,7 @@ export async function startGrpcServer(behaviour: GrpcBehaviour): Promise<FakeGrp
     url: '',
     calls: [],
     behaviour,
+    closedStreams: 0,
     close: () =>
       new Promise(resolve => {
         for (const session of sessions) session.destroy()
@@ -53,12 +58,14 @@ export async function startGrpcServer(behaviour: GrpcBehaviour): Promise<FakeGrp
   server.on('stream', (stream, headers) => {
     const chunks: Buffer[] = []
     stream.on('error', () => undefined) // a reset stream reports its own RST_STREAM here
+    stream.on('close', () => void fake.closedStreams++)
     stream.on('data', (chunk: Buffer) => chunks.push(chunk))
     stream.on('end', () => {
       const call = { headers, body: Buffer.concat(chunks) }
       fake.calls.push(call)
       const reply = fake.behaviour(call, fake.calls.length)
       if (reply.kind === 'hang') return
+      if (reply.kind === 'stream') return streamBody(stream, reply)
       if (reply.kind === 'rst') return stream.close(http2.constants.NGHTTP2_INTERNAL_ERROR)
       if (reply.kind === 'close-quietly') return stream.close(http2.constants.NGHTTP2_NO_ERROR)
       if (reply.kind === 'trailers-only') {
@@ -89,4 +96,21 @@ export async function startGrpcServer(behaviour: GrpcBehaviour): Promise<FakeGrp
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
   fake.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   return fake
+}
+
+/** Writes the reply's body chunk by chunk until the client goes away (or `totalBytes` are out, then ends without trailers). */
+function streamBody(stream: http2.ServerHttp2Stream, reply: { chunkBytes: number; everyMs: number; totalBytes?: number }): void {
+  stream.respond({ ':status': 200, 'content-type': 'application/grpc' })
+  const chunk = Buffer.alloc(reply.chunkBytes, 0x61)
+  let sent = 0
+  let pending: NodeJS.Timeout | undefined
+  stream.once('close', () => clearTimeout(pending))
+  const next = (): void => {
+    if (stream.destroyed || stream.closed) return
+    if (sent >= (reply.totalBytes ?? Infinity)) return void stream.end()
+    sent += chunk.length
+    if (!stream.write(chunk)) return void stream.once('drain', next)
+    pending = setTimeout(next, reply.everyMs)
+  }
+  next()
 }
