@@ -1,3 +1,4 @@
+// Checks, before any cloud call, that every chosen client runs on this OS and is on PATH, with an install hint.
 import { InputError } from '../log/errors.js'
 import { osName, thisPlatform, type Platform } from '../runner/platform.js'
 import type { ClientContext } from '../process/command-context.js'

@@ -1,3 +1,4 @@
+// The registry clients by id: adding a client is a module in this folder and one line here.
 import type { ClientId } from '../types.js'
 import type { RegistryClient } from './client.js'
 import { buildah, podman, skopeo } from './containers.js'

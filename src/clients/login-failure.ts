@@ -1,3 +1,4 @@
+// A client's failed login in its own words: refused credential, transient registry failure, rate limit, deadline.
 import { ActionError } from '../log/errors.js'
 import { safeText } from '../log/escape.js'
 

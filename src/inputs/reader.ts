@@ -1,3 +1,4 @@
+// Reads the step's inputs: text, secrets (masked at once), lists, booleans, choices and whole numbers, with input errors.
 import { getInput } from '@actions/core'
 import { InputError } from '../log/errors.js'
 import { maskSecret } from '../log/secrets.js'

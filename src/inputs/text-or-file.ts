@@ -1,3 +1,4 @@
+// An input that holds a value or the path of a file holding it (a key): read, checked and masked.
 import { lstatSync } from 'node:fs'
 import { InputError } from '../log/errors.js'
 import { readTextFile } from '../runner/files.js'

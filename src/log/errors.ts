@@ -1,3 +1,4 @@
+// Error types: ActionError (a message and a fix), InputError (names the input), and errorMessage for anything thrown.
 import { safeText } from './escape.js'
 
 /** An error the user can act on: what went wrong, and optionally what would fix it. */

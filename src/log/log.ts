@@ -1,3 +1,4 @@
+// The one door to the runner's log: every line escaped (log/escape.ts) and redacted before @actions/core prints it.
 import * as core from '@actions/core'
 import { safeText } from './escape.js'
 

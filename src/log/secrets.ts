@@ -1,3 +1,4 @@
+// Masking: every form of a secret registered with the runner, and the redaction of text the action shows.
 import { setSecret } from '@actions/core'
 
 const MIN_MASK_LENGTH = 4

@@ -1,3 +1,4 @@
+// Cloud endpoints: the real hosts by default, redirected only through the documented REGISTRY_LOGIN_ENDPOINT_* variables.
 import { ActionError } from '../log/errors.js'
 import { safeText } from '../log/escape.js'
 

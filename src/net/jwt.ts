@@ -1,3 +1,4 @@
+// Signing a compact JWT (RS256, PS256) with node:crypto, for the clouds' service-account key exchanges.
 import { createPrivateKey, createSign, constants, type KeyObject } from 'node:crypto'
 
 export type JwtAlgorithm = 'RS256' | 'PS256'

@@ -1,3 +1,4 @@
+// HTTPS_PROXY / NO_PROXY for the action's own connections: a CONNECT tunnel through the runner's proxy.
 import type http from 'node:http'
 import type { Duplex } from 'node:stream'
 import { getProxyUrl } from '@actions/http-client/lib/proxy'

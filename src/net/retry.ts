@@ -1,3 +1,4 @@
+// The retry loop every cloud call and client login uses: attempts, jittered backoff, try-again hints, the step's deadline.
 import { log } from '../log/log.js'
 
 export interface RetryOptions {

@@ -1,3 +1,4 @@
+// The runner's platform: path rules and the user's home per operating system (this machine's, or another for tests).
 import os from 'node:os'
 import path from 'node:path'
 

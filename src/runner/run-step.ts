@@ -1,3 +1,4 @@
+// Runs a step's work (main, post, the helper) to its end: a rejection or a promise that never settles fails the step.
 import { errorMessage } from '../log/errors.js'
 import { log } from '../log/log.js'
 

@@ -1,3 +1,4 @@
+// The `credential-helper` input, refused where a helper cannot work (docker-config, logout: false).
 import type { ClientId } from '../types.js'
 import { InputError } from '../log/errors.js'
 import type { InputReader } from '../inputs/reader.js'

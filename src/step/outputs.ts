@@ -1,3 +1,4 @@
+// The step's outputs (registries, usernames, expiry, optionally the password) and the skipped login's outputs.
 import { setOutput } from '@actions/core'
 import { log } from '../log/log.js'
 import type { Inputs, SkippedLogin } from './parse-step.js'
