@@ -10,6 +10,7 @@ const base = {
 }
 export default {
   testTimeout: 120_000,
+  testSequencer: '<rootDir>/__tests__/helpers/e2e-sequencer.mjs',
   // With --coverage (npm test's unit run): what the unit tests reach of src/, and the floor it must not fall below.
   collectCoverageFrom: ['src/**/*.ts'],
   coverageReporters: ['text-summary'],
