@@ -113,12 +113,32 @@ function readOidc(context: Context): AlibabaAuth {
   }
 }
 
+/** Longest 'username' taken: Alibaba login names are far shorter; anything longer is not one. */
+const MAX_USERNAME = 256
+
+/** The instance credential's login name: no leading '-' (a client would read an option), at most 256 characters (controls: refused as text). */
+function checkUsername(username: string): void {
+  if (username.startsWith('-'))
+    throw new InputError(
+      'username',
+      "starts with '-', which a client would take for an option, not a login name",
+      "Give the login name the console's docker login command shows (--username=<name>): the name alone, without '--username='."
+    )
+  if (username.length > MAX_USERNAME)
+    throw new InputError(
+      'username',
+      `is ${username.length} characters long, more than the ${MAX_USERNAME} a login name has`,
+      "Give the login name of the instance's access credential; a password or key goes in 'password'."
+    )
+}
+
 function readPassword(context: Context): AlibabaAuth {
   const username = requireInput(
     context,
     'username',
     "Set it to the login name of the instance's access credential (the account or RAM user name shown in the console's docker login command)."
   )
+  checkUsername(username)
   const password = context.values.password
   if (!password)
     throw new InputError('password', "is empty but 'username' is set", "Pass the instance's access credential password from a secret.")

@@ -44,6 +44,13 @@ const readers: CloudAuth<Method, Input, IbmAuth>['readers'] = {
 export const IBM_AUTH: CloudAuth<Method, Input, IbmAuth> = {
   cloud: 'IBM Cloud',
   names: IBM_AUTH_METHODS,
+  refused: {
+    // IAM trusts no outside OIDC issuer: trusted profiles take SAML and IBM compute resources only (protocols.md 4.4).
+    oidc: {
+      problem: "IBM Cloud has no federation for GitHub's OIDC tokens (IAM trusts no outside OIDC issuer)",
+      fix: "Use a service ID's API key in 'api-key', from a secret; on a self-hosted runner in IBM Cloud (a VPC instance, IKS or OpenShift, Code Engine), 'auth: runner-identity' logs in with the runner's trusted profile, without a key."
+    }
+  },
   reads: [
     ['api-key', 'secret'],
     ['token', 'secret']

@@ -20,6 +20,8 @@ export interface AuthRules<M extends string, N extends string> {
   cloud: string
   /** Every value 'auth' takes besides auto, in the order the error lists them. */
   names: readonly string[]
+  /** Values of 'auth' the cloud cannot do but users try, each with why not and what to do instead. */
+  refused?: Readonly<Record<string, { problem: string; fix: string }>>
   usernameForm?: UsernameForm<M, N>
   /** With auth auto: each method and the inputs that choose it, the first one wins. */
   auto: ReadonlyArray<readonly [M, readonly N[]]>
@@ -76,7 +78,9 @@ export function readAuth<M extends string, N extends string, D extends MethodDat
 }
 
 /** An explicit 'auth' must be one of the cloud's methods. */
-export function checkAuthName(rules: Pick<AuthRules<string, string>, 'cloud' | 'names'>, auth: string): void {
+export function checkAuthName(rules: Pick<AuthRules<string, string>, 'cloud' | 'names' | 'refused'>, auth: string): void {
+  const refused = rules.refused?.[auth]
+  if (refused) throw new InputError('auth', `is '${auth}', but ${refused.problem}`, refused.fix)
   if (auth !== 'auto' && !rules.names.includes(auth)) {
     throw new InputError('auth', `is '${auth}', which ${rules.cloud} does not support`, `Use one of: auto, ${rules.names.join(', ')}.`)
   }
