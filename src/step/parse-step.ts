@@ -7,6 +7,7 @@ import { declaredMethod, providers } from '../providers/index.js'
 import type { CommonInputs, LoginSpec, Provider } from '../providers/provider.js'
 import { parseCredentialHelper } from './credential-helper-input.js'
 import { checkRegistryHosts, parseRegistry } from '../inputs/registry-hosts.js'
+import { FOREIGN_FORMATS } from '../inputs/credential-shape.js'
 import { ignoredInputWarnings, noCredentialAvailable } from './input-hygiene.js'
 
 /** A line for the log before the login: a warning, or an info line. */
@@ -74,7 +75,8 @@ function readCommon(inputs: InputReader): CommonInputs {
     // de-duplicated after parsing: https://us.icr.io/ and US.ICR.IO are one registry
     registries: [...new Set(inputs.list('registry').map(parseRegistry))],
     auth: inputs.text('auth').toLowerCase() || 'auto',
-    exchange: inputs.bool('exchange', true)
+    exchange: inputs.bool('exchange', true),
+    credentialFormats: [...Object.values(providers).flatMap((provider: Provider) => provider.credentialFormats), ...FOREIGN_FORMATS]
   }
 }
 

@@ -5,6 +5,7 @@ import { maskSecret } from '../../log/secrets.js'
 import type { CommonInputs } from '../provider.js'
 import { readAuth, requireInput, type CloudAuth, type ReaderContext, type ResolvedAuth } from '../kit/auth.js'
 import { percentEncodedForms, type AccessKeyCredential } from './signature.js'
+import { ALIBABA_FORMATS, ALIBABA_SHAPES } from './shapes.js'
 
 export const ALIBABA_DEFAULT_AUDIENCE = 'sts.aliyuncs.com'
 
@@ -150,13 +151,14 @@ export const ALIBABA_AUTH: CloudAuth<Method, Input, AlibabaAuth> = {
   names: ALIBABA_AUTH_METHODS,
   reads: [
     ['access-key-id', 'text'],
-    ['access-key-secret', 'secret'],
-    ['security-token', readSecurityToken],
+    ['access-key-secret', 'secret', ALIBABA_SHAPES['access-key-secret']],
+    ['security-token', readSecurityToken, ALIBABA_SHAPES['security-token']],
     ['role-arn', 'text'],
     ['oidc-provider-arn', 'text'],
     ['username', 'text'],
     ['password', 'secret']
   ],
+  formats: ALIBABA_FORMATS,
   auto: [
     ['oidc', ['role-arn', 'oidc-provider-arn']],
     ['access-key', ['access-key-id', 'access-key-secret', 'security-token']],

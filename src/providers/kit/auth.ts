@@ -2,6 +2,7 @@
 import { InputError } from '../../log/errors.js'
 import type { InputReader } from '../../inputs/reader.js'
 import type { CommonInputs, MethodData } from '../provider.js'
+import type { CredentialFormat, FormatTables } from '../../inputs/credential-shape.js'
 import { firstSet, readInputs, type CredentialInput, type InputValues } from './credential-inputs.js'
 import { methodOfStaticLogin, readStaticLogin, usernameList, type StaticLogin, type UsernameTable } from './static-login.js'
 
@@ -49,8 +50,10 @@ export interface ReaderContext<M extends string, N extends string> {
 
 /** A cloud's whole auth: its inputs, its rules, its checks at each stage, and one reader per method. */
 export interface CloudAuth<M extends string, N extends string, D extends MethodData> extends AuthRules<M, N> {
-  /** Read before anything is checked, in this order. */
+  /** Read before anything is checked, in this order (a credential's shape checked as it is read). */
   reads: readonly CredentialInput<N>[]
+  /** The credentials the cloud issues, told apart by shape (its providers/<cloud>/shapes.ts). */
+  formats: readonly CredentialFormat[]
   /** Checks of the inputs alone, before 'auth' is looked at. */
   beforeAuth?(values: InputValues<N>): void
   /** Checks once the username form is read, before the method is chosen. */
@@ -66,15 +69,22 @@ export function readAuth<M extends string, N extends string, D extends MethodDat
   inputs: InputReader,
   common: CommonInputs
 ): { resolved: ResolvedAuth<M>; data: D } {
-  const values = readInputs(inputs, cloud.reads)
+  const tables = formatTables(cloud, common)
+  const values = readInputs(inputs, cloud.reads, tables)
   cloud.beforeAuth?.(values)
   checkAuthName(cloud, common.auth)
-  const login = cloud.usernameForm ? readStaticLogin(inputs, cloud.usernameForm.cloud, cloud.usernameForm.usernames) : undefined
+  const login = cloud.usernameForm ? readStaticLogin(inputs, cloud.usernameForm.cloud, cloud.usernameForm.usernames, tables) : undefined
   cloud.afterUsername?.(values, login)
   const method = chooseMethod(cloud, common.auth, values, login)
   cloud.afterChoice?.(method, values)
   const data = cloud.readers[method]({ method, values, login, common, inputs })
   return { resolved: login ? { method, login } : { method }, data }
+}
+
+/** The cloud's own credential formats, and every other cloud's (parse-step gives them all in `common`). */
+function formatTables(cloud: Pick<CloudAuth<string, string, MethodData>, 'cloud' | 'formats'>, common: CommonInputs): FormatTables {
+  const others = (common.credentialFormats ?? []).filter(format => !cloud.formats.includes(format))
+  return { cloud: cloud.cloud, own: cloud.formats, others }
 }
 
 /** An explicit 'auth' must be one of the cloud's methods. */

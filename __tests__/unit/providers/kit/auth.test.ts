@@ -292,6 +292,7 @@ describe('the stages run in order, each once', () => {
         ['x', inputs => (calls.push('read x'), inputs.text('x'))],
         ['y', inputs => (calls.push('read y'), inputs.secret('y'))]
       ],
+      formats: [],
       beforeAuth: () => void calls.push('beforeAuth'),
       usernameForm: { cloud: 'Toy Registry', usernames: { ua: { method: 'a', password: 'an a' } } },
       afterUsername: (_values, login) => void calls.push(`afterUsername ${login?.username ?? '-'}`),
