@@ -51,6 +51,8 @@ export interface FormatTables {
 
 const QUOTED = /^(["'`])[\s\S]*\1$/
 const PEM = /^-----BEGIN [A-Z0-9 ]*-----/
+// C0 and C1 controls (ESC, BEL, DEL …): never part of a key.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/
 const YAML_FIELD = /^([A-Za-z_][A-Za-z0-9_-]*):(?:[ \t]+(.*))?$/
 
 /** A YAML mapping's top-level fields (values unquoted), or undefined when some line is not part of one. */
@@ -130,6 +132,13 @@ function bareKey(input: string, value: string, shape: CredentialShape): string {
       input,
       `has white space inside (a space, tab or line break), which ${shape.expected} never has`,
       'Copy it again as one word, without spaces or line breaks.'
+    )
+  }
+  if (CONTROL.test(value)) {
+    throw new InputError(
+      input,
+      `has a control character inside, which ${shape.expected} never has`,
+      'Copy it again from where it was issued.'
     )
   }
   return value

@@ -114,6 +114,11 @@ const SHAPES: ReadonlyArray<readonly [string, Record<string, string>, string]> =
     "Input 'api-key' has white space inside (a space, tab or line break), which an IBM Cloud API key never has. Copy it again as one word, without spaces or line breaks."
   ],
   [
+    'IBM token with an escape sequence inside',
+    { ...IBM, token: 'eyJ-token\u001b[31m-red' },
+    "Input 'token' has a control character inside, which an IAM access token never has. Copy it again from where it was issued."
+  ],
+  [
     'IBM api-key holding an IAM access token',
     { ...IBM, 'api-key': JWT },
     "Input 'api-key' is an IAM access token (a JWT, eyJ…), not an IBM Cloud API key. Pass it in 'token'."
