@@ -59,6 +59,30 @@ test('exchange: false logs in with the API key itself as iamapikey', async () =>
   expect(main.log).toMatch(/long-lived API key/)
 })
 
+test('the whole apikey.json pasted into api-key logs in with its apikey, and the log says so once (#19)', async () => {
+  const apiKey = cloud().emulators.ibm.createApiKey()
+  // The file the IBM Cloud console downloads (and ibmcloud iam api-key-create --file writes).
+  const apikeyJson = JSON.stringify({ name: 'ci-push', description: 'CI', createdAt: '2026-12-01T10:00+0000', apikey: apiKey }, null, '\t')
+  const sandbox = clientSandbox()
+  let pushed = false
+  const { main, post } = await runAction(
+    { provider: 'ibm', region: 'us-south', 'api-key': apikeyJson, clients: 'docker' },
+    {
+      env: { ...cloud().env, ...sandbox.env },
+      between: async () => void (pushed = (await pushWith(sandbox.files.docker, 'us.icr.io/acme/apikey-json:v1')).ok)
+    }
+  )
+  expect(main.code).toBe(0)
+  expect(main.outputs.username).toBe('iambearer')
+  expect(pushed).toBe(true)
+  const notes = main.log.split('\n').filter((line: string) => line.includes('holds an IBM Cloud API key file'))
+  expect(notes).toEqual([
+    "Input 'api-key' holds an IBM Cloud API key file (apikey.json): using its 'apikey' field as an IBM Cloud API key."
+  ])
+  expect(post!.code).toBe(0)
+  expectNoSecretIn([main.log, main.stderr, post!.log, post!.stderr, stateFileOf(main), main.summary], [apiKey])
+})
+
 test("an unknown API key fails with IAM's own message, and no auth file gets an entry", async () => {
   const sandbox = clientSandbox()
   const { main, post } = await runAction(

@@ -299,7 +299,8 @@ export function fuzzCases(fixtureDir: string): FuzzCase[] {
         'hostile secret to a foreign host',
         `${target.base.provider} ${target.input} = ${JSON.stringify(payload.slice(0, 40))}`,
         { ...target.base, [target.input]: `secret-${payload}`, registry: 'evil.example.com' },
-        { kind: 'invalid', names: 'registry' }
+        // Refused by its shape (a key has no line break or control character inside) before the host is looked at (#19).
+        { kind: 'invalid', names: target.input }
       )
     }
   }

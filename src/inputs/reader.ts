@@ -17,17 +17,25 @@ export interface InputReader {
    * path, so that errors can name the file (a path is no secret; the file's content is masked when read).
    */
   secretOrPath(name: string): string
-  /** Comma- or newline-separated list, trimmed, empty entries dropped, duplicates removed. */
+  /** A list separated by commas, line breaks or spaces, trimmed, empty entries dropped, duplicates removed. */
   list(name: string): string[]
   bool(name: string, fallback: boolean): boolean
   choice<T extends string>(name: string, allowed: readonly T[], fallback: T): T
   /** A whole number in plain decimal digits within [min, max]. */
   integer(name: string, fallback: number, min: number, max: number): number
+  /** Says how an input was taken (a key taken out of the file it came in, a region newer than the list), for the log: names, never values. */
+  note(message: string): void
+  /** The notes so far, in order. */
+  notes(): readonly string[]
 }
 
+/**
+ * The one list parser ('region', 'registry', 'clients'): commas, line breaks and spaces all separate, so
+ * `us-south eu-de`, `us-south, eu-de` and a YAML block of lines are one list. No entry has a space inside.
+ */
 export function splitList(value: string): string[] {
   const items = value
-    .split(/[,\n]/)
+    .split(/[,\s]+/)
     .map(item => item.trim())
     .filter(item => item.length > 0)
   return [...new Set(items)]
@@ -46,8 +54,11 @@ export function createInputReader(read: (name: string) => string = name => getIn
       throw new InputError(name, 'contains a line break or another control character', 'Give it on one line, as plain text.')
     return value
   }
+  const notes: string[] = []
   return {
     text,
+    note: message => void notes.push(message),
+    notes: () => [...notes],
     isSet: name => read(name).trim() !== '',
     secret(name) {
       const value = read(name).trim()

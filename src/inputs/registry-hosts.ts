@@ -85,7 +85,16 @@ function checkHost(value: string, host: string): void {
   }
 }
 
+/** An image reference's tag (`:1.0`) or digest (`@sha256:…`) at the end of the path. */
+const TAG_OR_DIGEST = /(:[\w][\w.-]*|@[a-z0-9]+([+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+)$/
+
 function checkPath(value: string, path: string): void {
+  if (TAG_OR_DIGEST.test(path))
+    refuse(
+      value,
+      `which is an image (it ends with a ${path.includes('@') ? 'digest' : 'tag'}), not a registry`,
+      'Give a registry host, optionally with a namespace (us.icr.io/acme), not an image: the clients log into the registry, and push and pull the images under it.'
+    )
   for (const segment of path.split('/')) {
     if (segment === '' || segment === '.' || segment === '..')
       refuse(

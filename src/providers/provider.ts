@@ -3,6 +3,7 @@ import type { ProviderId, RegistryCredential } from '../types.js'
 import type { Http } from '../net/http.js'
 import type { InputReader } from '../inputs/reader.js'
 import type { CredentialScope, RegistryHostPolicy } from '../inputs/registry-hosts.js'
+import type { CredentialFormat } from '../inputs/credential-shape.js'
 
 /** The inputs shared by every cloud, parsed once. */
 export interface CommonInputs {
@@ -14,6 +15,8 @@ export interface CommonInputs {
   auth: string
   /** Exchange a long-lived credential for a short-lived token before handing it to clients. */
   exchange: boolean
+  /** Every cloud's credential formats (parse-step gathers them), so that another cloud's key is named as such. */
+  credentialFormats?: readonly CredentialFormat[]
 }
 
 /** What a provider needs from the outside world; tests pass their own. */
@@ -90,6 +93,8 @@ export interface Provider<D extends MethodData = MethodData> {
   readonly registryHosts: RegistryHostPolicy
   /** Whether `region` chooses registry hosts (false: it is always ignored). */
   readonly regional: boolean
+  /** The credentials the cloud issues, told apart by shape (providers/<cloud>/shapes.ts). */
+  readonly credentialFormats: readonly CredentialFormat[]
   plan(inputs: InputReader, common: CommonInputs): LoginSpec<D>
   mint(spec: LoginSpec<D>, ctx: ProviderContext): Promise<RegistryCredential[]>
   /** The secret strings in a method's data: masked again wherever a saved spec is read back. */

@@ -7,6 +7,7 @@ import { declaredMethod, providers } from '../providers/index.js'
 import type { CommonInputs, LoginSpec, Provider } from '../providers/provider.js'
 import { parseCredentialHelper } from './credential-helper-input.js'
 import { checkRegistryHosts, parseRegistry } from '../inputs/registry-hosts.js'
+import { FOREIGN_FORMATS } from '../inputs/credential-shape.js'
 import { ignoredInputWarnings, noCredentialAvailable } from './input-hygiene.js'
 
 /** A line for the log before the login: a warning, or an info line. */
@@ -26,7 +27,7 @@ export interface Inputs {
   isolatedConfig: boolean
   /** Install docker-credential-registry-login instead of storing a password (credential-helper mode). */
   credentialHelper: boolean
-  /** What parsing found worth saying: ignored inputs, a custom domain getting a registry password. */
+  /** What parsing found worth saying: how an input was taken, ignored inputs, a custom domain getting a registry password. */
   notices: Notice[]
 }
 
@@ -46,11 +47,21 @@ function readProvider(inputs: InputReader): ProviderId {
   return providerName as ProviderId
 }
 
+/** Builders that read docker's login rather than having one of their own. */
+const SERVED_BY_DOCKER = ['buildx', 'docker-buildx', 'buildkit', 'buildkitd', 'buildctl']
+
 function readClients(inputs: InputReader): ClientId[] {
   // de-duplicated after case-folding: 'docker, Docker' is one client, logged in once
   const clients = [...new Set(inputs.list('clients').map(name => name.toLowerCase()))]
   if (clients.length === 0) clients.push('docker')
   for (const client of clients) {
+    if (SERVED_BY_DOCKER.includes(client)) {
+      throw new InputError(
+        'clients',
+        `has '${client}', which has no login of its own: docker buildx and BuildKit use docker's login (its config.json)`,
+        "List 'docker' instead (or 'docker-config' where no docker CLI runs)."
+      )
+    }
     if (!(CLIENT_IDS as readonly string[]).includes(client)) {
       throw new InputError('clients', `has '${client}', which is not a supported client`, `Use any of: ${CLIENT_IDS.join(', ')}.`)
     }
@@ -64,7 +75,8 @@ function readCommon(inputs: InputReader): CommonInputs {
     // de-duplicated after parsing: https://us.icr.io/ and US.ICR.IO are one registry
     registries: [...new Set(inputs.list('registry').map(parseRegistry))],
     auth: inputs.text('auth').toLowerCase() || 'auto',
-    exchange: inputs.bool('exchange', true)
+    exchange: inputs.bool('exchange', true),
+    credentialFormats: [...Object.values(providers).flatMap((provider: Provider) => provider.credentialFormats), ...FOREIGN_FORMATS]
   }
 }
 
@@ -102,7 +114,7 @@ export function parseStep(inputs: InputReader, env: NodeJS.ProcessEnv = process.
   const credentialHelper = parseCredentialHelper(inputs, clients, logout)
   // Before any network call: the token request's URL and bearer are there, and the URL is https.
   if (declaredMethod(plan).oidc) oidcRequest(env)
-  const notices = planNotices(inputs, provider, plan, common)
+  const notices = [...inputs.notes().map(message => ({ level: 'info' as const, message })), ...planNotices(inputs, provider, plan, common)]
   return { skipped: false, provider: providerId, plan, clients, logout, outputPassword, isolatedConfig, credentialHelper, notices }
 }
 

@@ -378,8 +378,11 @@ describe('text inputs are one line of plain text', () => {
     }
   )
 
-  test('a secret may span lines (a PEM, a JSON key): only text inputs are checked', () => {
-    expect(parse({ provider: 'ibm', token: 'line-one\nline-two', region: 'us' }).plan.auth).toBe('token')
+  test('a secret may span lines (a PEM, a JSON key, a password): only text inputs are checked as text', () => {
+    // A token or key with a line break inside is refused by its shape instead (mistakes.test.ts).
+    expect(parse({ provider: 'alibaba', username: 'dev', password: 'line-one\nline-two', region: 'cn-hangzhou' }).plan.auth).toBe(
+      'password'
+    )
   })
 })
 

@@ -139,6 +139,12 @@ test('splitList trims, drops empty entries and duplicates', () => {
   expect(splitList(' a, b\n\n,a ,c\r\n')).toEqual(['a', 'b', 'c'])
 })
 
+test('splitList takes commas, line breaks, spaces and tabs as separators, in any mix', () => {
+  expect(splitList('us-south eu-de')).toEqual(['us-south', 'eu-de'])
+  expect(splitList('docker  podman,helm\n\toras')).toEqual(['docker', 'podman', 'helm', 'oras'])
+  expect(splitList(' , \n ')).toEqual([])
+})
+
 describe('invalid inputs: each error names the input, says what is wrong, and leaks no secret', () => {
   const providers = PROVIDER_IDS.join(', ')
   const regions = IBM_REGION_NAMES.join(', ')
@@ -194,9 +200,9 @@ describe('invalid inputs: each error names the input, says what is wrong, and le
     ],
     [
       'unsupported auth method',
-      { provider: 'ibm', 'api-key': API_KEY, region: 'us', auth: 'OIDC' },
+      { provider: 'ibm', 'api-key': API_KEY, region: 'us', auth: 'keyless' },
       'auth',
-      "Input 'auth' is 'oidc', which IBM Cloud does not support. Use one of: auto, api-key, token, password."
+      "Input 'auth' is 'keyless', which IBM Cloud does not support. Use one of: auto, api-key, token, password."
     ],
     [
       'no region and no registry',
@@ -212,9 +218,9 @@ describe('invalid inputs: each error names the input, says what is wrong, and le
     ],
     [
       'bad registry host',
-      { provider: 'ibm', token: TOKEN, registry: 'us.icr.io, not a host' },
+      { provider: 'ibm', token: TOKEN, registry: 'us.icr.io, not_a_host' },
       'registry',
-      "Input 'registry' has 'not a host', whose host label 'not a host' is not a DNS label (letters, digits and inner hyphens, at most 63). Give a host such as us.icr.io, optionally with https:// in front, a :port and a /path."
+      "Input 'registry' has 'not_a_host', whose host label 'not_a_host' is not a DNS label (letters, digits and inner hyphens, at most 63). Give a host such as us.icr.io, optionally with https:// in front, a :port and a /path."
     ]
   ]
 

@@ -5,6 +5,7 @@ import { maskSecret } from '../../log/secrets.js'
 import type { CommonInputs } from '../provider.js'
 import { readAuth, requireInput, type CloudAuth, type ReaderContext, type ResolvedAuth } from '../kit/auth.js'
 import { percentEncodedForms, type AccessKeyCredential } from './signature.js'
+import { ALIBABA_FORMATS, ALIBABA_SHAPES } from './shapes.js'
 
 export const ALIBABA_DEFAULT_AUDIENCE = 'sts.aliyuncs.com'
 
@@ -113,12 +114,32 @@ function readOidc(context: Context): AlibabaAuth {
   }
 }
 
+/** Longest 'username' taken: Alibaba login names are far shorter; anything longer is not one. */
+const MAX_USERNAME = 256
+
+/** The instance credential's login name: no leading '-' (a client would read an option), at most 256 characters (controls: refused as text). */
+function checkUsername(username: string): void {
+  if (username.startsWith('-'))
+    throw new InputError(
+      'username',
+      "starts with '-', which a client would take for an option, not a login name",
+      "Give the login name the console's docker login command shows (--username=<name>): the name alone, without '--username='."
+    )
+  if (username.length > MAX_USERNAME)
+    throw new InputError(
+      'username',
+      `is ${username.length} characters long, more than the ${MAX_USERNAME} a login name has`,
+      "Give the login name of the instance's access credential; a password or key goes in 'password'."
+    )
+}
+
 function readPassword(context: Context): AlibabaAuth {
   const username = requireInput(
     context,
     'username',
     "Set it to the login name of the instance's access credential (the account or RAM user name shown in the console's docker login command)."
   )
+  checkUsername(username)
   const password = context.values.password
   if (!password)
     throw new InputError('password', "is empty but 'username' is set", "Pass the instance's access credential password from a secret.")
@@ -130,13 +151,14 @@ export const ALIBABA_AUTH: CloudAuth<Method, Input, AlibabaAuth> = {
   names: ALIBABA_AUTH_METHODS,
   reads: [
     ['access-key-id', 'text'],
-    ['access-key-secret', 'secret'],
-    ['security-token', readSecurityToken],
+    ['access-key-secret', 'secret', ALIBABA_SHAPES['access-key-secret']],
+    ['security-token', readSecurityToken, ALIBABA_SHAPES['security-token']],
     ['role-arn', 'text'],
     ['oidc-provider-arn', 'text'],
     ['username', 'text'],
     ['password', 'secret']
   ],
+  formats: ALIBABA_FORMATS,
   auto: [
     ['oidc', ['role-arn', 'oidc-provider-arn']],
     ['access-key', ['access-key-id', 'access-key-secret', 'security-token']],

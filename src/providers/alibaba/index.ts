@@ -9,6 +9,7 @@ import { ALIBABA_REGISTRY_HOSTS } from './hosts.js'
 import { percentEncodedForms, type AccessKeyCredential } from './signature.js'
 import { alibabaTargets, type AlibabaTarget } from './targets.js'
 import { settleAll } from '../../auth-files/concurrency.js'
+import { ALIBABA_FORMATS } from './shapes.js'
 
 /** `github-actions-<run id>[-<attempt>]`, cut to what STS accepts. */
 export function defaultSessionName(env: NodeJS.ProcessEnv): string {
@@ -88,6 +89,7 @@ export const alibaba: Provider<AlibabaData> = {
   } satisfies Record<(typeof ALIBABA_AUTH_METHODS)[number], AuthMethodSpec>,
   registryHosts: ALIBABA_REGISTRY_HOSTS,
   regional: true,
+  credentialFormats: ALIBABA_FORMATS,
   plan(inputs: InputReader, common: CommonInputs): LoginSpec<AlibabaData> {
     const { resolved, data: auth } = readAlibabaAuth(inputs, common)
     const targets = alibabaTargets(inputs, common, auth)

@@ -2,9 +2,10 @@
 import { InputError } from '../../log/errors.js'
 import type { InputReader } from '../../inputs/reader.js'
 import type { CommonInputs } from '../provider.js'
-import { noRegion, unknownRegion } from '../kit/regions.js'
+import { listedRegion, noRegion } from '../kit/regions.js'
 import type { AlibabaAuth } from './auth.js'
-import { ALIBABA_REGISTRY_HOSTS, enterpriseHost, parseAlibabaHost, personalHost, personalInstanceHost, REGION_PATTERN } from './hosts.js'
+import { ALIBABA_REGISTRY_HOSTS, enterpriseHost, parseAlibabaHost, personalHost, personalInstanceHost } from './hosts.js'
+import { ACR_REGION_LIST } from './regions.js'
 
 /** Where to log in, and which API issues its password: an Enterprise call always has its InstanceId. */
 export type AlibabaTarget = { registry: string; region: string } & (
@@ -48,13 +49,9 @@ function readInstance(inputs: InputReader, auth: AlibabaAuth): Instance {
   return { id, name, needsApi: auth.kind !== 'password' }
 }
 
-function checkedRegions(common: CommonInputs): string[] {
-  for (const region of common.regions) {
-    if (!REGION_PATTERN.test(region)) {
-      throw unknownRegion(region, 'an Alibaba Cloud region id', 'Use ids such as cn-hangzhou, cn-shanghai, ap-southeast-1, eu-central-1.')
-    }
-  }
-  return common.regions
+/** The 'region' entries, each checked against ACR's regions (a newer one of the documented shape passes with a note). */
+function checkedRegions(inputs: InputReader, common: CommonInputs): string[] {
+  return common.regions.map(region => listedRegion(region, ACR_REGION_LIST, message => inputs.note(message)))
 }
 
 /**
@@ -155,7 +152,7 @@ function personalTargets(regions: string[], instance: Instance): AlibabaTarget[]
 /** Registry hosts and the API for each, from `registry`, or from `instance-name`/`instance-id` and `region`. */
 export function alibabaTargets(inputs: InputReader, common: CommonInputs, auth: AlibabaAuth): AlibabaTarget[] {
   const instance = readInstance(inputs, auth)
-  const regions = checkedRegions(common)
+  const regions = checkedRegions(inputs, common)
   if (common.registries.length > 0) return registryTargets(common.registries, regions, instance)
   if (regions.length === 0) {
     throw noRegion(

@@ -4,6 +4,7 @@ import type { InputReader } from '../../inputs/reader.js'
 import type { CommonInputs } from '../provider.js'
 import { credentialOf, readAuth, type CloudAuth, type ReaderContext, type ResolvedAuth } from '../kit/auth.js'
 import { givenAs, type UsernameTable } from '../kit/static-login.js'
+import { IBM_FORMATS, IBM_SHAPES } from './shapes.js'
 
 /**
  * IBM's parsed credential: exactly one of these. `username` is set when the credential came as
@@ -19,8 +20,8 @@ type Input = 'api-key' | 'token'
 
 /** The registry usernames IBM documents for IAM credentials (IBM Cloud docs, "Accessing Container Registry"). */
 export const IBM_USERNAMES: UsernameTable<Method> = {
-  iamapikey: { method: 'api-key', password: 'an IBM Cloud API key' },
-  iambearer: { method: 'token', password: 'an IAM access token' }
+  iamapikey: { method: 'api-key', password: 'an IBM Cloud API key', shape: IBM_SHAPES['api-key'] },
+  iambearer: { method: 'token', password: 'an IAM access token', shape: IBM_SHAPES.token }
 }
 
 const ONE_CREDENTIAL = "Set only one of them: 'api-key', 'token', or 'username' with 'password'."
@@ -44,10 +45,18 @@ const readers: CloudAuth<Method, Input, IbmAuth>['readers'] = {
 export const IBM_AUTH: CloudAuth<Method, Input, IbmAuth> = {
   cloud: 'IBM Cloud',
   names: IBM_AUTH_METHODS,
+  refused: {
+    // IAM trusts no outside OIDC issuer: trusted profiles take SAML and IBM compute resources only (protocols.md 4.4).
+    oidc: {
+      problem: "IBM Cloud has no federation for GitHub's OIDC tokens (IAM trusts no outside OIDC issuer)",
+      fix: "Use a service ID's API key in 'api-key', from a secret; on a self-hosted runner in IBM Cloud (a VPC instance, IKS or OpenShift, Code Engine), 'auth: runner-identity' logs in with the runner's trusted profile, without a key."
+    }
+  },
   reads: [
-    ['api-key', 'secret'],
-    ['token', 'secret']
+    ['api-key', 'secret', IBM_SHAPES['api-key']],
+    ['token', 'secret', IBM_SHAPES.token]
   ],
+  formats: IBM_FORMATS,
   usernameForm: {
     cloud: 'IBM Cloud Container Registry',
     usernames: IBM_USERNAMES,

@@ -8,6 +8,7 @@ import { givenAsLabel } from '../kit/static-login.js'
 import { IBM_AUTH_METHODS, readIbmAuth, type IbmAuth } from './auth.js'
 import { exchangeApiKey } from './iam.js'
 import { IBM_REGION_NAMES, IBM_REGISTRY_HOSTS, ibmRegistryHost } from './regions.js'
+import { IBM_FORMATS } from './shapes.js'
 
 const REGIONS: RegionHosts = {
   host: ibmRegistryHost,
@@ -41,6 +42,7 @@ export const ibm: Provider<IbmAuth> = {
   } satisfies Record<(typeof IBM_AUTH_METHODS)[number], AuthMethodSpec>,
   registryHosts: IBM_REGISTRY_HOSTS,
   regional: true,
+  credentialFormats: IBM_FORMATS,
   plan(inputs: InputReader, common: CommonInputs): LoginSpec<IbmAuth> {
     const { resolved, data } = readIbmAuth(inputs, common)
     return loginSpec({ provider: 'ibm', resolved, method: methodLabel(data), registries: ibmRegistries(common), data })

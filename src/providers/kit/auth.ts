@@ -2,6 +2,7 @@
 import { InputError } from '../../log/errors.js'
 import type { InputReader } from '../../inputs/reader.js'
 import type { CommonInputs, MethodData } from '../provider.js'
+import type { CredentialFormat, FormatTables } from '../../inputs/credential-shape.js'
 import { firstSet, readInputs, type CredentialInput, type InputValues } from './credential-inputs.js'
 import { methodOfStaticLogin, readStaticLogin, usernameList, type StaticLogin, type UsernameTable } from './static-login.js'
 
@@ -20,6 +21,8 @@ export interface AuthRules<M extends string, N extends string> {
   cloud: string
   /** Every value 'auth' takes besides auto, in the order the error lists them. */
   names: readonly string[]
+  /** Values of 'auth' the cloud cannot do but users try, each with why not and what to do instead. */
+  refused?: Readonly<Record<string, { problem: string; fix: string }>>
   usernameForm?: UsernameForm<M, N>
   /** With auth auto: each method and the inputs that choose it, the first one wins. */
   auto: ReadonlyArray<readonly [M, readonly N[]]>
@@ -47,8 +50,10 @@ export interface ReaderContext<M extends string, N extends string> {
 
 /** A cloud's whole auth: its inputs, its rules, its checks at each stage, and one reader per method. */
 export interface CloudAuth<M extends string, N extends string, D extends MethodData> extends AuthRules<M, N> {
-  /** Read before anything is checked, in this order. */
+  /** Read before anything is checked, in this order (a credential's shape checked as it is read). */
   reads: readonly CredentialInput<N>[]
+  /** The credentials the cloud issues, told apart by shape (its providers/<cloud>/shapes.ts). */
+  formats: readonly CredentialFormat[]
   /** Checks of the inputs alone, before 'auth' is looked at. */
   beforeAuth?(values: InputValues<N>): void
   /** Checks once the username form is read, before the method is chosen. */
@@ -64,10 +69,11 @@ export function readAuth<M extends string, N extends string, D extends MethodDat
   inputs: InputReader,
   common: CommonInputs
 ): { resolved: ResolvedAuth<M>; data: D } {
-  const values = readInputs(inputs, cloud.reads)
+  const tables = formatTables(cloud, common)
+  const values = readInputs(inputs, cloud.reads, tables)
   cloud.beforeAuth?.(values)
   checkAuthName(cloud, common.auth)
-  const login = cloud.usernameForm ? readStaticLogin(inputs, cloud.usernameForm.cloud, cloud.usernameForm.usernames) : undefined
+  const login = cloud.usernameForm ? readStaticLogin(inputs, cloud.usernameForm.cloud, cloud.usernameForm.usernames, tables) : undefined
   cloud.afterUsername?.(values, login)
   const method = chooseMethod(cloud, common.auth, values, login)
   cloud.afterChoice?.(method, values)
@@ -75,8 +81,16 @@ export function readAuth<M extends string, N extends string, D extends MethodDat
   return { resolved: login ? { method, login } : { method }, data }
 }
 
+/** The cloud's own credential formats, and every other cloud's (parse-step gives them all in `common`). */
+function formatTables(cloud: Pick<CloudAuth<string, string, MethodData>, 'cloud' | 'formats'>, common: CommonInputs): FormatTables {
+  const others = (common.credentialFormats ?? []).filter(format => !cloud.formats.includes(format))
+  return { cloud: cloud.cloud, own: cloud.formats, others }
+}
+
 /** An explicit 'auth' must be one of the cloud's methods. */
-export function checkAuthName(rules: Pick<AuthRules<string, string>, 'cloud' | 'names'>, auth: string): void {
+export function checkAuthName(rules: Pick<AuthRules<string, string>, 'cloud' | 'names' | 'refused'>, auth: string): void {
+  const refused = rules.refused?.[auth]
+  if (refused) throw new InputError('auth', `is '${auth}', but ${refused.problem}`, refused.fix)
   if (auth !== 'auto' && !rules.names.includes(auth)) {
     throw new InputError('auth', `is '${auth}', which ${rules.cloud} does not support`, `Use one of: auto, ${rules.names.join(', ')}.`)
   }

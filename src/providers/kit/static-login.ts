@@ -1,6 +1,7 @@
 // The username + password form (docker/login-action's inputs) for clouds whose registry usernames name the credential.
 import { InputError } from '../../log/errors.js'
 import type { InputReader } from '../../inputs/reader.js'
+import { credentialShape, type CredentialShape, type FormatTables } from '../../inputs/credential-shape.js'
 
 /*
  * docker/login-action's `username` + `password`, read the same way for every cloud whose registry
@@ -16,6 +17,8 @@ export interface KnownUsername<M extends string> {
   password: string
   /** `password` may instead be the path of a file holding it (a key file): a path is shown in errors, not masked. */
   orPath?: boolean
+  /** The shape `password` must have with this username (the same as the method's own input). */
+  shape?: CredentialShape
 }
 
 export type UsernameTable<M extends string> = Readonly<Record<string, KnownUsername<M>>>
@@ -45,9 +48,16 @@ export function usernameList<M extends string>(table: UsernameTable<M>): string 
  * username, or one of the pair missing, is an input error naming the input and the usernames
  * the cloud knows; the password is never repeated.
  */
-export function readStaticLogin<M extends string>(inputs: InputReader, cloud: string, table: UsernameTable<M>): StaticLogin<M> | undefined {
+export function readStaticLogin<M extends string>(
+  inputs: InputReader,
+  cloud: string,
+  table: UsernameTable<M>,
+  tables: FormatTables = { cloud, own: [], others: [] }
+): StaticLogin<M> | undefined {
   const given = inputs.text('username')
-  const password = table[given.toLowerCase()]?.orPath ? inputs.secretOrPath('password') : inputs.secret('password')
+  const named = table[given.toLowerCase()]
+  const read = named?.orPath ? inputs.secretOrPath('password') : inputs.secret('password')
+  const password = named?.shape ? credentialShape('password', read, named.shape, tables, message => inputs.note(message)) : read
   if (!given && !password) return undefined
   if (!given) {
     throw new InputError(

@@ -8,6 +8,7 @@ import { credentialOf, readAuth, requireInput, type CloudAuth, type ReaderContex
 import { givenAs, type UsernameTable } from '../kit/static-login.js'
 import { checkServiceAccountId, keyFromFields, parseCredentialsFile, type ServiceAccountKey } from './credentials.js'
 import type { Transport } from './exchange.js'
+import { NEBIUS_FORMATS, NEBIUS_SHAPES } from './shapes.js'
 
 /** The registry username for access tokens and static keys (Container Registry authentication page: `--username iam`). */
 export const NEBIUS_USERNAME = 'iam'
@@ -30,7 +31,8 @@ type Input = 'service-account-key' | 'private-key' | 'public-key-id' | 'service-
 export const NEBIUS_USERNAMES: UsernameTable<Method> = {
   [NEBIUS_USERNAME]: {
     method: 'token',
-    password: 'a static key (nebius iam static-key issue --service CONTAINER_REGISTRY) or an access token'
+    password: 'a static key (nebius iam static-key issue --service CONTAINER_REGISTRY) or an access token',
+    shape: NEBIUS_SHAPES.token
   }
 }
 
@@ -67,7 +69,8 @@ type Context = ReaderContext<Method, Input>
 /** 'token-exchange' was read by `inputs.choice` over exactly these. */
 const transportOf = (values: InputValues<Input>): Transport => values['token-exchange'] as Transport
 
-function readKey({ values, common }: Context): NebiusAuth {
+/** A service-account key is always exchanged: the registry does not take it as a password. */
+function requireExchange(common: CommonInputs): void {
   if (!common.exchange) {
     throw new InputError(
       'exchange',
@@ -75,6 +78,10 @@ function readKey({ values, common }: Context): NebiusAuth {
       "Leave 'exchange' at true (the key is exchanged for a 12-hour access token), or use a static key in 'token'."
     )
   }
+}
+
+function readKey({ values, common }: Context): NebiusAuth {
+  requireExchange(common)
   const keyFile = values['service-account-key']
   if (keyFile) {
     const text = textOrFile('service-account-key', keyFile, value => value.startsWith('{'), 'a credentials JSON')
@@ -105,32 +112,45 @@ function readOidc(context: Context): NebiusAuth {
   return { kind: 'oidc', serviceAccountId, audience: audience || undefined, transport }
 }
 
+/**
+ * A static key or access token; a credentials file given instead (its shape was checked: a document here is
+ * one) is unambiguous, so it logs in as the service-account key it is, and the log says so.
+ */
+function readToken(context: Context): NebiusAuth {
+  const token = credentialOf(
+    context,
+    'token',
+    'Pass a Nebius static key (nebius iam static-key issue --service CONTAINER_REGISTRY) or an access token from a secret.'
+  )
+  if (!token.startsWith('{')) return { kind: 'token', token, ...givenAs(context.login) }
+  const input = context.login ? 'password' : 'token'
+  requireExchange(context.common)
+  const key = parseCredentialsFile(input, token)
+  context.inputs.note(
+    `Input '${input}' holds a Nebius AI Cloud credentials file, not a static key or access token: logging in with it as a service-account key (exchanged for an access token), as 'service-account-key' would.`
+  )
+  return { kind: 'service-account-key', key, transport: transportOf(context.values) }
+}
+
 const readers: CloudAuth<Method, Input, NebiusAuth>['readers'] = {
   oidc: readOidc,
   'service-account-key': readKey,
-  token: context => ({
-    kind: 'token',
-    token: credentialOf(
-      context,
-      'token',
-      'Pass a Nebius static key (nebius iam static-key issue --service CONTAINER_REGISTRY) or an access token from a secret.'
-    ),
-    ...givenAs(context.login)
-  })
+  token: readToken
 }
 
 export const NEBIUS_AUTH: CloudAuth<Method, Input, NebiusAuth> = {
   cloud: 'Nebius AI Cloud',
   names: NEBIUS_AUTH_METHODS,
   reads: [
-    ['service-account-key', 'secretOrPath'],
-    ['private-key', 'secretOrPath'],
+    ['service-account-key', 'secretOrPath', NEBIUS_SHAPES['service-account-key']],
+    ['private-key', 'secretOrPath', NEBIUS_SHAPES['private-key']],
     ['public-key-id', 'text'],
     ['service-account-id', 'text'],
-    ['token', 'secret'],
+    ['token', 'secret', NEBIUS_SHAPES.token],
     ['audience', 'text'],
     ['token-exchange', inputs => inputs.choice<Transport>('token-exchange', ['auto', 'http', 'grpc'], 'auto')]
   ],
+  formats: NEBIUS_FORMATS,
   beforeAuth: refuseFileAndFields,
   usernameForm: {
     cloud: 'Nebius Container Registry',

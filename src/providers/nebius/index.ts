@@ -9,6 +9,7 @@ import { givenAsLabel } from '../kit/static-login.js'
 import { NEBIUS_AUTH_METHODS, NEBIUS_USERNAME, readNebiusAuth, type NebiusAuth } from './auth.js'
 import { exchange, federatedExchangeRequest, jwtExchangeRequest, serviceAccountJwt } from './exchange.js'
 import { NEBIUS_REGIONS, NEBIUS_REGISTRY_HOSTS, nebiusRegistryHost } from './regions.js'
+import { NEBIUS_FORMATS } from './shapes.js'
 
 /**
  * GitHub's own default `aud` for an OIDC token: <server>/<owner>, e.g. https://github.com/acme. The
@@ -78,6 +79,7 @@ export const nebius: Provider<NebiusAuth> = {
   } satisfies Record<(typeof NEBIUS_AUTH_METHODS)[number], AuthMethodSpec>,
   registryHosts: NEBIUS_REGISTRY_HOSTS,
   regional: true,
+  credentialFormats: NEBIUS_FORMATS,
   plan(inputs: InputReader, common: CommonInputs): LoginSpec<NebiusAuth> {
     const { resolved, data } = readNebiusAuth(inputs, common)
     return loginSpec({ provider: 'nebius', resolved, method: methodLabel(data), registries: nebiusRegistries(common), data })

@@ -6,6 +6,7 @@ import type { InputValues } from '../kit/credential-inputs.js'
 import { credentialOf, readAuth, requireInput, type CloudAuth, type ReaderContext, type ResolvedAuth } from '../kit/auth.js'
 import { givenAs, type UsernameTable } from '../kit/static-login.js'
 import { parseAuthorizedKey, type AuthorizedKey } from './key.js'
+import { YANDEX_FORMATS, YANDEX_SHAPES } from './shapes.js'
 
 /**
  * Yandex's parsed credential: exactly one of these. `username` is set when the credential came as
@@ -28,10 +29,15 @@ type Input = 'service-account-id' | 'service-account-key' | 'token' | 'oauth-tok
  * "Authentication in Container Registry" and "Authentication in Cloud Registry").
  */
 export const YANDEX_USERNAMES: UsernameTable<Method> = {
-  iam: { method: 'token', password: 'an IAM token t1.…' },
-  oauth: { method: 'oauth-token', password: 'a Yandex ID OAuth token' },
-  json_key: { method: 'service-account-key', password: "a service account's authorized key JSON (or its path)", orPath: true },
-  api_key: { method: 'api-key', password: "a service account's API key" }
+  iam: { method: 'token', password: 'an IAM token t1.…', shape: YANDEX_SHAPES.token },
+  oauth: { method: 'oauth-token', password: 'a Yandex ID OAuth token', shape: YANDEX_SHAPES['oauth-token'] },
+  json_key: {
+    method: 'service-account-key',
+    password: "a service account's authorized key JSON (or its path)",
+    orPath: true,
+    shape: YANDEX_SHAPES['service-account-key']
+  },
+  api_key: { method: 'api-key', password: "a service account's API key", shape: YANDEX_SHAPES['api-key'] }
 }
 
 /** The methods with a credential input of their own, in the order errors name them, and that input. */
@@ -142,12 +148,13 @@ export const YANDEX_AUTH: CloudAuth<Method, Input, YandexAuth> = {
   names: YANDEX_AUTH_METHODS,
   reads: [
     ['service-account-id', 'text'],
-    ['service-account-key', 'secretOrPath'],
-    ['token', 'secret'],
-    ['oauth-token', 'secret'],
-    ['api-key', 'secret'],
+    ['service-account-key', 'secretOrPath', YANDEX_SHAPES['service-account-key']],
+    ['token', 'secret', YANDEX_SHAPES.token],
+    ['oauth-token', 'secret', YANDEX_SHAPES['oauth-token']],
+    ['api-key', 'secret', YANDEX_SHAPES['api-key']],
     ['audience', 'text']
   ],
+  formats: YANDEX_FORMATS,
   usernameForm: {
     cloud: 'Yandex Cloud',
     usernames: YANDEX_USERNAMES,

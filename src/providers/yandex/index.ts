@@ -7,6 +7,7 @@ import { givenAsLabel } from '../kit/static-login.js'
 import { readYandexAuth, YANDEX_AUTH_METHODS, type YandexAuth } from './auth.js'
 import { credentialFor } from './credentials.js'
 import { CLOUD_REGISTRY, containerRegistrySunsetWarning, YANDEX_REGISTRY_POLICY } from './hosts.js'
+import { YANDEX_FORMATS } from './shapes.js'
 
 export function yandexRegistries(common: CommonInputs): string[] {
   return common.registries.length > 0 ? common.registries : [CLOUD_REGISTRY]
@@ -44,6 +45,7 @@ export const yandex: Provider<YandexAuth> = {
   registryHosts: YANDEX_REGISTRY_POLICY,
   // One host serves every folder: the registries are not regional.
   regional: false,
+  credentialFormats: YANDEX_FORMATS,
   plan(inputs: InputReader, common: CommonInputs): LoginSpec<YandexAuth> {
     const { resolved, data } = readYandexAuth(inputs, common)
     return loginSpec({ provider: 'yandex', resolved, method: methodLabel(data), registries: yandexRegistries(common), data })

@@ -125,7 +125,13 @@ describe('conflicts and missing inputs: one error naming one input, word for wor
       'ibm',
       { auth: 'oidc', token: 'ibm-unit-token' },
       'auth',
-      "Input 'auth' is 'oidc', which IBM Cloud does not support. Use one of: auto, api-key, token, password."
+      "Input 'auth' is 'oidc', but IBM Cloud has no federation for GitHub's OIDC tokens (IAM trusts no outside OIDC issuer). Use a service ID's API key in 'api-key', from a secret; on a self-hosted runner in IBM Cloud (a VPC instance, IKS or OpenShift, Code Engine), 'auth: runner-identity' logs in with the runner's trusted profile, without a key."
+    ],
+    [
+      'ibm',
+      { auth: 'federation', token: 'ibm-unit-token' },
+      'auth',
+      "Input 'auth' is 'federation', which IBM Cloud does not support. Use one of: auto, api-key, token, password."
     ],
     [
       'alibaba',
@@ -286,6 +292,7 @@ describe('the stages run in order, each once', () => {
         ['x', inputs => (calls.push('read x'), inputs.text('x'))],
         ['y', inputs => (calls.push('read y'), inputs.secret('y'))]
       ],
+      formats: [],
       beforeAuth: () => void calls.push('beforeAuth'),
       usernameForm: { cloud: 'Toy Registry', usernames: { ua: { method: 'a', password: 'an a' } } },
       afterUsername: (_values, login) => void calls.push(`afterUsername ${login?.username ?? '-'}`),
