@@ -10,9 +10,10 @@ import { fileURLToPath } from 'node:url'
  * Issue #11's target is 150 KB. The bundle measured 95 KB with esbuild and undici stubbed out, 140 KB with every
  * feature of 1.0.0 (allow-list, deadlines, credential stores, credential-helper mode): all of it our own code now.
  * The budget keeps the target with a little room, and stops a dependency that drags in a library (undici alone
- * was 440 KB) at once.
+ * was 440 KB) at once. Raised from 145 KB to 150 KB (the target) for #19's credential-shape checks: 11.7 KB, almost all
+ * of it the one error per mistake (the input, the likely mix-up, the fix).
  */
-export const BUDGET_BYTES = 145 * 1024
+export const BUDGET_BYTES = 150 * 1024
 
 export const DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist')
 
