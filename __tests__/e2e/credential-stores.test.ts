@@ -340,3 +340,107 @@ helmTest('helm with a registry mapped to a missing helper logs in to its file an
   expect(post!.code).toBe(0)
   expect(readJson(sandbox.files.helm)).toEqual({ ...before, auths: {} })
 })
+
+test('docker: an earlier https:// and http:// entry for the host (which docker logout erases too) survives main and post byte for byte', async () => {
+  const sandbox = clientSandbox()
+  mkdirSync(sandbox.env.DOCKER_CONFIG, { recursive: true })
+  const before: { auths: Record<string, Record<string, string>> } = {
+    auths: {
+      [`https://${HOST}`]: { auth: basic('earlier-https', 'https-secret'), email: 'ops@example.com' },
+      'ghcr.io': { auth: basic('octo', 'earlier-ghcr') },
+      [`http://${HOST}`]: { auth: basic('earlier-http', 'http-secret') }
+    }
+  }
+  writeFileSync(sandbox.files.docker, JSON.stringify(before))
+  let during: Record<string, any> = {}
+  let pushed = { ok: false, output: '' }
+  const { main, post } = await runAction(
+    { provider: 'yandex', registry: HOST, 'service-account-key': keyJson, clients: 'docker' },
+    {
+      env: env(sandbox),
+      between: async () => {
+        during = readJson(sandbox.files.docker)
+        pushed = await pushWithAuths(sandbox.files.docker, `${HOST}/crp0registry/stores:forms`)
+      }
+    }
+  )
+  expect({ code: main.code, log: main.code === 0 ? '' : main.log }).toEqual({ code: 0, log: '' })
+  expect(pushed).toEqual({ ok: true, output: expect.any(String) })
+  for (const form of [`https://${HOST}`, `http://${HOST}`])
+    expect(JSON.stringify(during.auths[form])).toBe(JSON.stringify(before.auths[form]))
+  expect(post!.code).toBe(0)
+  expect(post!.log).toContain(`docker: logged out of ${HOST}`)
+  const after = readJson(sandbox.files.docker)
+  for (const name of Object.keys(before.auths)) expect(JSON.stringify(after.auths[name])).toBe(JSON.stringify(before.auths[name]))
+  expect(after).toEqual(before)
+})
+
+/** An empty docker config, and a file-backed stand-in for the Linux platform store's helper on PATH. */
+function platformStoreRunner() {
+  const sandbox = clientSandbox()
+  const secretservice = testStore(sandbox.dir, 'secretservice', { 'ghcr.io': { Username: 'octo', Secret: 'ghcr-secret' } })
+  mkdirSync(sandbox.env.DOCKER_CONFIG, { recursive: true })
+  // what docker itself leaves in a config after a login and a logout: nothing configured
+  const before = '{\n\t"auths": {}\n}'
+  writeFileSync(sandbox.files.docker, before)
+  // docker picks `pass` over secretservice when `pass` is on PATH: this runner has none
+  const PATH = [secretservice.bin, ...(process.env.PATH ?? '').split(':').filter(dir => !existsSync(path.join(dir, 'pass')))].join(':')
+  return { sandbox, secretservice, before, storeBefore: secretservice.text(), runEnv: env(sandbox, { PATH }) }
+}
+
+test('docker on an empty config with the platform store (docker-credential-secretservice) on PATH: the login goes to the file, post leaves the config as it was and the store untouched', async () => {
+  const { sandbox, secretservice, before, storeBefore, runEnv } = platformStoreRunner()
+  let during: Record<string, any> = {}
+  let pushed = { ok: false, output: '' }
+  const { main, post } = await runAction(
+    { provider: 'yandex', registry: HOST, 'service-account-key': keyJson, clients: 'docker' },
+    {
+      env: runEnv,
+      between: async () => {
+        during = readJson(sandbox.files.docker)
+        pushed = await pushWithAuths(sandbox.files.docker, `${HOST}/crp0registry/stores:platform`)
+      }
+    }
+  )
+  expect({ code: main.code, log: main.code === 0 ? '' : main.log }).toEqual({ code: 0, log: '' })
+  expect(main.log).toContain(
+    `::notice::${HOST}: ${sandbox.files.docker} hands it to the platform credential store 'secretservice' (docker-credential-secretservice); for this job docker will store this login in the file instead (credHelpers["${HOST}"] = ""), ${NOTICE_TAIL}`
+  )
+  expect(during.credsStore).toBeUndefined()
+  expect(during.credHelpers).toEqual({ [HOST]: '' })
+  expect(Buffer.from(during.auths[HOST].auth, 'base64').toString()).toMatch(/^iam:t1\./)
+  expect(pushed).toEqual({ ok: true, output: expect.any(String) })
+  expect(post!.code).toBe(0)
+  expect(post!.log).toContain(`docker: logged out of ${HOST}`)
+  expect(readJson(sandbox.files.docker)).toEqual(JSON.parse(before))
+  expect(secretservice.text()).toBe(storeBefore)
+  expect(secretservice.calls()).toEqual([])
+})
+
+test('isolated-config on an empty config with the platform store on PATH: the per-job config keeps the login, the shared store is never written', async () => {
+  const { sandbox, secretservice, before, storeBefore, runEnv } = platformStoreRunner()
+  let during: Record<string, any> = {}
+  let pushed = { ok: false, output: '' }
+  let isolated = ''
+  const { main, post } = await runAction(
+    { provider: 'yandex', registry: HOST, 'service-account-key': keyJson, clients: 'docker', 'isolated-config': 'true' },
+    {
+      env: runEnv,
+      between: async (step: { jobEnv: Record<string, string> }) => {
+        isolated = `${step.jobEnv.DOCKER_CONFIG}/config.json`
+        during = readJson(isolated)
+        pushed = await pushWithAuths(isolated, `${HOST}/crp0registry/stores:isolated`)
+      }
+    }
+  )
+  expect({ code: main.code, log: main.code === 0 ? '' : main.log }).toEqual({ code: 0, log: '' })
+  expect(isolated).toMatch(/registry-login-config-/)
+  expect(during.credsStore).toBeUndefined()
+  expect(Buffer.from(during.auths[HOST].auth, 'base64').toString()).toMatch(/^iam:t1\./)
+  expect(pushed).toEqual({ ok: true, output: expect.any(String) })
+  expect(post!.code).toBe(0)
+  expect(existsSync(isolated)).toBe(false)
+  expect(readFileSync(sandbox.files.docker, 'utf8')).toBe(before)
+  expect(secretservice.text()).toBe(storeBefore)
+  expect(secretservice.calls()).toEqual([])
+})
