@@ -5,6 +5,7 @@ import { safeText } from '../log/escape.js'
 import { readAuthEntry, readCredHelper, readStorageSettings, writeCredHelper } from './auth-file.js'
 import type { AuthFileChanges } from './changes.js'
 import type { ClientContext } from '../process/command-context.js'
+import { fileKey } from './file-key.js'
 import { externalCredentialHelpers } from './registries-conf.js'
 import {
   describe,
@@ -133,21 +134,25 @@ export class StoragePlans {
   private readonly erasingForms = new Set<string>()
   private readonly kept = new Set<string>()
 
+  /** The same file however each client spells it (a symlink, a relative path, another case where names ignore it). */
   private static key(authFile: string, registry: string): string {
-    return `${authFile}\n${registry}`
+    return `${fileKey(authFile)}\n${registry}`
   }
 
   /** Plans every registry for every auth file; throws (before any cloud call) when one cannot be kept safe. */
   static async make(clients: StorageClient[], registries: string[], ctx: ClientContext): Promise<StoragePlans> {
     const plans = new StoragePlans()
     refuseRegistriesConfHelpers(clients, registries, ctx.env)
-    const byFile = new Map<string, StorageClient[]>()
+    // Clients sharing one file are planned together, however each spells its path.
+    const byFile = new Map<string, { file: string; users: StorageClient[] }>()
     for (const client of clients) {
       const file = client.authFile(ctx.env)
-      byFile.set(file, [...(byFile.get(file) ?? []), client])
+      const group = byFile.get(fileKey(file)) ?? { file, users: [] }
+      group.users.push(client)
+      byFile.set(fileKey(file), group)
     }
-    for (const [file, users] of byFile) {
-      if (users.some(user => user.storage.logoutErasesSchemes)) plans.erasingForms.add(file)
+    for (const [key, { file, users }] of byFile) {
+      if (users.some(user => user.storage.logoutErasesSchemes)) plans.erasingForms.add(key)
       for (const registry of registries) {
         const view = await readStorageView(file, registry, users, ctx)
         plans.plans.set(StoragePlans.key(file, registry), planStorage(users, view, registry, file))
@@ -180,7 +185,7 @@ export class StoragePlans {
    */
   private keepLogoutForms(authFile: string, registry: string, changes: AuthFileChanges): void {
     const key = StoragePlans.key(authFile, registry)
-    if (!this.erasingForms.has(authFile) || this.kept.has(key)) return
+    if (!this.erasingForms.has(fileKey(authFile)) || this.kept.has(key)) return
     this.kept.add(key)
     for (const form of schemeForms(registry)) if (readAuthEntry(authFile, form) !== undefined) changes.keep(authFile, form)
   }

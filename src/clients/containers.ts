@@ -1,4 +1,5 @@
 /** podman, buildah and skopeo: their auth file and their login and logout commands. */
+import { lstatSync } from 'node:fs'
 import { thisPlatform, userHome, type Platform } from '../runner/platform.js'
 import type { RegistryClient } from './client.js'
 import { CONTAINERS_RULES } from '../auth-files/storage-rules.js'
@@ -7,8 +8,8 @@ import { runClient } from './login-command.js'
 /**
  * Where podman, buildah and skopeo keep credentials (containers-common's rules, as root and
  * rootless): REGISTRY_AUTH_FILE, else DOCKER_CONFIG/config.json when DOCKER_CONFIG is set; then on
- * Linux $XDG_RUNTIME_DIR/containers/auth.json, else /run/containers/<uid>/auth.json; on macOS and
- * Windows (podman is a remote client there) ~/.config/containers/auth.json.
+ * Linux $XDG_RUNTIME_DIR/containers/auth.json, else /run/containers/<uid>/auth.json (but see
+ * `podmanAuthFile`); on macOS and Windows (podman is a remote client there) ~/.config/containers/auth.json.
  */
 export function containersAuthFile(env: NodeJS.ProcessEnv, platform: Platform = thisPlatform()): string {
   const p = platform.path
@@ -17,6 +18,39 @@ export function containersAuthFile(env: NodeJS.ProcessEnv, platform: Platform = 
   if (platform.os !== 'linux') return p.join(userHome(env, platform), '.config', 'containers', 'auth.json')
   if (env.XDG_RUNTIME_DIR) return p.join(env.XDG_RUNTIME_DIR, 'containers', 'auth.json')
   return p.join('/run/containers', String(platform.uid ?? 0), 'auth.json')
+}
+
+/** The owner and permission bits of a directory (not followed if a link), or undefined when there is none. */
+export type DirOwner = (dir: string) => { uid: number; mode: number } | undefined
+
+const lstatOwner: DirOwner = dir => {
+  try {
+    const st = lstatSync(dir)
+    return st.isDirectory() ? { uid: st.uid, mode: st.mode & 0o777 } : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * podman's auth file. Rootless podman without XDG_RUNTIME_DIR sets that variable itself before
+ * containers/image looks for the file (cmd/podman `setXdgDirs`, containers/storage
+ * `homedir.GetRuntimeDir`): /run/user/<uid> when it is this user's directory and writable by it alone,
+ * else $TMPDIR/storage-run-<uid> (/tmp without TMPDIR). So its file is <that>/containers/auth.json, not the
+ * /run/containers/<uid>/auth.json that skopeo and buildah (which set nothing) read.
+ */
+export function podmanAuthFile(env: NodeJS.ProcessEnv, platform: Platform = thisPlatform(), owner: DirOwner = lstatOwner): string {
+  const uid = platform.uid
+  const setsRuntimeDir = platform.os === 'linux' && !env.REGISTRY_AUTH_FILE && !env.DOCKER_CONFIG && !env.XDG_RUNTIME_DIR
+  if (!setsRuntimeDir || uid === undefined || uid === 0) return containersAuthFile(env, platform)
+  const p = platform.path
+  const own = (dir: string): boolean => {
+    const st = owner(dir)
+    return st !== undefined && st.uid === uid && (st.mode & 0o722) === 0o700
+  }
+  const runUser = p.join('/run/user', String(uid))
+  const runtimeDir = own(runUser) ? runUser : p.join(env.TMPDIR || '/tmp', `storage-run-${uid}`)
+  return p.join(runtimeDir, 'containers', 'auth.json')
 }
 
 const APT =
@@ -36,7 +70,7 @@ function containersClient(id: keyof typeof tools): RegistryClient {
     id,
     binary: id,
     ...tools[id],
-    authFile: containersAuthFile,
+    authFile: id === 'podman' ? podmanAuthFile : containersAuthFile,
     storage: CONTAINERS_RULES,
     async login(credential, authFile, ctx) {
       const args = ['login', '--authfile', authFile, '--username', credential.username, '--password-stdin', credential.registry]
