@@ -1,6 +1,7 @@
 // Runners whose auth files already hand registries to a credential helper or store (#13): the real
 // docker, podman, skopeo and helm log in anyway, and post leaves the helper mapping and the store
 // exactly as they were.
+import { spawn } from 'node:child_process'
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { clientSandbox } from '../../harness/client-env.js'
@@ -444,3 +445,63 @@ test('isolated-config on an empty config with the platform store on PATH: the pe
   expect(secretservice.text()).toBe(storeBefore)
   expect(secretservice.calls()).toEqual([])
 })
+
+/** A later step's command, with that step's environment (no --authfile: the tools' default paths). */
+function laterStep(command: string, args: string[], stepEnv: Record<string, string>): Promise<{ ok: boolean; output: string }> {
+  return new Promise(resolve => {
+    const child = spawn(command, args, { env: stepEnv, stdio: ['ignore', 'pipe', 'pipe'] })
+    let output = ''
+    child.stdout.on('data', d => void (output += d))
+    child.stderr.on('data', d => void (output += d))
+    child.on('close', code => resolve({ ok: code === 0, output }))
+  })
+}
+
+test.each([
+  ['a missing helper (yc configure-docker)', 'yc'],
+  ['"" (a docker route to the file)', '']
+])(
+  "podman, buildah and skopeo on a docker config that hands the registry to %s: they log in, a later pull and inspect work, post leaves docker's config byte for byte",
+  async (_, helper) => {
+    const sandbox = clientSandbox()
+    mkdirSync(sandbox.env.DOCKER_CONFIG, { recursive: true })
+    const dockerBefore = JSON.stringify({
+      credHelpers: { 'cr.yandex': 'yc', [HOST]: helper },
+      auths: { 'ghcr.io': { auth: basic('octo', 'g') } }
+    })
+    writeFileSync(sandbox.files.docker, dockerBefore)
+    const containersBefore = { auths: { 'quay.io': { auth: basic('q', 'quay-secret') } } }
+    writeFileSync(sandbox.files.containers, JSON.stringify(containersBefore))
+    const ref = `${HOST}/crp0registry/stores:routed-${helper || 'empty'}`
+    let later: Record<string, { ok: boolean; output: string }> = {}
+    const { main, post } = await runAction(
+      { provider: 'yandex', registry: HOST, 'service-account-key': keyJson, clients: 'podman,buildah,skopeo' },
+      {
+        env: env(sandbox),
+        between: async (_main: unknown, step: { env: Record<string, string> }) => {
+          const pushed = await pushWith(sandbox.files.containers, ref)
+          later = {
+            pushed,
+            inspect: await laterStep('skopeo', ['inspect', `docker://${ref}`], step.env),
+            pull: await laterStep('podman', ['pull', '-q', ref], step.env)
+          }
+        }
+      }
+    )
+    expect({ code: main.code, log: main.code === 0 ? '' : main.log }).toEqual({ code: 0, log: '' })
+    for (const client of ['podman', 'buildah', 'skopeo']) expect(main.log).toContain(`${client}: logged into ${HOST} as iam`)
+    expect(main.log.split('\n').filter((line: string) => line.startsWith('::notice::'))).toEqual([
+      `::notice::${HOST}: ${sandbox.files.docker} hands it to the credential helper '${helper}' (docker-credential-${helper}), which podman, buildah and skopeo read too and would fail on; their login and logout run without docker's config (DOCKER_CONFIG pointed at a directory that does not exist), so that file and its helper are not touched. Later steps find this login in their own auth file first.`
+    ])
+    expect(later).toEqual({
+      pushed: { ok: true, output: expect.any(String) },
+      inspect: { ok: true, output: expect.any(String) },
+      pull: { ok: true, output: expect.any(String) }
+    })
+    expect(readFileSync(sandbox.files.docker, 'utf8')).toBe(dockerBefore)
+    expect(post!.code).toBe(0)
+    for (const client of ['podman', 'buildah', 'skopeo']) expect(post!.log).not.toContain(`${client}: logout of ${HOST} failed`)
+    expect(readFileSync(sandbox.files.docker, 'utf8')).toBe(dockerBefore)
+    expect(readJson(sandbox.files.containers)).toEqual(containersBefore)
+  }
+)

@@ -1,5 +1,13 @@
 /** podman, buildah and skopeo: their auth file and their login and logout commands. */
+import { randomBytes } from 'node:crypto'
 import { lstatSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { readCredHelper } from '../auth-files/auth-file.js'
+import { fileKey } from '../auth-files/file-key.js'
+import { safeText } from '../log/escape.js'
+import { log } from '../log/log.js'
+import { dockerConfigFile } from './docker-paths.js'
 import { thisPlatform, userHome, type Platform } from '../runner/platform.js'
 import type { RegistryClient } from './client.js'
 import { CONTAINERS_RULES } from '../auth-files/storage-rules.js'
@@ -65,6 +73,44 @@ const tools = {
   skopeo: { platforms: ['linux'], installHint: APT.replace('{tool}', 'skopeo') }
 } as const satisfies Record<string, Pick<RegistryClient, 'platforms' | 'installHint'>>
 
+const noted = new Set<string>()
+
+/**
+ * containers/image reads docker's config.json too, after the tool's own auth file, and a `credHelpers`
+ * entry there for the registry (a helper that is missing, or "", which it runs as `docker-credential-`)
+ * fails the lookup `login` makes before it stores (podman 4.3: "get credentials: … docker-credential-yc
+ * resolves to executable in current directory"). Their login and logout are given the username and
+ * password and need nothing from that file, so they run with DOCKER_CONFIG pointed at a directory that does
+ * not exist: docker's config is neither read nor changed, and its helper never runs. Later steps find this
+ * login in the tool's own auth file, which they read first. Returns the variables to set, or undefined.
+ */
+export function withoutDockerHelper(
+  registry: string,
+  authFile: string,
+  env: NodeJS.ProcessEnv,
+  say: boolean
+): NodeJS.ProcessEnv | undefined {
+  const dockerFile = dockerConfigFile(env)
+  // The tool's own file is docker's: the routing of that file already decides its mapping.
+  if (fileKey(dockerFile) === fileKey(authFile)) return undefined
+  let helper: string | undefined
+  try {
+    helper = readCredHelper(dockerFile, registry)
+  } catch {
+    return undefined // not JSON: containers/image ignores an unparsable docker config only if it can; nothing to hide from
+  }
+  if (helper === undefined) return undefined
+  const key = `${fileKey(dockerFile)}\n${registry}`
+  if (say && !noted.has(key)) {
+    noted.add(key)
+    log.notice(
+      `${safeText(registry)}: ${safeText(dockerFile)} hands it to the credential helper '${safeText(helper, 60)}' (docker-credential-${safeText(helper, 60)}), which podman, buildah and skopeo read too and would fail on; ` +
+        `their login and logout run without docker's config (DOCKER_CONFIG pointed at a directory that does not exist), so that file and its helper are not touched. Later steps find this login in their own auth file first.`
+    )
+  }
+  return { DOCKER_CONFIG: path.join(env.RUNNER_TEMP || os.tmpdir(), `registry-login-no-docker-config-${randomBytes(8).toString('hex')}`) }
+}
+
 function containersClient(id: keyof typeof tools): RegistryClient {
   return {
     id,
@@ -74,11 +120,13 @@ function containersClient(id: keyof typeof tools): RegistryClient {
     storage: CONTAINERS_RULES,
     async login(credential, authFile, ctx) {
       const args = ['login', '--authfile', authFile, '--username', credential.username, '--password-stdin', credential.registry]
-      await runClient(ctx, id, args, { stdin: credential.password })
+      const env = withoutDockerHelper(credential.registry, authFile, ctx.env, true)
+      await runClient(ctx, id, args, { stdin: credential.password, ...(env ? { env } : {}) })
     },
     async logout(registry, authFile, ctx) {
       // "not logged into" means the entry is gone already, which is what logout is for
-      await runClient(ctx, id, ['logout', '--authfile', authFile, registry], { ignoreFailure: /not logged in/i })
+      const env = withoutDockerHelper(registry, authFile, ctx.env, false)
+      await runClient(ctx, id, ['logout', '--authfile', authFile, registry], { ignoreFailure: /not logged in/i, ...(env ? { env } : {}) })
     }
   }
 }
