@@ -1,6 +1,7 @@
 // Runners whose auth files already hand registries to a credential helper or store (#13): the real
 // docker, podman, skopeo and helm log in anyway, and post leaves the helper mapping and the store
 // exactly as they were.
+import { spawn } from 'node:child_process'
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { clientSandbox } from '../../harness/client-env.js'
@@ -340,3 +341,167 @@ helmTest('helm with a registry mapped to a missing helper logs in to its file an
   expect(post!.code).toBe(0)
   expect(readJson(sandbox.files.helm)).toEqual({ ...before, auths: {} })
 })
+
+test('docker: an earlier https:// and http:// entry for the host (which docker logout erases too) survives main and post byte for byte', async () => {
+  const sandbox = clientSandbox()
+  mkdirSync(sandbox.env.DOCKER_CONFIG, { recursive: true })
+  const before: { auths: Record<string, Record<string, string>> } = {
+    auths: {
+      [`https://${HOST}`]: { auth: basic('earlier-https', 'https-secret'), email: 'ops@example.com' },
+      'ghcr.io': { auth: basic('octo', 'earlier-ghcr') },
+      [`http://${HOST}`]: { auth: basic('earlier-http', 'http-secret') }
+    }
+  }
+  writeFileSync(sandbox.files.docker, JSON.stringify(before))
+  let during: Record<string, any> = {}
+  let pushed = { ok: false, output: '' }
+  const { main, post } = await runAction(
+    { provider: 'yandex', registry: HOST, 'service-account-key': keyJson, clients: 'docker' },
+    {
+      env: env(sandbox),
+      between: async () => {
+        during = readJson(sandbox.files.docker)
+        pushed = await pushWithAuths(sandbox.files.docker, `${HOST}/crp0registry/stores:forms`)
+      }
+    }
+  )
+  expect({ code: main.code, log: main.code === 0 ? '' : main.log }).toEqual({ code: 0, log: '' })
+  expect(pushed).toEqual({ ok: true, output: expect.any(String) })
+  for (const form of [`https://${HOST}`, `http://${HOST}`])
+    expect(JSON.stringify(during.auths[form])).toBe(JSON.stringify(before.auths[form]))
+  expect(post!.code).toBe(0)
+  expect(post!.log).toContain(`docker: logged out of ${HOST}`)
+  const after = readJson(sandbox.files.docker)
+  for (const name of Object.keys(before.auths)) expect(JSON.stringify(after.auths[name])).toBe(JSON.stringify(before.auths[name]))
+  expect(after).toEqual(before)
+})
+
+/** An empty docker config, and a file-backed stand-in for the Linux platform store's helper on PATH. */
+function platformStoreRunner() {
+  const sandbox = clientSandbox()
+  const secretservice = testStore(sandbox.dir, 'secretservice', { 'ghcr.io': { Username: 'octo', Secret: 'ghcr-secret' } })
+  mkdirSync(sandbox.env.DOCKER_CONFIG, { recursive: true })
+  // what docker itself leaves in a config after a login and a logout: nothing configured
+  const before = '{\n\t"auths": {}\n}'
+  writeFileSync(sandbox.files.docker, before)
+  // docker picks `pass` over secretservice when `pass` is on PATH: this runner has none
+  const PATH = [secretservice.bin, ...(process.env.PATH ?? '').split(':').filter(dir => !existsSync(path.join(dir, 'pass')))].join(':')
+  return { sandbox, secretservice, before, storeBefore: secretservice.text(), runEnv: env(sandbox, { PATH }) }
+}
+
+test('docker on an empty config with the platform store (docker-credential-secretservice) on PATH: the login goes to the file, post leaves the config as it was and the store untouched', async () => {
+  const { sandbox, secretservice, before, storeBefore, runEnv } = platformStoreRunner()
+  let during: Record<string, any> = {}
+  let pushed = { ok: false, output: '' }
+  const { main, post } = await runAction(
+    { provider: 'yandex', registry: HOST, 'service-account-key': keyJson, clients: 'docker' },
+    {
+      env: runEnv,
+      between: async () => {
+        during = readJson(sandbox.files.docker)
+        pushed = await pushWithAuths(sandbox.files.docker, `${HOST}/crp0registry/stores:platform`)
+      }
+    }
+  )
+  expect({ code: main.code, log: main.code === 0 ? '' : main.log }).toEqual({ code: 0, log: '' })
+  expect(main.log).toContain(
+    `::notice::${HOST}: ${sandbox.files.docker} hands it to the platform credential store 'secretservice' (docker-credential-secretservice); for this job docker will store this login in the file instead (credHelpers["${HOST}"] = ""), ${NOTICE_TAIL}`
+  )
+  expect(during.credsStore).toBeUndefined()
+  expect(during.credHelpers).toEqual({ [HOST]: '' })
+  expect(Buffer.from(during.auths[HOST].auth, 'base64').toString()).toMatch(/^iam:t1\./)
+  expect(pushed).toEqual({ ok: true, output: expect.any(String) })
+  expect(post!.code).toBe(0)
+  expect(post!.log).toContain(`docker: logged out of ${HOST}`)
+  expect(readJson(sandbox.files.docker)).toEqual(JSON.parse(before))
+  expect(secretservice.text()).toBe(storeBefore)
+  expect(secretservice.calls()).toEqual([])
+})
+
+test('isolated-config on an empty config with the platform store on PATH: the per-job config keeps the login, the shared store is never written', async () => {
+  const { sandbox, secretservice, before, storeBefore, runEnv } = platformStoreRunner()
+  let during: Record<string, any> = {}
+  let pushed = { ok: false, output: '' }
+  let isolated = ''
+  const { main, post } = await runAction(
+    { provider: 'yandex', registry: HOST, 'service-account-key': keyJson, clients: 'docker', 'isolated-config': 'true' },
+    {
+      env: runEnv,
+      between: async (step: { jobEnv: Record<string, string> }) => {
+        isolated = `${step.jobEnv.DOCKER_CONFIG}/config.json`
+        during = readJson(isolated)
+        pushed = await pushWithAuths(isolated, `${HOST}/crp0registry/stores:isolated`)
+      }
+    }
+  )
+  expect({ code: main.code, log: main.code === 0 ? '' : main.log }).toEqual({ code: 0, log: '' })
+  expect(isolated).toMatch(/registry-login-config-/)
+  expect(during.credsStore).toBeUndefined()
+  expect(Buffer.from(during.auths[HOST].auth, 'base64').toString()).toMatch(/^iam:t1\./)
+  expect(pushed).toEqual({ ok: true, output: expect.any(String) })
+  expect(post!.code).toBe(0)
+  expect(existsSync(isolated)).toBe(false)
+  expect(readFileSync(sandbox.files.docker, 'utf8')).toBe(before)
+  expect(secretservice.text()).toBe(storeBefore)
+  expect(secretservice.calls()).toEqual([])
+})
+
+/** A later step's command, with that step's environment (no --authfile: the tools' default paths). */
+function laterStep(command: string, args: string[], stepEnv: Record<string, string>): Promise<{ ok: boolean; output: string }> {
+  return new Promise(resolve => {
+    const child = spawn(command, args, { env: stepEnv, stdio: ['ignore', 'pipe', 'pipe'] })
+    let output = ''
+    child.stdout.on('data', d => void (output += d))
+    child.stderr.on('data', d => void (output += d))
+    child.on('close', code => resolve({ ok: code === 0, output }))
+  })
+}
+
+test.each([
+  ['a missing helper (yc configure-docker)', 'yc'],
+  ['"" (a docker route to the file)', '']
+])(
+  "podman, buildah and skopeo on a docker config that hands the registry to %s: they log in, a later pull and inspect work, post leaves docker's config byte for byte",
+  async (_, helper) => {
+    const sandbox = clientSandbox()
+    mkdirSync(sandbox.env.DOCKER_CONFIG, { recursive: true })
+    const dockerBefore = JSON.stringify({
+      credHelpers: { 'cr.yandex': 'yc', [HOST]: helper },
+      auths: { 'ghcr.io': { auth: basic('octo', 'g') } }
+    })
+    writeFileSync(sandbox.files.docker, dockerBefore)
+    const containersBefore = { auths: { 'quay.io': { auth: basic('q', 'quay-secret') } } }
+    writeFileSync(sandbox.files.containers, JSON.stringify(containersBefore))
+    const ref = `${HOST}/crp0registry/stores:routed-${helper || 'empty'}`
+    let later: Record<string, { ok: boolean; output: string }> = {}
+    const { main, post } = await runAction(
+      { provider: 'yandex', registry: HOST, 'service-account-key': keyJson, clients: 'podman,buildah,skopeo' },
+      {
+        env: env(sandbox),
+        between: async (_main: unknown, step: { env: Record<string, string> }) => {
+          const pushed = await pushWith(sandbox.files.containers, ref)
+          later = {
+            pushed,
+            inspect: await laterStep('skopeo', ['inspect', `docker://${ref}`], step.env),
+            pull: await laterStep('podman', ['pull', '-q', ref], step.env)
+          }
+        }
+      }
+    )
+    expect({ code: main.code, log: main.code === 0 ? '' : main.log }).toEqual({ code: 0, log: '' })
+    for (const client of ['podman', 'buildah', 'skopeo']) expect(main.log).toContain(`${client}: logged into ${HOST} as iam`)
+    expect(main.log.split('\n').filter((line: string) => line.startsWith('::notice::'))).toEqual([
+      `::notice::${HOST}: ${sandbox.files.docker} hands it to the credential helper '${helper}' (docker-credential-${helper}), which podman, buildah and skopeo read too and would fail on; their login and logout run without docker's config (DOCKER_CONFIG pointed at a directory that does not exist), so that file and its helper are not touched. Later steps find this login in their own auth file first.`
+    ])
+    expect(later).toEqual({
+      pushed: { ok: true, output: expect.any(String) },
+      inspect: { ok: true, output: expect.any(String) },
+      pull: { ok: true, output: expect.any(String) }
+    })
+    expect(readFileSync(sandbox.files.docker, 'utf8')).toBe(dockerBefore)
+    expect(post!.code).toBe(0)
+    for (const client of ['podman', 'buildah', 'skopeo']) expect(post!.log).not.toContain(`${client}: logout of ${HOST} failed`)
+    expect(readFileSync(sandbox.files.docker, 'utf8')).toBe(dockerBefore)
+    expect(readJson(sandbox.files.containers)).toEqual(containersBefore)
+  }
+)

@@ -68,6 +68,8 @@ export interface RunCall {
   command: string
   args: string[]
   stdin: string | undefined
+  /** Variables the call sets over the context's environment, when it sets any. */
+  env?: NodeJS.ProcessEnv
 }
 
 export type RunResult = { exitCode: number; stdout: string; stderr: string }
@@ -145,7 +147,7 @@ export function fakeClientContext(
       return onPath.includes(binary) ? `/usr/local/bin/${binary}` : ''
     },
     run: (async (command, args, runOptions = {}) => {
-      const call: RunCall = { command, args: [...args], stdin: runOptions.stdin }
+      const call: RunCall = { command, args: [...args], stdin: runOptions.stdin, ...(runOptions.env ? { env: runOptions.env } : {}) }
       calls.push(call)
       const decided = await ctx.behaviour(call, calls.length - 1)
       return decided ?? emulate(call)

@@ -41,6 +41,16 @@ export class AuthFileChanges {
     this.backup?.noteWritten(authFile, registry)
   }
 
+  /**
+   * An entry main leaves as it is but a client's logout in post erases too (docker's `http://` and
+   * `https://` forms of the host): backed up with a fingerprint of it as it stands, so post puts it
+   * back where the logout took it and leaves alone one a later login wrote since.
+   */
+  keep(authFile: string, registry: string): void {
+    this.backup?.remember(authFile, registry)
+    this.backup?.noteWritten(authFile, registry)
+  }
+
   private before(authFile: string, registry: string, record: StateRecord | undefined): void {
     if (!this.backup) return
     this.backup.remember(authFile, registry)

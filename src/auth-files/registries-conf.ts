@@ -2,6 +2,7 @@
 import { existsSync, readdirSync } from 'node:fs'
 import path from 'node:path'
 import { readTextFile } from '../runner/files.js'
+import { thisPlatform, userHome, type Platform } from '../runner/platform.js'
 
 /** The built-in entry of `credential-helpers` that means "the auth file". */
 const AUTH_FILE_HELPER = 'containers-auth.json'
@@ -44,6 +45,15 @@ function confFiles(dir: string): string[] {
 }
 
 /**
+ * The user's containers configuration directory, `.config/containers` under the home containers/image
+ * finds (storage's `homedir.Get`): %USERPROFILE% on Windows, where runners may not set HOME; $HOME elsewhere,
+ * else the account's home directory.
+ */
+export function userRegistriesDir(env: NodeJS.ProcessEnv, platform: Platform = thisPlatform()): string {
+  return platform.path.join(userHome(env, platform), '.config', 'containers')
+}
+
+/**
  * The credential helpers podman, buildah and skopeo consult besides the auth file, as
  * containers/image (`sysregistriesv2`) reads them: the main file is `CONTAINERS_REGISTRIES_CONF`, else
  * `~/.config/containers/registries.conf` when it exists, else the system's; then the drop-ins, each
@@ -51,10 +61,14 @@ function confFiles(dir: string): string[] {
  * A later setting replaces an earlier one. They store a login in the first helper that takes it and
  * erase a logout from every one.
  */
-export function externalCredentialHelpers(env: NodeJS.ProcessEnv, system = SYSTEM): { helpers: string[]; file: string } {
-  const user = path.join(env.HOME ?? '', '.config', 'containers')
-  const userConf = path.join(user, 'registries.conf')
-  const userDropIns = path.join(user, 'registries.conf.d')
+export function externalCredentialHelpers(
+  env: NodeJS.ProcessEnv,
+  system = SYSTEM,
+  platform: Platform = thisPlatform()
+): { helpers: string[]; file: string } {
+  const user = userRegistriesDir(env, platform)
+  const userConf = platform.path.join(user, 'registries.conf')
+  const userDropIns = platform.path.join(user, 'registries.conf.d')
   const usersOwn = !env.CONTAINERS_REGISTRIES_CONF && existsSync(userConf)
   const main = env.CONTAINERS_REGISTRIES_CONF || (usersOwn ? userConf : system.conf)
   const dropIns = [...(usersOwn ? [] : confFiles(system.dropIns)), ...confFiles(userDropIns)]

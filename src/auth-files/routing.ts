@@ -2,9 +2,10 @@
 import { ActionError } from '../log/errors.js'
 import { log } from '../log/log.js'
 import { safeText } from '../log/escape.js'
-import { readCredHelper, readStorageSettings, writeCredHelper } from './auth-file.js'
+import { readAuthEntry, readCredHelper, readStorageSettings, writeCredHelper } from './auth-file.js'
 import type { AuthFileChanges } from './changes.js'
 import type { ClientContext } from '../process/command-context.js'
+import { fileKey } from './file-key.js'
 import { externalCredentialHelpers } from './registries-conf.js'
 import {
   describe,
@@ -55,10 +56,18 @@ export function planStorage(users: StorageUser[], view: StorageView, registry: s
   throw blockedError(users, where, registry, authFile)
 }
 
+/**
+ * The other names docker's `logout host` erases (docker/cli cli/command/registry/logout.go: `host`,
+ * then `http://host` and `https://host`, each through its own mapping).
+ */
+export function schemeForms(registry: string): string[] {
+  return [`http://${registry}`, `https://${registry}`]
+}
+
 /** With a credsStore, the `http://` and `https://` forms docker's logout erases would reach the store: they go to the file for the job too. */
 function logoutAliases(users: StorageUser[], view: StorageView, registry: string, credHelper: '' | undefined): string[] {
   const erasesAliases = users.some(user => user.storage.logoutErasesSchemes)
-  return credHelper === '' && view.credsStore && erasesAliases ? [`http://${registry}`, `https://${registry}`] : []
+  return credHelper === '' && view.credsStore && erasesAliases ? schemeForms(registry) : []
 }
 
 function blockedError(
@@ -73,7 +82,7 @@ function blockedError(
   const stuck = users.findIndex((_, i) => withEmpty[i]!.kind !== 'file' && withNone[i]!.kind !== 'file')
   if (stuck >= 0) {
     const id = users[stuck]!.id
-    // Only a credsStore gets here: '' makes a file "configured", so oras-go detects no platform store.
+    // Only a credsStore gets here: '' makes a file "configured", so neither docker nor helm detects a platform store.
     const d = withNone[stuck] as Elsewhere
     return new ActionError(
       `Client '${id}' would keep the login for ${registry} in ${describe(d)} (${file}), and no credHelpers setting points it at the file for that registry alone: ` +
@@ -92,13 +101,18 @@ function blockedError(
   )
 }
 
-/** The store oras-go would pick on this platform when the file configures nothing, if its helper is on PATH. */
-async function platformStore(ctx: ClientContext): Promise<string> {
-  let store = 'secretservice'
-  if (process.platform === 'darwin') store = 'osxkeychain'
-  else if (process.platform === 'win32') store = 'wincred'
-  else if (await ctx.which('pass')) store = 'pass'
-  return (await ctx.which(`docker-credential-${store}`)) ? store : ''
+/**
+ * The store docker (and helm) pick on this platform when the file configures nothing, if its helper is
+ * on PATH ('' for none): docker/cli credentials `DetectDefaultStore` and `defaultCredentialsStore`,
+ * oras-go's `getDefaultHelperSuffix` alike. On Linux `pass` wins whenever the `pass` program is on PATH,
+ * even without its docker helper (then there is no store at all, not secretservice).
+ */
+export async function platformStore(ctx: ClientContext, os: NodeJS.Platform = process.platform): Promise<string> {
+  let store = ''
+  if (os === 'darwin') store = 'osxkeychain'
+  else if (os === 'win32') store = 'wincred'
+  else if (os === 'linux') store = (await ctx.which('pass')) ? 'pass' : 'secretservice'
+  return store && (await ctx.which(`docker-credential-${store}`)) ? store : ''
 }
 
 /** Reads the file's settings as the clients will see them (asynchronous only to look for the platform store's helper on PATH). */
@@ -116,21 +130,29 @@ export interface StorageClient extends StorageUser {
 /** The plans for every (auth file, registry) the chosen clients touch. */
 export class StoragePlans {
   private readonly plans = new Map<string, StoragePlan>()
+  /** Auth files a chosen client's logout erases the `http(s)://` forms from, and the (file, registry) whose forms are kept already. */
+  private readonly erasingForms = new Set<string>()
+  private readonly kept = new Set<string>()
 
+  /** The same file however each client spells it (a symlink, a relative path, another case where names ignore it). */
   private static key(authFile: string, registry: string): string {
-    return `${authFile}\n${registry}`
+    return `${fileKey(authFile)}\n${registry}`
   }
 
   /** Plans every registry for every auth file; throws (before any cloud call) when one cannot be kept safe. */
   static async make(clients: StorageClient[], registries: string[], ctx: ClientContext): Promise<StoragePlans> {
     const plans = new StoragePlans()
     refuseRegistriesConfHelpers(clients, registries, ctx.env)
-    const byFile = new Map<string, StorageClient[]>()
+    // Clients sharing one file are planned together, however each spells its path.
+    const byFile = new Map<string, { file: string; users: StorageClient[] }>()
     for (const client of clients) {
       const file = client.authFile(ctx.env)
-      byFile.set(file, [...(byFile.get(file) ?? []), client])
+      const group = byFile.get(fileKey(file)) ?? { file, users: [] }
+      group.users.push(client)
+      byFile.set(fileKey(file), group)
     }
-    for (const [file, users] of byFile) {
+    for (const [key, { file, users }] of byFile) {
+      if (users.some(user => user.storage.logoutErasesSchemes)) plans.erasingForms.add(key)
       for (const registry of registries) {
         const view = await readStorageView(file, registry, users, ctx)
         plans.plans.set(StoragePlans.key(file, registry), planStorage(users, view, registry, file))
@@ -145,6 +167,7 @@ export class StoragePlans {
    */
   route(authFile: string, registry: string, changes: AuthFileChanges): void {
     const key = StoragePlans.key(authFile, registry)
+    this.keepLogoutForms(authFile, registry, changes)
     const plan = this.plans.get(key)
     if (!plan || plan.kind === 'file') return
     this.plans.set(key, { kind: 'file' })
@@ -154,6 +177,17 @@ export class StoragePlans {
       changes.write(authFile, alias, () => routeToFile(authFile, alias, ''))
     }
     logRoute(plan, authFile, registry, changes.undone)
+  }
+
+  /**
+   * docker's logout in post erases `http://host` and `https://host` too, entries this step never
+   * wrote: each one there is backed up as it stands, once per auth file and registry, so post puts it back.
+   */
+  private keepLogoutForms(authFile: string, registry: string, changes: AuthFileChanges): void {
+    const key = StoragePlans.key(authFile, registry)
+    if (!this.erasingForms.has(fileKey(authFile)) || this.kept.has(key)) return
+    this.kept.add(key)
+    for (const form of schemeForms(registry)) if (readAuthEntry(authFile, form) !== undefined) changes.keep(authFile, form)
   }
 }
 

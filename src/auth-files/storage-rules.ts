@@ -6,12 +6,16 @@ import type { StorageSettings } from './auth-file.js'
  * How a client reads the credential settings of its docker-format auth file. Every client honours
  * `credHelpers[registry]` first; they differ in the rest:
  * - docker (docker/cli configfile `getConfiguredCredentialStore`): `credHelpers[registry]` when the
- *   key exists, and '' there means "the file"; else `credsStore`.
+ *   key exists, and '' there means "the file"; else `credsStore`. With nothing configured at all (no
+ *   `auths` entry, no `credHelpers`, no `credsStore`: `ContainsAuth`), it picks the platform's store
+ *   when its helper is on PATH (cli/config `LoadDefaultConfigFile`, credentials `DetectDefaultStore`)
+ *   and writes it back as `credsStore` on login.
  * - podman, buildah, skopeo (containers/image `pkg/docker/config`): an existing key names a helper,
  *   even '' (which then fails as `docker-credential-`); `credsStore` is ignored.
  * - helm, oras (oras-go v2 `credentials.DynamicStore`): a non-empty `credHelpers[registry]`, else
- *   `credsStore`, so '' falls through to the store; with nothing configured at all they use the
- *   platform's store when its helper is on PATH, and write it back as `credsStore`.
+ *   `credsStore`, so '' falls through to the store. helm (pkg/registry `NewClient`) turns on
+ *   `DetectDefaultNativeStore`: with nothing configured it uses the platform's store as docker does.
+ *   The oras CLI (internal/credential `NewStore`) never does: an empty file is the file.
  */
 export interface StorageRules {
   emptyHelper: 'file' | 'helper' | 'credsStore'
@@ -26,7 +30,7 @@ export interface StorageRules {
 export const DOCKER_RULES: StorageRules = {
   emptyHelper: 'file',
   credsStore: true,
-  detectsPlatformStore: false,
+  detectsPlatformStore: true,
   registriesConf: false,
   logoutErasesSchemes: true
 }
@@ -37,13 +41,16 @@ export const CONTAINERS_RULES: StorageRules = {
   registriesConf: true,
   logoutErasesSchemes: false
 }
-export const ORAS_GO_RULES: StorageRules = {
+/** helm: oras-go v2 with the platform store's detection on. */
+export const HELM_RULES: StorageRules = {
   emptyHelper: 'credsStore',
   credsStore: true,
   detectsPlatformStore: true,
   registriesConf: false,
   logoutErasesSchemes: false
 }
+/** The oras CLI: oras-go v2 as helm, but it never detects a platform store. */
+export const ORAS_RULES: StorageRules = { ...HELM_RULES, detectsPlatformStore: false }
 
 /** The helper name this action's credential-helper mode maps registries to (`docker-credential-registry-login`). */
 export const OWN_HELPER = 'registry-login'
@@ -53,13 +60,13 @@ export type Destination =
   | { kind: 'file' }
   /** `credHelpers[registry]` names this helper. */
   | { kind: 'helper'; helper: string }
-  /** A store for every registry: `credsStore`, or the platform store oras-go detects. */
+  /** A store for every registry: `credsStore`, or the platform store docker or helm detects. */
   | { kind: 'store'; store: string; detected: boolean }
 
 /** A destination other than the file. */
 export type Elsewhere = Exclude<Destination, { kind: 'file' }>
 
-/** The settings as a client sees them, plus the platform store oras-go would detect ('' for none). */
+/** The settings as a client sees them, plus the platform store docker or helm would detect ('' for none). */
 export interface StorageView extends StorageSettings {
   platformStore: string
 }

@@ -16,8 +16,9 @@ const settled = (write: () => void): Promise<void> => new Promise(resolve => res
 export const dockerConfig: RegistryClient = {
   id: 'docker-config',
   authFile: dockerConfigFile,
-  // reads the file as docker does; removing its own entry touches nothing else
-  storage: { ...DOCKER_RULES, logoutErasesSchemes: false },
+  // reads the file as docker does; removing its own entry touches nothing else; the entry it writes makes
+  // the file "configured", so neither it nor the tools reading the file after it look for a platform store
+  storage: { ...DOCKER_RULES, detectsPlatformStore: false, logoutErasesSchemes: false },
   // The file is written at once (synchronous file I/O); the promise is the shape of a client that runs a process.
   login: (credential, authFile) =>
     settled(() => writeAuthEntry(authFile, credential.registry, { auth: basicAuth(credential.username, credential.password) })),

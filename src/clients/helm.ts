@@ -1,7 +1,7 @@
 /** The helm client: helm's registry config and `helm registry login`/`logout`. */
 import { thisPlatform, userHome, type Platform } from '../runner/platform.js'
 import type { RegistryClient } from './client.js'
-import { ORAS_GO_RULES } from '../auth-files/storage-rules.js'
+import { HELM_RULES } from '../auth-files/storage-rules.js'
 import { runClient } from './login-command.js'
 
 /**
@@ -27,7 +27,7 @@ function defaultConfigHome(env: NodeJS.ProcessEnv, platform: Platform): string {
 export const helm: RegistryClient = {
   id: 'helm',
   binary: 'helm',
-  storage: ORAS_GO_RULES,
+  storage: HELM_RULES,
   installHint: 'add azure/setup-helm (Azure/setup-helm@v5) in an earlier step',
   authFile: helmRegistryConfig,
   async login(credential, authFile, ctx) {

@@ -1,6 +1,6 @@
 /** The oras client: `oras login`/`logout`, sharing docker's config.json by default. */
 import type { RegistryClient } from './client.js'
-import { ORAS_GO_RULES } from '../auth-files/storage-rules.js'
+import { ORAS_RULES } from '../auth-files/storage-rules.js'
 import { dockerConfigFile } from './docker-paths.js'
 import { runClient } from './login-command.js'
 
@@ -10,7 +10,7 @@ export const oras: RegistryClient = {
   binary: 'oras',
   installHint: 'add oras-project/setup-oras (oras-project/setup-oras@v2) in an earlier step',
   authFile: dockerConfigFile,
-  storage: ORAS_GO_RULES,
+  storage: ORAS_RULES,
   async login(credential, authFile, ctx) {
     const args = ['login', '--registry-config', authFile, '--username', credential.username, '--password-stdin', credential.registry]
     await runClient(ctx, 'oras', args, { stdin: credential.password })

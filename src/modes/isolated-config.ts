@@ -1,6 +1,6 @@
 /** Isolated-config mode: a fresh per-job directory for every client's auth file, the job's other modes run inside it. */
 import * as core from '@actions/core'
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs'
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { containersAuthFile } from '../clients/containers.js'
@@ -91,8 +91,26 @@ export function carryOverDocker(from: string, to: string, keepLogins = false): v
     else if (name.startsWith('config.json'))
       continue // a client's temporary or lock file
     else if (name === 'contexts') cpSync(source, target, { recursive: true, verbatimSymlinks: true })
-    else symlinkSync(source, target)
+    else linkEntry(source, target)
   }
+}
+
+/**
+ * How an entry is made available in the isolated directory. A symlink needs admin rights or Developer Mode
+ * on Windows, so there a directory is linked by a junction (which needs neither) and a file is copied.
+ */
+export function linkKind(os: NodeJS.Platform, isDirectory: boolean): 'symlink' | 'junction' | 'copy' {
+  if (os !== 'win32') return 'symlink'
+  return isDirectory ? 'junction' : 'copy'
+}
+
+function linkEntry(source: string, target: string): void {
+  const windows = process.platform === 'win32'
+  const kind = linkKind(process.platform, windows && (statSync(source, { throwIfNoEntry: false })?.isDirectory() ?? false))
+  if (kind === 'copy') cpSync(source, target, { dereference: true, recursive: true })
+  // a junction needs an absolute target
+  else if (kind === 'junction') symlinkSync(path.resolve(source), target, 'junction')
+  else symlinkSync(source, target)
 }
 
 function copyConfig(source: string, target: string, keepLogins: boolean): void {

@@ -52,7 +52,11 @@ describe("where each client keeps a registry's credential", () => {
       { credsStore: 'desktop', credHelper: 'yc', othersConfigured: true },
       { docker: helper('yc'), podman: helper('yc'), helm: helper('yc') }
     ],
-    ['an empty file, a platform store on PATH', { platformStore: 'pass' }, { docker: FILE, podman: FILE, helm: store('pass', true) }],
+    [
+      'an empty file, a platform store on PATH',
+      { platformStore: 'pass' },
+      { docker: store('pass', true), podman: FILE, helm: store('pass', true) }
+    ],
     [
       'other logins in the file, a platform store on PATH',
       { platformStore: 'pass', othersConfigured: true },
@@ -66,11 +70,11 @@ describe("where each client keeps a registry's credential", () => {
     expect(got).toEqual(expected)
   })
 
-  test('every client declares its rules: docker-config as docker (but its logout removes one entry), buildah/skopeo as podman, oras as helm', () => {
-    expect(clients['docker-config'].storage).toEqual({ ...clients.docker.storage, logoutErasesSchemes: false })
+  test('every client declares its rules: docker-config as docker (but its logout removes one entry, and the entry it writes turns detection off), buildah/skopeo as podman, oras as helm but without detection', () => {
+    expect(clients['docker-config'].storage).toEqual({ ...clients.docker.storage, detectsPlatformStore: false, logoutErasesSchemes: false })
     expect(clients.buildah.storage).toBe(clients.podman.storage)
     expect(clients.skopeo.storage).toBe(clients.podman.storage)
-    expect(clients.oras.storage).toBe(clients.helm.storage)
+    expect(clients.oras.storage).toEqual({ ...clients.helm.storage, detectsPlatformStore: false })
   })
 })
 
@@ -151,10 +155,16 @@ describe('the plan for one auth file and registry', () => {
       { kind: 'route', credHelper: '', aliases: [], from: [{ client: 'docker', destination: helper('registry-login') }] }
     ],
     [
-      'oras, an empty config, the platform store on PATH: "" (a configured file detects no store)',
+      'helm, an empty config, the platform store on PATH: "" (a configured file detects no store)',
+      ['helm'],
+      { platformStore: 'secretservice' },
+      { kind: 'route', credHelper: '', aliases: [], from: [{ client: 'helm', destination: store('secretservice', true) }] }
+    ],
+    [
+      'oras, an empty config, the platform store on PATH: the oras CLI never detects one',
       ['oras'],
       { platformStore: 'secretservice' },
-      { kind: 'route', credHelper: '', aliases: [], from: [{ client: 'oras', destination: store('secretservice', true) }] }
+      { kind: 'file' }
     ]
   ]
   test.each(routes)('%s', (_, ids, settings, expected) => {
