@@ -65,7 +65,11 @@ export function readCache(file: string): CredentialCache {
   }
 }
 
-/** 0600, written whole and renamed into place, so a concurrent `get` never reads half a file. */
+/**
+ * 0600, written whole and renamed into place, so a concurrent `get` never reads half a file. Only into the
+ * installation's directory as it still exists: a `get` still minting while post removes the installation
+ * fails here (ENOENT) instead of re-creating the directory with a fresh token in it.
+ */
 export function writeCache(file: string, cache: CredentialCache): void {
-  writePrivateFile(file, JSON.stringify(cache))
+  writePrivateFile(file, JSON.stringify(cache), { createDirectory: false })
 }

@@ -63,7 +63,8 @@ export function credentialSource(configFile: string, env: NodeJS.ProcessEnv = pr
       const cached = cache[host]
       if (cached && isFresh(cached, Date.now())) return cached
       const minted = cacheEntries(await mint(plan, ctx), Date.now())
-      // A cache that cannot be written (a directory in its place, a full disk) costs the next get an exchange, not this one its answer.
+      // A cache that cannot be written (a directory in its place, a full disk, or an installation post removed while
+      // this get was minting: never re-created) costs the next get an exchange, not this one its answer.
       try {
         writeCache(cacheFile, { ...cache, ...minted })
       } catch {

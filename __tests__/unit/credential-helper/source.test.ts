@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { helperFiles, readHelperConfig, writeHelperConfig } from '../../../src/credential-helper/config.js'
@@ -153,4 +153,14 @@ test('a cache that cannot be read or written (a directory in its place) costs an
   expect(await helper.credential('us.icr.io')).toMatchObject({ username: 'iambearer', password: server.issued[0] })
   expect(await helper.credential('us.icr.io')).toMatchObject({ password: server.issued[1] })
   expect(server.requests).toHaveLength(2)
+})
+
+test('a get still minting while post removes the installation answers from the mint and never re-creates the directory (#21)', async () => {
+  server.expiration = Math.floor(Date.now() / 1000) + 3600
+  // The configuration is read when the get starts; post removes the installation before the mint returns.
+  const { source: helper } = await source()
+  rmSync(dir, { recursive: true, force: true })
+  expect(await helper.credential('us.icr.io')).toMatchObject({ username: 'iambearer', password: server.issued[0] })
+  expect(existsSync(dir)).toBe(false)
+  expect(readdirSync(runnerTemp)).toEqual([])
 })
