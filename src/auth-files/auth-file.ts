@@ -1,6 +1,7 @@
 /** Docker-format auth files (docker, podman, buildah, skopeo, helm, oras): read whole, one entry or mapping changed at a time. */
 import { realpathSync } from 'node:fs'
 import { readTextFile, writePrivateFile } from '../runner/files.js'
+import { parseJsonText } from '../runner/json.js'
 import { ActionError, errorMessage } from '../log/errors.js'
 import { safeText } from '../log/escape.js'
 
@@ -30,7 +31,7 @@ export function readAuthFile(file: string): AuthFileJson | undefined {
   if (text.trim() === '') return {}
   let parsed: unknown
   try {
-    parsed = JSON.parse(text)
+    parsed = parseJsonText(text)
   } catch {
     parsed = undefined
   }

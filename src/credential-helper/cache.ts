@@ -1,5 +1,6 @@
 /** The helper's credential cache: what main (or an earlier `get`) minted, reused while it is fresh. */
 import { readTextFile, writePrivateFile } from '../runner/files.js'
+import { parseJsonText } from '../runner/json.js'
 import type { RegistryCredential } from '../types.js'
 import { registryHostWithPort } from './hosts.js'
 
@@ -46,7 +47,7 @@ export function cacheEntries(credentials: RegistryCredential[], now: number): Cr
 /** The cache file's content; a missing or unreadable cache is an empty one (the helper mints again). */
 export function readCache(file: string): CredentialCache {
   try {
-    const parsed = JSON.parse(readTextFile(file) ?? '') as unknown
+    const parsed = parseJsonText(readTextFile(file) ?? '')
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return {}
     const cache: CredentialCache = {}
     for (const [host, value] of Object.entries(parsed as Record<string, Partial<CachedCredential>>)) {
