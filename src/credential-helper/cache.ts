@@ -31,8 +31,13 @@ export function isFresh(entry: CachedCredential, now: number): boolean {
   return now < entry.expiresAt - margin
 }
 
+/** An empty cache without a prototype: a host such as `constructor` or `__proto__` is only ever its own key. */
+export function emptyCache(): CredentialCache {
+  return Object.create(null) as CredentialCache
+}
+
 export function cacheEntries(credentials: RegistryCredential[], now: number): CredentialCache {
-  const cache: CredentialCache = {}
+  const cache = emptyCache()
   for (const { registry, username, password, expiresAt } of credentials) {
     cache[registryHostWithPort(registry)] = {
       username,
@@ -48,8 +53,8 @@ export function cacheEntries(credentials: RegistryCredential[], now: number): Cr
 export function readCache(file: string): CredentialCache {
   try {
     const parsed = parseJsonText(readTextFile(file) ?? '')
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return {}
-    const cache: CredentialCache = {}
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return emptyCache()
+    const cache = emptyCache()
     for (const [host, value] of Object.entries(parsed as Record<string, Partial<CachedCredential>>)) {
       if (typeof value?.username === 'string' && typeof value.password === 'string' && typeof value.obtainedAt === 'number') {
         cache[host] = {
@@ -62,7 +67,7 @@ export function readCache(file: string): CredentialCache {
     }
     return cache
   } catch {
-    return {}
+    return emptyCache()
   }
 }
 
