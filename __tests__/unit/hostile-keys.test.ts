@@ -12,6 +12,7 @@ import { answer } from '../../src/credential-helper/protocol.js'
 import { createInputReader } from '../../src/inputs/reader.js'
 import { InputError } from '../../src/log/errors.js'
 import { parseInputs } from '../../src/step/parse-step.js'
+import { declaredMethod } from '../../src/providers/index.js'
 import { captureStdout, type StdoutCapture } from '../helpers/stdout.js'
 
 const HOSTILE_KEYS = ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf', 'Constructor', '__PROTO__']
@@ -78,6 +79,10 @@ describe.each(HOSTILE_KEYS)('other keyed inputs set to %s are unknown values, ea
     expect(error).toBeInstanceOf(InputError)
     expect(text).toMatch(new RegExp(`^InputError: Input '${input}' `))
   })
+})
+
+test.each(HOSTILE_KEYS)('a plan (or a helper configuration) naming method %s declares nothing', auth => {
+  expect(() => declaredMethod({ provider: 'ibm', auth })).toThrow(`provider ibm planned auth method '${auth}', which it does not declare`)
 })
 
 describe('auth files: a registry is looked up among the own keys only', () => {

@@ -151,6 +151,7 @@ test('every JSON.parse of file content goes through parseJsonText: the others pa
     'providers/alibaba/api.ts',
     'providers/ibm/iam.ts',
     'providers/nebius/exchange.ts',
+    'providers/nebius/hints.ts',
     'providers/yandex/errors.ts',
     'providers/yandex/iam.ts',
     'runner/json.ts'
