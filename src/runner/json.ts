@@ -1,7 +1,4 @@
-/**
- * JSON read from a file (an auth file, the helper's configuration or cache, the backup, the state), parsed
- * without ever quoting the file in an error.
- */
+/** JSON read from a file (auth file, helper configuration or cache, backup, state), parsed without ever quoting the file in an error. */
 /*
  * Why: V8's SyntaxError quotes the start of the text (`Unexpected token 'e', "eyJhdXRoIj"... is not valid
  * JSON`), and the start of an auth file that is not JSON can be the start of a base64 `auth`. The error here
