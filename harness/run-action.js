@@ -46,21 +46,32 @@ export function parseCommandFile(text) {
 /** Undoes the escaping of workflow command data (%25, %0D, %0A), as the runner does. */
 const unescapeCommand = text => text.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%')
 
-/** What the runner prints for a step's stdout: masks applied, commands hidden. */
-export function runnerLog(stdout) {
+/**
+ * How the runner reads a step's output, line by line: `::add-mask::` lines are commands (their values
+ * collected, the lines never shown), every other line is a log line, shown with the values masked so far
+ * replaced by ***. `lines` are those log lines as the step wrote them, before masking.
+ */
+export function runnerView(output) {
   const masks = []
+  const lines = []
   const shown = []
-  for (const line of stdout.split('\n')) {
+  for (const line of output.split('\n')) {
     const mask = /^::add-mask::(.*)$/.exec(line)
     if (mask) {
       if (mask[1]) masks.push(unescapeCommand(mask[1]))
       continue
     }
+    lines.push(line)
     let out = line
     for (const m of [...masks].sort((a, b) => b.length - a.length)) out = out.split(m).join('***')
     shown.push(out)
   }
-  return shown.join('\n')
+  return { masks, lines, log: shown.join('\n') }
+}
+
+/** What the runner prints for a step's stdout: masks applied, commands hidden. */
+export function runnerLog(stdout) {
+  return runnerView(stdout).log
 }
 
 function runStep(script, env, stepDir, onSpawn, wrap = []) {

@@ -8,9 +8,9 @@ import { clientSandbox } from '../../harness/client-env.js'
 import { ALIBABA_INSTANCE, ALIBABA_OIDC_PROVIDER_ARN } from '../../harness/emulators/alibaba.js'
 import { helmPush, pathWithHelm } from '../../harness/helm.js'
 import { pushWith, pushWithPodman } from '../../harness/image.js'
-import { runAction } from '../../harness/run-action.js'
+import { runAction, runnerView } from '../../harness/run-action.js'
 import { localCloudForFile, REPOSITORY_ENV, stateFileOf, type ClientSandbox } from '../helpers/local-cloud.js'
-import { expectNoSecretIn } from '../helpers/secret-scan.js'
+import { expectMaskedLikeTheRunner, expectNoSecretIn } from '../helpers/secret-scan.js'
 
 const TTL_SECONDS = 3
 const cloud = localCloudForFile({ tokenTtlSeconds: TTL_SECONDS })
@@ -102,6 +102,7 @@ test('IBM API key: after the token expired, docker, podman, skopeo and helm stil
   let modes: number[] = []
   let helperDir = ''
   let launcher = ''
+  let issuedBefore = 0
   const { main, post } = await runAction(
     { provider: 'ibm', region: 'us', 'api-key': apiKey, clients: ALL_CLIENTS, 'credential-helper': 'true' },
     {
@@ -116,6 +117,7 @@ test('IBM API key: after the token expired, docker, podman, skopeo and helm stil
         helperDir = helperDirOf(step)
         launcher = path.join(step.jobPath[0] ?? '', HELPER)
         modes = ['config.json', 'cache.json'].map(name => statSync(path.join(helperDir, name)).mode & 0o777)
+        issuedBefore = issuedPasswords('ibm').length
         await pastTheLifetime()
         outcomes = await clientOperations(sandbox, later.env, 'us.icr.io', 'ibm')
         // The protocol exactly as the clients drive it.
@@ -149,7 +151,11 @@ test('IBM API key: after the token expired, docker, podman, skopeo and helm stil
   const answer = JSON.parse(protocol.get?.stdout ?? '{}')
   expect(answer).toMatchObject({ ServerURL: 'us.icr.io', Username: 'iambearer' })
   expect(getAccepted).toBe(true)
-  expect(protocol.get?.stderr).toBe('')
+  // The get minted (the cached credential was past its lifetime): its stderr holds only the ::add-mask:: lines
+  // for the answer, which the runner consumes, and blank lines.
+  const getStderr = runnerView(protocol.get?.stderr ?? '')
+  expect(getStderr.lines.filter(line => line !== '')).toEqual([])
+  expect(getStderr.masks).toEqual(expect.arrayContaining([answer.Secret, Buffer.from(`iambearer:${answer.Secret}`).toString('base64')]))
   expect(JSON.parse(protocol.getUrl?.stdout ?? '{}')).toMatchObject({ ServerURL: 'us.icr.io', Username: 'iambearer' })
   expect(protocol.foreign).toMatchObject({ code: 1, stdout: 'credentials not found in native keychain\n' })
   expect(JSON.parse(protocol.list?.stdout ?? '')).toEqual({ 'us.icr.io': 'iambearer' })
@@ -166,11 +172,19 @@ test('IBM API key: after the token expired, docker, podman, skopeo and helm stil
   expect(existsSync(helperDir)).toBe(false)
   expect(existsSync(launcher)).toBe(false)
   expectNoSecretIn([main.log, main.stderr, post!.log, post!.stderr, stateFileOf(main), main.summary], [apiKey])
-  // Step debug is on in the later step too: the helper's stderr, which the clients pass through, shows no secret.
-  expectNoSecretIn(
-    [...Object.values(outcomes).map(o => o.output), ...Object.values(protocol).map(p => p.stderr)],
-    [apiKey, ...issuedPasswords('ibm')]
-  )
+  // Step debug is on in the later step too. The helper's stderr, which the clients pass through, is read as the
+  // runner reads it: no log line holds a secret, the API key is never announced, and every token the helper
+  // minted in the later step was announced with ::add-mask:: in the output of the client that ran it.
+  const laterMinted = issuedPasswords('ibm').slice(issuedBefore)
+  expect(laterMinted.length).toBeGreaterThanOrEqual(Object.keys(outcomes).length)
+  const masked = expectMaskedLikeTheRunner([...Object.values(outcomes).map(o => o.output), ...Object.values(protocol).map(p => p.stderr)], {
+    never: [apiKey],
+    minted: issuedPasswords('ibm')
+  })
+  for (const token of laterMinted) expect(masked.has(token)).toBe(true)
+  // Each client passed the helper's stderr on: its own output announced a token the helper minted for it.
+  for (const [client, outcome] of Object.entries(outcomes))
+    expect([client, runnerView(outcome.output).masks.some(value => laterMinted.includes(value))]).toEqual([client, true])
 }, 90_000)
 
 test('the same operations after a plain login fail with 401 once the token expired', async () => {
@@ -237,6 +251,7 @@ test.each(keyless)(
     let inspected: Outcome = { ok: false, output: '' }
     let oidcRequests = { main: 0, helper: 0 }
     let passwords: string[] = []
+    let issuedBefore = 0
     const { main, post } = await runAction(
       { ...inputs(), clients: 'docker,skopeo', 'credential-helper': 'true' },
       {
@@ -244,6 +259,7 @@ test.each(keyless)(
         between: async (_step, later) => {
           const afterMain = cloud().github.requests.length
           passwords = [...storedPasswords(sandbox.files.docker), ...storedPasswords(sandbox.files.containers)]
+          issuedBefore = issuedPasswords(name).length
           await pastTheLifetime()
           pushed = await pushWith(sandbox.files.containers, `${host}/acme/keyless:v1`, later.env)
           inspected = await run('docker', ['manifest', 'inspect', `${host}/acme/keyless:v1`], later.env)
@@ -258,7 +274,15 @@ test.each(keyless)(
     expect(inspected.ok).toBe(true)
     // skopeo's get minted with a new GitHub token; docker's get came after that credential expired too, or from the cache.
     expect(oidcRequests.helper).toBeGreaterThanOrEqual(1)
-    expectNoSecretIn([pushed.output, inspected.output, main.log, post!.log], [...issuedPasswords(name), ...cloud().github.minted])
+    expectNoSecretIn([main.log, post!.log], [...issuedPasswords(name), ...cloud().github.minted])
+    // The clients' output as the runner reads it: the helper announced each token it minted, nothing else shows one.
+    const masked = expectMaskedLikeTheRunner([pushed.output, inspected.output], {
+      never: cloud().github.minted,
+      minted: issuedPasswords(name)
+    })
+    const laterMinted = issuedPasswords(name).slice(issuedBefore)
+    expect(laterMinted.length).toBeGreaterThanOrEqual(1)
+    for (const token of laterMinted) expect(masked.has(token)).toBe(true)
     expect(post!.code).toBe(0)
     expect(credHelpersOf(sandbox.files.docker)).toBeUndefined()
     expect(credHelpersOf(sandbox.files.containers)).toBeUndefined()
@@ -352,5 +376,6 @@ test("with isolated-config: the helper is mapped in the job's own config, anothe
   expect(post!.code).toBe(0)
   expect(existsSync(helperDirOf(main))).toBe(false)
   expect(existsSync(main.jobEnv.DOCKER_CONFIG ?? '/nonexistent')).toBe(false)
-  expectNoSecretIn([main.log, main.stderr, post!.log, post!.stderr, docker.output], [apiKey, foreignSecret, ...issuedPasswords('ibm')])
+  expectNoSecretIn([main.log, main.stderr, post!.log, post!.stderr], [apiKey, foreignSecret, ...issuedPasswords('ibm')])
+  expectMaskedLikeTheRunner([docker.output], { never: [apiKey, foreignSecret], minted: issuedPasswords('ibm') })
 })

@@ -245,6 +245,127 @@ export function keyFileFixtures(dir: string): Array<{ name: string; path: string
   ]
 }
 
+/** Names a plain object inherits: as a lookup key they must be unknown values like any other (#21). */
+export const HOSTILE_KEYS = ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'Constructor', '__PROTO__']
+
+/** The clouds whose registry usernames name a kind of credential, with what else their login needs. */
+const USERNAME_CLOUDS: Array<{ provider: string; base: Inputs }> = [
+  { provider: 'ibm', base: { region: 'us' } },
+  { provider: 'yandex', base: {} },
+  { provider: 'nebius', base: { region: 'eu-north1' } }
+]
+
+/** Keyed inputs besides `username`, each with the rest of a login. */
+const KEYED_INPUTS: Array<{ input: string; base: Inputs }> = [
+  { input: 'provider', base: { token: 'ibm-iam-token-fuzz-0123456789', region: 'us' } },
+  { input: 'auth', base: { provider: 'ibm', region: 'us', token: 'ibm-iam-token-fuzz-0123456789' } },
+  { input: 'auth', base: { provider: 'yandex', token: 't1.fuzz-iam-token-0123456789' } },
+  { input: 'auth', base: { provider: 'nebius', region: 'eu-north1', token: 'v1.fuzz-static-key-0123456789' } },
+  {
+    input: 'auth',
+    base: {
+      provider: 'alibaba',
+      registry: 'fuzz-registry.cn-hangzhou.cr.aliyuncs.com',
+      username: 'u',
+      password: 'alibaba-fuzz-password-01234'
+    }
+  },
+  { input: 'region', base: { provider: 'ibm', token: 'ibm-iam-token-fuzz-0123456789' } },
+  { input: 'region', base: { provider: 'nebius', token: 'v1.fuzz-static-key-0123456789' } },
+  { input: 'clients', base: { provider: 'ibm', region: 'us', token: 'ibm-iam-token-fuzz-0123456789' } },
+  { input: 'token-exchange', base: { provider: 'nebius', region: 'eu-north1', 'service-account-id': NEBIUS_SA } }
+]
+
+/**
+ * The start of a base64 `auth` (`fuzz-user:…`) that an auth file which is not JSON starts with: V8's
+ * SyntaxError quotes the first ten characters of such a file, so the first eight are the secret looked for.
+ */
+const AUTH_START = 'ZnV6ei11c2VyOnNlY3JldC1wYXNzd29yZA'
+const AUTH_START_SECRET = AUTH_START.slice(0, 8)
+const NOT_JSON_FILES = [AUTH_START, `${AUTH_START}\n{"auths": {}}`]
+
+function hostileKeyCases(
+  add: (category: string, name: string, inputs: Inputs, expect: FuzzCase['expect'], extra?: Partial<FuzzCase>) => void
+): void {
+  for (const key of HOSTILE_KEYS) {
+    for (const { provider, base } of USERNAME_CLOUDS) {
+      for (const auth of ['auto', 'password']) {
+        add(
+          'hostile lookup key',
+          `${provider} username ${key}, auth ${auth}`,
+          { provider, ...base, auth, username: key, password: `${provider}-fuzz-password-0123456789` },
+          { kind: 'invalid', names: 'username' }
+        )
+      }
+    }
+    // Alibaba's instance username is free: any name is a username, and the login needs no cloud call.
+    add(
+      'hostile lookup key',
+      `alibaba username ${key}`,
+      {
+        provider: 'alibaba',
+        registry: 'fuzz-registry.cn-hangzhou.cr.aliyuncs.com',
+        username: key,
+        password: 'alibaba-fuzz-password-01234'
+      },
+      { kind: 'login' }
+    )
+    for (const { input, base } of KEYED_INPUTS) {
+      add(
+        'hostile lookup key',
+        `${base.provider ?? 'no provider'} ${input} ${key}`,
+        { ...base, [input]: key },
+        { kind: 'invalid', names: input }
+      )
+    }
+  }
+}
+
+function notJsonFileCases(
+  add: (category: string, name: string, inputs: Inputs, expect: FuzzCase['expect'], extra?: Partial<FuzzCase>) => void
+): void {
+  const ibm = { provider: 'ibm', token: 'ibm-iam-token-fuzz-0123456789', region: 'us' }
+  NOT_JSON_FILES.forEach((content, at) => {
+    const extra = (file: string): Partial<FuzzCase> => ({ files: { [file]: content }, secrets: [AUTH_START_SECRET] })
+    const name = (what: string): string => `${what} (${at === 0 ? 'all of it' : 'then JSON'})`
+    add(
+      'auth file not JSON',
+      name('docker config.json'),
+      { ...ibm },
+      { kind: 'fails', says: 'does not hold a JSON object' },
+      extra('docker/config.json')
+    )
+    add(
+      'auth file not JSON',
+      name('podman auth.json'),
+      { ...ibm, clients: 'podman' },
+      { kind: 'fails', says: 'does not hold a JSON object' },
+      extra('containers/auth.json')
+    )
+    add(
+      'auth file not JSON',
+      name('helm registry.json'),
+      { ...ibm, clients: 'helm' },
+      { kind: 'fails', says: 'does not hold a JSON object' },
+      extra('helm/registry.json')
+    )
+    add(
+      'auth file not JSON',
+      name('docker config.json, credential-helper mode'),
+      { ...ibm, 'credential-helper': 'true' },
+      { kind: 'fails', says: 'does not hold a JSON object' },
+      extra('docker/config.json')
+    )
+    add(
+      'auth file not JSON',
+      name('docker config.json, isolated-config: not carried over, with a warning'),
+      { ...ibm, 'isolated-config': 'true' },
+      { kind: 'login', says: 'is not carried over to the isolated config: it cannot be read as JSON (it is not valid JSON' },
+      extra('docker/config.json')
+    )
+  })
+}
+
 export function fuzzCases(fixtureDir: string): FuzzCase[] {
   const cases: FuzzCase[] = []
   const add = (category: string, name: string, inputs: Inputs, expect: FuzzCase['expect'], extra: Partial<FuzzCase> = {}): void =>
@@ -530,6 +651,9 @@ export function fuzzCases(fixtureDir: string): FuzzCase[] {
       { kind: 'login' },
       { env: { REGISTRY_LOGIN_MAIN_TIMEOUT_MS: value } }
     )
+
+  hostileKeyCases(add)
+  notJsonFileCases(add)
 
   // Controls: the recorders see what they are there to see.
   add('control', 'IBM token: the client shim records the login', { ...ibm }, { kind: 'login' })

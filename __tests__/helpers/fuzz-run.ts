@@ -14,12 +14,14 @@ export type Expectation =
   | { kind: 'invalid'; names: string; shows?: string }
   /** skip-without-credentials: exit 0, a notice, output skipped=true, no network, no client. */
   | { kind: 'skipped' }
-  /** A login that needs no cloud call: the client shim logs in; `warns` are named in warnings. */
-  | { kind: 'login'; warns?: string[] }
+  /** A login that needs no cloud call: the client shim logs in; `warns` are named in warnings, `says` said in one. */
+  | { kind: 'login'; warns?: string[]; says?: string }
   /** The client itself fails: exit 1, exactly one ::error::, no network. */
   | { kind: 'client-fails' }
   /** A login whose cloud call the blocked network refuses: proves the recorder sees attempts. */
   | { kind: 'network' }
+  /** Refused after parsing, before any cloud call (an auth file it cannot use): exit 1, one ::error:: saying `says`. */
+  | { kind: 'fails'; says: string }
 
 export interface FuzzCase {
   category: string
@@ -30,6 +32,10 @@ export interface FuzzCase {
   expect: Expectation
   /** Input values that are paths, not secrets (shown on purpose in errors). */
   paths?: string[]
+  /** Files written into the case's home before the run (path relative to it: docker/config.json, …). */
+  files?: Record<string, string>
+  /** Secrets besides the secret inputs, looked for in every output (what such a file holds). */
+  secrets?: string[]
 }
 
 export interface CaseResult {
@@ -170,6 +176,10 @@ function readOr(file: string): string {
 export async function runCase(fuzzCase: FuzzCase, shims: string): Promise<CaseResult> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'registry-login-fuzz-'))
   mkdirSync(path.join(dir, 'docker'))
+  for (const [name, content] of Object.entries(fuzzCase.files ?? {})) {
+    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true })
+    writeFileSync(path.join(dir, name), content, { mode: 0o600 })
+  }
   const env = caseEnv(fuzzCase, dir, shims)
   const { main, post, temp } = (await runAction(fuzzCase.inputs, { env })) as Awaited<ReturnType<typeof runAction>> & {
     post: { code: number; stdout: string; stderr: string }
@@ -197,7 +207,8 @@ export async function runCase(fuzzCase: FuzzCase, shims: string): Promise<CaseRe
       const value = fuzzCase.inputs[name]?.trim()
       return value && !paths.has(value) ? [{ label: `input ${name}`, value }] : []
     }),
-    { label: 'ACTIONS_ID_TOKEN_REQUEST_TOKEN', value: env.ACTIONS_ID_TOKEN_REQUEST_TOKEN ?? '' }
+    { label: 'ACTIONS_ID_TOKEN_REQUEST_TOKEN', value: env.ACTIONS_ID_TOKEN_REQUEST_TOKEN ?? '' },
+    ...(fuzzCase.secrets ?? []).map(value => ({ label: 'a secret in a file', value }))
   ]
   const crashes = [
     ...(main.code !== 0 && main.code !== 1 ? [`main exited ${main.code}`] : []),
@@ -263,8 +274,19 @@ function judge(
           warnings.some(line => line.includes(`'${name}'`)),
           `no warning names '${name}'`
         )
+      if (expected.says)
+        check(
+          warnings.some(line => line.includes(expected.says ?? '')),
+          `no warning says ${expected.says}`
+        )
       break
     }
+    case 'fails':
+      check(main.code === 1, `main exited ${main.code}, expected 1`)
+      check(result.networkAttempts === 0, `${result.networkAttempts} network attempt(s)`)
+      check(result.errorLines.length === 1, `${result.errorLines.length} ::error:: lines, expected 1`)
+      check((result.errorLines[0] ?? '').includes(expected.says), `the ::error:: does not say ${expected.says}`)
+      break
     case 'client-fails':
       check(main.code === 1, `main exited ${main.code}, expected 1`)
       check(result.networkAttempts === 0, `${result.networkAttempts} network attempt(s)`)

@@ -1,6 +1,7 @@
 /** Docker-format auth files (docker, podman, buildah, skopeo, helm, oras): read whole, one entry or mapping changed at a time. */
 import { realpathSync } from 'node:fs'
 import { readTextFile, writePrivateFile } from '../runner/files.js'
+import { parseJsonText } from '../runner/json.js'
 import { ActionError, errorMessage } from '../log/errors.js'
 import { safeText } from '../log/escape.js'
 
@@ -30,7 +31,7 @@ export function readAuthFile(file: string): AuthFileJson | undefined {
   if (text.trim() === '') return {}
   let parsed: unknown
   try {
-    parsed = JSON.parse(text)
+    parsed = parseJsonText(text)
   } catch {
     parsed = undefined
   }
@@ -56,9 +57,15 @@ function isMap(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
+/** `map[key]` when the map has it as its own key: never what a plain object inherits (`constructor`, `__proto__`). */
+function own(map: unknown, key: string): unknown {
+  return isMap(map) && Object.hasOwn(map, key) ? map[key] : undefined
+}
+
 /** The entry for `registry`, if there is one. */
 export function authEntryIn(json: AuthFileJson | undefined, registry: string): AuthEntry | undefined {
-  return json?.auths?.[registry]
+  const entry = own(json?.auths, registry)
+  return entry === undefined ? undefined : (entry as AuthEntry)
 }
 
 /**
@@ -67,8 +74,7 @@ export function authEntryIn(json: AuthFileJson | undefined, registry: string): A
  * file", or undefined when the file maps no helper for it.
  */
 export function credHelperIn(json: AuthFileJson | undefined, registry: string): string | undefined {
-  const helpers = json?.credHelpers
-  const value = helpers && typeof helpers === 'object' ? (helpers as Record<string, unknown>)[registry] : undefined
+  const value = own(json?.credHelpers, registry)
   return typeof value === 'string' ? value : undefined
 }
 
@@ -114,12 +120,12 @@ export interface StorageSettings {
 export function readStorageSettings(file: string, registry: string): StorageSettings {
   const json = readAuthFile(file) ?? {}
   const helpers = checkedCredHelpers(file, json.credHelpers)
-  const own = helpers[registry]
+  const mapped = own(helpers, registry)
   const credsStore = typeof json.credsStore === 'string' && json.credsStore ? json.credsStore : undefined
   const otherHelpers = Object.keys(helpers).some(key => key !== registry)
   const auths = isMap(json.auths) && Object.keys(json.auths).length > 0
   return {
-    ...(typeof own === 'string' ? { credHelper: own } : {}),
+    ...(typeof mapped === 'string' ? { credHelper: mapped } : {}),
     ...(credsStore ? { credsStore } : {}),
     othersConfigured: Boolean(credsStore) || otherHelpers || auths
   }

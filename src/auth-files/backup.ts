@@ -14,6 +14,7 @@ import {
 } from './auth-file.js'
 import { findRecord, hasRecordOf, isObject, isRecord, maskEntry, type PreviousEntry } from './backup-records.js'
 import { fingerprint, saltOf } from './fingerprint.js'
+import { dropStaleNotes } from './released.js'
 import { errorMessage } from '../log/errors.js'
 import { readTextFile, writePrivateFile } from '../runner/files.js'
 
@@ -45,6 +46,8 @@ export class Backup {
     const credHelperAt = credHelperPositionIn(json, registry)
     // A file's other settings are saved once, with its first record, however the file is spelled.
     const first = !hasRecordOf(this.records, authFile)
+    // Hand-over notes next to the file that no running job can need any more go, the first time main touches it.
+    if (first) dropStaleNotes(authFile)
     const otherSettings = first ? otherSettingsIn(json) : {}
     const emptyCredHelpers = first && hasEmptyCredHelpers(json)
     maskEntry(entry)

@@ -1,5 +1,6 @@
 /** The helper's credential cache: what main (or an earlier `get`) minted, reused while it is fresh. */
 import { readTextFile, writePrivateFile } from '../runner/files.js'
+import { parseJsonText } from '../runner/json.js'
 import type { RegistryCredential } from '../types.js'
 import { registryHostWithPort } from './hosts.js'
 
@@ -30,8 +31,13 @@ export function isFresh(entry: CachedCredential, now: number): boolean {
   return now < entry.expiresAt - margin
 }
 
+/** An empty cache without a prototype: a host such as `constructor` or `__proto__` is only ever its own key. */
+export function emptyCache(): CredentialCache {
+  return Object.create(null) as CredentialCache
+}
+
 export function cacheEntries(credentials: RegistryCredential[], now: number): CredentialCache {
-  const cache: CredentialCache = {}
+  const cache = emptyCache()
   for (const { registry, username, password, expiresAt } of credentials) {
     cache[registryHostWithPort(registry)] = {
       username,
@@ -46,9 +52,9 @@ export function cacheEntries(credentials: RegistryCredential[], now: number): Cr
 /** The cache file's content; a missing or unreadable cache is an empty one (the helper mints again). */
 export function readCache(file: string): CredentialCache {
   try {
-    const parsed = JSON.parse(readTextFile(file) ?? '') as unknown
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return {}
-    const cache: CredentialCache = {}
+    const parsed = parseJsonText(readTextFile(file) ?? '')
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return emptyCache()
+    const cache = emptyCache()
     for (const [host, value] of Object.entries(parsed as Record<string, Partial<CachedCredential>>)) {
       if (typeof value?.username === 'string' && typeof value.password === 'string' && typeof value.obtainedAt === 'number') {
         cache[host] = {
@@ -61,11 +67,15 @@ export function readCache(file: string): CredentialCache {
     }
     return cache
   } catch {
-    return {}
+    return emptyCache()
   }
 }
 
-/** 0600, written whole and renamed into place, so a concurrent `get` never reads half a file. */
+/**
+ * 0600, written whole and renamed into place, so a concurrent `get` never reads half a file. Only into the
+ * installation's directory as it still exists: a `get` still minting while post removes the installation
+ * fails here (ENOENT) instead of re-creating the directory with a fresh token in it.
+ */
 export function writeCache(file: string, cache: CredentialCache): void {
-  writePrivateFile(file, JSON.stringify(cache))
+  writePrivateFile(file, JSON.stringify(cache), { createDirectory: false })
 }

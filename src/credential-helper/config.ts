@@ -3,6 +3,7 @@ import { lstatSync, readdirSync } from 'node:fs'
 import path from 'node:path'
 import { ENDPOINT_NAMES, endpointVariable } from '../net/endpoints.js'
 import { readTextFile, writePrivateFile } from '../runner/files.js'
+import { parseJsonText } from '../runner/json.js'
 import type { LoginSpec } from '../providers/provider.js'
 import { PROVIDER_IDS } from '../types.js'
 import { TUNABLE_VARIABLES } from '../net/tunables.js'
@@ -66,7 +67,7 @@ export function readHelperConfig(file: string): HelperConfig {
   try {
     const text = readTextFile(file)
     if (text === undefined) throw Object.assign(new Error('missing'), { code: 'ENOENT' })
-    parsed = JSON.parse(text) as Partial<HelperConfig>
+    parsed = parseJsonText(text) as Partial<HelperConfig>
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
     const why =

@@ -4,8 +4,8 @@ import { providerContext, type ProviderLog } from '../step/context.js'
 import { mint, providers } from '../providers/index.js'
 import type { Provider } from '../providers/provider.js'
 import { safeText } from '../log/escape.js'
-import { maskSecret } from '../log/secrets.js'
-import { cacheEntries, isFresh, readCache, writeCache } from './cache.js'
+import { maskCommands, maskSecret } from '../log/secrets.js'
+import { cacheEntries, emptyCache, isFresh, readCache, writeCache } from './cache.js'
 import { carriedEnv, helperFiles, jobHelperConfigs, readHelperConfig } from './config.js'
 import { registryHostWithPort } from './hosts.js'
 import { HELPER_BINARY, type CredentialSource } from './protocol.js'
@@ -16,7 +16,8 @@ import { HELPER_BINARY, type CredentialSource } from './protocol.js'
  */
 export function jobCredentialSource(configFile: string, env: NodeJS.ProcessEnv = process.env): CredentialSource {
   const owners = new Map<string, string>()
-  const usernames: Record<string, string> = {}
+  // Without a prototype: hosts come from the configurations, and `list` and `get` look them up as keys.
+  const usernames = Object.create(null) as Record<string, string>
   for (const file of jobHelperConfigs(configFile)) {
     let config
     try {
@@ -57,19 +58,27 @@ export function credentialSource(configFile: string, env: NodeJS.ProcessEnv = pr
   const cacheFile = helperFiles(path.dirname(configFile)).cache
   const hosts = [...new Set(plan.registries.map(registryHostWithPort))]
   return {
-    usernames: Object.fromEntries(hosts.map(host => [host, config.usernames[host] ?? ''])),
+    usernames: Object.assign(
+      Object.create(null) as Record<string, string>,
+      Object.fromEntries(hosts.map(host => [host, Object.hasOwn(config.usernames, host) ? (config.usernames[host] ?? '') : '']))
+    ),
     async credential(host) {
       const cache = readCache(cacheFile)
-      const cached = cache[host]
+      const cached = Object.hasOwn(cache, host) ? cache[host] : undefined
       if (cached && isFresh(cached, Date.now())) return cached
-      const minted = cacheEntries(await mint(plan, ctx), Date.now())
-      // A cache that cannot be written (a directory in its place, a full disk) costs the next get an exchange, not this one its answer.
+      const fresh = await mint(plan, ctx)
+      // The runner masks only what it is told, and the helper's stdout is the protocol: a credential minted in
+      // a later step is announced on stderr, which docker, podman/skopeo and helm pass on to that step's log.
+      if (env.GITHUB_ACTIONS === 'true') process.stderr.write(maskCommands(fresh))
+      const minted = cacheEntries(fresh, Date.now())
+      // A cache that cannot be written (a directory in its place, a full disk, or an installation post removed while
+      // this get was minting: never re-created) costs the next get an exchange, not this one its answer.
       try {
-        writeCache(cacheFile, { ...cache, ...minted })
+        writeCache(cacheFile, Object.assign(emptyCache(), cache, minted))
       } catch {
         // the next get mints again
       }
-      const credential = minted[host]
+      const credential = Object.hasOwn(minted, host) ? minted[host] : undefined
       if (!credential) throw new Error(`the login plan gave no credential for ${host}`)
       return credential
     }
@@ -77,8 +86,9 @@ export function credentialSource(configFile: string, env: NodeJS.ProcessEnv = pr
 }
 
 /**
- * The helper's stdout belongs to the protocol and its stderr to the client's terminal: masking only
- * feeds the redaction of its replies, warnings and debug lines go to stderr with step debug on.
+ * The helper's stdout belongs to the protocol and its stderr to the client's, which passes it on to the
+ * step's log: masking feeds the redaction of its replies (new credentials are announced apart, above),
+ * warnings and debug lines go to stderr with step debug on, redacted and escaped by safeText.
  */
 function helperLog(env: NodeJS.ProcessEnv): ProviderLog {
   const say = (message: string): void => void process.stderr.write(`${HELPER_BINARY}: ${safeText(message, 1000)}\n`)

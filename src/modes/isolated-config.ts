@@ -8,6 +8,7 @@ import { dockerConfigDir } from '../clients/docker-paths.js'
 import { helm } from '../clients/helm.js'
 import { ActionError, errorMessage } from '../log/errors.js'
 import { readTextFile, writePrivateFile } from '../runner/files.js'
+import { JsonSyntaxError, parseJsonText } from '../runner/json.js'
 import { log } from '../log/log.js'
 import { safeText } from '../log/escape.js'
 import type { ClientContext } from '../process/command-context.js'
@@ -118,9 +119,11 @@ function copyConfig(source: string, target: string, keepLogins: boolean): void {
   try {
     const text = readTextFile(source)
     if (text === undefined) return // gone since the directory was listed (or a dangling link): nothing to carry
-    config = JSON.parse(text)
+    config = parseJsonText(text)
   } catch (error) {
-    log.warning`The docker config ${source} is not carried over to the isolated config: it cannot be read as JSON (${error}).`
+    // Never the parser's own message: V8 quotes the start of the file, which can be the start of a base64 `auth`.
+    const why = error instanceof JsonSyntaxError ? error.message : `cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`
+    log.warning`The docker config ${source} is not carried over to the isolated config: it cannot be read as JSON (it ${why}).`
     return
   }
   if (typeof config !== 'object' || config === null || Array.isArray(config)) return

@@ -109,3 +109,18 @@ export const DRAIN_MS = 1_000
 export const HELPER_DEADLINE_MS = 90_000
 /** How long the helper waits for the client's request on its stdin. No override. */
 export const HELPER_STDIN_DEADLINE_MS = 10_000
+
+// ---- The hand-over note next to a shared auth file (auth-files/released.ts) ----
+
+/**
+ * How long a hand-over note (`<auth file>.registry-login-released`) is kept. Only a job that logged in before
+ * the note was written can need it (its post follows the note), and no job runs longer than 5 days (the limit
+ * of a job on a self-hosted runner; 6 hours on GitHub-hosted ones): past this, every job that could consume
+ * the note is over, and a later main or post removes it with the earlier entry it holds. No override.
+ */
+export const HANDOVER_NOTE_LIFETIME_MS = 5 * 24 * 60 * 60 * 1000
+/**
+ * How far ahead of a lifetime a note's expiry may lie before it is taken for one that would never expire (a
+ * clock set back, or not written by this action): file times run a little ahead of node's clock. No override.
+ */
+export const HANDOVER_NOTE_CLOCK_SLACK_MS = 60_000

@@ -20,10 +20,15 @@ export function mint(spec: LoginSpec, ctx: ProviderContext): Promise<RegistryCre
   return provider.mint(spec, ctx)
 }
 
+/** A provider's declaration of a method by name, among its own keys only: `constructor` declares nothing (#21). */
+export function methodSpec(provider: Provider, name: string): AuthMethodSpec | undefined {
+  return Object.hasOwn(provider.methods, name) ? provider.methods[name] : undefined
+}
+
 /** The declaration of the method a spec was planned with (its inputs, scope, OIDC), which the central checks read. */
 export function declaredMethod(spec: Pick<LoginSpec, 'provider' | 'auth'>): AuthMethodSpec {
   const provider: Provider = providers[spec.provider]
-  const method = provider.methods[spec.auth]
+  const method = methodSpec(provider, spec.auth)
   // The kit's resolver only plans methods the provider names; a provider that declares fewer is a bug.
   if (!method) throw new Error(`provider ${spec.provider} planned auth method '${spec.auth}', which it does not declare`)
   return method

@@ -40,13 +40,22 @@ export function readTextFile(file: string, maxBytes = Infinity): string | undefi
   }
 }
 
+export interface WriteOptions {
+  /**
+   * Create the directory (0700) when it is missing; true unless said otherwise. False: the file goes only
+   * into a directory that still exists, else ENOENT (the credential helper's cache, whose installation
+   * post may have removed while a `get` was minting).
+   */
+  createDirectory?: boolean
+}
+
 /**
  * Writes a file only its owner can read (0600, directory 0700), replacing it whole. The content goes to a
  * new file of an unguessable name first (O_EXCL: never into something planted there, a link or a FIFO),
  * which is renamed over the target, or removed if anything fails: no copy of a credential is left behind.
  */
-export function writePrivateFile(file: string, content: string): void {
-  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 })
+export function writePrivateFile(file: string, content: string, options: WriteOptions = {}): void {
+  if (options.createDirectory !== false) mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 })
   const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`
   const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | O_NOFOLLOW | O_NONBLOCK, 0o600)
   try {

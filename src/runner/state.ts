@@ -3,6 +3,7 @@ import { getState, saveState as coreSaveState } from '@actions/core'
 import { log } from '../log/log.js'
 import { safeText } from '../log/escape.js'
 import { CLIENT_IDS, type ClientId } from '../types.js'
+import { parseJsonText } from './json.js'
 
 const KEY = 'registry-login'
 
@@ -67,7 +68,7 @@ export function loadState(): PostState | undefined {
 function parseState(raw: string): Record<string, unknown> {
   let parsed: unknown
   try {
-    parsed = JSON.parse(raw)
+    parsed = parseJsonText(raw)
   } catch {
     throw new StateUnreadable('is not valid JSON')
   }

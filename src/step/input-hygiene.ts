@@ -6,6 +6,7 @@
 import type { InputReader } from '../inputs/reader.js'
 import { noOidcToken } from '../net/oidc.js'
 import type { CommonInputs, LoginSpec, MethodOption, Provider } from '../providers/provider.js'
+import { methodSpec } from '../providers/index.js'
 
 /**
  * The inputs that carry secrets (action.yml: "from a secret"): a workflow run without access to
@@ -67,7 +68,10 @@ export function ignoredInputWarnings(
   common: CommonInputs
 ): string[] {
   const { auth } = plan
-  const reads = new Set<string>([...(provider.methods[auth]?.reads ?? []), ...(provider.methods[plan.passwordFor ?? auth]?.options ?? [])])
+  const reads = new Set<string>([
+    ...(methodSpec(provider, auth)?.reads ?? []),
+    ...(methodSpec(provider, plan.passwordFor ?? auth)?.options ?? [])
+  ])
   const options = (Object.keys(OPTION_CHANGED) as MethodOption[]).filter(name => OPTION_CHANGED[name](inputs, common))
   const ignored = [...methodInputs(all).filter(name => inputs.isSet(name)), ...options].filter(name => !reads.has(name))
   return [...ignoredWarning(ignored, provider.registryHosts.cloud, auth), ...regionWarning(provider, common)]

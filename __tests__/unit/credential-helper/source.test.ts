@@ -1,6 +1,7 @@
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { jest } from '@jest/globals'
 import { helperFiles, readHelperConfig, writeHelperConfig } from '../../../src/credential-helper/config.js'
 import { credentialSource, jobCredentialSource } from '../../../src/credential-helper/source.js'
 import { createInputReader } from '../../../src/inputs/reader.js'
@@ -153,4 +154,60 @@ test('a cache that cannot be read or written (a directory in its place) costs an
   expect(await helper.credential('us.icr.io')).toMatchObject({ username: 'iambearer', password: server.issued[0] })
   expect(await helper.credential('us.icr.io')).toMatchObject({ password: server.issued[1] })
   expect(server.requests).toHaveLength(2)
+})
+
+test('a get still minting while post removes the installation answers from the mint and never re-creates the directory (#21)', async () => {
+  server.expiration = Math.floor(Date.now() / 1000) + 3600
+  // The configuration is read when the get starts; post removes the installation before the mint returns.
+  const { source: helper } = await source()
+  rmSync(dir, { recursive: true, force: true })
+  expect(await helper.credential('us.icr.io')).toMatchObject({ username: 'iambearer', password: server.issued[0] })
+  expect(existsSync(dir)).toBe(false)
+  expect(readdirSync(runnerTemp)).toEqual([])
+})
+
+describe('a credential minted in a later step is masked where the runner sees it: the stderr clients pass on (#21)', () => {
+  let stderr: string[]
+  let spy: jest.SpiedFunction<typeof process.stderr.write>
+  beforeEach(() => {
+    stderr = []
+    spy = jest.spyOn(process.stderr, 'write').mockImplementation(((chunk: string) => {
+      stderr.push(String(chunk))
+      return true
+    }) as typeof process.stderr.write)
+  })
+  afterEach(() => spy.mockRestore())
+
+  test('a fresh mint announces it once, in ::add-mask:: lines that each start a line; a cached answer announces nothing', async () => {
+    server.expiration = Math.floor(Date.now() / 1000) + 3600
+    const helper = credentialSource(await saveIbmPlan(dir, ['us.icr.io']), { GITHUB_ACTIONS: 'true' })
+    await helper.credential('us.icr.io')
+    const token = server.issued[0] ?? ''
+    const text = stderr.join('')
+    expect(text.startsWith('\n')).toBe(true)
+    expect(text.split('\n')).toEqual(
+      expect.arrayContaining([`::add-mask::${token}`, `::add-mask::${Buffer.from(`iambearer:${token}`).toString('base64')}`])
+    )
+    stderr.length = 0
+    await helper.credential('us.icr.io')
+    expect(stderr).toEqual([])
+  })
+
+  test('outside GitHub Actions (a developer running it by hand) nothing is announced', async () => {
+    server.expiration = Math.floor(Date.now() / 1000) + 3600
+    await credentialSource(await saveIbmPlan(dir, ['us.icr.io']), {}).credential('us.icr.io')
+    expect(stderr).toEqual([])
+  })
+
+  test('with step debug on, no line of stderr but a mask command holds the minted token or the saved key', async () => {
+    server.expiration = Math.floor(Date.now() / 1000) + 3600
+    const helper = credentialSource(await saveIbmPlan(dir, ['us.icr.io']), { GITHUB_ACTIONS: 'true', RUNNER_DEBUG: '1' })
+    await helper.credential('us.icr.io')
+    const token = server.issued[0] ?? ''
+    const lines = stderr.join('').split('\n')
+    const holding = lines.filter(line => line.includes(token) || line.includes(API_KEY))
+    expect(holding.length).toBeGreaterThan(0)
+    expect(holding.every(line => line.startsWith('::add-mask::'))).toBe(true)
+    expect(stderr.join('')).not.toContain(API_KEY)
+  })
 })

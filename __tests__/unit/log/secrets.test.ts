@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { runMain } from '../../../src/main.js'
-import { basicAuth, maskCredential, maskSecret } from '../../../src/log/secrets.js'
+import { basicAuth, maskCommands, maskCredential, maskSecret } from '../../../src/log/secrets.js'
 import { actionEnv, type ActionEnv } from '../../helpers/action-env.js'
 import { fakeClientContext, testProviderContext } from '../../helpers/contexts.js'
 import { startIamServer, type IamServer } from '../../helpers/iam-server.js'
@@ -74,6 +74,34 @@ describe('maskSecret / maskCredential', () => {
     maskSecret(password)
     maskSecret(password)
     expect(stdout.lines()).toEqual([addMaskLine(password), addMaskLine(b64(password))])
+  })
+})
+
+describe('maskCommands: the credential helper announces minted credentials on stderr (#21)', () => {
+  beforeEach(() => {
+    stdout = captureStdout()
+  })
+
+  test('the same forms maskCredential masks, each command a line of its own after a line break', () => {
+    const password = unique('pw')
+    const text = maskCommands([{ username: 'iambearer', password }])
+    expect(text).toBe(`\n${[password, b64(password), b64(`iambearer:${password}`)].map(addMaskLine).join('\n')}\n`)
+    maskCredential('iambearer', password)
+    expect(text.slice(1).trimEnd().split('\n')).toEqual(stdout.lines())
+  })
+
+  test("a multi-line password: each line, the joined form, and the runner's escapes for % and line breaks", () => {
+    const password = `${unique('line1')}%\n${unique('line2')}`
+    const lines = maskCommands([{ username: 'json_key', password }]).split('\n')
+    expect(lines[0]).toBe('')
+    expect(lines.slice(1, -1).every(isMask)).toBe(true)
+    expect(lines).toContain(`::add-mask::${password.replace('%', '%25').replace('\n', '%0A')}`)
+    expect(lines).toContain(`::add-mask::${password.split('\n').join('').replace('%', '%25')}`)
+    expect(lines).toContain(`::add-mask::${b64(`json_key:${password}`)}`)
+  })
+
+  test('nothing to announce is no text at all', () => {
+    expect(maskCommands([])).toBe('')
   })
 })
 

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { readAuthEntry } from '../../../src/auth-files/auth-file.js'
@@ -74,6 +74,16 @@ describe('writePrivateFile', () => {
       expect(lstatSync(dir).mode & 0o777).toBe(0o700)
     }
     expect(readdirSync(dir)).toEqual(['config.json'])
+  })
+
+  test('with createDirectory: false, writes only into a directory that exists: a missing one is ENOENT, never created (#21)', () => {
+    const dir = path.join(tmp(), 'registry-login-helper-gone')
+    const file = path.join(dir, 'cache.json')
+    expect(codeOf(() => writePrivateFile(file, '{"us.icr.io":{"password":"SECRET"}}', { createDirectory: false }))).toBe('ENOENT')
+    expect(existsSync(dir)).toBe(false)
+    mkdirSync(dir, { mode: 0o700 })
+    writePrivateFile(file, 'kept', { createDirectory: false })
+    expect(readFileSync(file, 'utf8')).toBe('kept')
   })
 
   test('leaves no copy of the content behind when it cannot put the file in place', () => {

@@ -43,6 +43,11 @@ export function usernameList<M extends string>(table: UsernameTable<M>): string 
     .join(', ')
 }
 
+/** The table's own entry for a username: `constructor`, `__proto__` or `toString` is no known username (#21). */
+function knownUsername<M extends string>(table: UsernameTable<M>, username: string): KnownUsername<M> | undefined {
+  return Object.hasOwn(table, username) ? table[username] : undefined
+}
+
 /**
  * The static login `username`/`password` describe, or undefined when both are empty. An unknown
  * username, or one of the pair missing, is an input error naming the input and the usernames
@@ -55,7 +60,7 @@ export function readStaticLogin<M extends string>(
   tables: FormatTables = { cloud, own: [], others: [] }
 ): StaticLogin<M> | undefined {
   const given = inputs.text('username')
-  const named = table[given.toLowerCase()]
+  const named = knownUsername(table, given.toLowerCase())
   const read = named?.orPath ? inputs.secretOrPath('password') : inputs.secret('password')
   const password = named?.shape ? credentialShape('password', read, named.shape, tables, message => inputs.note(message)) : read
   if (!given && !password) return undefined
@@ -67,7 +72,7 @@ export function readStaticLogin<M extends string>(
     )
   }
   const username = given.toLowerCase()
-  const known = table[username]
+  const known = knownUsername(table, username)
   if (!known) {
     const shown = PLAIN_NAME.test(given) ? `'${given}'` : 'set to a value'
     throw new InputError(

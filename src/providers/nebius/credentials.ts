@@ -1,5 +1,6 @@
 // A Nebius service account's authorized key: read from the credentials file or from the separate inputs, and checked.
 import { createPrivateKey, type KeyObject } from 'node:crypto'
+import { parseJsonText } from '../../runner/json.js'
 import { InputError } from '../../log/errors.js'
 import { maskSecret } from '../../log/secrets.js'
 import { textOrFile } from '../../inputs/text-or-file.js'
@@ -55,7 +56,7 @@ type Field = (name: string) => string
 function subjectCredentials(input: string, text: string): Field {
   let json: unknown
   try {
-    json = JSON.parse(text)
+    json = parseJsonText(text)
   } catch {
     throw new InputError(
       input,

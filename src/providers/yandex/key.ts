@@ -4,6 +4,7 @@ import { InputError } from '../../log/errors.js'
 import { signJwt } from '../../net/jwt.js'
 import { textOrFile } from '../../inputs/text-or-file.js'
 import { maskSecret } from '../../log/secrets.js'
+import { parseJsonText } from '../../runner/json.js'
 
 /** A service account's authorized key, from the JSON of `yc iam key create --output key.json`. */
 export interface AuthorizedKey {
@@ -44,7 +45,7 @@ type Field = (name: string) => string
 function keyFields(json: string, input: string): Field {
   let parsed: unknown
   try {
-    parsed = JSON.parse(json)
+    parsed = parseJsonText(json)
   } catch {
     throw new InputError(input, 'is not valid JSON', HOW)
   }
