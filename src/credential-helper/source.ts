@@ -43,9 +43,10 @@ export function jobCredentialSource(configFile: string, env: NodeJS.ProcessEnv =
 
 /**
  * Main's login plan, saved as data and minted again by the same provider code: keyless flows ask the
- * job's GitHub OIDC service for a new token, key-based flows use the saved key.
+ * job's GitHub OIDC service for a new token, key-based flows use the saved key. `now` is the clock the cache's
+ * freshness is judged by (tests control it).
  */
-export function credentialSource(configFile: string, env: NodeJS.ProcessEnv = process.env): CredentialSource {
+export function credentialSource(configFile: string, env: NodeJS.ProcessEnv = process.env, now: () => number = Date.now): CredentialSource {
   const config = readHelperConfig(configFile)
   // Where and as whom the plan logs in is what main decided: a later step's own REGISTRY_LOGIN_* or GITHUB_* never redirects the saved key.
   const planEnv = { ...withoutCarried(env), ...config.env }
@@ -61,8 +62,8 @@ export function credentialSource(configFile: string, env: NodeJS.ProcessEnv = pr
     async credential(host) {
       const cache = readCache(cacheFile)
       const cached = cache[host]
-      if (cached && isFresh(cached, Date.now())) return cached
-      const minted = cacheEntries(await mint(plan, ctx), Date.now())
+      if (cached && isFresh(cached, now())) return cached
+      const minted = cacheEntries(await mint(plan, ctx), now())
       // A cache that cannot be written (a directory in its place, a full disk) costs the next get an exchange, not this one its answer.
       try {
         writeCache(cacheFile, { ...cache, ...minted })

@@ -109,3 +109,20 @@ export const DRAIN_MS = 1_000
 export const HELPER_DEADLINE_MS = 90_000
 /** How long the helper waits for the client's request on its stdin. No override. */
 export const HELPER_STDIN_DEADLINE_MS = 10_000
+
+// ---- The credential helper's cache (credential-helper/cache.ts) ----
+
+/**
+ * How long a credential the helper hands out must still be valid. A client may keep the helper's answer
+ * and use it long after it asked: buildx caches it for up to 10 minutes (moby/buildkit#5684, the cause of
+ * moby/buildkit#5852 and docker/buildx#3977), so an answer that expires sooner fails a long push half way.
+ * A cached credential is handed out only while it has at least HELPER_MIN_VALIDITY_MS left, or, when the cloud
+ * issues it for less than HELPER_SHORT_LIFETIME_MS, at least HELPER_SHORT_LIFETIME_SHARE of its lifetime;
+ * otherwise the helper mints a new one. A 1-hour token is reused for 45 minutes, a 12-hour one for 11 h 45 min,
+ * a 20-minute one for 10 minutes, a 5-minute one for 2.5 minutes. No overrides.
+ */
+export const HELPER_MIN_VALIDITY_MS = 15 * 60_000
+export const HELPER_SHORT_LIFETIME_MS = 30 * 60_000
+export const HELPER_SHORT_LIFETIME_SHARE = 0.5
+/** How long the helper reuses a credential whose cloud reports no expiry. No override. */
+export const HELPER_UNKNOWN_EXPIRY_REUSE_MS = 5 * 60_000
