@@ -59,6 +59,26 @@ export function clientRetry(env: NodeJS.ProcessEnv): RetryOptions {
   }
 }
 
+// ---- Registry client logins the registry answered "too many requests" or "unavailable" (clients/login-command.ts) ----
+
+/**
+ * A client login the registry answered with HTTP 429 or 503 waits longer before its next attempt than other
+ * transient failures: the registry asked for a pause (Retry-After) that the action cannot read. docker, podman,
+ * buildah and skopeo print the status but not the header; helm and oras (oras-go) wait out a 429's Retry-After
+ * themselves, at most 3 s and 5 times, before they give up. So the wait is CLIENT_RATE_LIMIT_DELAY_MS, doubled per
+ * attempt, at most CLIENT_MAX_RATE_LIMIT_DELAY_MS, and never past the step's deadline (a wait that would end after
+ * it is not started). The attempts are the client logins' (REGISTRY_LOGIN_CLIENT_ATTEMPTS).
+ * Override: REGISTRY_LOGIN_CLIENT_RATE_LIMIT_DELAY_MS (the first wait); the cap has none.
+ */
+export const CLIENT_RATE_LIMIT_DELAY_MS = 5_000
+export const CLIENT_MAX_RATE_LIMIT_DELAY_MS = 60_000
+
+/** The wait after failed attempt number `attempt` (1-based) of a rate-limited client login. */
+export function clientRateLimitDelay(env: NodeJS.ProcessEnv, attempt: number): number {
+  const first = envNumber(env, 'REGISTRY_LOGIN_CLIENT_RATE_LIMIT_DELAY_MS', CLIENT_RATE_LIMIT_DELAY_MS)
+  return Math.min(CLIENT_MAX_RATE_LIMIT_DELAY_MS, first * 2 ** (attempt - 1))
+}
+
 // ---- Registry client processes and post (process/run-process.ts) ----
 
 /**
