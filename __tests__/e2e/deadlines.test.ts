@@ -245,6 +245,25 @@ test.each(['docker', 'podman'])(
   }
 )
 
+test("a 429 whose rate-limit wait would end past main's deadline fails the login at once, naming the wait and REGISTRY_LOGIN_MAIN_TIMEOUT_MS (#20)", async () => {
+  const sandbox = clientSandbox()
+  cloud().registryFault('ibm', parseRegistryFault('429,retry-after=30,times=1'))
+  const { main } = await runAction(
+    { provider: 'ibm', region: 'us', 'api-key': cloud().emulators.ibm.createApiKey(), clients: 'podman' },
+    // main may take 8 s in all; the first rate-limited wait is 20 s
+    {
+      env: { ...cloud().env, ...sandbox.env, REGISTRY_LOGIN_MAIN_TIMEOUT_MS: '8000', REGISTRY_LOGIN_CLIENT_RATE_LIMIT_DELAY_MS: '20000' },
+      skipPost: true
+    }
+  )
+  expect(main.code).toBe(1)
+  expect(main.ms).toBeLessThan(8_000)
+  expect(main.log).toMatch(
+    /::error::registry-login: podman login to us\.icr\.io: attempt 1 of 3 failed \('podman login' exited with code 125: .*too many requests to registry\), and the next one is not made: its wait of 20000 ms would end past the step's deadline \(\d+ ms left\)\. If the registry needs longer, raise the environment variable REGISTRY_LOGIN_MAIN_TIMEOUT_MS \(milliseconds\)\./
+  )
+  expect(main.log).not.toMatch(/retrying in/)
+})
+
 const helmTest = helmAvailable() ? test : test.skip
 helmTest(
   'helm waits out a 429 with Retry-After itself (oras-go): logged in on the first attempt, no wait of the action (#20)',
