@@ -33,7 +33,7 @@ export async function runMain(deps?: MainDeps): Promise<void> {
     const parsed = parseStep(createInputReader())
     if (parsed.skipped) return skipLogin(parsed)
     const inputs = parsed
-    for (const { level, message } of inputs.notices) level === 'warning' ? log.warning(message) : log.info(message)
+    for (const { level, message } of inputs.notices) log[level](message)
     const { providerContext: pctx, clientContext: ctx } = deps ?? {
       providerContext: providerContext(),
       clientContext: clientContext(process.env, within)
