@@ -4,7 +4,7 @@ import http2 from 'node:http2'
 import { readFileSync } from 'node:fs'
 
 /**
- * @typedef {{ kind: 'status', status: number, body?: string } | { kind: 'delay', ms: number }
+ * @typedef {{ kind: 'status', status: number, body?: string, headers?: Record<string, string> } | { kind: 'delay', ms: number }
  *   | { kind: 'malformed' } | { kind: 'reset' }} Fault
  * @typedef {{ host: string, path?: string, times?: number } & Fault} FaultRule
  */
@@ -47,7 +47,7 @@ export function startCloudServer({ pki, address, port, emulators, log = () => {}
       if (fault.kind === 'status') {
         const errorBody =
           fault.body ?? emulator.errorBody?.(fault.status, 'Injected fault') ?? JSON.stringify({ message: 'Injected fault' })
-        res.writeHead(fault.status, { 'content-type': 'application/json' })
+        res.writeHead(fault.status, { 'content-type': 'application/json', ...fault.headers })
         return res.end(errorBody)
       }
       if (fault.kind === 'delay') await new Promise(resolve => setTimeout(resolve, fault.ms))

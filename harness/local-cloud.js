@@ -19,10 +19,12 @@ const registryAddress = index => `127.0.0.${11 + index}`
 const CERT_DIRS = ['/etc/containers/certs.d', '/etc/docker/certs.d']
 
 /**
- * @param {{ clouds?: string[], dir?: string, log?: (entry: object) => void, tokenTtlSeconds?: number }} [options]
+ * @param {{ clouds?: string[], dir?: string, log?: (entry: object) => void, tokenTtlSeconds?: number, registryFault?: object }} [options]
  *   tokenTtlSeconds: every credential the clouds issue (IAM and access tokens, STS credentials, temporary
  *   registry passwords, registry tokens) expires after this many seconds; default from the environment
  *   variable LOCAL_CLOUD_TOKEN_TTL_SECONDS, else each cloud's real lifetime.
+ *   registryFault: a fault every cloud's registry front serves from the start (`parseRegistryFault`); default from
+ *   the environment variable LOCAL_CLOUD_REGISTRY_FAULT, else none.
  */
 export async function startLocalCloud(options = {}) {
   const release = await acquireCloudLock()
@@ -44,10 +46,40 @@ export function tokenTtlFromEnv(env = process.env) {
   return seconds
 }
 
+/**
+ * LOCAL_CLOUD_REGISTRY_FAULT, `<status>[,retry-after=<seconds>][,times=<n>]` (e.g. `429,retry-after=2,times=1`): the
+ * registry front's fault for every cloud of the local cloud, as `registryFault` takes it. The next `times` (default 1)
+ * token requests of each cloud's registry (every client login makes one) are answered with that HTTP status, in
+ * distribution's error format, with that Retry-After header. Undefined when the variable is unset.
+ */
+export function parseRegistryFault(text) {
+  const [status, ...options] = text.split(',').map(part => part.trim())
+  const rule = { kind: 'status', status: Number(status), times: 1 }
+  const fail = () => {
+    throw new Error(
+      `LOCAL_CLOUD_REGISTRY_FAULT must look like 429,retry-after=2,times=1 (an HTTP status 400-599, then options), got '${text}'`
+    )
+  }
+  if (!/^[45]\d\d$/.test(status ?? '')) fail()
+  for (const option of options) {
+    const [name, value] = option.split('=')
+    if (!/^\d+$/.test(value ?? '')) fail()
+    if (name === 'retry-after') rule.headers = { 'Retry-After': value }
+    else if (name === 'times') rule.times = Number(value)
+    else fail()
+  }
+  return rule
+}
+
+export function registryFaultFromEnv(env = process.env) {
+  return env.LOCAL_CLOUD_REGISTRY_FAULT ? parseRegistryFault(env.LOCAL_CLOUD_REGISTRY_FAULT) : undefined
+}
+
 async function start(options, release) {
   const clouds = options.clouds ?? Object.keys(emulatorFactories)
   const dir = options.dir ?? mkdtempSync(path.join(os.tmpdir(), 'registry-login-cloud-'))
   const tokenTtlSeconds = options.tokenTtlSeconds ?? tokenTtlFromEnv()
+  const startFault = options.registryFault ?? registryFaultFromEnv()
   const store = new CredentialStore()
   const github = createGithubOidc()
   const emulators = Object.fromEntries(clouds.map(cloud => [cloud, emulatorFactories[cloud]({ store, github, tokenTtlSeconds })]))
@@ -91,6 +123,7 @@ async function start(options, release) {
       log: options.log
     })
     stops.push(() => server.close())
+    for (const cloud of startFault ? clouds : []) server.inject({ host: tokenHost(cloud), path: '/token', ...startFault })
     const registries = {}
     for (const [i, cloud] of clouds.entries()) {
       registries[cloud] = await startRegistry({ dir, pki, cloud, address: registryAddress(i) })
@@ -109,7 +142,8 @@ async function start(options, release) {
       inject: rule => server.inject(rule),
       /**
        * The registry front's fault knob: the next `times` (default 1) token requests of `cloud`'s
-       * registry get the fault, e.g. `{ kind: 'status', status: 503, times: 2 }`, `{ kind: 'reset' }`
+       * registry get the fault, e.g. `{ kind: 'status', status: 503, times: 2 }`, with `headers` such as
+       * `{ 'Retry-After': '2' }` (or `parseRegistryFault('429,retry-after=2')`), `{ kind: 'reset' }`
        * or `{ kind: 'delay', ms }`. Every client login asks the token service, so it meets the fault
        * as it would meet a failing registry (docker, podman, skopeo: one token request per login).
        */

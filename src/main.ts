@@ -16,6 +16,7 @@ import { skipLogin, writeOutputs } from './step/outputs.js'
 import { writeSummary } from './step/summary.js'
 import { deadlineFor } from './net/policies.js'
 import { stepDeadline } from './process/step-deadline.js'
+import { budget } from './process/run-process.js'
 
 export interface MainDeps {
   providerContext: ProviderContext
@@ -24,13 +25,19 @@ export interface MainDeps {
 
 export async function runMain(deps?: MainDeps): Promise<void> {
   // The backstop past every cloud call's and client's own deadline: main fails and ends at it (net/policies.ts).
-  const stopDeadline = stepDeadline(deadlineFor('main', process.env), 'main')
+  const limit = deadlineFor('main', process.env)
+  const stopDeadline = stepDeadline(limit, 'main')
+  // The clients get what is left of it: no client process and no wait between login attempts runs past it.
+  const within = budget(limit)
   try {
     const parsed = parseStep(createInputReader())
     if (parsed.skipped) return skipLogin(parsed)
     const inputs = parsed
-    for (const { level, message } of inputs.notices) level === 'warning' ? log.warning(message) : log.info(message)
-    const { providerContext: pctx, clientContext: ctx } = deps ?? { providerContext: providerContext(), clientContext: clientContext() }
+    for (const { level, message } of inputs.notices) log[level](message)
+    const { providerContext: pctx, clientContext: ctx } = deps ?? {
+      providerContext: providerContext(),
+      clientContext: clientContext(process.env, within)
+    }
     const chosen = inputs.clients.map(id => clients[id])
     await requireClients(chosen, ctx)
     // Before any cloud call: a credential helper or store in the way fails here.

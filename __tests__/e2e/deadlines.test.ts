@@ -1,6 +1,7 @@
 // Deadlines and retries through the built action, with the real clients against the local cloud:
 // a hung client in main and in post is killed with its children; a registry answering 503 twice
-// is logged into on the third attempt; a refused credential is not retried.
+// is logged into on the third attempt; one answering 429 with Retry-After after the rate-limit wait;
+// a refused credential is not retried.
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -9,6 +10,8 @@ import { pushWith } from '../../harness/image.js'
 import { runAction } from '../../harness/run-action.js'
 import { realBinaries } from '../helpers/acceptance.js'
 import { localCloudForFile } from '../helpers/local-cloud.js'
+import { parseRegistryFault } from '../../harness/local-cloud.js'
+import { helmAvailable, pathWithHelm } from '../../harness/helm.js'
 
 const cloud = localCloudForFile({ clouds: ['ibm'] })
 afterEach(() => cloud().clearFaults())
@@ -183,7 +186,7 @@ test.each(['docker', 'podman'])('%s: a registry answering 503 twice and then 200
   const { main, post } = await runAction(
     { provider: 'ibm', region: 'us', 'api-key': cloud().emulators.ibm.createApiKey(), clients: client },
     {
-      env: { ...cloud().env, ...sandbox.env, REGISTRY_LOGIN_CLIENT_RETRY_DELAY_MS: '50' },
+      env: { ...cloud().env, ...sandbox.env, REGISTRY_LOGIN_CLIENT_RETRY_DELAY_MS: '50', REGISTRY_LOGIN_CLIENT_RATE_LIMIT_DELAY_MS: '50' },
       between: async () =>
         void (pushed = (
           await pushWith(client === 'docker' ? sandbox.files.docker : sandbox.files.containers, `us.icr.io/acme/retried:${client}`)
@@ -207,6 +210,79 @@ test.each(['docker', 'podman'])('%s: a registry answering 503 twice and then 200
   expect(pushed).toBe(true)
   expect(post!.code).toBe(0)
 })
+
+test.each(['docker', 'podman'])(
+  '%s: a registry answering 429 with Retry-After is logged into after the rate-limit wait, within the deadlines (#20)',
+  async client => {
+    const sandbox = clientSandbox()
+    // The fault as LOCAL_CLOUD_REGISTRY_FAULT writes it: the next token request of the registry gets 429, Retry-After: 2.
+    cloud().registryFault('ibm', parseRegistryFault('429,retry-after=2,times=1'))
+    const served = cloud().faultsServed.length
+    let pushed = false
+    const { main, post } = await runAction(
+      { provider: 'ibm', region: 'us', 'api-key': cloud().emulators.ibm.createApiKey(), clients: client },
+      {
+        env: { ...cloud().env, ...sandbox.env },
+        between: async () =>
+          void (pushed = (
+            await pushWith(client === 'docker' ? sandbox.files.docker : sandbox.files.containers, `us.icr.io/acme/rate-limited:${client}`)
+          ).ok)
+      }
+    )
+    expect({ code: main.code, log: main.code === 0 ? '' : main.log }).toEqual({ code: 0, log: '' })
+    expect(cloud().faultsServed.slice(served)).toEqual([{ host: 'token.ibm.registry.test', path: '/token', kind: 'status', status: 429 }])
+    // The client does not show the Retry-After value: the next attempt waits the policy's 5 s, then logs in.
+    const retries = main.log.split('\n').filter((line: string) => line.startsWith(`${client} login to us.icr.io: attempt`))
+    expect(retries).toHaveLength(1)
+    expect(retries[0]).toMatch(
+      /^(docker|podman) login to us\.icr\.io: attempt 1 of 3 failed \(.*(toomanyrequests|too many requests).*\); retrying in 5000 ms$/
+    )
+    expect(main.ms).toBeGreaterThanOrEqual(5_000)
+    expect(main.ms).toBeLessThan(60_000)
+    expect(main.log).toContain(`${client}: logged into us.icr.io as iambearer`)
+    expect(pushed).toBe(true)
+    expect(post!.code).toBe(0)
+  }
+)
+
+test("a 429 whose rate-limit wait would end past main's deadline fails the login at once, naming the wait and REGISTRY_LOGIN_MAIN_TIMEOUT_MS (#20)", async () => {
+  const sandbox = clientSandbox()
+  cloud().registryFault('ibm', parseRegistryFault('429,retry-after=30,times=1'))
+  const { main } = await runAction(
+    { provider: 'ibm', region: 'us', 'api-key': cloud().emulators.ibm.createApiKey(), clients: 'podman' },
+    // main may take 8 s in all; the first rate-limited wait is 20 s
+    {
+      env: { ...cloud().env, ...sandbox.env, REGISTRY_LOGIN_MAIN_TIMEOUT_MS: '8000', REGISTRY_LOGIN_CLIENT_RATE_LIMIT_DELAY_MS: '20000' },
+      skipPost: true
+    }
+  )
+  expect(main.code).toBe(1)
+  expect(main.ms).toBeLessThan(8_000)
+  expect(main.log).toMatch(
+    /::error::registry-login: podman login to us\.icr\.io: attempt 1 of 3 failed \('podman login' exited with code 125: .*too many requests to registry\), and the next one is not made: its wait of 20000 ms would end past the step's deadline \(\d+ ms left\)\. If the registry needs longer, raise the environment variable REGISTRY_LOGIN_MAIN_TIMEOUT_MS \(milliseconds\)\./
+  )
+  expect(main.log).not.toMatch(/retrying in/)
+})
+
+const helmTest = helmAvailable() ? test : test.skip
+helmTest(
+  'helm waits out a 429 with Retry-After itself (oras-go): logged in on the first attempt, no wait of the action (#20)',
+  async () => {
+    const sandbox = clientSandbox()
+    cloud().registryFault('ibm', parseRegistryFault('429,retry-after=2,times=1'))
+    const served = cloud().faultsServed.length
+    const { main, post } = await runAction(
+      { provider: 'ibm', region: 'us', 'api-key': cloud().emulators.ibm.createApiKey(), clients: 'helm' },
+      { env: { ...cloud().env, ...sandbox.env, PATH: pathWithHelm(), SSL_CERT_FILE: cloud().pki.ca } }
+    )
+    expect({ code: main.code, log: main.code === 0 ? '' : main.log }).toEqual({ code: 0, log: '' })
+    expect(cloud().faultsServed.slice(served)).toHaveLength(1)
+    expect(main.log).not.toMatch(/helm login to us\.icr\.io: attempt/)
+    expect(main.ms).toBeGreaterThanOrEqual(2_000)
+    expect(main.log).toContain('helm: logged into us.icr.io as iambearer')
+    expect(post!.code).toBe(0)
+  }
+)
 
 test('a credential the registry refuses (401) is not retried, and the error names the user and registry, never the password', async () => {
   const sandbox = clientSandbox()

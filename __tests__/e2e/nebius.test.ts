@@ -170,6 +170,39 @@ test('a static key logs in as iam without any exchange', async () => {
   expectNoSecretIn([run.main.log, run.main.stderr, run.post!.log, run.main.summary], [staticKey])
 })
 
+test("a region outside this version's list (us-north1): one notice, cr.us-north1.nebius.cloud logged in with docker and podman, push, logout; a malformed id refused", async () => {
+  const staticKey = nebius().createStaticKey()
+  const sandbox = clientSandbox()
+  let pushed: Record<string, boolean> = {}
+  const run = await runAction(
+    { provider: 'nebius', region: 'eu-north1, us-north1', clients: 'docker,podman', token: staticKey },
+    {
+      env: { ...cloud().env, ...sandbox.env, ...REPOSITORY_ENV },
+      between: async () => {
+        pushed = {
+          docker: (await pushWith(sandbox.files.docker, 'cr.us-north1.nebius.cloud/e00registry/hello:docker')).ok,
+          podman: (await pushWith(sandbox.files.containers, 'cr.us-north1.nebius.cloud/e00registry/hello:podman')).ok
+        }
+      }
+    }
+  )
+  expect(run.main.code).toBe(0)
+  expect(run.main.outputs.registries).toBe('cr.eu-north1.nebius.cloud,cr.us-north1.nebius.cloud')
+  const notices = run.main.log.split('\n').filter((line: string) => line.startsWith('::notice::'))
+  expect(notices).toHaveLength(1)
+  expect(notices[0]).toContain("'region' has 'us-north1', which is not in this version's list of regions; using cr.us-north1.nebius.cloud.")
+  expect(pushed).toEqual({ docker: true, podman: true })
+  expect(run.post!.code).toBe(0)
+  expectNoAuthEntries(sandbox)
+
+  const malformed = await runAction(
+    { provider: 'nebius', region: 'us-north-1', clients: 'docker', token: staticKey },
+    { env: { ...cloud().env, ...clientSandbox().env, ...REPOSITORY_ENV }, skipPost: true }
+  )
+  expect(malformed.main.code).toBe(1)
+  expect(malformed.main.log).toMatch(/::error::.*Input 'region' has 'us-north-1', which is not a Nebius AI Cloud region/)
+})
+
 describe("refusals carry the cloud's own message and leave no auth entry", () => {
   function wrongKeyFile(): string {
     // A registered key id with a private key that is not its pair.

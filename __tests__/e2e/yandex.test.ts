@@ -1,11 +1,13 @@
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { clientSandbox } from '../../harness/client-env.js'
 import { pushWith } from '../../harness/image.js'
 import { runAction } from '../../harness/run-action.js'
 import { expectNoAuthEntries, localCloudForFile, REPOSITORY_ENV, stateFileOf } from '../helpers/local-cloud.js'
 import { expectNoSecretIn } from '../helpers/secret-scan.js'
+import { containerRegistrySunsetWarning } from '../../src/providers/yandex/hosts.js'
 
 const cloud = localCloudForFile({ clouds: ['yandex'] })
 
@@ -140,10 +142,8 @@ test.each(cases)('$name: logs docker, podman, buildah and skopeo into both hosts
   })
   // The token service saw this method's username with real credentials.
   expect(cloud().tokenService.seen.some(s => s.ok && s.username === c.username)).toBe(true)
-  // cr.yandex is being shut down: a warning annotation says so and points at Cloud Registry.
-  expect(main.log).toMatch(
-    /::warning::Yandex Container Registry \(cr\.yandex\) is being shut down: it is read-only from 2026-11-10 and stops working on 2026-12-14\. Migrate the images to Cloud Registry and log into registry\.yandexcloud\.net/
-  )
+  // cr.yandex is being shut down: a warning annotation says what is true today and points at Cloud Registry.
+  expect(main.log).toContain(`::warning::${containerRegistrySunsetWarning(['cr.yandex'], new Date())}`)
   if (c.warns) expect(main.log).toMatch(c.warns)
 
   expect(post!.code).toBe(0)
@@ -310,4 +310,34 @@ test('status code 14 (UNAVAILABLE) in the error body is retried whatever the HTT
   expect(final.main.code).toBe(1)
   expect(final.main.log).not.toMatch(/attempt 1 of/)
   expect(final.main.log).toMatch(/::error::.*Yandex Cloud IAM answered HTTP 400 INVALID_ARGUMENT: bad request/)
+})
+
+/** The action's node processes with their clock set to REGISTRY_LOGIN_TEST_NOW (see the helper). */
+const SHIFT_CLOCK = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'helpers', 'shift-clock.cjs')
+
+test.each([
+  [
+    'before the read-only date',
+    '2026-10-20T09:00:00Z',
+    /is being shut down: it goes read-only on 2026-11-10 .* and is switched off on 2026-12-14\./
+  ],
+  ['between the dates', '2026-11-20T09:00:00Z', /is read-only since 2026-11-10 and is switched off on 2026-12-14: pushes fail unless/],
+  [
+    'after the switch-off',
+    '2026-12-20T09:00:00Z',
+    /was switched off on 2026-12-14: only registries migrated to Cloud Registry still answer/
+  ]
+])('cr.yandex %s (%s): the warning says what is true that day, with the migration command', async (_name, day, says) => {
+  const sandbox = clientSandbox()
+  const { main, post } = await runAction(
+    { provider: 'yandex', registry: 'cr.yandex', token: iamToken, clients: 'skopeo' },
+    { env: { ...runnerEnv(sandbox.env), NODE_OPTIONS: `--require ${SHIFT_CLOCK}`, REGISTRY_LOGIN_TEST_NOW: day } }
+  )
+  expect(main.code).toBe(0)
+  expect(main.log).toContain(`::warning::${containerRegistrySunsetWarning(['cr.yandex'], new Date(day))}`)
+  expect(main.log).toMatch(says)
+  expect(main.log).toContain('`yc cloud-registry v1 migration start-folder <folder id>`')
+  expect(main.log).toContain('skopeo: logged into cr.yandex as iam')
+  expect(post!.code).toBe(0)
+  expectNoAuthEntries(sandbox)
 })

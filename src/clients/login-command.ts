@@ -1,9 +1,9 @@
 // Runs a registry client command: a login retried on transient failures (net/policies.ts), an error in the client's words.
 import { safeText } from '../log/escape.js'
-import { retry } from '../net/retry.js'
-import { clientRetry } from '../net/policies.js'
+import { CLIENT_MAX_RATE_LIMIT_DELAY_MS, clientRateLimitDelay, clientRetry } from '../net/policies.js'
+import { retry, type RetryPolicy } from '../net/retry.js'
 import type { ClientContext } from '../process/command-context.js'
-import { clientFailure } from './login-failure.js'
+import { ClientCommandError, clientFailure } from './login-failure.js'
 
 const argAfter = (args: string[], flag: string): string | undefined => {
   const at = args.indexOf(flag)
@@ -35,5 +35,23 @@ export async function runClient(
     return result.stdout
   }
   if (!login) return once()
-  return retry(once, { ...clientRetry(ctx.env), label: `${client} ${verb} to ${safeText(login.registry)}` })
+  return retry(once, {
+    ...clientRetry(ctx.env),
+    label: `${client} ${verb} to ${safeText(login.registry)}`,
+    ...rateLimitRule(ctx)
+  })
+}
+
+/**
+ * A login the registry answered 429 or 503 waits the rate-limit delay (net/policies.ts) instead of the backoff, and no
+ * wait runs past the step's deadline when the context has one.
+ */
+function rateLimitRule(ctx: ClientContext): Pick<RetryPolicy, 'delayHint' | 'maxHintMs' | 'deadline'> {
+  const { budget } = ctx
+  return {
+    delayHint: (error, attempt) =>
+      error instanceof ClientCommandError && error.rateLimited ? clientRateLimitDelay(ctx.env, attempt) : undefined,
+    maxHintMs: CLIENT_MAX_RATE_LIMIT_DELAY_MS,
+    ...(budget ? { deadline: { remainingMs: () => budget.remainingMs(), variable: budget.limit.variable } } : {})
+  }
 }

@@ -46,6 +46,26 @@ const TRANSIENT = [
   /\bnetwork is unreachable\b/i
 ]
 
+/**
+ * The registry answered HTTP 429 or 503: it asks for a pause (its Retry-After, which no client prints). What the
+ * clients print (measured against the local registry with a 429 or 503 and a Retry-After, #20):
+ * - docker: `toomanyrequests: <message>` or `error parsing HTTP 429 response body: …`, `received unexpected HTTP
+ *   status: 503 Service Unavailable` (in its "Error logging in to endpoint" line; the last line is the plain-http
+ *   fallback's own error);
+ * - podman, buildah, skopeo: `too many requests to registry`, `invalid status code from registry 503 (Service Unavailable)`;
+ * - helm, oras: `response status code 429: toomanyrequests: …`, `response status code 503: …`, once oras-go's own
+ *   retries (a 429's Retry-After, at most 3 s, 5 times) are spent.
+ */
+const RATE_LIMITED = [
+  /\bstatus(?: code)?:? (?:429|503)\b/i,
+  /\bstatus code from registry (?:429|503)\b/i,
+  /\bHTTP (?:429|503)\b/,
+  /\btoo many requests\b|\btoomanyrequests\b/i,
+  /\b503 service unavailable\b/i
+]
+
+export const rateLimited = (output: string): boolean => RATE_LIMITED.some(pattern => pattern.test(output))
+
 export function loginVerdict(output: string): LoginVerdict {
   if (REFUSED.some(pattern => pattern.test(output))) return 'refused'
   if (TRANSIENT.some(pattern => pattern.test(output))) return 'transient'
@@ -57,7 +77,9 @@ export class ClientCommandError extends ActionError {
   constructor(
     message: string,
     readonly verdict: LoginVerdict,
-    hint?: string
+    hint?: string,
+    /** A transient failure the registry answered with 429 or 503: the next attempt waits the rate-limit delay. */
+    readonly rateLimited = false
   ) {
     super(message, hint)
     this.name = 'ClientCommandError'
@@ -92,8 +114,9 @@ export function clientFailure(
   const said = clientSaid(result.stdout, result.stderr)
   const base = `'${client} ${verb}' exited with code ${result.exitCode}: ${said}`
   if (!login) return new ClientCommandError(base, 'other')
-  const verdict = loginVerdict(`${result.stderr}\n${result.stdout}`)
-  if (verdict !== 'refused') return new ClientCommandError(base, verdict)
+  const output = `${result.stderr}\n${result.stdout}`
+  const verdict = loginVerdict(output)
+  if (verdict !== 'refused') return new ClientCommandError(base, verdict, undefined, verdict === 'transient' && rateLimited(output))
   return new ClientCommandError(
     `${base}. The registry ${safeText(login.registry)} refused the credential of user '${safeText(login.username)}' (not retried).`,
     'refused',

@@ -1,4 +1,10 @@
 /** The helper's credential cache: what main (or an earlier `get`) minted, reused while it is fresh. */
+import {
+  HELPER_MIN_VALIDITY_MS,
+  HELPER_SHORT_LIFETIME_MS,
+  HELPER_SHORT_LIFETIME_SHARE,
+  HELPER_UNKNOWN_EXPIRY_REUSE_MS
+} from '../net/policies.js'
 import { readTextFile, writePrivateFile } from '../runner/files.js'
 import { parseJsonText } from '../runner/json.js'
 import type { RegistryCredential } from '../types.js'
@@ -17,18 +23,25 @@ export interface CachedCredential {
 /** Registry host → its cached credential. */
 export type CredentialCache = Record<string, CachedCredential>
 
-/** How long a credential whose cloud reports no expiry is reused. */
-export const UNKNOWN_EXPIRY_REUSE_MS = 5 * 60_000
-const MIN_MARGIN_MS = 60_000
+/**
+ * How long a cached credential must still be valid to be handed out (net/policies.ts): at least 15 minutes, or
+ * at least half its lifetime when the cloud issues it for less than 30 minutes.
+ */
+export function minValidityMs(lifetimeMs: number): number {
+  return lifetimeMs < HELPER_SHORT_LIFETIME_MS ? lifetimeMs * HELPER_SHORT_LIFETIME_SHARE : HELPER_MIN_VALIDITY_MS
+}
 
 /**
- * Whether a cached credential can still be handed out: it must have at least max(60 s, 10 % of its
- * lifetime) left, so that a push that starts now does not run into the expiry half way.
+ * Whether a cached credential can still be handed out: a client may keep the answer for minutes (buildx: up to
+ * 10) before it pushes with it, so the credential must outlive that (`minValidityMs`). A credential whose cloud
+ * reports no expiry is reused for 5 minutes after it was minted.
  */
 export function isFresh(entry: CachedCredential, now: number): boolean {
-  if (entry.expiresAt === undefined) return now - entry.obtainedAt < UNKNOWN_EXPIRY_REUSE_MS
-  const margin = Math.max(MIN_MARGIN_MS, (entry.expiresAt - entry.obtainedAt) / 10)
-  return now < entry.expiresAt - margin
+  if (entry.expiresAt === undefined) return now - entry.obtainedAt < HELPER_UNKNOWN_EXPIRY_REUSE_MS
+  const lifetime = entry.expiresAt - entry.obtainedAt
+  // An expiry before the mint (a clock gone wrong) is never fresh.
+  if (lifetime <= 0) return false
+  return entry.expiresAt - now >= minValidityMs(lifetime)
 }
 
 /** An empty cache without a prototype: a host such as `constructor` or `__proto__` is only ever its own key. */

@@ -44,9 +44,10 @@ export function jobCredentialSource(configFile: string, env: NodeJS.ProcessEnv =
 
 /**
  * Main's login plan, saved as data and minted again by the same provider code: keyless flows ask the
- * job's GitHub OIDC service for a new token, key-based flows use the saved key.
+ * job's GitHub OIDC service for a new token, key-based flows use the saved key. `now` is the clock the cache's
+ * freshness is judged by (tests control it).
  */
-export function credentialSource(configFile: string, env: NodeJS.ProcessEnv = process.env): CredentialSource {
+export function credentialSource(configFile: string, env: NodeJS.ProcessEnv = process.env, now: () => number = Date.now): CredentialSource {
   const config = readHelperConfig(configFile)
   // Where and as whom the plan logs in is what main decided: a later step's own REGISTRY_LOGIN_* or GITHUB_* never redirects the saved key.
   const planEnv = { ...withoutCarried(env), ...config.env }
@@ -65,12 +66,12 @@ export function credentialSource(configFile: string, env: NodeJS.ProcessEnv = pr
     async credential(host) {
       const cache = readCache(cacheFile)
       const cached = Object.hasOwn(cache, host) ? cache[host] : undefined
-      if (cached && isFresh(cached, Date.now())) return cached
+      if (cached && isFresh(cached, now())) return cached
       const fresh = await mint(plan, ctx)
       // The runner masks only what it is told, and the helper's stdout is the protocol: a credential minted in
       // a later step is announced on stderr, which docker, podman/skopeo and helm pass on to that step's log.
       if (env.GITHUB_ACTIONS === 'true') process.stderr.write(maskCommands(fresh))
-      const minted = cacheEntries(fresh, Date.now())
+      const minted = cacheEntries(fresh, now())
       // A cache that cannot be written (a directory in its place, a full disk, or an installation post removed while
       // this get was minting: never re-created) costs the next get an exchange, not this one its answer.
       try {

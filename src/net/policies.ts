@@ -59,6 +59,26 @@ export function clientRetry(env: NodeJS.ProcessEnv): RetryOptions {
   }
 }
 
+// ---- Registry client logins the registry answered "too many requests" or "unavailable" (clients/login-command.ts) ----
+
+/**
+ * A client login the registry answered with HTTP 429 or 503 waits longer before its next attempt than other
+ * transient failures: the registry asked for a pause (Retry-After) that the action cannot read. docker, podman,
+ * buildah and skopeo print the status but not the header; helm and oras (oras-go) wait out a 429's Retry-After
+ * themselves, at most 3 s and 5 times, before they give up. So the wait is CLIENT_RATE_LIMIT_DELAY_MS, doubled per
+ * attempt, at most CLIENT_MAX_RATE_LIMIT_DELAY_MS, and never past the step's deadline (a wait that would end after
+ * it is not started). The attempts are the client logins' (REGISTRY_LOGIN_CLIENT_ATTEMPTS).
+ * Override: REGISTRY_LOGIN_CLIENT_RATE_LIMIT_DELAY_MS (the first wait); the cap has none.
+ */
+export const CLIENT_RATE_LIMIT_DELAY_MS = 5_000
+export const CLIENT_MAX_RATE_LIMIT_DELAY_MS = 60_000
+
+/** The wait after failed attempt number `attempt` (1-based) of a rate-limited client login. */
+export function clientRateLimitDelay(env: NodeJS.ProcessEnv, attempt: number): number {
+  const first = envNumber(env, 'REGISTRY_LOGIN_CLIENT_RATE_LIMIT_DELAY_MS', CLIENT_RATE_LIMIT_DELAY_MS)
+  return Math.min(CLIENT_MAX_RATE_LIMIT_DELAY_MS, first * 2 ** (attempt - 1))
+}
+
 // ---- Registry client processes and post (process/run-process.ts) ----
 
 /**
@@ -124,3 +144,20 @@ export const HANDOVER_NOTE_LIFETIME_MS = 5 * 24 * 60 * 60 * 1000
  * clock set back, or not written by this action): file times run a little ahead of node's clock. No override.
  */
 export const HANDOVER_NOTE_CLOCK_SLACK_MS = 60_000
+
+// ---- The credential helper's cache (credential-helper/cache.ts) ----
+
+/**
+ * How long a credential the helper hands out must still be valid. A client may keep the helper's answer
+ * and use it long after it asked: buildx caches it for up to 10 minutes (moby/buildkit#5684, the cause of
+ * moby/buildkit#5852 and docker/buildx#3977), so an answer that expires sooner fails a long push half way.
+ * A cached credential is handed out only while it has at least HELPER_MIN_VALIDITY_MS left, or, when the cloud
+ * issues it for less than HELPER_SHORT_LIFETIME_MS, at least HELPER_SHORT_LIFETIME_SHARE of its lifetime;
+ * otherwise the helper mints a new one. A 1-hour token is reused for 45 minutes, a 12-hour one for 11 h 45 min,
+ * a 20-minute one for 10 minutes, a 5-minute one for 2.5 minutes. No overrides.
+ */
+export const HELPER_MIN_VALIDITY_MS = 15 * 60_000
+export const HELPER_SHORT_LIFETIME_MS = 30 * 60_000
+export const HELPER_SHORT_LIFETIME_SHARE = 0.5
+/** How long the helper reuses a credential whose cloud reports no expiry. No override. */
+export const HELPER_UNKNOWN_EXPIRY_REUSE_MS = 5 * 60_000

@@ -1,5 +1,5 @@
 // How a registry client's process is run and found: the context every client and the routing rules get.
-import type { Purpose } from './run-process.js'
+import type { Budget, Purpose } from './run-process.js'
 
 /**
  * Runs a command; secrets go in through `stdin`, never through `args`. `purpose` picks the deadline
@@ -16,4 +16,6 @@ export interface ClientContext {
   env: NodeJS.ProcessEnv
   /** Full path of a binary on PATH, or '' when there is none. */
   which(binary: string): Promise<string>
+  /** The step's overall deadline, when it has one: every process and every wait between login attempts ends within it. */
+  budget?: Budget
 }

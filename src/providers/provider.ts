@@ -19,6 +19,36 @@ export interface CommonInputs {
   credentialFormats?: readonly CredentialFormat[]
 }
 
+/**
+ * The one rule for region ids, every cloud alike (applied by kit/regions.ts, nowhere else): a region in this version's list is used as listed; an id of
+ * the cloud's documented shape that the list lacks (a region the cloud opened after this version) is accepted
+ * with one notice, where the cloud's registry hosts follow a documented pattern; anything else is refused,
+ * naming the 'region' input. A hard-coded list goes stale the day a cloud opens a region.
+ */
+export interface RegionRule {
+  /** What a region is called in errors and notices, e.g. 'a Nebius AI Cloud region'. */
+  what: string
+  /** This version's list of the cloud's regions, as notices and fixes show it. */
+  listed: readonly string[]
+  /**
+   * The documented shape of the cloud's region ids, for an id the list lacks. Absent where such an id cannot be
+   * used (IBM: its regions' hosts follow no pattern), so that anything off the list is refused.
+   */
+  shape?: RegExp
+  /** The fix for an id that is neither listed nor of the shape. */
+  unknownFix: string
+}
+
+/** What a cloud knows about its regions, for `regionalRegistries`. */
+export interface RegionHosts extends RegionRule {
+  /** The registry host of a listed region (or of an alias the cloud documents), or undefined. */
+  host(region: string): string | undefined
+  /** The host the cloud's pattern gives a region id of its `shape` (cr.<region>.nebius.cloud); with `shape` only. */
+  patternHost?(region: string): string
+  /** The fix when neither 'region' nor 'registry' is set. */
+  noneFix: string
+}
+
 /** What a provider needs from the outside world; tests pass their own. */
 export interface ProviderContext {
   http: Http
@@ -95,6 +125,8 @@ export interface Provider<D extends MethodData = MethodData> {
   readonly regional: boolean
   /** The credentials the cloud issues, told apart by shape (providers/<cloud>/shapes.ts). */
   readonly credentialFormats: readonly CredentialFormat[]
+  /** Where `region` chooses them by a list (kit/regions.ts): read again for the notice on a region the list lacks. */
+  readonly regions?: RegionHosts
   plan(inputs: InputReader, common: CommonInputs): LoginSpec<D>
   mint(spec: LoginSpec<D>, ctx: ProviderContext): Promise<RegistryCredential[]>
   /** The secret strings in a method's data: masked again wherever a saved spec is read back. */

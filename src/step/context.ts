@@ -54,6 +54,7 @@ export function clientContext(env: NodeJS.ProcessEnv = process.env, budget?: Bud
   const platform = thisPlatform()
   return {
     env,
+    ...(budget ? { budget } : {}),
     which: binary => findBinary(binary, env, platform),
     async run(command, args, options = {}) {
       const childEnv = { ...clientEnv(env), ...(options.env as Record<string, string> | undefined) }

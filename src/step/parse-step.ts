@@ -8,11 +8,12 @@ import type { CommonInputs, LoginSpec, Provider } from '../providers/provider.js
 import { parseCredentialHelper } from './credential-helper-input.js'
 import { checkRegistryHosts, parseRegistry } from '../inputs/registry-hosts.js'
 import { FOREIGN_FORMATS } from '../inputs/credential-shape.js'
+import { unlistedRegionNotices } from '../providers/kit/regions.js'
 import { ignoredInputWarnings, noCredentialAvailable } from './input-hygiene.js'
 
-/** A line for the log before the login: a warning, or an info line. */
+/** A line for the log before the login: a warning, a notice annotation, or an info line. */
 export interface Notice {
-  level: 'info' | 'warning'
+  level: 'info' | 'notice' | 'warning'
   message: string
 }
 
@@ -80,10 +81,14 @@ function readCommon(inputs: InputReader): CommonInputs {
   }
 }
 
-/** The host allow-list's info lines (it throws for a host the credential may not go to), then the ignored inputs' warnings. */
+/**
+ * The host allow-list's info lines (it throws for a host the credential may not go to), a notice per region the
+ * cloud's list lacks, then the ignored inputs' warnings.
+ */
 function planNotices(inputs: InputReader, provider: Provider, plan: LoginSpec, common: CommonInputs): Notice[] {
   const scope = declaredMethod(plan).scope ?? 'cloud'
   return [
+    ...unlistedRegionNotices(common, provider.regions).map(message => ({ level: 'notice' as const, message })),
     ...checkRegistryHosts(provider.registryHosts, plan.registries, scope, plan.auth).map(message => ({ level: 'info' as const, message })),
     ...ignoredInputWarnings(inputs, Object.values(providers), provider, plan, common).map(message => ({
       level: 'warning' as const,

@@ -1,8 +1,9 @@
 import { clients } from '../../../src/clients/index.js'
-import { clientFailure, ClientCommandError, loginVerdict } from '../../../src/clients/login-failure.js'
+import { clientFailure, ClientCommandError, loginVerdict, rateLimited } from '../../../src/clients/login-failure.js'
 import { runClient } from '../../../src/clients/login-command.js'
-import { clientRetry } from '../../../src/net/policies.js'
-import { DeadlineError } from '../../../src/process/run-process.js'
+import { CLIENT_MAX_RATE_LIMIT_DELAY_MS, CLIENT_RATE_LIMIT_DELAY_MS, clientRateLimitDelay, clientRetry } from '../../../src/net/policies.js'
+import { budget, DeadlineError } from '../../../src/process/run-process.js'
+import { ActionError } from '../../../src/log/errors.js'
 import type { RegistryCredential } from '../../../src/types.js'
 import { fakeClientContext, type RunResult } from '../../helpers/contexts.js'
 import { captureStdout, type StdoutCapture } from '../../helpers/stdout.js'
@@ -15,7 +16,7 @@ afterEach(() => stdout.restore())
 
 const credential: RegistryCredential = { registry: 'us.icr.io', username: 'iambearer', password: 'eyJ-retry-test-password' }
 /** No real waiting between attempts in these tests. */
-const fastEnv = { REGISTRY_LOGIN_CLIENT_RETRY_DELAY_MS: '0' }
+const fastEnv = { REGISTRY_LOGIN_CLIENT_RETRY_DELAY_MS: '0', REGISTRY_LOGIN_CLIENT_RATE_LIMIT_DELAY_MS: '0' }
 const failed = (stderr: string, exitCode = 1): RunResult => ({ exitCode, stdout: '', stderr })
 
 // What the real clients print (collected by running them against the local cloud with faults and
@@ -240,5 +241,125 @@ describe('client login retries', () => {
     await clients.podman.login(credential, '/tmp/registry-login-retry-test/auth.json', ctx)
     await clients.podman.logout(credential.registry, '/tmp/registry-login-retry-test/auth.json', ctx)
     expect(purposes).toEqual(['login', 'logout'])
+  })
+})
+
+// What the clients printed when the local registry's token service answered 429 or 503 with `Retry-After: 3`
+// (docker 28 client-side login, podman 4.3, buildah, skopeo 1.9, helm 3.18; #20). None shows the header's value.
+describe('rate-limited: the registry answered 429 or 503 (#20)', () => {
+  test.each([
+    [
+      'docker, 429 with an error body',
+      'level=info msg="Error logging in to endpoint, trying next endpoint" error="Get \\"https://us.icr.io/v2/\\": toomanyrequests: Injected fault"\nGet "http://us.icr.io/v2/": dial tcp 127.0.0.11:80: connect: connection refused',
+      true
+    ],
+    [
+      'docker, 429 with a plain-text body',
+      'error="Get \\"https://us.icr.io/v2/\\": error parsing HTTP 429 response body: invalid character \'p\' looking for beginning of value: \\"plain text body\\""',
+      true
+    ],
+    [
+      'docker, 503',
+      'error="Get \\"https://us.icr.io/v2/\\": received unexpected HTTP status: 503 Service Unavailable"\nGet "http://us.icr.io/v2/": dial tcp 127.0.0.11:80: connect: connection refused',
+      true
+    ],
+    ['podman or buildah, 429', 'Error: authenticating creds for "us.icr.io": too many requests to registry', true],
+    ['skopeo, 429', 'time="…" level=fatal msg="authenticating creds for \\"us.icr.io\\": too many requests to registry"', true],
+    [
+      'podman, buildah or skopeo, 503',
+      'Error: authenticating creds for "us.icr.io": Requesting bearer token: invalid status code from registry 503 (Service Unavailable)',
+      true
+    ],
+    ['helm or oras, 429 after its own retries', 'Error: response status code 429: toomanyrequests: rate limit exceeded', true],
+    ['helm, 503', 'Error: login attempt to https://us.icr.io/v2/ failed with status: 503 Service Unavailable', true],
+    ['a 500', 'Error: login attempt to https://us.icr.io/v2/ failed with status: 500 Internal Server Error', false],
+    ['a 502', 'Error response from daemon: received unexpected HTTP status: 502 Bad Gateway', false],
+    ['connection refused', 'Get "http://127.0.0.5:1/v2/": dial tcp 127.0.0.5:1: connect: connection refused', false],
+    ['an EOF', 'Get "https://x/v2/": EOF', false]
+  ] as const)('%s: rate-limited is %s', (_name, output, expected) => {
+    expect(rateLimited(output)).toBe(expected)
+    expect(loginVerdict(output)).toBe('transient')
+    expect(clientFailure('podman', 'login', failed(output), { username: 'iambearer', registry: 'us.icr.io' }).rateLimited).toBe(expected)
+  })
+
+  test('a refusal is never rate-limited, and neither is a logout', () => {
+    const refused = clientFailure('helm', 'login', failed('Error: response status code 401: unauthorized (and 429 earlier)'), {
+      username: 'u',
+      registry: 'us.icr.io'
+    })
+    expect([refused.verdict, refused.rateLimited]).toEqual(['refused', false])
+    expect(clientFailure('podman', 'logout', failed('too many requests to registry')).rateLimited).toBe(false)
+  })
+
+  test('the policy: 5 s, doubled per attempt, at most 60 s; the environment overrides the first wait', () => {
+    expect([CLIENT_RATE_LIMIT_DELAY_MS, CLIENT_MAX_RATE_LIMIT_DELAY_MS]).toEqual([5_000, 60_000])
+    expect([1, 2, 3, 4, 5].map(attempt => clientRateLimitDelay({}, attempt))).toEqual([5_000, 10_000, 20_000, 40_000, 60_000])
+    expect(clientRateLimitDelay({ REGISTRY_LOGIN_CLIENT_RATE_LIMIT_DELAY_MS: '40' }, 2)).toBe(80)
+  })
+
+  test('a login answered 429 waits the rate-limit delay, doubling; other transient failures keep the backoff', async () => {
+    const env = {
+      REGISTRY_LOGIN_CLIENT_RETRY_DELAY_MS: '0',
+      REGISTRY_LOGIN_CLIENT_RATE_LIMIT_DELAY_MS: '30',
+      REGISTRY_LOGIN_CLIENT_ATTEMPTS: '4'
+    }
+    const answers = [
+      failed('Error: authenticating creds for "us.icr.io": too many requests to registry', 125),
+      failed(
+        'Error: authenticating creds for "us.icr.io": Requesting bearer token: invalid status code from registry 503 (Service Unavailable)',
+        125
+      ),
+      failed(
+        'Error: authenticating creds for "us.icr.io": Requesting bearer token: invalid status code from registry 500 (Internal Server Error)',
+        125
+      )
+    ]
+    const ctx = fakeClientContext(env, { behaviour: (_call, index) => answers[index] })
+    const started = Date.now()
+    await clients.podman.login(credential, '/tmp/registry-login-retry-test/auth.json', ctx)
+    expect(ctx.calls).toHaveLength(4)
+    const waits = stdout
+      .lines()
+      .flatMap(line => /^podman login to us\.icr\.io: attempt \d of 4 failed .*; retrying in (\d+) ms$/.exec(line)?.[1] ?? [])
+    expect(waits).toEqual(['30', '60', '0'])
+    expect(Date.now() - started).toBeGreaterThanOrEqual(90)
+  })
+
+  test("no wait runs past the step's deadline: the login fails at once, naming the wait and the variable", async () => {
+    const ctx = {
+      ...fakeClientContext(
+        { REGISTRY_LOGIN_CLIENT_RATE_LIMIT_DELAY_MS: '5000' },
+        {
+          behaviour: () => failed('Error: response status code 429: toomanyrequests: rate limit exceeded')
+        }
+      ),
+      budget: budget({ ms: 2_000, variable: 'REGISTRY_LOGIN_MAIN_TIMEOUT_MS' })
+    }
+    const started = Date.now()
+    const error = await clients.helm.login(credential, '/d/registry.json', ctx).catch((e: unknown) => e)
+    expect(Date.now() - started).toBeLessThan(1_000)
+    expect(ctx.calls).toHaveLength(1)
+    expect(error).toBeInstanceOf(ActionError)
+    expect((error as ActionError).message).toMatch(
+      /^helm login to us\.icr\.io: attempt 1 of 3 failed \('helm login' exited with code 1: Error: response status code 429: toomanyrequests: rate limit exceeded\), and the next one is not made: its wait of 5000 ms would end past the step's deadline \(\d+ ms left\)\. If the registry needs longer, raise the environment variable REGISTRY_LOGIN_MAIN_TIMEOUT_MS \(milliseconds\)\.$/
+    )
+    expect((error as ActionError).hint).toBe(
+      'If the registry needs longer, raise the environment variable REGISTRY_LOGIN_MAIN_TIMEOUT_MS (milliseconds).'
+    )
+  })
+
+  test("a wait that ends within the step's deadline is made, and the login succeeds", async () => {
+    const ctx = {
+      ...fakeClientContext(
+        { REGISTRY_LOGIN_CLIENT_RATE_LIMIT_DELAY_MS: '20' },
+        {
+          behaviour: (_call, index) => (index === 0 ? failed('Error: response status code 429: toomanyrequests: slow down') : undefined)
+        }
+      ),
+      budget: budget({ ms: 60_000, variable: 'REGISTRY_LOGIN_MAIN_TIMEOUT_MS' })
+    }
+    await clients.helm.login(credential, '/d/registry.json', ctx)
+    expect(ctx.calls).toHaveLength(2)
+    expect(stdout.lines().some(line => line.endsWith('; retrying in 20 ms'))).toBe(true)
   })
 })

@@ -1,14 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import {
-  cacheEntries,
-  isFresh,
-  readCache,
-  UNKNOWN_EXPIRY_REUSE_MS,
-  writeCache,
-  type CachedCredential
-} from '../../../src/credential-helper/cache.js'
+import { cacheEntries, readCache, writeCache } from '../../../src/credential-helper/cache.js'
 import { carriedEnv, readHelperConfig } from '../../../src/credential-helper/config.js'
 import { registryHostWithPort, serverHost } from '../../../src/credential-helper/hosts.js'
 import { answer, NOT_FOUND, type CredentialSource } from '../../../src/credential-helper/protocol.js'
@@ -119,25 +112,6 @@ describe('hosts', () => {
 })
 
 describe('the cache', () => {
-  const at = (obtainedAt: number, lifetimeMs?: number): CachedCredential => ({
-    username: 'u',
-    password: 'p',
-    obtainedAt,
-    ...(lifetimeMs !== undefined ? { expiresAt: obtainedAt + lifetimeMs } : {})
-  })
-  const HOUR = 3_600_000
-  test.each([
-    ['a 1-hour token, 50 minutes left', at(0, HOUR), 10 * 60_000, true],
-    ['a 1-hour token, 6 minutes left (10 % margin)', at(0, HOUR), 54 * 60_000, false],
-    ['a 12-hour token, 1.3 hours left', at(0, 12 * HOUR), 10.7 * HOUR, true],
-    ['a 12-hour token, 1 hour left', at(0, 12 * HOUR), 11 * HOUR, false],
-    ['a 5-minute token, 70 s left (60 s margin)', at(0, 5 * 60_000), 230_000, true],
-    ['a 5-minute token, 50 s left', at(0, 5 * 60_000), 250_000, false],
-    ['a 3-second token', at(0, 3_000), 0, false],
-    ['no known expiry, minted 4 minutes ago', at(0), 4 * 60_000, true],
-    ['no known expiry, minted 6 minutes ago', at(0), UNKNOWN_EXPIRY_REUSE_MS + 60_000, false]
-  ])('%s: fresh is %s', (_name, entry, now, fresh) => expect(isFresh(entry, now)).toBe(fresh))
-
   test('entries per host; written 0600; a missing or corrupt file is an empty cache', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'helper-cache-'))
     try {

@@ -65,13 +65,18 @@ test('one exchange serves every registry of the plan until the token nears its e
   expect(other.password).toBe(first.password)
 })
 
-test('a token with less than 60 s left is exchanged again', async () => {
-  server.expiration = Math.floor(Date.now() / 1000) + 50
+test('a token with less than 15 minutes left is exchanged again (#20)', async () => {
   const { source: helper } = await source()
-  await helper.credential('us.icr.io')
-  await helper.credential('us.icr.io')
+  let now = Date.now()
+  const config = helperFiles(dir).config
+  const clocked = credentialSource(config, {}, () => now)
+  server.expiration = Math.floor(now / 1000) + 3600
+  await clocked.credential('us.icr.io')
+  now += 46 * 60_000
+  await clocked.credential('us.icr.io')
   expect(server.requests).toHaveLength(2)
   expect(server.issued[1]).not.toBe(server.issued[0])
+  expect(helper.usernames).toEqual({ 'us.icr.io': 'iambearer', 'de.icr.io': 'iambearer' })
 })
 
 test("a refusal is the cloud's own error", async () => {

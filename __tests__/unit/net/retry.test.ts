@@ -1,4 +1,5 @@
 import { retry, type RetryPolicy } from '../../../src/net/retry.js'
+import { ActionError } from '../../../src/log/errors.js'
 import { captureStdout, type StdoutCapture } from '../../helpers/stdout.js'
 
 class Transient extends Error {}
@@ -117,4 +118,51 @@ test('without an injected sleep it really waits', async () => {
   const { sleep: _unused, ...rest } = policy({ attempts: 2, baseDelayMs: 40, maxDelayMs: 40, delayHint: () => 40 })
   await retry(failing(new Transient('x')).fn, rest)
   expect(Date.now() - started).toBeGreaterThanOrEqual(35)
+})
+
+test('a delay hint knows the attempt it follows, and has its own cap when given (#20)', async () => {
+  const seen: number[] = []
+  const p = policy({
+    attempts: 4,
+    delayHint: (_error, attempt) => {
+      seen.push(attempt)
+      return 1_000 * attempt
+    },
+    maxHintMs: 2_500
+  })
+  await retry(failing(new Transient('a'), new Transient('b'), new Transient('c')).fn, p)
+  expect(seen).toEqual([1, 2, 3])
+  expect(p.sleeps).toEqual([1_000, 2_000, 2_500])
+})
+
+test('a wait that would end past the deadline is not started: one error with the attempt, the wait and the variable (#20)', async () => {
+  let left = 5_000
+  const p = policy({
+    attempts: 4,
+    delayHint: () => 1_000,
+    maxHintMs: 10_000,
+    deadline: { remainingMs: () => left, variable: 'REGISTRY_LOGIN_MAIN_TIMEOUT_MS' }
+  })
+  const f = failing(new Transient('busy'), new Transient('still busy'), new Transient('never'))
+  const pending = retry(f.fn, {
+    ...p,
+    sleep: async ms => {
+      p.sleeps.push(ms)
+      left = 900
+    }
+  })
+  const error = await pending.catch((e: unknown) => e)
+  expect(f.calls()).toBe(2)
+  expect(p.sleeps).toEqual([1_000])
+  expect(error).toBeInstanceOf(ActionError)
+  expect((error as ActionError).message).toBe(
+    "Thing: attempt 2 of 4 failed (still busy), and the next one is not made: its wait of 1000 ms would end past the step's deadline (900 ms left). If the registry needs longer, raise the environment variable REGISTRY_LOGIN_MAIN_TIMEOUT_MS (milliseconds)."
+  )
+  expect(stdout.lines()).toEqual(['Thing: attempt 1 of 4 failed (busy); retrying in 1000 ms'])
+})
+
+test('a permanent error is thrown as it is, deadline or not', async () => {
+  const permanent = new Permanent('no')
+  const p = policy({ deadline: { remainingMs: () => 0, variable: 'X' } })
+  await expect(retry(failing(permanent).fn, p)).rejects.toBe(permanent)
 })

@@ -10,8 +10,13 @@ import { exchangeApiKey } from './iam.js'
 import { IBM_REGION_NAMES, IBM_REGISTRY_HOSTS, ibmRegistryHost } from './regions.js'
 import { IBM_FORMATS } from './shapes.js'
 
+/**
+ * A fixed set, no shape rule (kit/regions.ts): IBM's region ids do not name their hosts by a pattern (eu-gb is
+ * uk.icr.io, jp-osa jp2.icr.io, ca-mon ca2.icr.io), so a region off the list has no host to derive and is refused.
+ */
 const REGIONS: RegionHosts = {
   host: ibmRegistryHost,
+  listed: IBM_REGION_NAMES,
   what: 'an IBM Cloud Container Registry region',
   unknownFix: `Use one of ${IBM_REGION_NAMES.join(', ')}, or a domain prefix such as us, uk, de, jp2 (add 'private.' for the private network).`,
   noneFix: `Set 'region' to one or more of ${IBM_REGION_NAMES.join(', ')} (or their domain prefixes such as us, de), or 'registry' to a host such as us.icr.io.`
@@ -43,6 +48,7 @@ export const ibm: Provider<IbmAuth> = {
   registryHosts: IBM_REGISTRY_HOSTS,
   regional: true,
   credentialFormats: IBM_FORMATS,
+  regions: REGIONS,
   plan(inputs: InputReader, common: CommonInputs): LoginSpec<IbmAuth> {
     const { resolved, data } = readIbmAuth(inputs, common)
     return loginSpec({ provider: 'ibm', resolved, method: methodLabel(data), registries: ibmRegistries(common), data })

@@ -1,18 +1,8 @@
-// Region to registry host: the 'registry' input or each region's host, duplicates dropped, with the region errors every cloud shares.
+// Region to registry host: the 'registry' input or each region's host, duplicates dropped; the one rule for a region this version's list lacks; the region errors every cloud shares.
 import { InputError } from '../../log/errors.js'
-import type { CommonInputs } from '../provider.js'
+import type { CommonInputs, RegionHosts, RegionRule } from '../provider.js'
 
-/** What a cloud knows about its regions, for `regionalRegistries`. */
-export interface RegionHosts {
-  /** The registry host of a region, or undefined for a name that is not one of the cloud's regions. */
-  host(region: string): string | undefined
-  /** What a region is called in the error, e.g. 'a Nebius AI Cloud region'. */
-  what: string
-  /** The fix for a region the cloud does not know. */
-  unknownFix: string
-  /** The fix when neither 'region' nor 'registry' is set. */
-  noneFix: string
-}
+export type { RegionHosts, RegionRule } from '../provider.js'
 
 /** 'region' names something that is not one of the cloud's regions. */
 export function unknownRegion(region: string, what: string, fix: string): InputError {
@@ -24,22 +14,50 @@ export function noRegion(fix: string): InputError {
   return new InputError('region', "is empty, and so is 'registry'", fix)
 }
 
+/**
+ * Whether `region` (lower case) is off the list but of the cloud's documented shape: false for a listed id (`isListed`),
+ * true for one to accept with `unlistedRegionNotice`; a malformed id is refused with the 'region' input named.
+ */
+export function isUnlistedRegion(region: string, rule: RegionRule, isListed: (region: string) => boolean): boolean {
+  if (isListed(region)) return false
+  if (rule.shape?.test(region)) return true
+  throw unknownRegion(region, rule.what, rule.unknownFix)
+}
+
+/** The one notice for a region of the cloud's shape that this version's list lacks, and what is used for it. */
+export function unlistedRegionNotice(region: string, rule: RegionRule, using: string): string {
+  return (
+    `'region' has '${region}', which is not in this version's list of regions; using ${using}. ` +
+    `Listed: ${rule.listed.join(', ')}. If '${region}' is not ${rule.what}, the login fails there; correct 'region'.`
+  )
+}
+
+/** A region's registry host, and whether it came from the list. */
+function regionHost(region: string, regions: RegionHosts): { host: string; listed: boolean } {
+  const listed = regions.host(region)
+  if (listed) return { host: listed, listed: true }
+  isUnlistedRegion(region, regions, () => false)
+  if (!regions.patternHost) throw unknownRegion(region, regions.what, regions.unknownFix)
+  return { host: regions.patternHost(region), listed: false }
+}
+
 /** The registry hosts: the 'registry' input as given, else one host per region (duplicates dropped). */
 export function regionalRegistries(common: CommonInputs, regions: RegionHosts): string[] {
   if (common.registries.length > 0) return common.registries
   if (common.regions.length === 0) throw noRegion(regions.noneFix)
-  return [
-    ...new Set(
-      common.regions.map(region => {
-        const host = regions.host(region)
-        if (!host) throw unknownRegion(region, regions.what, regions.unknownFix)
-        return host
-      })
-    )
-  ]
+  return [...new Set(common.regions.map(region => regionHost(region, regions).host))]
 }
 
-/** What a cloud's list of regions says about one region, for `listedRegion`. */
+/** One notice per region the hosts came from that this version's list lacks (none when 'registry' chose them). */
+export function unlistedRegionNotices(common: CommonInputs, regions: RegionHosts | undefined): string[] {
+  if (!regions || common.registries.length > 0) return []
+  return common.regions.flatMap(region => {
+    const { host, listed } = regionHost(region, regions)
+    return listed ? [] : [unlistedRegionNotice(region, regions, host)]
+  })
+}
+
+/** What a cloud's list of regions says about one region, for `listedRegion` (where the region names an endpoint, not a host). */
 export interface RegionList {
   /** The regions this version knows. */
   known: readonly string[]
@@ -78,8 +96,10 @@ function likelyTypoOf(region: string, known: readonly string[]): string | undefi
  * through for a newer one); any other name of the shape is taken as newer than the list, with a note for the log.
  */
 export function listedRegion(region: string, list: RegionList, note: (message: string) => void): string {
-  if (list.known.includes(region)) return region
-  if (!list.shape.test(region)) throw unknownRegion(region, list.what, list.unknownFix)
+  const rule: RegionRule = { what: list.what, listed: list.known, shape: list.shape, unknownFix: list.unknownFix }
+  if (!isUnlistedRegion(region, rule, name => list.known.includes(name))) return region
+  // Alibaba's ids are long (ap-southeast-1): two edits off a listed one is a typo. Nebius's are short (us-north1 is
+  // two edits from eu-north1, and a new region), so regionalRegistries takes every id of the shape.
   const meant = likelyTypoOf(region, list.known)
   if (meant) {
     throw new InputError(

@@ -8,7 +8,7 @@ import { regionalRegistries, type RegionHosts } from '../kit/regions.js'
 import { givenAsLabel } from '../kit/static-login.js'
 import { NEBIUS_AUTH_METHODS, NEBIUS_USERNAME, readNebiusAuth, type NebiusAuth } from './auth.js'
 import { exchange, federatedExchangeRequest, jwtExchangeRequest, serviceAccountJwt } from './exchange.js'
-import { NEBIUS_REGIONS, NEBIUS_REGISTRY_HOSTS, nebiusRegistryHost } from './regions.js'
+import { NEBIUS_REGION_SHAPE, NEBIUS_REGIONS, NEBIUS_REGISTRY_HOSTS, nebiusPatternHost, nebiusRegistryHost } from './regions.js'
 import { NEBIUS_FORMATS } from './shapes.js'
 
 /**
@@ -28,10 +28,14 @@ export function defaultAudience(env: NodeJS.ProcessEnv, warn: (message: string) 
   return audience
 }
 
+/** Listed regions, and any id of the documented shape at cr.<region>.nebius.cloud with a notice (kit/regions.ts). */
 const REGIONS: RegionHosts = {
   host: nebiusRegistryHost,
+  listed: NEBIUS_REGIONS,
+  shape: NEBIUS_REGION_SHAPE,
+  patternHost: nebiusPatternHost,
   what: 'a Nebius AI Cloud region',
-  unknownFix: `Use one of ${NEBIUS_REGIONS.join(', ')}.`,
+  unknownFix: `Use a region id such as ${NEBIUS_REGIONS.join(', ')} (<area>-<direction><number>).`,
   noneFix: `Set 'region' to one or more of ${NEBIUS_REGIONS.join(', ')}, or 'registry' to a host such as cr.eu-north1.nebius.cloud.`
 }
 
@@ -80,6 +84,7 @@ export const nebius: Provider<NebiusAuth> = {
   registryHosts: NEBIUS_REGISTRY_HOSTS,
   regional: true,
   credentialFormats: NEBIUS_FORMATS,
+  regions: REGIONS,
   plan(inputs: InputReader, common: CommonInputs): LoginSpec<NebiusAuth> {
     const { resolved, data } = readNebiusAuth(inputs, common)
     return loginSpec({ provider: 'nebius', resolved, method: methodLabel(data), registries: nebiusRegistries(common), data })

@@ -38,12 +38,43 @@ export const isContainerRegistry = (registry: string): boolean => hostOf(registr
 export const isCloudRegistry = (registry: string): boolean =>
   hostOf(registry) === CLOUD_REGISTRY || hostOf(registry) === CLOUD_REGISTRY_PRIVATE
 
-export function containerRegistrySunsetWarning(registries: string[]): string | undefined {
+/** Yandex's guide to the migration: `yc cloud-registry v1 migration start-folder`/`start-cloud`, the redirect, the 429s. */
+export const CONTAINER_REGISTRY_MIGRATION_GUIDE = 'https://yandex.cloud/en/docs/container-registry/tutorials/container-registry-migration'
+
+const MIGRATE =
+  "`yc cloud-registry v1 migration start-folder <folder id>` (or `start-cloud <cloud id>`) copies a folder's (or cloud's) registries to Cloud Registry and redirects cr.yandex/<registry id>/... there"
+const USE_CLOUD_REGISTRY = `log into ${CLOUD_REGISTRY} instead (set 'registry' to it, or leave 'registry' empty)`
+
+/**
+ * What is true of Container Registry on a given day (Yandex Cloud's "Container Registry shutdown" page and its
+ * migration guide), latest phase first: the first row whose `from` (a UTC date) the job's day has reached speaks.
+ */
+export const CONTAINER_REGISTRY_PHASES: ReadonlyArray<{ from: string; says: (hosts: string) => string }> = [
+  {
+    from: CONTAINER_REGISTRY_SHUTDOWN,
+    says: hosts =>
+      `Yandex Container Registry (${hosts}) was switched off on ${CONTAINER_REGISTRY_SHUTDOWN}: only registries migrated to Cloud Registry still answer there, through the redirect of cr.yandex/<registry id>/... to Cloud Registry. ` +
+      `For a registry not migrated yet, try ${MIGRATE} (Yandex keeps backups of what it held until 2027-06-30: ask its support), and ${USE_CLOUD_REGISTRY}: ${CONTAINER_REGISTRY_MIGRATION_GUIDE}`
+  },
+  {
+    from: CONTAINER_REGISTRY_READ_ONLY,
+    says: hosts =>
+      `Yandex Container Registry (${hosts}) is read-only since ${CONTAINER_REGISTRY_READ_ONLY} and is switched off on ${CONTAINER_REGISTRY_SHUTDOWN}: pushes fail unless the registry was migrated to Cloud Registry, whose cr.yandex/<registry id>/... paths redirect there. ` +
+      `${MIGRATE} (while it runs, a push may get HTTP 429 with Retry-After), then ${USE_CLOUD_REGISTRY}: ${CONTAINER_REGISTRY_MIGRATION_GUIDE}`
+  },
+  {
+    from: '',
+    says: hosts =>
+      `Yandex Container Registry (${hosts}) is being shut down: it goes read-only on ${CONTAINER_REGISTRY_READ_ONLY} (pushes fail from then on unless the registry was migrated) and is switched off on ${CONTAINER_REGISTRY_SHUTDOWN}. ` +
+      `${MIGRATE}, so image paths keep working; then ${USE_CLOUD_REGISTRY}: ${CONTAINER_REGISTRY_MIGRATION_GUIDE}`
+  }
+]
+
+/** The warning for the Container Registry hosts among `registries`, as true on `now`'s day (UTC); none without them. */
+export function containerRegistrySunsetWarning(registries: string[], now: Date): string | undefined {
   const old = registries.filter(isContainerRegistry)
   if (old.length === 0) return undefined
-  return (
-    `Yandex Container Registry (${old.join(', ')}) is being shut down: it is read-only from ${CONTAINER_REGISTRY_READ_ONLY} ` +
-    `and stops working on ${CONTAINER_REGISTRY_SHUTDOWN}. Migrate the images to Cloud Registry and log into ${CLOUD_REGISTRY} ` +
-    "instead (set 'registry' to it, or leave 'registry' empty): https://yandex.cloud/en/docs/cloud-registry/"
-  )
+  const day = now.toISOString().slice(0, 10)
+  const phase = CONTAINER_REGISTRY_PHASES.find(({ from }) => day >= from)
+  return phase?.says(old.join(', '))
 }

@@ -52,7 +52,7 @@ export const yandex: Provider<YandexAuth> = {
   },
   async mint({ data: auth, registries }, ctx) {
     // Container Registry's shutdown: a warning whatever the credential.
-    const sunset = containerRegistrySunsetWarning(registries)
+    const sunset = containerRegistrySunsetWarning(registries, ctx.now())
     if (sunset) ctx.warn(sunset)
     return forEachRegistry(registries, await credentialFor(auth, registries, ctx))
   },

@@ -70,7 +70,7 @@ describe('regions', () => {
     ])
     expect(nebiusRegistryHost(' EU-NORTH1 ')).toBe('cr.eu-north1.nebius.cloud')
   })
-  test.each(['', 'eu', 'eu-north3', 'cr.eu-north1.nebius.cloud', 'us-south'])('%j is not a region', name => {
+  test.each(['', 'eu', 'eu-north3', 'us-north1', 'cr.eu-north1.nebius.cloud', 'us-south'])('%j is not a listed region', name => {
     expect(nebiusRegistryHost(name)).toBeUndefined()
   })
   test('several regions become several registries, duplicates dropped; registry overrides region', () => {
@@ -82,13 +82,86 @@ describe('regions', () => {
       'cr.me-west1.nebius.cloud'
     ])
   })
-  test('no region and no registry; an unknown region', () => {
+  test('no region and no registry', () => {
     expect(inputError({ region: '', token: 'static-key-0123456789' }).message).toBe(
       "Input 'region' is empty, and so is 'registry'. Set 'region' to one or more of eu-north1, eu-north2, eu-west1, me-west1, uk-south1, us-central1, or 'registry' to a host such as cr.eu-north1.nebius.cloud."
     )
-    expect(inputError({ region: 'eu-north1, mars-1', token: 'static-key-0123456789' }).message).toBe(
-      "Input 'region' has 'mars-1', which is not a Nebius AI Cloud region. Use one of eu-north1, eu-north2, eu-west1, me-west1, uk-south1, us-central1."
+  })
+})
+
+describe('regions beyond the list: an id of the documented shape is used with one notice, a malformed one refused', () => {
+  const LISTED = 'eu-north1, eu-north2, eu-west1, me-west1, uk-south1, us-central1'
+  const notice = (region: string): string =>
+    `'region' has '${region}', which is not in this version's list of regions; using cr.${region}.nebius.cloud. Listed: ${LISTED}. If '${region}' is not a Nebius AI Cloud region, the login fails there; correct 'region'.`
+  const parse = (region: string) =>
+    parseInputs(
+      createInputReader(name => ({ provider: 'nebius', region, token: 'static-key-0123456789' })[name] ?? ''),
+      RUNNER_OIDC
     )
+  const regionNotices = (region: string) => parse(region).notices.filter(n => n.message.includes("this version's list"))
+
+  test.each([
+    // listed: its host, no notice
+    { region: 'eu-north1', registries: ['cr.eu-north1.nebius.cloud'], unlisted: [] },
+    { region: 'US-CENTRAL1', registries: ['cr.us-central1.nebius.cloud'], unlisted: [] },
+    // of the shape <area>-<direction><number>, not listed: cr.<id>.nebius.cloud and one notice each
+    { region: 'us-north1', registries: ['cr.us-north1.nebius.cloud'], unlisted: ['us-north1'] },
+    { region: 'eu-south12', registries: ['cr.eu-south12.nebius.cloud'], unlisted: ['eu-south12'] },
+    { region: 'Us-North1', registries: ['cr.us-north1.nebius.cloud'], unlisted: ['us-north1'] },
+    // mixed, the same unlisted one twice: one host and one notice for it
+    {
+      region: 'eu-north1, us-north1, us-north1',
+      registries: ['cr.eu-north1.nebius.cloud', 'cr.us-north1.nebius.cloud'],
+      unlisted: ['us-north1']
+    },
+    {
+      region: 'us-north1, ap-east2',
+      registries: ['cr.us-north1.nebius.cloud', 'cr.ap-east2.nebius.cloud'],
+      unlisted: ['us-north1', 'ap-east2']
+    }
+  ])('$region: $registries', ({ region, registries, unlisted }) => {
+    const inputs = parse(region)
+    expect(inputs.plan.registries).toEqual(registries)
+    expect(regionNotices(region)).toEqual(unlisted.map(id => ({ level: 'notice', message: notice(id) })))
+  })
+
+  test.each([
+    'mars-1',
+    'eu',
+    'eu-north',
+    'eu-north-1',
+    'eu-north1a',
+    'north1',
+    '1eu-north1',
+    'us_central1',
+    'cr.eu-north1.nebius.cloud',
+    'eu-north1.example.com',
+    `${'a'.repeat(60)}-north1`,
+    '-north1'
+  ])('%j is refused, naming the input', region => {
+    const error = thrownInputError(() => parse(`eu-north1, ${region}`))
+    expect(error.message).toBe(
+      `Input 'region' has '${region.toLowerCase()}', which is not a Nebius AI Cloud region. Use a region id such as ${LISTED} (<area>-<direction><number>).`
+    )
+  })
+
+  test("with 'registry' set, 'region' chooses nothing and brings no region notice", () => {
+    const inputs = parseInputs(
+      createInputReader(
+        name =>
+          ({ provider: 'nebius', region: 'us-north1', registry: 'cr.us-north1.nebius.cloud', token: 'static-key-0123456789' })[name] ?? ''
+      ),
+      RUNNER_OIDC
+    )
+    expect(inputs.plan.registries).toEqual(['cr.us-north1.nebius.cloud'])
+    expect(inputs.notices.filter(n => n.message.includes("this version's list"))).toEqual([])
+  })
+
+  test('the host allow-list and the region shape agree: every host a region of the shape gives is a Nebius host', () => {
+    for (const region of ['us-north1', 'eu-south12', 'ap-east2']) {
+      expect(nebius.registryHosts.allows(`cr.${region}.nebius.cloud`)).toBe(true)
+    }
+    expect(nebius.registryHosts.allows('cr.eu-north-1.nebius.cloud')).toBe(false)
   })
 })
 

@@ -10,6 +10,7 @@ import { captureStdout, type StdoutCapture } from '../../../helpers/stdout.js'
 import { failure } from '../../../helpers/thrown.js'
 import { startLocalYandex, type LocalYandex } from './local-yandex.js'
 import { mint } from '../../../../src/providers/index.js'
+import { containerRegistrySunsetWarning } from '../../../../src/providers/yandex/hosts.js'
 
 let stdout: StdoutCapture
 let yc: LocalYandex
@@ -176,7 +177,7 @@ describe('service-account key exchanged for an IAM token', () => {
     expect(yc.store.accepts('yandex', 'json_key', key.json)).toBe(true)
     expect(yc.seen).toHaveLength(0)
     expect(ctx.warnings).toEqual([
-      expect.stringMatching(/^Yandex Container Registry \(cr\.yandex\) is being shut down/),
+      expect.stringMatching(/^Yandex Container Registry \(cr\.yandex\) /),
       expect.stringMatching(/^The long-lived service-account key is stored in the clients' auth files/),
       "Yandex documents the json_key login for Container Registry only; that registry.yandexcloud.net accepts it is unconfirmed. If the login fails, leave 'exchange' at true."
     ])
@@ -370,7 +371,8 @@ describe('ready credentials and warnings', () => {
     const credentials = await mint(plan({ 'api-key': 'AQVN-unit', registry: 'cr.yandex' }), ctx)
     expect(credentials).toEqual([{ registry: 'cr.yandex', username: 'api_key', password: 'AQVN-unit' }])
     expect(ctx.warnings).toEqual([
-      `Yandex Container Registry (cr.yandex) is being shut down: it is read-only from 2026-11-10 and stops working on 2026-12-14. Migrate the images to Cloud Registry and log into registry.yandexcloud.net instead (set 'registry' to it, or leave 'registry' empty): https://yandex.cloud/en/docs/cloud-registry/`,
+      // the text of the job's day (sunset.test.ts holds each day's text)
+      containerRegistrySunsetWarning(['cr.yandex'], ctx.now()),
       'Yandex documents the api_key login for Cloud Registry only; that cr.yandex accepts it is unconfirmed.'
     ])
   })
