@@ -9,6 +9,8 @@ import { parseCredentialHelper } from './credential-helper-input.js'
 import { checkRegistryHosts, parseRegistry } from '../inputs/registry-hosts.js'
 import { FOREIGN_FORMATS } from '../inputs/credential-shape.js'
 import { ignoredInputWarnings, noCredentialAvailable } from './input-hygiene.js'
+import { secretsWithheld, type SecretsVerdict } from '../runner/event.js'
+import { log } from '../log/log.js'
 
 /** A line for the log before the login: a warning, or an info line. */
 export interface Notice {
@@ -31,7 +33,7 @@ export interface Inputs {
   notices: Notice[]
 }
 
-/** `skip-without-credentials` is on and there is no credential at all (a pull request from a fork). */
+/** `skip-without-credentials` is on, there is no credential at all, and the run gets no secrets (a pull request from a fork, Dependabot). */
 export interface SkippedLogin {
   skipped: true
   provider: ProviderId
@@ -101,21 +103,32 @@ export function parseStep(inputs: InputReader, env: NodeJS.ProcessEnv = process.
   const logout = inputs.bool('logout', true)
   const outputPassword = inputs.bool('output-password', false)
   const isolatedConfig = inputs.bool('isolated-config', false)
-  if (inputs.bool('skip-without-credentials', false) && noCredentialAvailable(inputs, env)) {
-    return {
-      skipped: true,
-      provider: providerId,
-      reason:
-        "every secret input is empty and the runner offers no GitHub OIDC token (a pull request from a fork, or a job without 'permissions: id-token: write')"
-    }
+  const skip = skipVerdict(inputs, env)
+  if (skip?.withheld) return { skipped: true, provider: providerId, reason: `${NO_CREDENTIAL}: ${skip.why}` }
+  try {
+    const plan = provider.plan(inputs, common)
+    const credentialHelper = parseCredentialHelper(inputs, clients, logout)
+    // Before any network call: the token request's URL and bearer are there, and the URL is https.
+    if (declaredMethod(plan).oidc) oidcRequest(env)
+    const notices = [
+      ...inputs.notes().map(message => ({ level: 'info' as const, message })),
+      ...planNotices(inputs, provider, plan, common)
+    ]
+    return { skipped: false, provider: providerId, plan, clients, logout, outputPassword, isolatedConfig, credentialHelper, notices }
+  } catch (error) {
+    // The skip was asked for but this run gets its secrets: the usual error follows this one line.
+    if (skip)
+      log.warning`'skip-without-credentials' did not skip the login: ${NO_CREDENTIAL}, but this is ${skip.why}, so an empty credential means a secret that is missing or misnamed. It skips only in pull requests from forks and in Dependabot's runs, where GitHub withholds secrets.`
+    throw error
   }
+}
 
-  const plan = provider.plan(inputs, common)
-  const credentialHelper = parseCredentialHelper(inputs, clients, logout)
-  // Before any network call: the token request's URL and bearer are there, and the URL is https.
-  if (declaredMethod(plan).oidc) oidcRequest(env)
-  const notices = [...inputs.notes().map(message => ({ level: 'info' as const, message })), ...planNotices(inputs, provider, plan, common)]
-  return { skipped: false, provider: providerId, plan, clients, logout, outputPassword, isolatedConfig, credentialHelper, notices }
+const NO_CREDENTIAL = 'every secret input is empty and the runner offers no GitHub OIDC token'
+
+/** With `skip-without-credentials` and no credential at all: whether this run gets no secrets (then the login is skipped). */
+function skipVerdict(inputs: InputReader, env: NodeJS.ProcessEnv): SecretsVerdict | undefined {
+  if (!inputs.bool('skip-without-credentials', false) || !noCredentialAvailable(inputs, env)) return undefined
+  return secretsWithheld(env)
 }
 
 /** The inputs of a login; for callers that have no skipped state (a skip is an error there). */

@@ -181,22 +181,16 @@ describe('invalid inputs: each error names the input, says what is wrong, and le
       "Input 'api-key' and input 'token' are both set. Set only one of them: 'api-key', 'token', or 'username' with 'password'."
     ],
     [
-      'no credential',
-      { provider: 'ibm', region: 'us' },
-      'api-key',
-      "Input 'api-key' is empty, and so is every other IBM Cloud credential input. Set 'api-key' to an IBM Cloud API key (a service ID's, for CI), 'token' to an IAM access token, or 'username: iamapikey' with the API key in 'password'. In a pull request from a fork, secrets are empty."
-    ],
-    [
       'auth token with an empty token',
       { provider: 'ibm', 'api-key': API_KEY, token: '   ', region: 'us', auth: 'token' },
       'token',
-      "Input 'token' is empty but 'auth' is token. Pass an IAM access token."
+      "Input 'token' is empty but 'auth' is token. Pass an IAM access token. The secret it is passed from may be missing or misnamed (a secret that does not exist is empty)."
     ],
     [
       'auth api-key with an empty key',
       { provider: 'ibm', token: TOKEN, region: 'us', auth: 'api-key' },
       'api-key',
-      "Input 'api-key' is empty but 'auth' is api-key. Pass the API key from a secret."
+      "Input 'api-key' is empty but 'auth' is api-key. Pass the API key from a secret. The secret it is passed from may be missing or misnamed (a secret that does not exist is empty)."
     ],
     [
       'unsupported auth method',
