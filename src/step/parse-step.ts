@@ -1,5 +1,5 @@
 // The step's inputs parsed and validated into one typed Inputs (or a skipped login), before any network call.
-import { CLIENT_IDS, PROVIDER_IDS, type ClientId, type ProviderId } from '../types.js'
+import { CLIENT_IDS, type ClientId, type ProviderId } from '../types.js'
 import { ActionError, InputError } from '../log/errors.js'
 import type { InputReader } from '../inputs/reader.js'
 import { oidcRequest } from '../net/oidc.js'
@@ -11,6 +11,7 @@ import { FOREIGN_FORMATS } from '../inputs/credential-shape.js'
 import { ignoredInputWarnings, noCredentialAvailable } from './input-hygiene.js'
 import { secretsWithheld, type SecretsVerdict } from '../runner/event.js'
 import { log } from '../log/log.js'
+import { chooseProvider, type ProviderChoice } from './provider-choice.js'
 
 /** A line for the log before the login: a warning, or an info line. */
 export interface Notice {
@@ -38,15 +39,6 @@ export interface SkippedLogin {
   skipped: true
   provider: ProviderId
   reason: string
-}
-
-function readProvider(inputs: InputReader): ProviderId {
-  const providerName = inputs.text('provider').toLowerCase()
-  if (!providerName) throw new InputError('provider', 'is required', `Set it to one of: ${PROVIDER_IDS.join(', ')}.`)
-  if (!(PROVIDER_IDS as readonly string[]).includes(providerName)) {
-    throw new InputError('provider', `is '${providerName}', which is not a supported cloud`, `Use one of: ${PROVIDER_IDS.join(', ')}.`)
-  }
-  return providerName as ProviderId
 }
 
 /** Builders that read docker's login rather than having one of their own. */
@@ -96,10 +88,11 @@ function planNotices(inputs: InputReader, provider: Provider, plan: LoginSpec, c
 
 /** The step's inputs: a login to do, or (only with `skip-without-credentials`) a login to skip. */
 export function parseStep(inputs: InputReader, env: NodeJS.ProcessEnv = process.env): Inputs | SkippedLogin {
-  const providerId = readProvider(inputs)
+  const common = readCommon(inputs)
+  const choice = chooseProvider(inputs, common.registries)
+  const providerId = choice.id
   const provider: Provider = providers[providerId]
   const clients = readClients(inputs)
-  const common = readCommon(inputs)
   const logout = inputs.bool('logout', true)
   const outputPassword = inputs.bool('output-password', false)
   const isolatedConfig = inputs.bool('isolated-config', false)
@@ -111,6 +104,7 @@ export function parseStep(inputs: InputReader, env: NodeJS.ProcessEnv = process.
     // Before any network call: the token request's URL and bearer are there, and the URL is https.
     if (declaredMethod(plan).oidc) oidcRequest(env)
     const notices = [
+      ...providerNotice(choice),
       ...inputs.notes().map(message => ({ level: 'info' as const, message })),
       ...planNotices(inputs, provider, plan, common)
     ]
@@ -121,6 +115,18 @@ export function parseStep(inputs: InputReader, env: NodeJS.ProcessEnv = process.
       log.warning`'skip-without-credentials' did not skip the login: ${NO_CREDENTIAL}, but this is ${skip.why}, so an empty credential means a secret that is missing or misnamed. It skips only in pull requests from forks and in Dependabot's runs, where GitHub withholds secrets.`
     throw error
   }
+}
+
+/** With 'provider' empty: which cloud the hosts chose, for the log. */
+function providerNotice(choice: ProviderChoice): Notice[] {
+  if (choice.fromHosts.length === 0) return []
+  const cloud = providers[choice.id].registryHosts.cloud
+  return [
+    {
+      level: 'info',
+      message: `Input 'provider' is empty: ${choice.fromHosts.join(', ')} ${choice.fromHosts.length > 1 ? 'are' : 'is'} ${cloud}'s, so the provider is ${choice.id}.`
+    }
+  ]
 }
 
 const NO_CREDENTIAL = 'every secret input is empty and the runner offers no GitHub OIDC token'

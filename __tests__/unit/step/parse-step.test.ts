@@ -149,7 +149,12 @@ describe('invalid inputs: each error names the input, says what is wrong, and le
   const providers = PROVIDER_IDS.join(', ')
   const regions = IBM_REGION_NAMES.join(', ')
   const cases: Array<[string, Record<string, string>, string, string]> = [
-    ['missing provider', { 'api-key': API_KEY, region: 'us' }, 'provider', `Input 'provider' is required. Set it to one of: ${providers}.`],
+    [
+      'missing provider, and no registry to read the cloud from',
+      { 'api-key': API_KEY, region: 'us' },
+      'provider',
+      `Input 'provider' is empty, and so is 'registry', so the cloud is unknown. Set it to one of: ${providers}. (With 'registry' set to the cloud's registry host, as in a docker/login-action step, 'provider' may be left out.)`
+    ],
     [
       'unknown provider',
       { provider: 'AWS', 'api-key': API_KEY, region: 'us' },
