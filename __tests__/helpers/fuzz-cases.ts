@@ -482,7 +482,15 @@ export function fuzzCases(fixtureDir: string): FuzzCase[] {
   const fork = { ...noOidc, ...forkPullRequestEnv() }
   for (const [name, inputs] of forks) {
     add('fork pull request', `${name}: skipped`, { ...inputs, ...skip }, { kind: 'skipped' }, { env: fork })
-    const names = inputs.provider === 'ibm' ? 'No IBM Cloud credential' : inputs.username ? 'password' : 'ACTIONS_ID_TOKEN_REQUEST_URL'
+    // IBM with auth api-key names that input; with auth auto no method is chosen, so none is named.
+    const names =
+      inputs.provider === 'ibm'
+        ? inputs.auth
+          ? 'api-key'
+          : 'No IBM Cloud credential'
+        : inputs.username
+          ? 'password'
+          : 'ACTIONS_ID_TOKEN_REQUEST_URL'
     add('fork pull request', `${name}: fails without the opt-in`, inputs, { kind: 'invalid', names }, { env: fork })
     // Secrets are there on a push: an empty one is a mistake, and the skip does not hide it (issue #19).
     add(
