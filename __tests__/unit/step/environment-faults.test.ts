@@ -5,6 +5,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { saveState } from '../../../src/runner/state.js'
 import { writeSummary } from '../../../src/step/summary.js'
+import { writeOutputs } from '../../../src/step/outputs.js'
 import type { Inputs } from '../../../src/step/parse-step.js'
 import { captureStdout, type StdoutCapture } from '../../helpers/stdout.js'
 
@@ -37,4 +38,13 @@ test('a job summary that cannot be written is one warning, and the step does not
   expect(stdout.lines()).toEqual([
     `::warning::The job summary (GITHUB_STEP_SUMMARY) ${dir} cannot be written: it is a directory, not a file (EISDIR). Remove the directory, or point the variable that names the file elsewhere. The login succeeded; only its summary is missing.`
   ])
+})
+
+test('GITHUB_OUTPUT that cannot be written fails naming the variable, the file and what to do', () => {
+  const dir = aDirectory()
+  process.env.GITHUB_OUTPUT = dir
+  const inputs = { outputPassword: false } as unknown as Inputs
+  expect(() => writeOutputs(inputs, [{ registry: 'us.icr.io', username: 'iambearer', password: 'x' }])).toThrow(
+    `The step's output file (GITHUB_OUTPUT) ${dir} cannot be written: it is a directory, not a file (EISDIR). The runner sets GITHUB_OUTPUT to a file of its own: do not set it in the workflow, and leave the runner's temp directory writable.`
+  )
 })
