@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process'
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import type { FuzzCase } from './fuzz-run.js'
+import { DEPENDABOT_ENV, forkPullRequestEnv } from './events.js'
 
 const rsaPem = (): string =>
   generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()
@@ -599,22 +600,41 @@ export function fuzzCases(fixtureDir: string): FuzzCase[] {
     ['Alibaba keyless', { provider: 'alibaba', ...ARN, registry: 'registry.cn-hangzhou.aliyuncs.com' }],
     ['Alibaba username without password', { provider: 'alibaba', username: 'ci@1234567890', registry: 'registry.cn-hangzhou.aliyuncs.com' }]
   ]
+  const fork = { ...noOidc, ...forkPullRequestEnv() }
   for (const [name, inputs] of forks) {
-    add('fork pull request', `${name}: skipped`, { ...inputs, ...skip }, { kind: 'skipped' }, { env: noOidc })
+    add('fork pull request', `${name}: skipped`, { ...inputs, ...skip }, { kind: 'skipped' }, { env: fork })
+    // IBM with auth api-key names that input; with auth auto no method is chosen, so none is named.
+    const names =
+      inputs.provider === 'ibm'
+        ? inputs.auth
+          ? 'api-key'
+          : 'No IBM Cloud credential'
+        : inputs.username
+          ? 'password'
+          : 'ACTIONS_ID_TOKEN_REQUEST_URL'
+    add('fork pull request', `${name}: fails without the opt-in`, inputs, { kind: 'invalid', names }, { env: fork })
+    // Secrets are there on a push: an empty one is a mistake, and the skip does not hide it (issue #19).
     add(
       'fork pull request',
-      `${name}: fails without the opt-in`,
-      inputs,
-      { kind: 'invalid', names: inputs.provider === 'ibm' ? 'api-key' : inputs.username ? 'password' : 'ACTIONS_ID_TOKEN_REQUEST_URL' },
-      { env: noOidc }
+      `${name}: not skipped on a push`,
+      { ...inputs, ...skip },
+      { kind: 'invalid', names },
+      { env: { ...noOidc, GITHUB_EVENT_NAME: 'push' } }
     )
   }
+  add(
+    'fork pull request',
+    "Dependabot's run: skipped",
+    { provider: 'ibm', region: 'us', ...skip },
+    { kind: 'skipped' },
+    { env: { ...noOidc, ...DEPENDABOT_ENV } }
+  )
   add(
     'fork pull request',
     'a partial credential still fails',
     { provider: 'alibaba', 'access-key-secret': 'fuzz-partial-secret-0123456789', registry: 'registry.cn-hangzhou.aliyuncs.com', ...skip },
     { kind: 'invalid', names: 'access-key-id' },
-    { env: noOidc }
+    { env: fork }
   )
 
   // A hostile client: what it prints must not become workflow commands (step debug echoes client output).

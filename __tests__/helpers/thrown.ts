@@ -20,3 +20,13 @@ export function thrownInputError(fn: () => unknown): InputError {
   }
   throw new Error('expected an InputError')
 }
+
+/** The error `fn` throws, whatever its type; fails the test when it throws nothing. */
+export function thrown(fn: () => unknown): Error {
+  try {
+    fn()
+  } catch (error) {
+    return error as Error
+  }
+  throw new Error('expected an error')
+}

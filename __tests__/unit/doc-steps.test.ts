@@ -9,7 +9,8 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { parse } from 'yaml'
 import { markdownFiles, yamlBlocks } from '../../scripts/doc-blocks.mjs'
 import { createInputReader } from '../../src/inputs/reader.js'
-import { registryHost } from '../../src/inputs/registry-hosts.js'
+import { parseRegistry, registryHost } from '../../src/inputs/registry-hosts.js'
+import { cloudOfHost } from '../../src/step/provider-choice.js'
 import { parseInputs, type Inputs } from '../../src/step/parse-step.js'
 import { captureStdout, type StdoutCapture } from '../helpers/stdout.js'
 
@@ -44,9 +45,19 @@ const IBM_API_KEY = 'Zq9xWv3Lk7Tn0Rb5Hs2Dy8Pm4Gc6Jf1Ua9Xe3Wq7AbcD'
 const YANDEX_IAM = 't1.9euelZqWj5GOlc2Sks7Ix5GVmc-Kie3rnpWak5DOnsyPz5PJjpqNy5XKyA'
 const REGIONS: Json = { ibm: 'us-south', nebius: 'eu-north1', alibaba: 'cn-hangzhou', yandex: '' }
 
+/** The step's cloud: its 'provider', or (a docker/login-action step) the cloud of its first 'registry' host. */
+function providerOf(values: Json): string {
+  if (values.provider !== undefined) return String(values.provider)
+  const first =
+    String(values.registry ?? '')
+      .split(/[,\n]/)[0]
+      ?.trim() ?? ''
+  return cloudOfHost(registryHost(parseRegistry(first))) ?? 'undefined'
+}
+
 /** A value of the right shape for an input whose value is an expression (a secret, an earlier step's output, a matrix). */
 function fake(input: string, values: Json): string {
-  const provider = String(values.provider)
+  const provider = providerOf(values)
   const username = String(values.username ?? '')
   switch (input) {
     case 'api-key':
@@ -142,14 +153,14 @@ function parseStepOf(step: Found): Inputs {
 }
 
 test('the docs show registry-login steps for every cloud, in complete jobs and fragments', () => {
-  const providers = new Set(steps.map(step => String(step.with.provider)))
+  const providers = new Set(steps.map(step => providerOf(step.with)))
   expect([...providers].sort()).toEqual(['alibaba', 'ibm', 'nebius', 'yandex'])
   const readmeJobs = steps.filter(step => step.source.startsWith('README.md') && step.job)
-  expect(new Set(readmeJobs.map(step => String(step.with.provider)))).toEqual(new Set(['alibaba', 'ibm', 'nebius', 'yandex']))
+  expect(new Set(readmeJobs.map(step => providerOf(step.with)))).toEqual(new Set(['alibaba', 'ibm', 'nebius', 'yandex']))
   expect(steps.length).toBeGreaterThanOrEqual(30)
 })
 
-test.each(steps.map(step => [`${step.source} (${String(step.with.provider)})`, step] as const))(
+test.each(steps.map(step => [`${step.source} (${providerOf(step.with)})`, step] as const))(
   '%s: the action accepts its inputs, with no ignored input',
   (_name, step) => {
     const inputs = parseStepOf(step)

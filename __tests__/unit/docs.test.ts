@@ -51,7 +51,7 @@ test('every input of action.yml has a description and a default, and every provi
   for (const name of names) {
     const block = inputs.slice(inputs.indexOf(`\n  ${name}:\n`) + 1).split(/\n {2}[a-z-]+:\n/)[0] ?? ''
     expect(block).toMatch(/description: '.+'/)
-    if (name !== 'provider') expect(block).toMatch(/default: '.*'/)
+    expect(block).toMatch(/default: '.*'/)
   }
 })
 

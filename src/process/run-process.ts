@@ -2,6 +2,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
 import { readdirSync, readFileSync } from 'node:fs'
 import { ActionError } from '../log/errors.js'
+import { spawnFault } from '../runner/faults.js'
 import { DRAIN_MS, KILL_GRACE_MS, KILL_POLL_MS, KILL_WAIT_MS, type Limit } from '../net/policies.js'
 
 export type Purpose = 'login' | 'logout'
@@ -162,7 +163,8 @@ export function runProcess(file: string, args: string[], options: ProcessOptions
     // A client that exits without reading its stdin closes the pipe: EPIPE is then no crash of the
     // action, the client's exit code tells what happened.
     child.stdin.on('error', () => {})
-    child.on('error', error => run.finish(error))
+    // Not installed, not executable: in words (runner/faults.ts), never node's 'spawn helm ENOENT'.
+    child.on('error', error => run.finish(spawnFault(error, file)))
     child.on('exit', (code, signal) => {
       run.exitCode = code ?? (signal ? 128 : 1)
       // A child the client left behind may hold the pipes open: stop waiting for them after a moment.

@@ -9,6 +9,7 @@
 import { randomBytes } from 'node:crypto'
 import { closeSync, constants, fstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
+import { fileFault } from './faults.js'
 
 // Undefined on Windows, where neither FIFOs that block an open nor symlink-following opens are a concern here.
 const O_NONBLOCK = constants.O_NONBLOCK ?? 0
@@ -55,9 +56,21 @@ export interface WriteOptions {
  * which is renamed over the target, or removed if anything fails: no copy of a credential is left behind.
  */
 export function writePrivateFile(file: string, content: string, options: WriteOptions = {}): void {
-  if (options.createDirectory !== false) mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 })
+  const dir = path.dirname(file)
+  // A failure is worded by runner/faults.ts: which file or directory, what is wrong, what to do (node's code kept).
+  const inDir = (error: unknown): Error => fileFault(error, 'The directory', `${dir} (to hold ${path.basename(file)})`, 'written')
+  try {
+    if (options.createDirectory !== false) mkdirSync(dir, { recursive: true, mode: 0o700 })
+  } catch (error) {
+    throw fileFault(error, 'The directory', dir, 'created')
+  }
   const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`
-  const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | O_NOFOLLOW | O_NONBLOCK, 0o600)
+  let fd: number
+  try {
+    fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | O_NOFOLLOW | O_NONBLOCK, 0o600)
+  } catch (error) {
+    throw inDir(error)
+  }
   try {
     try {
       writeFileSync(fd, content)
@@ -67,6 +80,6 @@ export function writePrivateFile(file: string, content: string, options: WriteOp
     renameSync(tmp, file)
   } catch (error) {
     rmSync(tmp, { force: true })
-    throw error
+    throw fileFault(error, 'The file', file, 'written')
   }
 }

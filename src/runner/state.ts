@@ -3,6 +3,7 @@ import { getState, saveState as coreSaveState } from '@actions/core'
 import { log } from '../log/log.js'
 import { safeText } from '../log/escape.js'
 import { CLIENT_IDS, type ClientId } from '../types.js'
+import { fileFault } from './faults.js'
 import { parseJsonText } from './json.js'
 
 const KEY = 'registry-login'
@@ -34,7 +35,17 @@ export interface HelperMapping {
 }
 
 export function saveState(state: PostState): void {
-  coreSaveState(KEY, JSON.stringify(state))
+  try {
+    coreSaveState(KEY, JSON.stringify(state))
+  } catch (error) {
+    throw fileFault(
+      error,
+      "The step's state file (GITHUB_STATE)",
+      process.env.GITHUB_STATE ?? '',
+      'written',
+      "The runner sets GITHUB_STATE to a file of its own: do not set it in the workflow, and leave the runner's temp directory writable."
+    )
+  }
 }
 
 /** The saved state could not be read at all: post knows nothing main did. */

@@ -1,6 +1,7 @@
 // The step's outputs (registries, usernames, expiry, optionally the password) and the skipped login's outputs.
 import { setOutput } from '@actions/core'
 import { log } from '../log/log.js'
+import { fileFault } from '../runner/faults.js'
 import type { Inputs, SkippedLogin } from './parse-step.js'
 import type { RegistryCredential } from '../types.js'
 
@@ -14,6 +15,20 @@ export function expiryText(date: Date | undefined): string | undefined {
 }
 
 export function writeOutputs(inputs: Inputs, credentials: RegistryCredential[]): void {
+  try {
+    setOutputs(inputs, credentials)
+  } catch (error) {
+    throw fileFault(
+      error,
+      "The step's output file (GITHUB_OUTPUT)",
+      process.env.GITHUB_OUTPUT ?? '',
+      'written',
+      "The runner sets GITHUB_OUTPUT to a file of its own: do not set it in the workflow, and leave the runner's temp directory writable."
+    )
+  }
+}
+
+function setOutputs(inputs: Inputs, credentials: RegistryCredential[]): void {
   const first = credentials[0]
   if (!first) return
   setOutput('skipped', 'false')

@@ -1,5 +1,5 @@
 // The step's inputs parsed and validated into one typed Inputs (or a skipped login), before any network call.
-import { CLIENT_IDS, PROVIDER_IDS, type ClientId, type ProviderId } from '../types.js'
+import { CLIENT_IDS, type ClientId, type ProviderId } from '../types.js'
 import { ActionError, InputError } from '../log/errors.js'
 import type { InputReader } from '../inputs/reader.js'
 import { oidcRequest } from '../net/oidc.js'
@@ -10,6 +10,9 @@ import { checkRegistryHosts, parseRegistry } from '../inputs/registry-hosts.js'
 import { FOREIGN_FORMATS } from '../inputs/credential-shape.js'
 import { unlistedRegionNotices } from '../providers/kit/regions.js'
 import { ignoredInputWarnings, noCredentialAvailable } from './input-hygiene.js'
+import { secretsWithheld, type SecretsVerdict } from '../runner/event.js'
+import { log } from '../log/log.js'
+import { chooseProvider, type ProviderChoice } from './provider-choice.js'
 
 /** A line for the log before the login: a warning, a notice annotation, or an info line. */
 export interface Notice {
@@ -32,20 +35,11 @@ export interface Inputs {
   notices: Notice[]
 }
 
-/** `skip-without-credentials` is on and there is no credential at all (a pull request from a fork). */
+/** `skip-without-credentials` is on, there is no credential at all, and the run gets no secrets (a pull request from a fork, Dependabot). */
 export interface SkippedLogin {
   skipped: true
   provider: ProviderId
   reason: string
-}
-
-function readProvider(inputs: InputReader): ProviderId {
-  const providerName = inputs.text('provider').toLowerCase()
-  if (!providerName) throw new InputError('provider', 'is required', `Set it to one of: ${PROVIDER_IDS.join(', ')}.`)
-  if (!(PROVIDER_IDS as readonly string[]).includes(providerName)) {
-    throw new InputError('provider', `is '${providerName}', which is not a supported cloud`, `Use one of: ${PROVIDER_IDS.join(', ')}.`)
-  }
-  return providerName as ProviderId
 }
 
 /** Builders that read docker's login rather than having one of their own. */
@@ -99,28 +93,53 @@ function planNotices(inputs: InputReader, provider: Provider, plan: LoginSpec, c
 
 /** The step's inputs: a login to do, or (only with `skip-without-credentials`) a login to skip. */
 export function parseStep(inputs: InputReader, env: NodeJS.ProcessEnv = process.env): Inputs | SkippedLogin {
-  const providerId = readProvider(inputs)
+  const common = readCommon(inputs)
+  const choice = chooseProvider(inputs, common.registries)
+  const providerId = choice.id
   const provider: Provider = providers[providerId]
   const clients = readClients(inputs)
-  const common = readCommon(inputs)
   const logout = inputs.bool('logout', true)
   const outputPassword = inputs.bool('output-password', false)
   const isolatedConfig = inputs.bool('isolated-config', false)
-  if (inputs.bool('skip-without-credentials', false) && noCredentialAvailable(inputs, env)) {
-    return {
-      skipped: true,
-      provider: providerId,
-      reason:
-        "every secret input is empty and the runner offers no GitHub OIDC token (a pull request from a fork, or a job without 'permissions: id-token: write')"
-    }
+  const skip = skipVerdict(inputs, env)
+  if (skip?.withheld) return { skipped: true, provider: providerId, reason: `${NO_CREDENTIAL}: ${skip.why}` }
+  try {
+    const plan = provider.plan(inputs, common)
+    const credentialHelper = parseCredentialHelper(inputs, clients, logout)
+    // Before any network call: the token request's URL and bearer are there, and the URL is https.
+    if (declaredMethod(plan).oidc) oidcRequest(env)
+    const notices = [
+      ...providerNotice(choice),
+      ...inputs.notes().map(message => ({ level: 'info' as const, message })),
+      ...planNotices(inputs, provider, plan, common)
+    ]
+    return { skipped: false, provider: providerId, plan, clients, logout, outputPassword, isolatedConfig, credentialHelper, notices }
+  } catch (error) {
+    // The skip was asked for but this run gets its secrets: the usual error follows this one line.
+    if (skip)
+      log.warning`'skip-without-credentials' did not skip the login: ${NO_CREDENTIAL}, but this is ${skip.why}, so an empty credential means a secret that is missing or misnamed. It skips only in pull requests from forks and in Dependabot's runs, where GitHub withholds secrets.`
+    throw error
   }
+}
 
-  const plan = provider.plan(inputs, common)
-  const credentialHelper = parseCredentialHelper(inputs, clients, logout)
-  // Before any network call: the token request's URL and bearer are there, and the URL is https.
-  if (declaredMethod(plan).oidc) oidcRequest(env)
-  const notices = [...inputs.notes().map(message => ({ level: 'info' as const, message })), ...planNotices(inputs, provider, plan, common)]
-  return { skipped: false, provider: providerId, plan, clients, logout, outputPassword, isolatedConfig, credentialHelper, notices }
+/** With 'provider' empty: which cloud the hosts chose, for the log. */
+function providerNotice(choice: ProviderChoice): Notice[] {
+  if (choice.fromHosts.length === 0) return []
+  const cloud = providers[choice.id].registryHosts.cloud
+  return [
+    {
+      level: 'info',
+      message: `Input 'provider' is empty: ${choice.fromHosts.join(', ')} ${choice.fromHosts.length > 1 ? 'are' : 'is'} ${cloud}'s, so the provider is ${choice.id}.`
+    }
+  ]
+}
+
+const NO_CREDENTIAL = 'every secret input is empty and the runner offers no GitHub OIDC token'
+
+/** With `skip-without-credentials` and no credential at all: whether this run gets no secrets (then the login is skipped). */
+function skipVerdict(inputs: InputReader, env: NodeJS.ProcessEnv): SecretsVerdict | undefined {
+  if (!inputs.bool('skip-without-credentials', false) || !noCredentialAvailable(inputs, env)) return undefined
+  return secretsWithheld(env)
 }
 
 /** The inputs of a login; for callers that have no skipped state (a skip is an error there). */

@@ -6,6 +6,8 @@
 import { appendFileSync } from 'node:fs'
 import type { Inputs } from './parse-step.js'
 import { escapeHtml } from '../log/escape.js'
+import { log } from '../log/log.js'
+import { fileFault } from '../runner/faults.js'
 import { expiryText } from './outputs.js'
 import type { RegistryCredential } from '../types.js'
 
@@ -27,8 +29,15 @@ export function summaryHtml(inputs: Inputs, credentials: readonly RegistryCreden
   ].join('\n')
 }
 
-/** Appends the summary to the step's GITHUB_STEP_SUMMARY file, when the runner gives one. */
+/** Appends the summary to the step's GITHUB_STEP_SUMMARY file, when the runner gives one; one that cannot be written is a warning. */
 export function writeSummary(inputs: Inputs, credentials: readonly RegistryCredential[]): void {
   const file = process.env.GITHUB_STEP_SUMMARY
-  if (file) appendFileSync(file, summaryHtml(inputs, credentials))
+  if (!file) return
+  try {
+    appendFileSync(file, summaryHtml(inputs, credentials))
+  } catch (error) {
+    // The login is done: a summary that cannot be written does not fail it.
+    const fault = fileFault(error, 'The job summary (GITHUB_STEP_SUMMARY)', file, 'written')
+    log.warning(`${fault.message} The login succeeded; only its summary is missing.`)
+  }
 }

@@ -132,6 +132,22 @@ test('a hang, then an answer: the retry succeeds', async () => {
   expect(server.requests).toHaveLength(2)
 })
 
+// Issue #19: a keyless login asks GitHub's token service over https, then a cloud endpoint an override points
+// at a local relay over plain http. The toolkit client the action used to share across calls kept the https
+// agent of its first call and failed the second with 'Protocol "http:" not supported. Expected "https:".'
+test('an http:// endpoint (a local relay) is reached over http after an https call on the same client', async () => {
+  const port = await closedPort()
+  const { http } = fastHttp({ attempts: 1 })
+  const first = await failure(http.request(request({ service: 'GitHub OIDC token service', url: `https://127.0.0.1:${port}/token` })))
+  expect(first.message).toMatch(/^Could not reach GitHub OIDC token service: .*ECONNREFUSED/)
+  server.behaviour = () => ({ status: 200, body: { access_token: 'relayed' } })
+  expect(await http.json(request({ method: 'POST', url: `http://127.0.0.1:${server.port}/oauth/token`, body: 'a=1' }))).toEqual({
+    access_token: 'relayed'
+  })
+  expect(server.requests).toHaveLength(1)
+  expect(server.requests[0]).toMatchObject({ method: 'POST', path: '/oauth/token', body: 'a=1' })
+})
+
 test('formBody encodes fields and drops undefined ones', () => {
   expect(formBody({ grant_type: 'urn:a:b', apikey: 'k&y=1 +', skipped: undefined })).toBe('grant_type=urn%3Aa%3Ab&apikey=k%26y%3D1+%2B')
 })

@@ -7,6 +7,7 @@ import { providers } from '../../../src/providers/index.js'
 import { PROVIDER_IDS } from '../../../src/types.js'
 import { methodInputs, SECRET_INPUTS } from '../../../src/step/input-hygiene.js'
 import { captureStdout, type StdoutCapture } from '../../helpers/stdout.js'
+import { DEPENDABOT_ENV, forkPullRequestEnv, pullRequestEnv } from '../../helpers/events.js'
 
 let stdout: StdoutCapture
 beforeEach(() => {
@@ -302,10 +303,12 @@ describe("keyless login: the runner's OIDC variables are checked while parsing, 
 })
 
 describe('skip-without-credentials', () => {
-  const step = (values: Record<string, string>, env: NodeJS.ProcessEnv = {}) =>
+  const FORK = forkPullRequestEnv()
+  const step = (values: Record<string, string>, env: NodeJS.ProcessEnv = FORK) =>
     parseStep(reader({ 'skip-without-credentials': 'true', ...values }), env)
+  const NONE = 'every secret input is empty and the runner offers no GitHub OIDC token'
 
-  test.each([
+  const empty: Array<[string, Record<string, string>]> = [
     ['IBM with every secret empty', { provider: 'ibm', region: 'us' }],
     ['IBM with auth api-key and the secret empty', { provider: 'ibm', region: 'us', auth: 'api-key' }],
     [
@@ -318,42 +321,86 @@ describe('skip-without-credentials', () => {
     ],
     ['Yandex keyless without id-token permission', { provider: 'yandex', 'service-account-id': 'ajesa0123456789abcde' }],
     ['Nebius with nothing at all', { provider: 'nebius' }]
-  ])('skips: %s', (_name, values) => {
-    const result = step(values)
-    expect(result.skipped).toBe(true)
-    if (result.skipped) expect(result.reason).toMatch(/every secret input is empty and the runner offers no GitHub OIDC token/)
+  ]
+
+  test.each(empty)('skips in a pull request from a fork: %s', (_name, values) => {
+    expect(step(values)).toEqual({
+      skipped: true,
+      provider: values.provider,
+      reason: `${NONE}: a pull request from the fork someone/app-fork, which gets no secrets`
+    })
+  })
+
+  test.each(empty)("skips in Dependabot's run: %s", (_name, values) => {
+    expect(step(values, DEPENDABOT_ENV)).toEqual({
+      skipped: true,
+      provider: values.provider,
+      reason: `${NONE}: a Dependabot run (actor dependabot[bot]), which gets no repository secrets`
+    })
+  })
+
+  // Issue #19: on a push (the release pipeline) a misnamed secret skipped silently: a green job that pushed nothing.
+  const skipLine = (why: string): string =>
+    `::warning::'skip-without-credentials' did not skip the login: ${NONE}, but this is ${why}, so an empty credential means a secret that is missing or misnamed. It skips only in pull requests from forks and in Dependabot's runs, where GitHub withholds secrets.`
+  test.each([
+    ['a push', { GITHUB_EVENT_NAME: 'push' }, "a push event, which gets the repository's secrets"],
+    ["a tag's release", { GITHUB_EVENT_NAME: 'release' }, "a release event, which gets the repository's secrets"],
+    [
+      'a pull request from a branch of the repository',
+      pullRequestEnv('acme/app'),
+      "a pull_request event from a branch of acme/app itself, which gets the repository's secrets"
+    ],
+    [
+      'pull_request_target from a fork',
+      pullRequestEnv('someone/app-fork', 'acme/app', 'pull_request_target'),
+      "a pull_request_target event, which runs with the base repository's secrets, also for a fork"
+    ]
+  ])('on %s an empty credential fails as usual, after one line saying why the skip did not apply', (_name, env, why) => {
+    expect(() => step({ provider: 'ibm', region: 'us' }, env)).toThrow(
+      /^No IBM Cloud credential reached the step: every credential input is empty\. If the workflow passes one from a secret, that secret may be missing or misnamed/
+    )
+    expect(stdout.lines()).toEqual([skipLine(why)])
+  })
+
+  test('on a push, an explicit method with its secret empty names that input', () => {
+    expect(() => step({ provider: 'yandex', auth: 'service-account-key' }, { GITHUB_EVENT_NAME: 'push' })).toThrow(
+      "Input 'service-account-key' is empty but 'auth' is service-account-key. Pass the authorized key JSON of 'yc iam key create' from a secret, or its path. The secret it is passed from may be missing or misnamed (a secret that does not exist is empty)."
+    )
+    expect(stdout.lines()).toEqual([skipLine("a push event, which gets the repository's secrets")])
   })
 
   test.each([
     [
       'a secret is set (a partial credential fails as usual)',
       { provider: 'alibaba', 'access-key-secret': 'secret-0123456789', registry: 'registry.cn-hangzhou.aliyuncs.com' },
-      {},
+      FORK,
       /^Input 'access-key-id' is empty/
     ],
     [
       'only one OIDC variable is there',
       { provider: 'yandex', 'service-account-id': 'ajesa0123456789abcde' },
-      { ACTIONS_ID_TOKEN_REQUEST_URL: OIDC.ACTIONS_ID_TOKEN_REQUEST_URL },
+      { ...FORK, ACTIONS_ID_TOKEN_REQUEST_URL: OIDC.ACTIONS_ID_TOKEN_REQUEST_URL },
       /ACTIONS_ID_TOKEN_REQUEST_TOKEN is not set/
     ],
     [
       'an OIDC token is offered but the method needs a secret',
       { provider: 'ibm', region: 'us' },
-      OIDC,
-      /^Input 'api-key' is empty, and so is every other IBM Cloud credential input/
+      { ...FORK, ...OIDC },
+      /^No IBM Cloud credential reached the step: every credential input is empty\./
     ]
-  ])('does not skip when %s', (_name, values, env, message) => {
+  ])('does not skip when %s, and says nothing of the skip', (_name, values, env, message) => {
     expect(() => step(values, env)).toThrow(message)
+    expect(stdout.text()).not.toContain('skip-without-credentials')
   })
 
   test('with an OIDC token offered, keyless login goes ahead', () => {
-    const result = step({ provider: 'yandex', 'service-account-id': 'ajesa0123456789abcde' }, OIDC)
+    const result = step({ provider: 'yandex', 'service-account-id': 'ajesa0123456789abcde' }, { ...FORK, ...OIDC })
     expect(result.skipped).toBe(false)
   })
 
-  test('off by default: no credential is an error', () => {
-    expect(() => parseStep(reader({ provider: 'ibm', region: 'us' }), {})).toThrow(InputError)
+  test('off by default: no credential is an error, in a pull request from a fork too', () => {
+    expect(() => parseStep(reader({ provider: 'ibm', region: 'us' }), FORK)).toThrow(/^No IBM Cloud credential reached the step/)
+    expect(stdout.text()).not.toContain('skip-without-credentials')
   })
 
   test('malformed inputs still fail while skipping', () => {
@@ -364,7 +411,7 @@ describe('skip-without-credentials', () => {
   })
 
   test('parseInputs, for callers without a skipped state, turns a skip into an error', () => {
-    expect(() => parseInputs(reader({ provider: 'ibm', 'skip-without-credentials': 'true' }), {})).toThrow(/^The login was skipped/)
+    expect(() => parseInputs(reader({ provider: 'ibm', 'skip-without-credentials': 'true' }), FORK)).toThrow(/^The login was skipped/)
   })
 })
 

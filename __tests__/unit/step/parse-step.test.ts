@@ -149,7 +149,12 @@ describe('invalid inputs: each error names the input, says what is wrong, and le
   const providers = PROVIDER_IDS.join(', ')
   const regions = IBM_REGION_NAMES.join(', ')
   const cases: Array<[string, Record<string, string>, string, string]> = [
-    ['missing provider', { 'api-key': API_KEY, region: 'us' }, 'provider', `Input 'provider' is required. Set it to one of: ${providers}.`],
+    [
+      'missing provider, and no registry to read the cloud from',
+      { 'api-key': API_KEY, region: 'us' },
+      'provider',
+      `Input 'provider' is empty, and so is 'registry', so the cloud is unknown. Set it to one of: ${providers}. (With 'registry' set to the cloud's registry host, as in a docker/login-action step, 'provider' may be left out.)`
+    ],
     [
       'unknown provider',
       { provider: 'AWS', 'api-key': API_KEY, region: 'us' },
@@ -181,22 +186,16 @@ describe('invalid inputs: each error names the input, says what is wrong, and le
       "Input 'api-key' and input 'token' are both set. Set only one of them: 'api-key', 'token', or 'username' with 'password'."
     ],
     [
-      'no credential',
-      { provider: 'ibm', region: 'us' },
-      'api-key',
-      "Input 'api-key' is empty, and so is every other IBM Cloud credential input. Set 'api-key' to an IBM Cloud API key (a service ID's, for CI), 'token' to an IAM access token, or 'username: iamapikey' with the API key in 'password'. In a pull request from a fork, secrets are empty."
-    ],
-    [
       'auth token with an empty token',
       { provider: 'ibm', 'api-key': API_KEY, token: '   ', region: 'us', auth: 'token' },
       'token',
-      "Input 'token' is empty but 'auth' is token. Pass an IAM access token."
+      "Input 'token' is empty but 'auth' is token. Pass an IAM access token. The secret it is passed from may be missing or misnamed (a secret that does not exist is empty)."
     ],
     [
       'auth api-key with an empty key',
       { provider: 'ibm', token: TOKEN, region: 'us', auth: 'api-key' },
       'api-key',
-      "Input 'api-key' is empty but 'auth' is api-key. Pass the API key from a secret."
+      "Input 'api-key' is empty but 'auth' is api-key. Pass the API key from a secret. The secret it is passed from may be missing or misnamed (a secret that does not exist is empty)."
     ],
     [
       'unsupported auth method',

@@ -3,7 +3,7 @@ import { InputError } from '../../log/errors.js'
 import type { InputReader } from '../../inputs/reader.js'
 import { maskSecret } from '../../log/secrets.js'
 import type { CommonInputs } from '../provider.js'
-import { readAuth, requireInput, type CloudAuth, type ReaderContext, type ResolvedAuth } from '../kit/auth.js'
+import { MISSING_SECRET, noCredential, readAuth, requireInput, type CloudAuth, type ReaderContext, type ResolvedAuth } from '../kit/auth.js'
 import { percentEncodedForms, type AccessKeyCredential } from './signature.js'
 import { ALIBABA_FORMATS, ALIBABA_SHAPES } from './shapes.js'
 
@@ -52,12 +52,16 @@ function readAccessKey(context: Context): AlibabaAuth {
   }
   const { 'access-key-secret': accessKeySecret, 'security-token': securityToken } = context.values
   if (!accessKeySecret)
-    throw new InputError('access-key-secret', "is empty but 'access-key-id' is set", 'Pass the AccessKey secret from a secret.')
+    throw new InputError(
+      'access-key-secret',
+      "is empty but 'access-key-id' is set",
+      `Pass the AccessKey secret from a secret. ${MISSING_SECRET}`
+    )
   if (accessKeyId.startsWith('STS.') && !securityToken) {
     throw new InputError(
       'security-token',
       `is empty, but 'access-key-id' is an STS AccessKey (STS.…)`,
-      'Pass the SecurityToken that STS issued together with it.'
+      `Pass the SecurityToken that STS issued together with it. ${MISSING_SECRET}`
     )
   }
   requireExchange(
@@ -142,7 +146,11 @@ function readPassword(context: Context): AlibabaAuth {
   checkUsername(username)
   const password = context.values.password
   if (!password)
-    throw new InputError('password', "is empty but 'username' is set", "Pass the instance's access credential password from a secret.")
+    throw new InputError(
+      'password',
+      "is empty but 'username' is set",
+      `Pass the instance's access credential password from a secret. ${MISSING_SECRET}`
+    )
   return { kind: 'password', username, password }
 }
 
@@ -173,10 +181,9 @@ export const ALIBABA_AUTH: CloudAuth<Method, Input, AlibabaAuth> = {
         )
       : undefined,
   none: () =>
-    new InputError(
-      'role-arn',
-      'is empty, and so is every other Alibaba Cloud credential input',
-      "Set 'role-arn' and 'oidc-provider-arn' for keyless login with GitHub OIDC, 'access-key-id' and 'access-key-secret' (plus 'security-token' for STS credentials), or 'username' and 'password' for the instance's access credential. In a pull request from a fork, secrets are empty."
+    noCredential(
+      'Alibaba Cloud',
+      "'access-key-id' and 'access-key-secret' (plus 'security-token' for STS credentials), or 'username' and 'password' (the instance's access credential); for keyless login 'role-arn' and 'oidc-provider-arn', with 'permissions: id-token: write'"
     ),
   readers: { 'access-key': readAccessKey, oidc: readOidc, password: readPassword }
 }

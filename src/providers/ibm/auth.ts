@@ -2,7 +2,7 @@
 import { InputError } from '../../log/errors.js'
 import type { InputReader } from '../../inputs/reader.js'
 import type { CommonInputs } from '../provider.js'
-import { credentialOf, readAuth, type CloudAuth, type ReaderContext, type ResolvedAuth } from '../kit/auth.js'
+import { credentialOf, noCredential, readAuth, type CloudAuth, type ReaderContext, type ResolvedAuth } from '../kit/auth.js'
 import { givenAs, type UsernameTable } from '../kit/static-login.js'
 import { IBM_FORMATS, IBM_SHAPES } from './shapes.js'
 
@@ -71,10 +71,9 @@ export const IBM_AUTH: CloudAuth<Method, Input, IbmAuth> = {
     ['token', ['token']]
   ],
   none: () =>
-    new InputError(
-      'api-key',
-      'is empty, and so is every other IBM Cloud credential input',
-      "Set 'api-key' to an IBM Cloud API key (a service ID's, for CI), 'token' to an IAM access token, or 'username: iamapikey' with the API key in 'password'. In a pull request from a fork, secrets are empty."
+    noCredential(
+      'IBM Cloud',
+      "'api-key' (an IBM Cloud API key, a service ID's for CI), 'token' (an IAM access token), or 'username: iamapikey' with the API key in 'password'"
     ),
   readers
 }

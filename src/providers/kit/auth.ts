@@ -1,10 +1,12 @@
 // The auth resolver: a cloud's credential inputs read once, 'auth' turned into one method, and that method's reader run.
-import { InputError } from '../../log/errors.js'
+import { ActionError, InputError } from '../../log/errors.js'
 import type { InputReader } from '../../inputs/reader.js'
 import type { CommonInputs, MethodData } from '../provider.js'
 import type { CredentialFormat, FormatTables } from '../../inputs/credential-shape.js'
 import { firstSet, readInputs, type CredentialInput, type InputValues } from './credential-inputs.js'
-import { methodOfStaticLogin, readStaticLogin, usernameList, type StaticLogin, type UsernameTable } from './static-login.js'
+import { MISSING_SECRET, methodOfStaticLogin, readStaticLogin, usernameList, type StaticLogin, type UsernameTable } from './static-login.js'
+
+export { MISSING_SECRET }
 
 /** A cloud whose registry usernames name the credential: 'username' + 'password' select one of its methods. */
 export interface UsernameForm<M extends string, N extends string> {
@@ -28,8 +30,8 @@ export interface AuthRules<M extends string, N extends string> {
   auto: ReadonlyArray<readonly [M, readonly N[]]>
   /** With auth auto: the cloud's error when the methods in `set` (in `auto` order) are set together, if that is one. */
   clash?(set: readonly M[], values: InputValues<N>): InputError | undefined
-  /** With auth auto and no credential input set. */
-  none(): InputError
+  /** With auth auto and no credential input set: `noCredential`'s error. */
+  none(): ActionError
 }
 
 /** The method 'auth' chose, and the username form when that is how the credential came. */
@@ -132,6 +134,17 @@ function autoMethod<M extends string, N extends string>(rules: AuthRules<M, N>, 
   return method
 }
 
+/**
+ * With auth auto and every credential input empty: no method was chosen, so no one input is named as if the user
+ * had set it; `choices` names each method's inputs.
+ */
+export function noCredential(cloud: string, choices: string): ActionError {
+  return new ActionError(
+    `No ${cloud} credential reached the step: every credential input is empty.`,
+    `If the workflow passes one from a secret, that secret may be missing or misnamed (a secret that does not exist is empty). Set the inputs your login method needs: ${choices}. A pull request from a fork gets no secrets: 'skip-without-credentials: true' skips the login there.`
+  )
+}
+
 /** A method's input that must be set: empty is an input error naming it ("is empty but 'auth' is oidc"), with `fix` as the hint. */
 export function requireInput<M extends string, N extends string>(context: ReaderContext<M, N>, input: N, fix: string): string {
   const value = context.values[input]
@@ -139,7 +152,7 @@ export function requireInput<M extends string, N extends string>(context: Reader
   return value
 }
 
-/** The method's credential: the password of the username form when that chose the method, else its own input (required). */
+/** The method's credential (a secret): the password of the username form when that chose the method, else its own input (required). */
 export function credentialOf<M extends string, N extends string>(context: ReaderContext<M, N>, input: N, fix: string): string {
-  return context.login ? context.login.password : requireInput(context, input, fix)
+  return context.login ? context.login.password : requireInput(context, input, `${fix} ${MISSING_SECRET}`)
 }

@@ -3,6 +3,9 @@ import { InputError } from '../../log/errors.js'
 import type { InputReader } from '../../inputs/reader.js'
 import { credentialShape, type CredentialShape, type FormatTables } from '../../inputs/credential-shape.js'
 
+/** Said with every error about an empty secret input: why a secret the workflow passes can arrive empty. */
+export const MISSING_SECRET = 'The secret it is passed from may be missing or misnamed (a secret that does not exist is empty).'
+
 /*
  * docker/login-action's `username` + `password`, read the same way for every cloud whose registry
  * usernames name the kind of credential (IBM `iamapikey`, Yandex `oauth`, Nebius `iam`, …): the
@@ -82,7 +85,7 @@ export function readStaticLogin<M extends string>(
     )
   }
   if (!password) {
-    throw new InputError('password', `is empty but 'username' is ${username}`, `Pass ${known.password} from a secret.`)
+    throw new InputError('password', `is empty but 'username' is ${username}`, `Pass ${known.password} from a secret. ${MISSING_SECRET}`)
   }
   return { username, password, method: known.method }
 }

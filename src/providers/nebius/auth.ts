@@ -4,7 +4,16 @@ import type { InputReader } from '../../inputs/reader.js'
 import { textOrFile } from '../../inputs/text-or-file.js'
 import type { CommonInputs } from '../provider.js'
 import { firstSet, type InputValues } from '../kit/credential-inputs.js'
-import { credentialOf, readAuth, requireInput, type CloudAuth, type ReaderContext, type ResolvedAuth } from '../kit/auth.js'
+import {
+  credentialOf,
+  MISSING_SECRET,
+  noCredential,
+  readAuth,
+  requireInput,
+  type CloudAuth,
+  type ReaderContext,
+  type ResolvedAuth
+} from '../kit/auth.js'
 import { givenAs, type UsernameTable } from '../kit/static-login.js'
 import { checkServiceAccountId, keyFromFields, parseCredentialsFile, type ServiceAccountKey } from './credentials.js'
 import type { Transport } from './exchange.js'
@@ -91,7 +100,7 @@ function readKey({ values, common }: Context): NebiusAuth {
     throw new InputError(
       'service-account-key',
       "is empty but 'auth' is service-account-key",
-      "Pass the credentials file of 'nebius iam auth-public-key generate' (or its fields in 'service-account-id', 'public-key-id', 'private-key')."
+      `Pass the credentials file of 'nebius iam auth-public-key generate' (or its fields in 'service-account-id', 'public-key-id', 'private-key'). ${MISSING_SECRET}`
     )
   }
   const key = keyFromFields(values['service-account-id'], values['public-key-id'], values['private-key'])
@@ -167,10 +176,9 @@ export const NEBIUS_AUTH: CloudAuth<Method, Input, NebiusAuth> = {
   ],
   clash,
   none: () =>
-    new InputError(
-      'service-account-id',
-      'is empty, and so is every other Nebius credential input',
-      "Set 'service-account-id' for keyless federated credentials (GitHub OIDC), 'service-account-key' to a service-account credentials file, or 'token' (or 'username: iam' with 'password') to a static key or access token. In a pull request from a fork, secrets are empty."
+    noCredential(
+      'Nebius',
+      "'service-account-key' (a service-account credentials file), or 'token' (or 'username: iam' with 'password') for a static key or access token; for keyless federated credentials 'service-account-id' alone, with 'permissions: id-token: write'"
     ),
   readers
 }

@@ -4,6 +4,7 @@ import { parseJsonText } from '../../runner/json.js'
 import { InputError } from '../../log/errors.js'
 import { maskSecret } from '../../log/secrets.js'
 import { textOrFile } from '../../inputs/text-or-file.js'
+import { MISSING_SECRET } from '../kit/static-login.js'
 
 /** A service account's authorized public key: what signs the JWT for the token exchange. */
 export interface ServiceAccountKey {
@@ -143,7 +144,7 @@ export function keyFromFields(serviceAccountId: string, publicKeyId: string, pri
   if (!KEY_ID.test(publicKeyId))
     throw new InputError('public-key-id', 'is not a public key id', "Expected 'publickey-…' (the 'kid' of the credentials file).")
   if (!privateKeyValue)
-    throw new InputError('private-key', "is empty, but 'public-key-id' is set", 'Pass the PEM private key from a secret.')
+    throw new InputError('private-key', "is empty, but 'public-key-id' is set", `Pass the PEM private key from a secret. ${MISSING_SECRET}`)
   const pem = textOrFile('private-key', privateKeyValue, text => text.startsWith('-----BEGIN'), 'a PEM private key')
   return { serviceAccountId, publicKeyId, privateKey: readPrivateKey('private-key', pem) }
 }

@@ -3,7 +3,7 @@ import { InputError } from '../../log/errors.js'
 import type { InputReader } from '../../inputs/reader.js'
 import type { CommonInputs } from '../provider.js'
 import type { InputValues } from '../kit/credential-inputs.js'
-import { credentialOf, readAuth, requireInput, type CloudAuth, type ReaderContext, type ResolvedAuth } from '../kit/auth.js'
+import { credentialOf, noCredential, readAuth, requireInput, type CloudAuth, type ReaderContext, type ResolvedAuth } from '../kit/auth.js'
 import { givenAs, type UsernameTable } from '../kit/static-login.js'
 import { parseAuthorizedKey, type AuthorizedKey } from './key.js'
 import { YANDEX_FORMATS, YANDEX_SHAPES } from './shapes.js'
@@ -167,10 +167,9 @@ export const YANDEX_AUTH: CloudAuth<Method, Input, YandexAuth> = {
   auto: [...CREDENTIAL_METHODS.map(method => [method, [CREDENTIAL_INPUT[method]]] as const), ['oidc', ['service-account-id']]],
   clash,
   none: () =>
-    new InputError(
-      'service-account-id',
-      'is empty, and so is every other Yandex Cloud credential input',
-      "For keyless login set 'service-account-id' (and give the job 'permissions: id-token: write'); or set one of 'service-account-key', 'token', 'oauth-token', 'api-key', or 'username' with 'password'. In a pull request from a fork, secrets are empty."
+    noCredential(
+      'Yandex Cloud',
+      "'service-account-key' (an authorized key of 'yc iam key create', or its path), 'token' (an IAM token), 'oauth-token', 'api-key', or 'username' with 'password'; for keyless login 'service-account-id' alone, with 'permissions: id-token: write'"
     ),
   afterChoice: refuseUnused,
   readers

@@ -159,13 +159,6 @@ describe('plan: every input error names the input and the fix, never a secret', 
   type Case = [string, Record<string, string>, Partial<CommonInputs>, string, RegExp]
   const cases: Case[] = [
     [
-      'no credential at all',
-      {},
-      { regions: ['cn-hangzhou'] },
-      'role-arn',
-      /every other Alibaba Cloud credential input.*'access-key-id'.*'username'/
-    ],
-    [
       'two methods with auto',
       { ...AK, username: 'u', password: 'p' },
       { regions: ['cn-hangzhou'] },
@@ -322,6 +315,27 @@ describe('plan: every input error names the input and the fix, never a secret', 
     expect(error.message).toMatch(message)
     expect(error.message).not.toContain('sekrit-value')
   })
+})
+
+// Issue #19: an empty secret next to its partner says the secret may be missing or misnamed.
+test.each<[string, Record<string, string>, string]>([
+  [
+    'access-key-id set, its secret empty',
+    { 'access-key-id': 'LTAI5tTest' },
+    "Input 'access-key-secret' is empty but 'access-key-id' is set. Pass the AccessKey secret from a secret. The secret it is passed from may be missing or misnamed (a secret that does not exist is empty)."
+  ],
+  [
+    'an STS AccessKey without its security token',
+    { 'access-key-id': 'STS.Test', 'access-key-secret': 'sekrit-value' },
+    "Input 'security-token' is empty, but 'access-key-id' is an STS AccessKey (STS.…). Pass the SecurityToken that STS issued together with it. The secret it is passed from may be missing or misnamed (a secret that does not exist is empty)."
+  ],
+  [
+    'username set, the password secret empty',
+    { username: 'ci@1234567890' },
+    "Input 'password' is empty but 'username' is set. Pass the instance's access credential password from a secret. The secret it is passed from may be missing or misnamed (a secret that does not exist is empty)."
+  ]
+])('%s: word for word', (_label, values, message) => {
+  expect(planError(values, { regions: ['cn-hangzhou'] }).message).toBe(message)
 })
 
 describe('API endpoints and error parsing', () => {

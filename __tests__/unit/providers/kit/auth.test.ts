@@ -2,7 +2,7 @@
 import { generateKeyPairSync } from 'node:crypto'
 import { createYandexEmulator } from '../../../../harness/emulators/yandex.js'
 import { CredentialStore } from '../../../../harness/store.js'
-import { InputError } from '../../../../src/log/errors.js'
+import { ActionError, InputError } from '../../../../src/log/errors.js'
 import { createInputReader } from '../../../../src/inputs/reader.js'
 import type { InputReader } from '../../../../src/inputs/reader.js'
 import type { CommonInputs, MethodData } from '../../../../src/providers/provider.js'
@@ -12,7 +12,7 @@ import { IBM_AUTH } from '../../../../src/providers/ibm/auth.js'
 import { NEBIUS_AUTH } from '../../../../src/providers/nebius/auth.js'
 import { YANDEX_AUTH } from '../../../../src/providers/yandex/auth.js'
 import { captureStdout, type StdoutCapture } from '../../../helpers/stdout.js'
-import { thrownInputError } from '../../../helpers/thrown.js'
+import { thrown, thrownInputError } from '../../../helpers/thrown.js'
 
 const yc = createYandexEmulator({
   store: new CredentialStore(),
@@ -105,6 +105,37 @@ describe('the inputs set choose the method', () => {
   })
 })
 
+// Issue #19: a step whose secret is empty (missing or misnamed) was told about 'service-account-id' (Yandex,
+// Nebius) or 'role-arn' (Alibaba), inputs it never set. No method is chosen, so no one input is named.
+describe("auto with no credential at all: each method's inputs, and that the secret may be missing or misnamed", () => {
+  const tail =
+    'If the workflow passes one from a secret, that secret may be missing or misnamed (a secret that does not exist is empty). Set the inputs your login method needs: '
+  const fork = " A pull request from a fork gets no secrets: 'skip-without-credentials: true' skips the login there."
+  test.each([
+    [
+      'yandex',
+      `No Yandex Cloud credential reached the step: every credential input is empty. ${tail}'service-account-key' (an authorized key of 'yc iam key create', or its path), 'token' (an IAM token), 'oauth-token', 'api-key', or 'username' with 'password'; for keyless login 'service-account-id' alone, with 'permissions: id-token: write'.${fork}`
+    ],
+    [
+      'nebius',
+      `No Nebius credential reached the step: every credential input is empty. ${tail}'service-account-key' (a service-account credentials file), or 'token' (or 'username: iam' with 'password') for a static key or access token; for keyless federated credentials 'service-account-id' alone, with 'permissions: id-token: write'.${fork}`
+    ],
+    [
+      'ibm',
+      `No IBM Cloud credential reached the step: every credential input is empty. ${tail}'api-key' (an IBM Cloud API key, a service ID's for CI), 'token' (an IAM access token), or 'username: iamapikey' with the API key in 'password'.${fork}`
+    ],
+    [
+      'alibaba',
+      `No Alibaba Cloud credential reached the step: every credential input is empty. ${tail}'access-key-id' and 'access-key-secret' (plus 'security-token' for STS credentials), or 'username' and 'password' (the instance's access credential); for keyless login 'role-arn' and 'oidc-provider-arn', with 'permissions: id-token: write'.${fork}`
+    ]
+  ])('%s', (cloud, message) => {
+    const error = thrown(() => resolve(cloud, {}))
+    expect(error).toBeInstanceOf(ActionError)
+    expect(error).not.toBeInstanceOf(InputError)
+    expect(error.message).toBe(message)
+  })
+})
+
 describe('conflicts and missing inputs: one error naming one input, word for word', () => {
   // [cloud, inputs, the input named, the whole message]
   const refused: Array<[string, Values, string, string]> = [
@@ -138,31 +169,6 @@ describe('conflicts and missing inputs: one error naming one input, word for wor
       { auth: 'token', ...ROLE },
       'auth',
       "Input 'auth' is 'token', which Alibaba Cloud does not support. Use one of: auto, oidc, access-key, password."
-    ],
-    // auto with no credential at all
-    [
-      'yandex',
-      {},
-      'service-account-id',
-      "Input 'service-account-id' is empty, and so is every other Yandex Cloud credential input. For keyless login set 'service-account-id' (and give the job 'permissions: id-token: write'); or set one of 'service-account-key', 'token', 'oauth-token', 'api-key', or 'username' with 'password'. In a pull request from a fork, secrets are empty."
-    ],
-    [
-      'nebius',
-      {},
-      'service-account-id',
-      "Input 'service-account-id' is empty, and so is every other Nebius credential input. Set 'service-account-id' for keyless federated credentials (GitHub OIDC), 'service-account-key' to a service-account credentials file, or 'token' (or 'username: iam' with 'password') to a static key or access token. In a pull request from a fork, secrets are empty."
-    ],
-    [
-      'ibm',
-      {},
-      'api-key',
-      "Input 'api-key' is empty, and so is every other IBM Cloud credential input. Set 'api-key' to an IBM Cloud API key (a service ID's, for CI), 'token' to an IAM access token, or 'username: iamapikey' with the API key in 'password'. In a pull request from a fork, secrets are empty."
-    ],
-    [
-      'alibaba',
-      {},
-      'role-arn',
-      "Input 'role-arn' is empty, and so is every other Alibaba Cloud credential input. Set 'role-arn' and 'oidc-provider-arn' for keyless login with GitHub OIDC, 'access-key-id' and 'access-key-secret' (plus 'security-token' for STS credentials), or 'username' and 'password' for the instance's access credential. In a pull request from a fork, secrets are empty."
     ],
     // auto with the inputs of two methods
     [
@@ -248,7 +254,12 @@ describe('conflicts and missing inputs: one error naming one input, word for wor
       "Input 'username' is empty but 'auth' is password. Set 'username' and 'password': iam (password: a static key (nebius iam static-key issue --service CONTAINER_REGISTRY) or an access token)."
     ],
     // an explicit method whose own input is empty
-    ['ibm', { auth: 'token', 'api-key': 'ibm-unit-key' }, 'token', "Input 'token' is empty but 'auth' is token. Pass an IAM access token."],
+    [
+      'ibm',
+      { auth: 'token', 'api-key': 'ibm-unit-key' },
+      'token',
+      "Input 'token' is empty but 'auth' is token. Pass an IAM access token. The secret it is passed from may be missing or misnamed (a secret that does not exist is empty)."
+    ],
     [
       'alibaba',
       { 'access-key-secret': 'unit-secret' },

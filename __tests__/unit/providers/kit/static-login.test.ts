@@ -239,6 +239,29 @@ describe('input errors name the input and the usernames the cloud knows, never t
     expect(error.message).toMatch(message)
   })
 
+  // Issue #19: every error about an empty secret says the secret may be missing or misnamed, and names the input.
+  test.each([
+    [
+      'yandex',
+      { username: 'json_key', password: '' },
+      "Input 'password' is empty but 'username' is json_key. Pass a service account's authorized key JSON (or its path) from a secret."
+    ],
+    [
+      'ibm',
+      { region: 'us', username: 'iamapikey' },
+      "Input 'password' is empty but 'username' is iamapikey. Pass an IBM Cloud API key from a secret."
+    ],
+    [
+      'nebius',
+      { region: 'eu-north1', username: 'iam' },
+      "Input 'password' is empty but 'username' is iam. Pass a static key (nebius iam static-key issue --service CONTAINER_REGISTRY) or an access token from a secret."
+    ]
+  ])("%s: docker/login-action's form with the password secret empty, word for word", (provider, values, message) => {
+    expect(inputError(provider, values).message).toBe(
+      `${message} The secret it is passed from may be missing or misnamed (a secret that does not exist is empty).`
+    )
+  })
+
   test.each([
     ['a Yandex API key (40 characters)', 'yandex', { username: 'AQVN1a2b3c4d5e6f7g8h9i0jAbCdEfGhIjKlMnOp', password: 'api_key' }],
     [

@@ -213,11 +213,6 @@ describe('auth: auto picks the method from the inputs', () => {
 describe('input errors name the input and the fix, never the secret', () => {
   test.each<[string, Record<string, string>, string]>([
     [
-      'nothing set',
-      {},
-      "Input 'service-account-id' is empty, and so is every other Nebius credential input. Set 'service-account-id' for keyless federated credentials"
-    ],
-    [
       'key file and private-key',
       { 'service-account-key': credsText(), 'private-key': rsa },
       "Input 'service-account-key' and input 'private-key' are both set."
@@ -242,12 +237,16 @@ describe('input errors name the input and the fix, never the secret', () => {
       { token: 'static-key-0123456789', 'service-account-id': SA },
       "Input 'token' and input 'service-account-id' are both set."
     ],
-    ['auth token without token', { auth: 'token' }, "Input 'token' is empty but 'auth' is token. Pass a Nebius static key"],
+    [
+      'auth token without token',
+      { auth: 'token' },
+      "Input 'token' is empty but 'auth' is token. Pass a Nebius static key (nebius iam static-key issue --service CONTAINER_REGISTRY) or an access token from a secret. The secret it is passed from may be missing or misnamed (a secret that does not exist is empty)."
+    ],
     ['auth oidc without service-account-id', { auth: 'oidc' }, "Input 'service-account-id' is empty but 'auth' is oidc."],
     [
       'auth service-account-key without a key',
       { auth: 'service-account-key' },
-      "Input 'service-account-key' is empty but 'auth' is service-account-key."
+      "Input 'service-account-key' is empty but 'auth' is service-account-key. Pass the credentials file of 'nebius iam auth-public-key generate' (or its fields in 'service-account-id', 'public-key-id', 'private-key'). The secret it is passed from may be missing or misnamed (a secret that does not exist is empty)."
     ],
     [
       'unknown auth',
@@ -333,7 +332,7 @@ describe('input errors name the input and the fix, never the secret', () => {
     [
       'public-key-id without private-key',
       { 'public-key-id': KID, 'service-account-id': SA },
-      "Input 'private-key' is empty, but 'public-key-id' is set."
+      "Input 'private-key' is empty, but 'public-key-id' is set. Pass the PEM private key from a secret. The secret it is passed from may be missing or misnamed (a secret that does not exist is empty)."
     ],
     [
       'bad public-key-id',

@@ -6,7 +6,7 @@ import { parseInputs } from '../../../../src/step/parse-step.js'
 import { yandex } from '../../../../src/providers/yandex/index.js'
 import { parseYandexAuth, YANDEX_AUTH_METHODS } from '../../../../src/providers/yandex/auth.js'
 import { captureStdout, type StdoutCapture } from '../../../helpers/stdout.js'
-import { thrownInputError } from '../../../helpers/thrown.js'
+import { thrown, thrownInputError } from '../../../helpers/thrown.js'
 
 const emulator = createYandexEmulator({
   store: new CredentialStore(),
@@ -80,9 +80,12 @@ describe('auth: auto picks the method from the credential inputs', () => {
 })
 
 describe('input errors name the input and the fix, and never echo a secret', () => {
-  test('nothing set', () => {
-    expect(inputError({}).message).toBe(
-      "Input 'service-account-id' is empty, and so is every other Yandex Cloud credential input. For keyless login set 'service-account-id' (and give the job 'permissions: id-token: write'); or set one of 'service-account-key', 'token', 'oauth-token', 'api-key', or 'username' with 'password'. In a pull request from a fork, secrets are empty."
+  // Issue #19: a step whose secret was empty (say 'service-account-key') was told about 'service-account-id'.
+  test('nothing set: no input is named as if it were set, the secret may be missing or misnamed', () => {
+    const error = thrown(() => parse({}))
+    expect(error).not.toBeInstanceOf(InputError)
+    expect(error.message).toBe(
+      "No Yandex Cloud credential reached the step: every credential input is empty. If the workflow passes one from a secret, that secret may be missing or misnamed (a secret that does not exist is empty). Set the inputs your login method needs: 'service-account-key' (an authorized key of 'yc iam key create', or its path), 'token' (an IAM token), 'oauth-token', 'api-key', or 'username' with 'password'; for keyless login 'service-account-id' alone, with 'permissions: id-token: write'. A pull request from a fork gets no secrets: 'skip-without-credentials: true' skips the login there."
     )
   })
   test('two credentials with auth: auto', () => {
