@@ -184,9 +184,16 @@ describe("shared runners: post touches an entry only while it still holds this s
       expect(text).not.toContain(b64(`iambearer:${TOKEN}`))
     }
     expect(JSON.parse(backup)).toEqual({
-      version: 2,
+      version: 3,
+      claim: expect.stringMatching(/^[0-9a-f]{24}$/),
       records: [
-        { authFile: step.env.files.containersAuth, registry: 'us.icr.io', wrote: expect.stringMatching(/^[0-9a-f]{32}:[0-9a-f]{64}$/) }
+        {
+          authFile: step.env.files.containersAuth,
+          registry: 'us.icr.io',
+          noted: true,
+          wrote: expect.stringMatching(/^[0-9a-f]{32}:[0-9a-f]{64}$/),
+          mapped: expect.stringMatching(/^[0-9a-f]{32}:[0-9a-f]{64}$/)
+        }
       ]
     })
   })

@@ -13,7 +13,9 @@ import { readTextFile, writePrivateFile } from '../runner/files.js'
 
 interface Released {
   registry: string
-  wrote: string
+  /** The fingerprint of the released entry; or, for a mapping alone (credential-helper mode), of the mapping (`mapped`). */
+  wrote?: string
+  mapped?: string
   earlier?: AuthEntry
   /**
    * The `credHelpers` mapping before the released job (which routed the registry to the file for
@@ -42,7 +44,9 @@ function readReleased(authFile: string): Released[] {
     (item): item is Released =>
       isObject(item) &&
       typeof item.registry === 'string' &&
-      typeof item.wrote === 'string' &&
+      (typeof item.wrote === 'string' || typeof item.mapped === 'string') &&
+      optional(item.wrote, v => typeof v === 'string') &&
+      optional(item.mapped, v => typeof v === 'string') &&
       optional(item.earlier, isObject) &&
       optional(item.mapping, isMapping)
   )
@@ -53,17 +57,32 @@ function writeReleased(authFile: string, items: Released[]): void {
   else writePrivateFile(releasedFile(authFile), JSON.stringify({ version: 1, released: items }))
 }
 
-/** Notes that this step's entry, replaced by a later login, is over, and what it had replaced. */
-export function release(record: PreviousEntry): void {
-  if (!record.wrote) return
+/**
+ * Notes that this step's entry (or, `slots.mapping` alone, its mapping), replaced by a later login, is over,
+ * and what it had replaced.
+ */
+export function release(record: PreviousEntry, slots: { entry: boolean; mapping: boolean } = { entry: true, mapping: false }): void {
+  const wrote = slots.entry ? record.wrote : undefined
+  const mapped = !wrote && slots.mapping ? record.mapped : undefined
+  if (!wrote && !mapped) return
   const items = readReleased(record.authFile)
   items.push({
     registry: record.registry,
-    wrote: record.wrote,
-    ...(record.entry ? { earlier: record.entry } : {}),
+    ...(wrote ? { wrote, ...(record.entry ? { earlier: record.entry } : {}) } : mapped ? { mapped } : {}),
     mapping: mappingOf(record)
   })
   writeReleased(record.authFile, items)
+}
+
+/** The note, if any, that releases `current`: its entry, or (with a note of a mapping alone) its mapping. */
+function releasing(items: Released[], registry: string, current: Earlier): number {
+  const { entry, mapping } = current
+  const mappingValue: AuthEntry = mapping.credHelper === undefined ? {} : { credHelper: mapping.credHelper }
+  return items.findIndex(
+    item =>
+      item.registry === registry &&
+      (item.wrote ? entry !== undefined && matches(entry, item.wrote) : item.mapped !== undefined && matches(mappingValue, item.mapped))
+  )
 }
 
 /**
@@ -71,16 +90,14 @@ export function release(record: PreviousEntry): void {
  * (then what that job had replaced, and so on). The notes it follows are used up.
  */
 export function unreleased(authFile: string, registry: string, earlier: Earlier): Earlier {
-  if (!earlier.entry) return earlier
   const items = readReleased(authFile)
   if (items.length === 0) return earlier
   let current = earlier
-  for (;;) {
-    const candidate: AuthEntry | undefined = current.entry
-    const at: number = candidate ? items.findIndex(item => item.registry === registry && matches(candidate, item.wrote)) : -1
-    if (at < 0) break
+  for (let at = releasing(items, registry, current); at >= 0; at = releasing(items, registry, current)) {
     const item = items[at]!
-    current = { ...(item.earlier ? { entry: item.earlier } : {}), mapping: item.mapping ?? current.mapping }
+    // A released entry gives way to what it replaced; a released mapping alone, to its mapping.
+    const entry = item.wrote ? item.earlier : current.entry
+    current = { ...(entry ? { entry } : {}), mapping: item.mapping ?? current.mapping }
     items.splice(at, 1)
   }
   maskEntry(current.entry)
