@@ -115,7 +115,8 @@ function putBack(record: PreviousEntry, entry: Ownership, mapping: Ownership): v
 /**
  * Puts the entry back at its place among the others (none: removes it, even if the client's own logout
  * failed). Checked again right before the write: only over this step's own entry, the earlier entry or
- * nothing, never over another login that came in since.
+ * nothing, never over another login that came in since. A backup that noted nothing (main ended before its
+ * first login finished) cannot tell its own entry from another: it writes as before, after the logout.
  */
 function restoreEntry(record: PreviousEntry, earlier: Earlier): void {
   const { authFile, registry, entryAt } = record
