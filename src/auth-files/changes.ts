@@ -82,7 +82,7 @@ export class AuthFileChanges {
    */
   keep(authFile: string, registry: string): void {
     this.backup?.remember(authFile, registry)
-    this.backup?.noteWritten(authFile, registry)
+    this.backup?.noteWritten(authFile, registry, true)
   }
 
   private before(authFile: string, registry: string, record: StateRecord | undefined): void {
