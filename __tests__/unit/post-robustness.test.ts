@@ -184,9 +184,16 @@ describe("shared runners: post touches an entry only while it still holds this s
       expect(text).not.toContain(b64(`iambearer:${TOKEN}`))
     }
     expect(JSON.parse(backup)).toEqual({
-      version: 2,
+      version: 3,
+      claim: expect.stringMatching(/^[0-9a-f]{24}$/),
       records: [
-        { authFile: step.env.files.containersAuth, registry: 'us.icr.io', wrote: expect.stringMatching(/^[0-9a-f]{32}:[0-9a-f]{64}$/) }
+        {
+          authFile: step.env.files.containersAuth,
+          registry: 'us.icr.io',
+          noted: true,
+          wrote: expect.stringMatching(/^[0-9a-f]{32}:[0-9a-f]{64}$/),
+          mapped: expect.stringMatching(/^[0-9a-f]{32}:[0-9a-f]{64}$/)
+        }
       ]
     })
   })
@@ -223,5 +230,56 @@ describe('what post cannot do is one warning each, and the rest still happens', 
       '::warning::Skipped 1 login record(s) of the saved state that name an unknown client or are not well-formed (x\\x0a:\u200b:add-mask:\u200b:y).'
     ])
     expect(step.stdout.lines().some(l => l.startsWith('::add-mask::y'))).toBe(false)
+  })
+})
+
+describe("another job holds the auth file's lock past the deadline (#21)", () => {
+  /** A lock as another job's step on another host holds it, refreshed just now (so never stale). */
+  function lockedByAnotherJob(file: string): void {
+    mkdirSync(path.dirname(file), { recursive: true })
+    writeFileSync(
+      `${file}.registry-login-lock`,
+      JSON.stringify({ pid: 4242, host: 'other-host', time: '2030-01-01T00:00:00.000Z', token: 'theirs' })
+    )
+  }
+
+  test('main fails before any login with one error naming the holder and the variable; nothing is written', async () => {
+    const file = step.env.files.containersAuth
+    lockedByAnotherJob(file)
+    process.env.REGISTRY_LOGIN_LOCK_TIMEOUT_MS = '200'
+    const cctx = fakeClientContext({ ...process.env })
+    step.env.setInputs({ provider: 'ibm', region: 'us', token: TOKEN, clients: 'podman' })
+    await runMain({ providerContext: testProviderContext({ ...process.env }), clientContext: cctx })
+    expect(process.exitCode).toBe(1)
+    process.exitCode = undefined
+    const errors = step.stdout.lines().filter(l => l.startsWith('::error::'))
+    expect(errors).toHaveLength(1)
+    expect(errors[0]).toMatch(
+      new RegExp(
+        `^::error::registry-login: The auth file ${file} stayed locked by another registry-login step \\(pid 4242 on other-host, since 2030-01-01T00:00:00\\.000Z\\) for 0\\.\\d s, the most this step waits for it\\. ` +
+          `A login holds the lock for seconds; a lock whose process is gone, or that is not refreshed for 10 s, is taken over\\. ` +
+          `Raise REGISTRY_LOGIN_LOCK_TIMEOUT_MS to wait longer, or set 'isolated-config: true' so that jobs do not share auth files\\.$`
+      )
+    )
+    expect(commands(cctx)).toEqual([])
+    expect(existsSync(file)).toBe(false)
+  })
+
+  test('post warns and still undoes the login, each change checked right before it is made; the lock stays theirs', async () => {
+    const { file, earlier } = withEarlierEntry()
+    const cctx = fakeClientContext({ ...process.env })
+    await main(cctx)
+    lockedByAnotherJob(file)
+    cctx.env.REGISTRY_LOGIN_LOCK_TIMEOUT_MS = '200'
+    const { warnings, calls } = await post(cctx)
+    expect(warnings).toHaveLength(1)
+    expect(warnings[0]).toMatch(
+      new RegExp(
+        `^::warning::Undoing the login in ${file} without its lock: The auth file ${file} stayed locked by another registry-login step \\(pid 4242 on other-host, .*\\) for 0\\.\\d s, .* Each change is still checked right before it is made\\.$`
+      )
+    )
+    expect(calls).toEqual([`podman logout --authfile ${file} us.icr.io`])
+    expect(auths(file)).toEqual({ 'us.icr.io': earlier })
+    expect(JSON.parse(readFileSync(`${file}.registry-login-lock`, 'utf8')).token).toBe('theirs')
   })
 })

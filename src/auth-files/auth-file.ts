@@ -16,6 +16,28 @@ export interface AuthFileJson {
 
 /** The file's content; undefined when there is no file. Throws an ActionError saying why one cannot be used. */
 export function readAuthFile(file: string): AuthFileJson | undefined {
+  return readLaidOut(file).json
+}
+
+/**
+ * How a file's JSON is laid out, so that a change keeps it: its indent (docker writes tabs and no final line
+ * break; a compact file stays compact) and whether it ends with a line break. A new file: two spaces and one.
+ */
+interface Layout {
+  indent: string
+  newline: boolean
+}
+
+function layoutOf(text: string | undefined): Layout {
+  if (text === undefined || text.trim() === '') return { indent: '  ', newline: true }
+  return { indent: /\n([ \t]+)\S/.exec(text)?.[1] ?? '', newline: text.endsWith('\n') }
+}
+
+const serialize = (json: AuthFileJson, layout: Layout): string =>
+  `${JSON.stringify(json, null, layout.indent)}${layout.newline ? '\n' : ''}`
+
+/** The file's content and layout (see readAuthFile). */
+function readLaidOut(file: string): { json: AuthFileJson | undefined; layout: Layout } {
   let text: string | undefined
   try {
     text = readTextFile(file)
@@ -27,8 +49,9 @@ export function readAuthFile(file: string): AuthFileJson | undefined {
       "Fix its path or permissions in an earlier step, or set 'isolated-config: true' to use a fresh per-job auth file."
     )
   }
-  if (text === undefined) return undefined
-  if (text.trim() === '') return {}
+  const layout = layoutOf(text)
+  if (text === undefined) return { json: undefined, layout }
+  if (text.trim() === '') return { json: {}, layout }
   let parsed: unknown
   try {
     parsed = parseJsonText(text)
@@ -41,7 +64,7 @@ export function readAuthFile(file: string): AuthFileJson | undefined {
       "Fix or delete the file in an earlier step, or set 'isolated-config: true' to use a fresh per-job auth file."
     )
   }
-  return parsed as AuthFileJson
+  return { json: parsed as AuthFileJson, layout }
 }
 
 /** The file a path names, through symlinks (a dotfile manager's link stays a link); the path itself if it does not exist yet. */
@@ -78,12 +101,16 @@ export function credHelperIn(json: AuthFileJson | undefined, registry: string): 
   return typeof value === 'string' ? value : undefined
 }
 
-/** Where `registry` sits among the keys of the file's `credHelpers` map (undefined: not there). */
-export function credHelperPositionIn(json: AuthFileJson | undefined, registry: string): number | undefined {
-  const helpers = json?.credHelpers
-  const at = isMap(helpers) ? Object.keys(helpers).indexOf(registry) : -1
+/** Where `registry` sits among the keys of the file's `credHelpers` or `auths` map (undefined: not there). */
+export function positionIn(json: AuthFileJson | undefined, map: 'credHelpers' | 'auths', registry: string): number | undefined {
+  const keys = json?.[map]
+  const at = isMap(keys) ? Object.keys(keys).indexOf(registry) : -1
   return at < 0 ? undefined : at
 }
+
+/** Where `registry` sits among the keys of the file's `credHelpers` map (undefined: not there). */
+export const credHelperPositionIn = (json: AuthFileJson | undefined, registry: string): number | undefined =>
+  positionIn(json, 'credHelpers', registry)
 
 /** The file's top-level settings besides `auths` and `credHelpers` (docker's credsStore, proxies, plugins, …). */
 export function otherSettingsIn(json: AuthFileJson | undefined): Record<string, unknown> {
@@ -154,11 +181,11 @@ function checkedCredHelpers(file: string, value: unknown): Record<string, string
  */
 export function restoreOtherSettings(authFile: string, settings: Record<string, unknown>): void {
   const file = resolveLink(authFile)
-  const json = readAuthFile(file)
+  const { json, layout } = readLaidOut(file)
   if (!json) return
   const missing = Object.keys(settings).filter(key => !(key in json))
   if (missing.length === 0) return
-  writePrivateFile(file, `${JSON.stringify({ ...json, ...Object.fromEntries(missing.map(key => [key, settings[key]])) }, null, 2)}\n`)
+  writePrivateFile(file, serialize({ ...json, ...Object.fromEntries(missing.map(key => [key, settings[key]])) }, layout))
 }
 
 /** Puts back the empty `credHelpers` map the file had, if it is gone; a map there now is left as it is. */
@@ -166,9 +193,9 @@ export function restoreEmptyCredHelpers(authFile: string): void {
   restoreOtherSettings(authFile, { credHelpers: {} })
 }
 
-/** Sets (or, with `undefined`, removes) the entry for `registry`, keeping everything else in the file. */
-export function writeAuthEntry(authFile: string, registry: string, entry: AuthEntry | undefined): void {
-  updateMap(authFile, 'auths', registry, entry)
+/** Sets (or, with `undefined`, removes) the entry for `registry`, keeping everything else in the file; `at` puts it back at its earlier place. */
+export function writeAuthEntry(authFile: string, registry: string, entry: AuthEntry | undefined, options: MapUpdate = {}): void {
+  updateMap(authFile, 'auths', registry, entry, options)
 }
 
 /**
@@ -180,7 +207,7 @@ export function writeCredHelper(authFile: string, registry: string, helper: stri
   updateMap(authFile, 'credHelpers', registry, helper, options)
 }
 
-interface MapUpdate {
+export interface MapUpdate {
   at?: number
   keepEmpty?: boolean
 }
@@ -191,7 +218,8 @@ interface MapUpdate {
  */
 function updateMap(authFile: string, map: 'auths' | 'credHelpers', key: string, value: unknown, options: MapUpdate = {}): void {
   const file = resolveLink(authFile)
-  const json = readAuthFile(file) ?? {}
+  const read = readLaidOut(file)
+  const json = read.json ?? {}
   const current = json[map]
   let next: Record<string, unknown> = { ...(isMap(current) ? current : {}) }
   if (value === undefined) delete next[key]
@@ -204,5 +232,5 @@ function updateMap(authFile: string, map: 'auths' | 'credHelpers', key: string, 
   }
   const out: AuthFileJson = { ...json, [map]: next }
   if (map === 'credHelpers' && Object.keys(next).length === 0 && !options.keepEmpty) delete out.credHelpers
-  writePrivateFile(file, `${JSON.stringify(out, null, 2)}\n`)
+  writePrivateFile(file, serialize(out, read.layout))
 }

@@ -6,12 +6,16 @@ import { maskSecret } from '../log/secrets.js'
 /**
  * One (auth file, registry) main touched: the entry as it was before (`entry` undefined: there
  * was none), the file's `credHelpers` mapping for the registry (`credHelper` undefined: none),
- * and a fingerprint of the entry this step's logins left (`wrote`; undefined until one did).
+ * and fingerprints of what this step left in the two slots it claimed (claims.ts): the entry
+ * (`wrote`) and the mapping (`mapped`). A slot without one is not this step's: a login that
+ * failed before writing there, or credential-helper mode's entry, which it never writes.
  */
 export interface PreviousEntry {
   authFile: string
   registry: string
   entry?: AuthEntry
+  /** Where the entry sat among the `auths` keys, so that it goes back to the same place (docker sorts them). */
+  entryAt?: number
   credHelper?: string
   /** Where the mapping sat among the `credHelpers` keys, so that it goes back to the same place. */
   credHelperAt?: number
@@ -20,6 +24,13 @@ export interface PreviousEntry {
   /** The file had an empty `credHelpers` map (on the first record of each file): put back once the mappings are. */
   emptyCredHelpers?: true
   wrote?: string
+  mapped?: string
+  /**
+   * Whose the slots are is known (`wrote` and `mapped` say all this step left) only once main noted what its
+   * logins and mappings left; a login under way (`pending`: main ended in it) makes it unknown again.
+   */
+  noted?: true
+  pending?: true
 }
 
 /** A registry's `credHelpers` mapping and its place among the keys (both undefined: no mapping). */
@@ -70,19 +81,29 @@ const isPosition = (v: unknown): boolean => Number.isInteger(v) && (v as number)
 export const isMapping = (value: unknown): value is Mapping =>
   isObject(value) && optional(value.credHelper, v => typeof v === 'string') && optional(value.credHelperAt, isPosition)
 
+const isText = (v: unknown): boolean => typeof v === 'string'
+const isName = (v: unknown): boolean => typeof v === 'string' && v !== ''
+
+/** A record's optional fields and the test each must pass when present. */
+const OPTIONAL_FIELDS: Record<string, (v: unknown) => boolean> = {
+  entry: isObject,
+  entryAt: isPosition,
+  credHelper: isText,
+  credHelperAt: isPosition,
+  otherSettings: isObject,
+  emptyCredHelpers: v => v === true,
+  wrote: isText,
+  mapped: isText,
+  noted: v => v === true,
+  pending: v => v === true
+}
+
 /** A well-formed record, as post reads it back. */
 export function isRecord(value: unknown): value is PreviousEntry {
   return (
     isObject(value) &&
-    typeof value.authFile === 'string' &&
-    value.authFile !== '' &&
-    typeof value.registry === 'string' &&
-    value.registry !== '' &&
-    optional(value.entry, isObject) &&
-    optional(value.credHelper, v => typeof v === 'string') &&
-    optional(value.credHelperAt, isPosition) &&
-    optional(value.otherSettings, isObject) &&
-    optional(value.emptyCredHelpers, v => v === true) &&
-    optional(value.wrote, v => typeof v === 'string')
+    isName(value.authFile) &&
+    isName(value.registry) &&
+    Object.entries(OPTIONAL_FIELDS).every(([field, test]) => optional(value[field], test))
   )
 }

@@ -9,18 +9,21 @@ import {
   credHelperPositionIn,
   hasEmptyCredHelpers,
   otherSettingsIn,
-  readAuthEntry,
-  readAuthFile
+  positionIn,
+  readAuthFile,
+  type AuthEntry
 } from './auth-file.js'
 import { findRecord, hasRecordOf, isObject, isRecord, maskEntry, type PreviousEntry } from './backup-records.js'
-import { fingerprint, saltOf } from './fingerprint.js'
+import { claim, slotValue, type Slot } from './claims.js'
+import { fingerprint, saltOf, sameValue } from './fingerprint.js'
 import { dropStaleNotes } from './released.js'
 import { errorMessage } from '../log/errors.js'
 import { readTextFile, writePrivateFile } from '../runner/files.js'
 
-/** The 0600 backup file under RUNNER_TEMP. */
+/** The 0600 backup file under RUNNER_TEMP: this step's claim id (claims.ts) and the records. */
 interface BackupJson {
-  version: 2
+  version: 3
+  claim: string
   records: PreviousEntry[]
 }
 
@@ -30,13 +33,17 @@ export function newBackupFile(env: NodeJS.ProcessEnv): string {
 }
 
 /**
- * Remembers each (auth file, registry) the first time it is touched, before the login overwrites it.
- * Every change rewrites the whole file, so it always holds every record so far.
+ * Remembers each (auth file, registry) the first time it is touched, before the login overwrites it,
+ * and claims what this step left there. Every change rewrites the whole file, so it always holds every
+ * record so far. Called under the auth file's lock (lock.ts).
  */
 export class Backup {
   private readonly records: PreviousEntry[] = []
 
-  constructor(readonly file: string) {}
+  constructor(
+    readonly file: string,
+    readonly claimId = randomBytes(12).toString('hex')
+  ) {}
 
   remember(authFile: string, registry: string): void {
     if (findRecord(this.records, authFile, registry)) return
@@ -44,6 +51,7 @@ export class Backup {
     const entry = authEntryIn(json, registry)
     const credHelper = credHelperIn(json, registry)
     const credHelperAt = credHelperPositionIn(json, registry)
+    const entryAt = positionIn(json, 'auths', registry)
     // A file's other settings are saved once, with its first record, however the file is spelled.
     const first = !hasRecordOf(this.records, authFile)
     // Hand-over notes next to the file that no running job can need any more go, the first time main touches it.
@@ -55,6 +63,7 @@ export class Backup {
       authFile,
       registry,
       ...(entry ? { entry } : {}),
+      ...(entry && entryAt !== undefined ? { entryAt } : {}),
       ...(credHelper !== undefined ? { credHelper } : {}),
       ...(credHelperAt !== undefined ? { credHelperAt } : {}),
       ...(Object.keys(otherSettings).length > 0 ? { otherSettings } : {}),
@@ -63,24 +72,63 @@ export class Backup {
     this.save()
   }
 
-  /** After a login: notes what it left in the file, so post can tell it from a later job's login. */
-  noteWritten(authFile: string, registry: string): void {
+  /** Before a client's login: until its outcome is noted, post cannot tell whose the slots are. */
+  startLogin(authFile: string, registry: string): void {
     const record = findRecord(this.records, authFile, registry)
-    const entry = readAuthEntry(authFile, registry)
-    if (!record || !entry) return
-    // One salt per record, kept when a second client writes the same entry.
-    record.wrote = fingerprint(entry, saltOf(record.wrote))
+    if (!record) return
+    record.pending = true
     this.save()
   }
 
+  /**
+   * After a login (under the lock): claims what it left, so post can tell it from a later job's login. A login
+   * that went through claims the entry it left; one that failed only an entry it changed (a client that wrote
+   * before it failed), so its post leaves alone what it never wrote; the same for the mapping.
+   */
+  noteWritten(authFile: string, registry: string, succeeded: boolean): void {
+    const record = findRecord(this.records, authFile, registry)
+    if (!record) return
+    const json = readAuthFile(authFile)
+    const entry = authEntryIn(json, registry)
+    // A login that went through but left nothing in the file (kept elsewhere): post cannot compare, so it logs out as before.
+    if (succeeded && !entry && !record.wrote) record.pending = true
+    else delete record.pending
+    record.noted = true
+    if (entry && (succeeded || !sameValue(entry, record.entry))) record.wrote = this.claim(record, 'entry', entry, record.wrote)
+    // The mapping routes the login to the file: a login that went through relies on it as it is, even unchanged.
+    const mapping = slotValue(json, registry, 'mapping') ?? {}
+    if (succeeded || !sameValue(mapping, earlierMapping(record))) record.mapped = this.claim(record, 'mapping', mapping, record.mapped)
+    this.save()
+  }
+
+  /** After the action's own change of a `credHelpers` mapping (under the lock): claims it. */
+  noteMapped(authFile: string, registry: string): void {
+    const record = findRecord(this.records, authFile, registry)
+    if (!record) return
+    record.noted = true
+    record.mapped = this.claim(record, 'mapping', slotValue(readAuthFile(authFile), registry, 'mapping') ?? {}, record.mapped)
+    this.save()
+  }
+
+  private claim(record: PreviousEntry, slot: Slot, value: AuthEntry, print: string | undefined): string {
+    // One salt per record and slot, kept when a second client writes the same.
+    const next = fingerprint(value, saltOf(print))
+    claim(record.authFile, this.claimId, record.registry, slot, next)
+    return next
+  }
+
   private save(): void {
-    writePrivateFile(this.file, JSON.stringify({ version: 2, records: this.records } satisfies BackupJson))
+    writePrivateFile(this.file, JSON.stringify({ version: 3, claim: this.claimId, records: this.records } satisfies BackupJson))
   }
 }
+
+const earlierMapping = (record: PreviousEntry): AuthEntry => (record.credHelper === undefined ? {} : { credHelper: record.credHelper })
 
 /** The backup as post reads it back; `skipped` counts records that were not well-formed. */
 export interface SavedBackup {
   file: string
+  /** The step's claim id (claims.ts). */
+  claimId: string
   records: PreviousEntry[]
   skipped: number
 }
@@ -111,12 +159,12 @@ export function loadBackup(file: string): SavedBackup {
   } catch {
     throw new BackupUnreadable(file, 'is not valid JSON')
   }
-  if (!isObject(json) || json.version !== 2 || !Array.isArray(json.records)) {
+  if (!isObject(json) || json.version !== 3 || typeof json.claim !== 'string' || !Array.isArray(json.records)) {
     throw new BackupUnreadable(file, 'does not hold what the main step writes there')
   }
   const records = json.records.filter(isRecord)
   for (const record of records) maskEntry(record.entry)
-  return { file, records, skipped: json.records.length - records.length }
+  return { file, claimId: json.claim, records, skipped: json.records.length - records.length }
 }
 
 /**

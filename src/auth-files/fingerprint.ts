@@ -1,4 +1,4 @@
-/** Fingerprints of auth entries: how post tells the entry this step wrote from one a later login wrote. */
+/** Fingerprints of auth entries and mappings: how post tells what this step wrote from what a later login wrote. */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
 import type { AuthEntry } from './auth-file.js'
 
@@ -29,6 +29,10 @@ export function saltOf(print: string | undefined): string | undefined {
 function hashOf(entry: AuthEntry, salt: string): string {
   return createHmac('sha256', salt).update(canonical(entry)).digest('hex')
 }
+
+/** Whether two entries (or mapping values) are the same, whatever the order of their keys. */
+export const sameValue = (a: AuthEntry | undefined, b: AuthEntry | undefined): boolean =>
+  a === undefined || b === undefined ? a === b : canonical(a) === canonical(b)
 
 /** Whether `entry` is the entry `print` was taken of. */
 export function matches(entry: AuthEntry, print: string): boolean {

@@ -28,7 +28,9 @@ export interface NoteWriter {
 
 interface Released {
   registry: string
-  wrote: string
+  /** The fingerprint of the released entry; or, for a mapping alone (credential-helper mode), of the mapping (`mapped`). */
+  wrote?: string
+  mapped?: string
   earlier?: AuthEntry
   /**
    * The `credHelpers` mapping before the released job (which routed the registry to the file for
@@ -55,7 +57,9 @@ const isWriter = (value: unknown): value is NoteWriter =>
 const isReleased = (item: unknown): item is Released =>
   isObject(item) &&
   typeof item.registry === 'string' &&
-  typeof item.wrote === 'string' &&
+  (typeof item.wrote === 'string' || typeof item.mapped === 'string') &&
+  optional(item.wrote, v => typeof v === 'string') &&
+  optional(item.mapped, v => typeof v === 'string') &&
   optional(item.earlier, isObject) &&
   optional(item.mapping, isMapping) &&
   optional(item.by, isWriter) &&
@@ -110,14 +114,23 @@ function writerOf(env: NodeJS.ProcessEnv): NoteWriter {
   }
 }
 
-/** Notes that this step's entry, replaced by a later login, is over, and what it had replaced. */
-export function release(record: PreviousEntry, now = Date.now(), env: NodeJS.ProcessEnv = process.env): void {
-  if (!record.wrote) return
+/**
+ * Notes that this step's entry (or, `slots.mapping` alone, its mapping), replaced by a later login, is over,
+ * and what it had replaced.
+ */
+export function release(
+  record: PreviousEntry,
+  slots: { entry: boolean; mapping: boolean } = { entry: true, mapping: false },
+  now = Date.now(),
+  env: NodeJS.ProcessEnv = process.env
+): void {
+  const wrote = slots.entry ? record.wrote : undefined
+  const mapped = !wrote && slots.mapping ? record.mapped : undefined
+  if (!wrote && !mapped) return
   const items = readReleased(record.authFile, now)
   items.push({
     registry: record.registry,
-    wrote: record.wrote,
-    ...(record.entry ? { earlier: record.entry } : {}),
+    ...(wrote ? { wrote, ...(record.entry ? { earlier: record.entry } : {}) } : mapped ? { mapped } : {}),
     mapping: mappingOf(record),
     by: writerOf(env),
     expires: now + HANDOVER_NOTE_LIFETIME_MS
@@ -130,20 +143,30 @@ export function dropStaleNotes(authFile: string, now = Date.now()): void {
   readReleased(authFile, now)
 }
 
+/** The note, if any, that releases `current`: its entry, or (with a note of a mapping alone) its mapping. */
+function releasing(items: Released[], registry: string, current: Earlier): number {
+  const { entry, mapping } = current
+  const mappingValue: AuthEntry = mapping.credHelper === undefined ? {} : { credHelper: mapping.credHelper }
+  return items.findIndex(
+    item =>
+      item.registry === registry &&
+      (item.wrote ? entry !== undefined && matches(entry, item.wrote) : item.mapped !== undefined && matches(mappingValue, item.mapped))
+  )
+}
+
 /**
  * The entry and mapping to put back: the backup's, unless the job whose entry they are released it
  * (then what that job had replaced, and so on). The notes it follows are used up.
  */
 export function unreleased(authFile: string, registry: string, earlier: Earlier, now = Date.now()): Earlier {
   const items = readReleased(authFile, now)
-  if (!earlier.entry || items.length === 0) return earlier
+  if (items.length === 0) return earlier
   let current = earlier
-  for (;;) {
-    const candidate: AuthEntry | undefined = current.entry
-    const at: number = candidate ? items.findIndex(item => item.registry === registry && matches(candidate, item.wrote)) : -1
-    if (at < 0) break
+  for (let at = releasing(items, registry, current); at >= 0; at = releasing(items, registry, current)) {
     const item = items[at]!
-    current = { ...(item.earlier ? { entry: item.earlier } : {}), mapping: item.mapping ?? current.mapping }
+    // A released entry gives way to what it replaced; a released mapping alone, to its mapping.
+    const entry = item.wrote ? item.earlier : current.entry
+    current = { ...(entry ? { entry } : {}), mapping: item.mapping ?? current.mapping }
     items.splice(at, 1)
   }
   maskEntry(current.entry)

@@ -38,7 +38,7 @@ async function logIn(
   state: PostState,
   plans: StoragePlans
 ): Promise<void> {
-  const changes = inputs.logout ? AuthFileChanges.backedUp(state, ctx.env) : new AuthFileChanges(state)
+  const changes = inputs.logout ? AuthFileChanges.backedUp(state, ctx.env) : new AuthFileChanges(state, ctx.env)
   if (!inputs.logout) log.info("'logout' is false: the credentials stay in the clients' auth files after the job.")
   const logins = credentials.flatMap(credential => inputs.clients.map(id => ({ credential, id, authFile: clients[id].authFile(ctx.env) })))
   await runPerAuthFile(logins, async ({ credential, id, authFile }) => {

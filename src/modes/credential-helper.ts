@@ -5,6 +5,8 @@ import os from 'node:os'
 import path from 'node:path'
 import { readCredHelper, writeCredHelper } from '../auth-files/auth-file.js'
 import { AuthFileChanges } from '../auth-files/changes.js'
+import { holderOf } from '../auth-files/claims.js'
+import { fileKey } from '../auth-files/file-key.js'
 import type { ClientContext } from '../process/command-context.js'
 import { clients } from '../clients/index.js'
 import { ActionError } from '../log/errors.js'
@@ -25,11 +27,7 @@ export const credentialHelperMode: LoginMode = {
   // Nothing to refuse before the cloud call: the helper's own mapping takes every registry for the job.
   prepare: ({ inputs }) =>
     Promise.resolve({
-      apply(credentials, ctx, state) {
-        // Files only, written synchronously: nothing to wait for.
-        installCredentialHelper({ inputs, credentials, ctx, state })
-        return Promise.resolve()
-      }
+      apply: (credentials, ctx, state) => installCredentialHelper({ inputs, credentials, ctx, state })
     }),
   async undo(state, ctx, within) {
     // First: its directory holds the key of a key-based login, which must not outlive the job whatever else fails.
@@ -41,7 +39,7 @@ export const credentialHelperMode: LoginMode = {
         log.warning`Could not remove the credential helper ${state.credentialHelper}: ${error}`
       }
     }
-    await undoChanges(state, ctx, within, () => unmapCredentialHelper(state.helperMappings ?? []))
+    await undoChanges(state, ctx, within, authFile => unmapCredentialHelper(authFile, state.helperMappings ?? [], state.claim))
   }
 }
 
@@ -58,7 +56,7 @@ interface HelperSetup {
  * points every chosen client's auth file at it for the plan's registries (`credHelpers`), so that no
  * password is written to an auth file and every push gets a credential that is still valid.
  */
-function installCredentialHelper({ inputs, credentials, ctx, state }: HelperSetup): void {
+async function installCredentialHelper({ inputs, credentials, ctx, state }: HelperSetup): Promise<void> {
   const node = process.execPath
   const script = path.join(path.dirname(process.argv[1] ?? ''), 'helper.js')
   requireRunnable(node, script)
@@ -82,20 +80,20 @@ function installCredentialHelper({ inputs, credentials, ctx, state }: HelperSetu
   writeLauncher(dir, node, script, files.config, ctx.env)
   core.addPath(dir)
 
-  for (const host of Object.keys(usernames)) mapToHelper(host, inputs, ctx, changes)
+  for (const host of Object.keys(usernames)) await mapToHelper(host, inputs, ctx, changes)
   log.info(
     `Credential helper: ${HELPER_BINARY} is on PATH for the later steps and mints a fresh credential whenever a client needs one; no password is stored in an auth file.`
   )
 }
 
-/** Points every chosen client's auth file at the helper for `host`. */
-function mapToHelper(host: string, inputs: Inputs, ctx: ClientContext, changes: AuthFileChanges): void {
+/** Points every chosen client's auth file at the helper for `host`, each under the file's lock, and claims the mapping. */
+async function mapToHelper(host: string, inputs: Inputs, ctx: ClientContext, changes: AuthFileChanges): Promise<void> {
   for (const id of inputs.clients) {
     const authFile = clients[id].authFile(ctx.env)
     const record = (state: PostState): void => {
       state.helperMappings = [...(state.helperMappings ?? []), { registry: host, authFile }]
     }
-    changes.write(authFile, host, () => writeCredHelper(authFile, host, HELPER_NAME), record)
+    await changes.writeLocked(authFile, host, () => writeCredHelper(authFile, host, HELPER_NAME), record)
     log.info`${id}: ${host} now gets its credentials from ${HELPER_BINARY} (credHelpers in ${authFile})`
   }
 }
@@ -120,14 +118,19 @@ export function removeCredentialHelper(dir: string): void {
 }
 
 /**
- * Post without a backup to restore from (lost or corrupt): each mapping main wrote that still names
- * this helper is removed, so no later docker call looks for a helper that is gone. Warns of what it
- * could not unmap.
+ * Post without a backup to restore from (lost or corrupt), under the lock of `authFile`: each mapping main
+ * wrote there that still names this helper is removed, so no later docker call looks for a helper that is
+ * gone, unless another job's main claimed the mapping since (claims.ts: its post takes it away). Warns of
+ * what it could not unmap.
  */
-function unmapCredentialHelper(mappings: HelperMapping[]): void {
-  for (const mapping of mappings) {
+function unmapCredentialHelper(authFile: string, mappings: HelperMapping[], claimId: string | undefined): void {
+  const key = fileKey(authFile)
+  for (const mapping of mappings.filter(m => fileKey(m.authFile) === key)) {
     try {
-      if (readCredHelper(mapping.authFile, mapping.registry) === HELPER_NAME) writeCredHelper(mapping.authFile, mapping.registry, undefined)
+      if (readCredHelper(mapping.authFile, mapping.registry) !== HELPER_NAME) continue
+      const holder = holderOf(mapping.authFile, mapping.registry, 'mapping', { credHelper: HELPER_NAME })
+      if (holder && holder !== claimId) continue // another job's helper mapping now: its post takes it away
+      writeCredHelper(mapping.authFile, mapping.registry, undefined)
     } catch (error) {
       const where = `${mapping.registry} in ${mapping.authFile}`
       log.warning`The credential helper's mapping for ${where} could not be removed: ${error}`

@@ -161,3 +161,48 @@ export const HELPER_SHORT_LIFETIME_MS = 30 * 60_000
 export const HELPER_SHORT_LIFETIME_SHARE = 0.5
 /** How long the helper reuses a credential whose cloud reports no expiry. No override. */
 export const HELPER_UNKNOWN_EXPIRY_REUSE_MS = 5 * 60_000
+
+// ---- The lock on a shared auth file (auth-files/lock.ts) ----
+
+/**
+ * The lock on an auth file that jobs of one runner user share: main holds it over a login and the record of
+ * what it wrote, post over its check of whose entry is there, its logout and its restore. A login takes a few
+ * seconds, so a wait of a minute covers several jobs queued on one file (post waits at most what is left of its
+ * own deadline). The holder refreshes the lock every `heartbeatMs`; a lock not refreshed for `staleMs`, or whose
+ * process is gone (same host), is taken over. Override of the wait: REGISTRY_LOGIN_LOCK_TIMEOUT_MS (0 keeps the
+ * default); the others have none.
+ */
+export const LOCK_WAIT_MS = 60_000
+export const LOCK_STALE_MS = 10_000
+export const LOCK_HEARTBEAT_MS = 2_000
+/** How often a waiting step looks at the lock again (a random part added, so that waiters do not move in step). */
+export const LOCK_POLL_MS = 50
+
+export interface LockPolicy {
+  /** How long a step waits for the lock before it gives up. */
+  waitMs: number
+  /** The variable that raises `waitMs`, for the error that names it. */
+  variable: 'REGISTRY_LOGIN_LOCK_TIMEOUT_MS'
+  staleMs: number
+  heartbeatMs: number
+  pollMs: number
+}
+
+export function lockPolicy(env: NodeJS.ProcessEnv): LockPolicy {
+  const waitMs = envNumber(env, 'REGISTRY_LOGIN_LOCK_TIMEOUT_MS', LOCK_WAIT_MS)
+  return {
+    waitMs: waitMs > 0 ? waitMs : LOCK_WAIT_MS,
+    variable: 'REGISTRY_LOGIN_LOCK_TIMEOUT_MS',
+    staleMs: LOCK_STALE_MS,
+    heartbeatMs: LOCK_HEARTBEAT_MS,
+    pollMs: LOCK_POLL_MS
+  }
+}
+
+/**
+ * How long a claim next to a shared auth file (`<authfile>.registry-login-claims`: which job's login a slot
+ * holds) lives: it matters only while the job that wrote it runs, at most 6 hours by default
+ * (`timeout-minutes`); past a day a later main or post drops it, so a job that never ran post leaves
+ * nothing for good. No override.
+ */
+export const CLAIM_TTL_MS = 24 * 60 * 60 * 1000

@@ -25,6 +25,8 @@ export interface PostState {
   isolatedConfig?: string
   /** The directory of credential-helper mode (launcher, configuration, cache), removed by post. */
   credentialHelper?: string
+  /** This step's claim id (auth-files/claims.ts), also in the backup: post tells its own claims by it even when the backup is lost. */
+  claim?: string
   /** The credHelpers mappings credential-helper mode wrote, unmapped by post even when the backup is lost. */
   helperMappings?: HelperMapping[]
 }
@@ -71,6 +73,7 @@ export function loadState(): PostState | undefined {
     ...text('backupFile', saved.backupFile),
     ...text('isolatedConfig', saved.isolatedConfig),
     ...text('credentialHelper', saved.credentialHelper),
+    ...text('claim', saved.claim),
     ...(Array.isArray(saved.helperMappings) ? { helperMappings: saved.helperMappings.filter(isHelperMapping) } : {})
   }
 }

@@ -1,9 +1,17 @@
-import { mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { readAuthEntry, readCredHelper, writeAuthEntry, writeCredHelper } from '../../../src/auth-files/auth-file.js'
 import { Backup, loadBackup } from '../../../src/auth-files/backup.js'
-import { ownership, restoreBackup } from '../../../src/auth-files/restore.js'
+import { ownership, restoreRecords, type RestoreReport } from '../../../src/auth-files/restore.js'
+import type { SavedBackup } from '../../../src/auth-files/backup.js'
+
+/** Post's restore of the whole backup at once (each file's records; post does it per file under the file's lock). */
+function restoreBackup(backup: SavedBackup): RestoreReport {
+  const report = restoreRecords(backup, backup.records)
+  rmSync(backup.file, { force: true })
+  return report
+}
 
 const tmp = (): string => mkdtempSync(path.join(os.tmpdir(), 'backup-'))
 const read = (file: string): Record<string, unknown> => JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>
@@ -121,7 +129,7 @@ describe('two jobs on one auth file: each post touches only its own login', () =
     const backup = new Backup(backupFile)
     backup.remember(file, 'us.icr.io')
     writeAuthEntry(file, 'us.icr.io', entry)
-    backup.noteWritten(file, 'us.icr.io')
+    backup.noteWritten(file, 'us.icr.io', true)
     return backup.file
   }
   /** post of one job: log out only if still ours, then restore. */
@@ -197,7 +205,7 @@ describe('one auth file under two spellings (docker: DOCKER_CONFIG/config.json, 
     for (const authFile of [file, spelled]) {
       backup.remember(authFile, 'us.icr.io')
       writeAuthEntry(authFile, 'us.icr.io', ours)
-      backup.noteWritten(authFile, 'us.icr.io')
+      backup.noteWritten(authFile, 'us.icr.io', true)
     }
     // post: the clients' logouts remove the entry, then the backup is restored
     writeAuthEntry(spelled, 'us.icr.io', undefined)

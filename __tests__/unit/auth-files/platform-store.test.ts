@@ -1,18 +1,26 @@
 // docker's platform credential store (#20): detected as docker detects it, routed to the file; and the
 // http(s):// forms docker's logout erases, backed up and put back.
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { Backup, loadBackup } from '../../../src/auth-files/backup.js'
 import { AuthFileChanges } from '../../../src/auth-files/changes.js'
 import { readAuthEntry, writeAuthEntry } from '../../../src/auth-files/auth-file.js'
-import { restoreBackup } from '../../../src/auth-files/restore.js'
+import { restoreRecords, type RestoreReport } from '../../../src/auth-files/restore.js'
+import type { SavedBackup } from '../../../src/auth-files/backup.js'
 import { logoutBlocked, planStorage, platformStore, StoragePlans } from '../../../src/auth-files/routing.js'
 import { destination, type StorageView } from '../../../src/auth-files/storage-rules.js'
 import { clients } from '../../../src/clients/index.js'
 import type { ClientId } from '../../../src/types.js'
 import { fakeClientContext } from '../../helpers/contexts.js'
 import { captureStdout, type StdoutCapture } from '../../helpers/stdout.js'
+
+/** Post's restore of the whole backup at once (each file's records; post does it per file under the file's lock). */
+function restoreBackup(backup: SavedBackup): RestoreReport {
+  const report = restoreRecords(backup, backup.records)
+  rmSync(backup.file, { force: true })
+  return report
+}
 
 const REGISTRY = 'us.icr.io'
 const view = (settings: Partial<StorageView> = {}): StorageView => ({ othersConfigured: false, platformStore: '', ...settings })
@@ -83,7 +91,7 @@ describe('an empty docker config with the platform store on PATH', () => {
     const ctx = fakeClientContext({}, { onPath: ['docker', 'docker-credential-secretservice'] })
     const plans = await StoragePlans.make([{ ...clients.docker, authFile: () => file }], [REGISTRY], ctx)
     const backup = new Backup(path.join(home, 'backup.json'))
-    const changes = new AuthFileChanges({ version: 1, logins: [] }, backup)
+    const changes = new AuthFileChanges({ version: 1, logins: [] }, {}, backup)
     await changes.login(
       file,
       REGISTRY,
@@ -119,7 +127,7 @@ describe('an empty docker config with the platform store on PATH', () => {
     const file = path.join(dir(), 'config.json')
     const ctx = fakeClientContext({}, { onPath: ['docker-credential-secretservice'] })
     const plans = await StoragePlans.make([{ ...clients[id], authFile: () => file }], [REGISTRY], ctx)
-    plans.route(file, REGISTRY, new AuthFileChanges({ version: 1, logins: [] }))
+    plans.route(file, REGISTRY, new AuthFileChanges({ version: 1, logins: [] }, {}))
     if (routed) expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ credHelpers: { [REGISTRY]: '' } })
     else expect(existsSync(file)).toBe(false)
   })
@@ -143,7 +151,7 @@ describe("docker logout's http:// and https:// forms", () => {
       ctx
     )
     const backup = new Backup(path.join(path.dirname(file), 'backup.json'))
-    const changes = new AuthFileChanges({ version: 1, logins: [] }, backup)
+    const changes = new AuthFileChanges({ version: 1, logins: [] }, {}, backup)
     for (const _ of ids) {
       await changes.login(
         file,

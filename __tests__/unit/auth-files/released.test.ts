@@ -6,7 +6,7 @@ import { writeAuthEntry } from '../../../src/auth-files/auth-file.js'
 import { Backup, loadBackup } from '../../../src/auth-files/backup.js'
 import type { PreviousEntry } from '../../../src/auth-files/backup-records.js'
 import { dropStaleNotes, isStale, release, unreleased } from '../../../src/auth-files/released.js'
-import { restoreBackup } from '../../../src/auth-files/restore.js'
+import { restoreRecords } from '../../../src/auth-files/restore.js'
 import { HANDOVER_NOTE_CLOCK_SLACK_MS as SLACK, HANDOVER_NOTE_LIFETIME_MS as LIFETIME } from '../../../src/net/policies.js'
 
 const REGISTRY = 'us.icr.io'
@@ -15,6 +15,7 @@ const A = { auth: Buffer.from('a:token-of-job-a').toString('base64') }
 const B = { auth: Buffer.from('b:token-of-job-b').toString('base64') }
 const JOB_A = { GITHUB_RUN_ID: '4242', GITHUB_JOB: 'build', GITHUB_RUN_ATTEMPT: '2' }
 const NOW = Date.UTC(2026, 11, 7, 12, 0, 0)
+const ENTRY_ONLY = { entry: true, mapping: false }
 
 interface NoteJson {
   version: number
@@ -37,7 +38,7 @@ function aThenB(): { file: string; note: string; recordOfA: PreviousEntry } {
     const backup = new Backup(path.join(dir, `${name}.json`))
     backup.remember(file, REGISTRY)
     writeAuthEntry(file, REGISTRY, entry)
-    backup.noteWritten(file, REGISTRY)
+    backup.noteWritten(file, REGISTRY, true)
     backups.push(backup.file)
   }
   const recordOfA = loadBackup(backups[0]!).records[0]!
@@ -53,7 +54,7 @@ const restoredBy = (file: string, now: number): unknown => unreleased(file, REGI
 describe('what a hand-over note item carries', () => {
   test("the job that wrote it (run id, job, attempt) and an expiry one lifetime after it was written; a 1.0.0 reader's fields unchanged", () => {
     const { note, recordOfA } = aThenB()
-    release(recordOfA, NOW, JOB_A)
+    release(recordOfA, ENTRY_ONLY, NOW, JOB_A)
     const json = readNote(note)
     expect(json.version).toBe(1)
     expect(json.released).toEqual([
@@ -70,7 +71,7 @@ describe('what a hand-over note item carries', () => {
 
   test('outside a runner (no GITHUB_* variables) the writer is empty, the expiry the same', () => {
     const { note, recordOfA } = aThenB()
-    release(recordOfA, NOW, {})
+    release(recordOfA, ENTRY_ONLY, NOW, {})
     expect(readNote(note).released[0]).toMatchObject({ by: {}, expires: NOW + LIFETIME })
   })
 
@@ -96,28 +97,28 @@ describe('rules: which items are stale', () => {
 describe("B's post follows a live note and removes a stale one", () => {
   test('live: B puts back what was there before A, and uses the note up', () => {
     const { file, note, recordOfA } = aThenB()
-    release(recordOfA, NOW, JOB_A)
+    release(recordOfA, ENTRY_ONLY, NOW, JOB_A)
     expect(restoredBy(file, NOW + LIFETIME - 1)).toEqual(U)
     expect(existsSync(note)).toBe(false)
   })
 
   test("expired: the note is removed and B's backup counts (A's entry, as before notes existed)", () => {
     const { file, note, recordOfA } = aThenB()
-    release(recordOfA, NOW, JOB_A)
+    release(recordOfA, ENTRY_ONLY, NOW, JOB_A)
     expect(restoredBy(file, NOW + LIFETIME)).toEqual(A)
     expect(existsSync(note)).toBe(false)
   })
 
   test('dated more than a lifetime ahead: removed', () => {
     const { file, note, recordOfA } = aThenB()
-    release(recordOfA, NOW + SLACK + 1, JOB_A)
+    release(recordOfA, ENTRY_ONLY, NOW + SLACK + 1, JOB_A)
     expect(restoredBy(file, NOW)).toEqual(A)
     expect(existsSync(note)).toBe(false)
   })
 
   test('a post with nothing to put back (no earlier entry) still removes stale items', () => {
     const { file, note, recordOfA } = aThenB()
-    release(recordOfA, NOW, JOB_A)
+    release(recordOfA, ENTRY_ONLY, NOW, JOB_A)
     expect(unreleased(file, REGISTRY, { mapping: {} }, NOW + LIFETIME).entry).toBeUndefined()
     expect(existsSync(note)).toBe(false)
   })
@@ -128,7 +129,7 @@ describe("B's post follows a live note and removes a stale one", () => {
       { registry: 'old.example', wrote: 'x', expires: NOW - 1 },
       { registry: 'live.example', wrote: 'y', expires: NOW + 1000 }
     ])
-    release(recordOfA, NOW, JOB_A)
+    release(recordOfA, ENTRY_ONLY, NOW, JOB_A)
     expect(readNote(note).released.map(item => item.registry)).toEqual(['live.example', REGISTRY])
   })
 })
@@ -207,12 +208,13 @@ describe('a later main removes stale notes the first time it touches the file', 
     expect(readFileSync(note, 'utf8')).toBe(before)
   })
 
-  test("a later post removes them too (restoreBackup of a job that never saw the registry's note)", () => {
+  test("a later post removes them too (the restore of a job that never saw the registry's note)", () => {
     const { file, note } = aThenB()
     const backup = new Backup(path.join(path.dirname(file), 'c.json'))
     backup.remember(file, 'other.example')
     writeNote(note, [{ registry: REGISTRY, wrote: 'x', earlier: U, expires: Date.now() - 1 }])
-    restoreBackup(loadBackup(backup.file))
+    const saved = loadBackup(backup.file)
+    restoreRecords(saved, saved.records)
     expect(existsSync(note)).toBe(false)
   })
 })

@@ -1,9 +1,10 @@
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { Backup, loadBackup } from '../../../src/auth-files/backup.js'
 import { AuthFileChanges } from '../../../src/auth-files/changes.js'
-import { restoreBackup } from '../../../src/auth-files/restore.js'
+import { restoreRecords, type RestoreReport } from '../../../src/auth-files/restore.js'
+import type { SavedBackup } from '../../../src/auth-files/backup.js'
 import { readAuthEntry } from '../../../src/auth-files/auth-file.js'
 import { planStorage, StoragePlans, type StoragePlan } from '../../../src/auth-files/routing.js'
 import { destination, type Destination, type Elsewhere, type StorageView } from '../../../src/auth-files/storage-rules.js'
@@ -15,6 +16,13 @@ import { actionEnv, type ActionEnv } from '../../helpers/action-env.js'
 import { fakeClientContext, testProviderContext } from '../../helpers/contexts.js'
 import { startIamServer, type IamServer } from '../../helpers/iam-server.js'
 import { captureStdout, type StdoutCapture } from '../../helpers/stdout.js'
+
+/** Post's restore of the whole backup at once (each file's records; post does it per file under the file's lock). */
+function restoreBackup(backup: SavedBackup): RestoreReport {
+  const report = restoreRecords(backup, backup.records)
+  rmSync(backup.file, { force: true })
+  return report
+}
 
 function thrown(fn: () => unknown): Error {
   try {
@@ -229,7 +237,7 @@ describe('routing in auth files, and post putting the mapping back', () => {
     const plans = await StoragePlans.make(users, [REGISTRY], ctx)
     const backup = new Backup(path.join(home, 'backup.json'))
     backup.remember(file, REGISTRY)
-    const changes = new AuthFileChanges({ version: 1, logins: [] }, backup)
+    const changes = new AuthFileChanges({ version: 1, logins: [] }, {}, backup)
     plans.route(file, REGISTRY, changes)
     plans.route(file, REGISTRY, changes)
 
@@ -264,7 +272,7 @@ describe('routing in auth files, and post putting the mapping back', () => {
     const file = path.join(dir(), 'config.json')
     writeFileSync(file, JSON.stringify({ credHelpers: { [REGISTRY]: 'yc', 'cr.yandex': 'registry-login' } }))
     const plans = await StoragePlans.make([{ ...clients.docker, authFile: () => file }], [REGISTRY, 'cr.yandex'], fakeClientContext({}))
-    const changes = new AuthFileChanges({ version: 1, logins: [] })
+    const changes = new AuthFileChanges({ version: 1, logins: [] }, {})
     plans.route(file, REGISTRY, changes)
     plans.route(file, 'cr.yandex', changes)
     expect(stdout.lines().filter(l => l.startsWith('::notice::'))).toEqual([

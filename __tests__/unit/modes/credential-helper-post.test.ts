@@ -26,7 +26,11 @@ test('post removes the helper directory and restores the earlier credHelpers map
   const backupFile = path.join(step.env.files.runnerTemp, 'registry-login-backup.json')
   writeFileSync(
     backupFile,
-    JSON.stringify({ version: 2, records: [{ authFile: step.env.files.dockerConfig, registry: 'us.icr.io', credHelper: 'secretservice' }] })
+    JSON.stringify({
+      version: 3,
+      claim: 'c1',
+      records: [{ authFile: step.env.files.dockerConfig, registry: 'us.icr.io', credHelper: 'secretservice' }]
+    })
   )
   saveState({ version: 1, logins: [], backupFile, credentialHelper: dir })
   step.env.handStateToPost()
