@@ -4,6 +4,8 @@ import type { InputReader } from '../../inputs/reader.js'
 import { maskSecret } from '../../log/secrets.js'
 import type { CommonInputs } from '../provider.js'
 import { readAuth, requireInput, type CloudAuth, type ReaderContext, type ResolvedAuth } from '../kit/auth.js'
+import { refuseCredentialInputs, RUNNER_IDENTITY } from '../kit/runner-identity.js'
+import { readAlibabaRunnerIdentity, type AlibabaRunnerIdentity } from './runner-identity.js'
 import { percentEncodedForms, type AccessKeyCredential } from './signature.js'
 import { ALIBABA_FORMATS, ALIBABA_SHAPES } from './shapes.js'
 
@@ -14,8 +16,9 @@ export type AlibabaAuth =
   | { kind: 'access-key'; credential: AccessKeyCredential }
   | { kind: 'oidc'; roleArn: string; oidcProviderArn: string; roleSessionName?: string; durationSeconds: number; audience: string }
   | { kind: 'password'; username: string; password: string }
+  | AlibabaRunnerIdentity
 
-export const ALIBABA_AUTH_METHODS = ['oidc', 'access-key', 'password'] as const
+export const ALIBABA_AUTH_METHODS = ['oidc', 'access-key', 'password', RUNNER_IDENTITY] as const
 type Method = AlibabaAuth['kind']
 type Input = 'access-key-id' | 'access-key-secret' | 'security-token' | 'role-arn' | 'oidc-provider-arn' | 'username' | 'password'
 
@@ -92,9 +95,8 @@ function requireArn(context: Context, input: keyof typeof ARNS): string {
   return arn
 }
 
-function readOidc(context: Context): AlibabaAuth {
-  const roleArn = requireArn(context, 'role-arn')
-  const oidcProviderArn = requireArn(context, 'oidc-provider-arn')
+/** 'role-session-name', when set, as STS accepts it (keyless login and the runner's RRSA role). */
+function readSessionName(context: Context): string {
   const roleSessionName = context.inputs.text('role-session-name')
   if (roleSessionName && !SESSION_NAME.test(roleSessionName)) {
     throw new InputError(
@@ -103,13 +105,22 @@ function readOidc(context: Context): AlibabaAuth {
       'Use 2 to 64 characters from A-Z a-z 0-9 . @ _ -.'
     )
   }
+  return roleSessionName
+}
+
+const readDuration = (context: Context): number => context.inputs.integer('duration-seconds', 3600, 900, 43200)
+
+function readOidc(context: Context): AlibabaAuth {
+  const roleArn = requireArn(context, 'role-arn')
+  const oidcProviderArn = requireArn(context, 'oidc-provider-arn')
+  const roleSessionName = readSessionName(context)
   requireExchange(context.common, 'is false, but keyless login always exchanges the GitHub token', "Leave 'exchange' at true.")
   return {
     kind: 'oidc',
     roleArn,
     oidcProviderArn,
     ...(roleSessionName ? { roleSessionName } : {}),
-    durationSeconds: context.inputs.integer('duration-seconds', 3600, 900, 43200),
+    durationSeconds: readDuration(context),
     audience: context.inputs.text('audience') || ALIBABA_DEFAULT_AUDIENCE
   }
 }
@@ -146,6 +157,16 @@ function readPassword(context: Context): AlibabaAuth {
   return { kind: 'password', username, password }
 }
 
+/** The ECS instance's RAM role, or an ACK pod's RRSA role: no credential input beside it. */
+function readRunnerIdentity(context: Context): AlibabaAuth {
+  const credentialInputs = ['access-key-id', 'access-key-secret', 'security-token', 'username', 'password', 'audience']
+  refuseCredentialInputs(context, credentialInputs, 'Alibaba Cloud')
+  const roleSessionName = readSessionName(context)
+  requireExchange(context.common, "is false, but the runner's role is always exchanged for a registry token", "Leave 'exchange' at true.")
+  const durationSeconds = readDuration(context)
+  return readAlibabaRunnerIdentity(context.inputs, roleSessionName ? { roleSessionName, durationSeconds } : { durationSeconds })
+}
+
 export const ALIBABA_AUTH: CloudAuth<Method, Input, AlibabaAuth> = {
   cloud: 'Alibaba Cloud',
   names: ALIBABA_AUTH_METHODS,
@@ -178,7 +199,7 @@ export const ALIBABA_AUTH: CloudAuth<Method, Input, AlibabaAuth> = {
       'is empty, and so is every other Alibaba Cloud credential input',
       "Set 'role-arn' and 'oidc-provider-arn' for keyless login with GitHub OIDC, 'access-key-id' and 'access-key-secret' (plus 'security-token' for STS credentials), or 'username' and 'password' for the instance's access credential. In a pull request from a fork, secrets are empty."
     ),
-  readers: { 'access-key': readAccessKey, oidc: readOidc, password: readPassword }
+  readers: { 'access-key': readAccessKey, oidc: readOidc, password: readPassword, [RUNNER_IDENTITY]: readRunnerIdentity }
 }
 
 /** Alibaba's auth inputs read and resolved: the method chosen, and its data. */
