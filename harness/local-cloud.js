@@ -10,6 +10,7 @@ import { createGithubOidc } from './github.js'
 import { mapHosts, unmapHosts } from './hosts.js'
 import { acquireCloudLock } from './lock.js'
 import { makePki } from './pki.js'
+import { NEBIUS_METADATA_HOST, LINK_LOCAL, startMetadata } from './metadata.js'
 import { startRegistry } from './registry.js'
 import { CredentialStore } from './store.js'
 import { createTokenService, tokenHost } from './token-service.js'
@@ -19,7 +20,7 @@ const registryAddress = index => `127.0.0.${11 + index}`
 const CERT_DIRS = ['/etc/containers/certs.d', '/etc/docker/certs.d']
 
 /**
- * @param {{ clouds?: string[], dir?: string, log?: (entry: object) => void, tokenTtlSeconds?: number }} [options]
+ * @param {{ clouds?: string[], dir?: string, log?: (entry: object) => void, tokenTtlSeconds?: number, metadata?: boolean }} [options]
  *   tokenTtlSeconds: every credential the clouds issue (IAM and access tokens, STS credentials, temporary
  *   registry passwords, registry tokens) expires after this many seconds; default from the environment
  *   variable LOCAL_CLOUD_TOKEN_TTL_SECONDS, else each cloud's real lifetime.
@@ -60,6 +61,8 @@ async function start(options, release) {
   const tokenService = createTokenService({ pki, store, clouds, tokenTtlSeconds })
 
   const hostMap = Object.fromEntries(apiHosts.map(h => [h, API_ADDRESS]))
+  // The runners' metadata services (options.metadata): Nebius's by name, on the link-local alias.
+  if (options.metadata) hostMap[NEBIUS_METADATA_HOST] = LINK_LOCAL
   clouds.forEach((cloud, i) => {
     for (const h of registryHosts[cloud]) hostMap[h] = registryAddress(i)
   })
@@ -91,6 +94,8 @@ async function start(options, release) {
       log: options.log
     })
     stops.push(() => server.close())
+    const metadata = options.metadata ? await startMetadata({ store, alibaba: emulators.alibaba, tokenTtlSeconds }) : undefined
+    if (metadata) stops.push(() => metadata.stop())
     const registries = {}
     for (const [i, cloud] of clouds.entries()) {
       registries[cloud] = await startRegistry({ dir, pki, cloud, address: registryAddress(i) })
@@ -105,6 +110,8 @@ async function start(options, release) {
       tokenService,
       registries,
       registryHosts,
+      /** The runners' metadata services, with options.metadata: `vm` says what is attached, `requests` what was asked. */
+      metadata,
       /** Injects a fault into the next request(s) to an API host. */
       inject: rule => server.inject(rule),
       /**
