@@ -8,6 +8,8 @@ import { randomBytes } from 'node:crypto'
 export const LINK_LOCAL = '169.254.169.254'
 export const ALIBABA_METADATA = '100.100.100.200'
 export const NEBIUS_METADATA_HOST = 'metadata.nebius.internal'
+/** The trusted profile linked to the emulated VPC instance. */
+export const IBM_RUNNER_PROFILE = 'Profile-0a1b2c3d-runner'
 
 const ip = (...args) => execFileSync('ip', args, { stdio: 'pipe' })
 
@@ -18,7 +20,7 @@ const ip = (...args) => execFileSync('ip', args, { stdio: 'pipe' })
 export async function startMetadata({ store, alibaba, tokenTtlSeconds }) {
   const ttl = tokenTtlSeconds ?? 3600
   /** What each VM has attached; a test flips these. */
-  const vm = { yandex: true, nebius: true, alibabaRole: 'ecs-runner', ibmProfiles: new Set(['Profile-0a1b2c3d-runner']) }
+  const vm = { yandex: true, nebius: true, alibabaRole: 'ecs-runner', ibmProfiles: new Set([IBM_RUNNER_PROFILE]) }
   const requests = []
   const ibmSessions = new Set()
   const aliSessions = new Set()
