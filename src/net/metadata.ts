@@ -4,9 +4,8 @@ import { isIP } from 'node:net'
 import { ActionError } from '../log/errors.js'
 import { safeText } from '../log/escape.js'
 import { endpoint, endpointVariable, type EndpointName } from './endpoints.js'
-import { exchange, NetworkError } from './http-request.js'
+import { exchange } from './http-request.js'
 import { METADATA_CONNECT_TIMEOUT_MS, METADATA_EXCHANGE_TIMEOUT_MS, METADATA_MAX_REPLY_BYTES } from './policies.js'
-import { ReplyError } from './reply.js'
 
 /** The metadata services the action may ask, each at the address its cloud fixes (never from an input). */
 export const METADATA_URLS = {
@@ -116,13 +115,11 @@ export async function metadataCall(
   }
 }
 
+/** What went wrong, in a few words: a NetworkError's reason, a ReplyError's problem, a DNS error's code. */
 function describe(error: unknown): string {
-  const code = (error as { code?: unknown }).code
-  if (code === 'ECONNREFUSED') return 'connection refused'
-  if (typeof code === 'string') return code
-  if (error instanceof NetworkError) return error.reason.replace(/^connect ECONNREFUSED .*/, 'connection refused')
-  if (error instanceof ReplyError) return error.problem
-  return error instanceof Error ? error.message : String(error)
+  const { code, reason, problem, message } = error as { code?: unknown; reason?: string; problem?: string; message?: string }
+  const text = reason ?? problem ?? (typeof code === 'string' ? code : (message ?? String(error)))
+  return /ECONNREFUSED/.test(text) ? 'connection refused' : text
 }
 
 /** A metadata reply's JSON object, or an error naming the service. */

@@ -5,7 +5,8 @@ import { maskSecret } from '../../log/secrets.js'
 import type { CommonInputs } from '../provider.js'
 import { readAuth, requireInput, type CloudAuth, type ReaderContext, type ResolvedAuth } from '../kit/auth.js'
 import { refuseCredentialInputs, RUNNER_IDENTITY } from '../kit/runner-identity.js'
-import { readAlibabaRunnerIdentity, type AlibabaRunnerIdentity } from './runner-identity.js'
+import { readTokenFile } from '../../inputs/token-file.js'
+import type { AlibabaRunnerIdentity, Rrsa } from './runner-identity.js'
 import { percentEncodedForms, type AccessKeyCredential } from './signature.js'
 import { ALIBABA_FORMATS, ALIBABA_SHAPES } from './shapes.js'
 
@@ -89,10 +90,47 @@ const ARNS = {
 
 /** A RAM ARN input: required, and of its documented form. */
 function requireArn(context: Context, input: keyof typeof ARNS): string {
-  const { pattern, what, example, form } = ARNS[input]
-  const arn = requireInput(context, input, `Set it to the ${what}, e.g. ${example}.`)
-  if (!pattern.test(arn)) throw new InputError(input, `has '${arn}', which is not a ${what}`, `Use the form ${form}.`)
+  const { what, example } = ARNS[input]
+  return checkArn(input, requireInput(context, input, `Set it to the ${what}, e.g. ${example}.`))
+}
+
+/** A RAM ARN of its documented form; `from` names the variable it came from, when not the input. */
+function checkArn(input: keyof typeof ARNS, arn: string, from = ''): string {
+  const { pattern, what, form } = ARNS[input]
+  if (!pattern.test(arn)) throw new InputError(input, `has '${arn}'${from}, which is not a ${what}`, `Use the form ${form}.`)
   return arn
+}
+
+/** Each RRSA part: the input, else the variable ACK's pod-identity webhook sets. */
+const RRSA_PARTS = [
+  ['role-arn', 'ALIBABA_CLOUD_ROLE_ARN'],
+  ['oidc-provider-arn', 'ALIBABA_CLOUD_OIDC_PROVIDER_ARN'],
+  ['identity-token-file', 'ALIBABA_CLOUD_OIDC_TOKEN_FILE']
+] as const
+
+/**
+ * An ACK pod's RRSA role when any of its three parts is given (inputs first, then the webhook's variables), all three
+ * then required and the token file checked now; none: the ECS instance's role.
+ */
+function readRrsa(inputs: InputReader, env: NodeJS.ProcessEnv): Rrsa | undefined {
+  const parts = RRSA_PARTS.map(([input, variable]) => {
+    const value = inputs.text(input)
+    return { input, variable, value: value || (env[variable] ?? '').trim(), from: value ? '' : ` (from ${variable})` }
+  })
+  if (parts.every(p => !p.value)) return undefined
+  const missing = parts.find(p => !p.value)
+  if (missing) {
+    throw new InputError(
+      missing.input,
+      `is empty (and so is ${missing.variable}), but other RRSA settings are given`,
+      "In an ACK pod with RRSA, annotate its service account (pod-identity.alibabacloud.com/role-name) so the webhook sets ALIBABA_CLOUD_ROLE_ARN, ALIBABA_CLOUD_OIDC_PROVIDER_ARN and ALIBABA_CLOUD_OIDC_TOKEN_FILE, or set the inputs 'role-arn', 'oidc-provider-arn' and 'identity-token-file'."
+    )
+  }
+  const [role, provider, file] = parts as [(typeof parts)[0], (typeof parts)[0], (typeof parts)[0]]
+  const roleArn = checkArn('role-arn', role.value, role.from)
+  const oidcProviderArn = checkArn('oidc-provider-arn', provider.value, provider.from)
+  readTokenFile('identity-token-file', file.value)
+  return { roleArn, oidcProviderArn, tokenFile: file.value }
 }
 
 /** 'role-session-name', when set, as STS accepts it (keyless login and the runner's RRSA role). */
@@ -163,8 +201,13 @@ function readRunnerIdentity(context: Context): AlibabaAuth {
   refuseCredentialInputs(context, credentialInputs, 'Alibaba Cloud')
   const roleSessionName = readSessionName(context)
   requireExchange(context.common, "is false, but the runner's role is always exchanged for a registry token", "Leave 'exchange' at true.")
-  const durationSeconds = readDuration(context)
-  return readAlibabaRunnerIdentity(context.inputs, roleSessionName ? { roleSessionName, durationSeconds } : { durationSeconds })
+  const rrsa = readRrsa(context.inputs, process.env)
+  return {
+    kind: RUNNER_IDENTITY,
+    ...(roleSessionName ? { roleSessionName } : {}),
+    durationSeconds: readDuration(context),
+    ...(rrsa ? { from: 'rrsa' as const, ...rrsa } : { from: 'ecs' as const })
+  }
 }
 
 export const ALIBABA_AUTH: CloudAuth<Method, Input, AlibabaAuth> = {

@@ -1,12 +1,14 @@
 // IBM Cloud trusted profiles for the runner (auth: runner-identity): a VPC instance's metadata service, or a pod's
 // compute-resource token exchanged with IAM (cr-token grant). IAM trusts no outside OIDC issuer: this is IBM's keyless path.
-import { ActionError, InputError } from '../../log/errors.js'
+import { InputError } from '../../log/errors.js'
 import { endpoint } from '../../net/endpoints.js'
 import { formBody } from '../../net/http.js'
-import { metadataCall, metadataJson, metadataStatusError, NoRunnerIdentity, type RunnerIdentity } from '../../net/metadata.js'
+import type { RunnerIdentity } from '../../net/metadata.js'
 import { METADATA_SESSION_TTL_SECONDS } from '../../net/policies.js'
 import { readTokenFile } from '../../inputs/token-file.js'
 import type { InputReader } from '../../inputs/reader.js'
+import { accessTokenOf, type ExpiringToken } from '../kit/credentials.js'
+import { metadataToken } from '../kit/runner-identity.js'
 import type { ProviderContext } from '../provider.js'
 import { IBM_IAM_URL, parseIamError } from './iam.js'
 
@@ -28,11 +30,15 @@ const PROFILE_CRN = /^crn:v1:[a-z0-9-]+:[a-z0-9-]+:iam-identity:[^\s]*:profile:P
 /** The VPC Instance Metadata API version of the instance_identity paths (IBM go-sdk-core vpc_instance_authenticator.go). */
 const VPC_METADATA_VERSION = '2022-03-01'
 
+/** How a trusted profile comes to trust a VPC instance: a link to the instance (named by its CRN). */
+const LINK = 'ibmcloud iam trusted-profile-link-create <profile> --name runner --cr-type VSI --link-crn <instance CRN>'
+
 export const IBM_VPC: RunnerIdentity = {
   runner: 'an IBM Cloud VPC instance with its metadata service on and a trusted profile',
-  attach:
-    'Turn the metadata service on (ibmcloud is instance-update <instance> --metadata-service true), link a trusted profile to the instance (ibmcloud iam trusted-profile-link-create <profile> --name runner --cr-type VSI --link-crn <instance CRN>) and set \'trusted-profile\' (docs/ibm.md, "Runner identity").'
+  attach: `Turn the metadata service on (ibmcloud is instance-update <instance> --metadata-service true), link a trusted profile to the instance (${LINK}) and set 'trusted-profile' (docs/ibm.md, "Runner identity").`
 }
+
+const profileName = (profile: TrustedProfile): string => profile.id ?? profile.crn ?? "the instance's default linked profile"
 
 /** Reads `trusted-profile` and `identity-token-file`; the token file is checked now, before any call. */
 export function readIbmRunnerIdentity(inputs: InputReader): IbmRunnerIdentity {
@@ -54,81 +60,52 @@ export function readIbmRunnerIdentity(inputs: InputReader): IbmRunnerIdentity {
   }
   if (tokenFile) readTokenFile('identity-token-file', tokenFile)
   const chosen: TrustedProfile = !profile ? {} : profile.startsWith('crn:') ? { crn: profile } : { id: profile }
-  return tokenFile ? { kind: 'runner-identity', profile: chosen, tokenFile } : { kind: 'runner-identity', profile: chosen }
+  return { kind: 'runner-identity', profile: chosen, ...(tokenFile ? { tokenFile } : {}) }
 }
 
 export function ibmRunnerIdentityLabel(auth: IbmRunnerIdentity): string {
-  const profile = auth.profile.id ?? auth.profile.crn ?? "the instance's default linked profile"
-  return auth.tokenFile
-    ? `the pod's service-account token exchanged for an IAM token of trusted profile ${profile} (cr-token, iambearer)`
-    : `the VPC instance's identity exchanged for an IAM token of trusted profile ${profile} (iambearer)`
+  const from = auth.tokenFile ? "the pod's service-account token (cr-token)" : "the VPC instance's identity"
+  return `${from} exchanged for an IAM token of trusted profile ${profileName(auth.profile)} (iambearer)`
 }
 
-interface IamAccessToken {
-  token: string
-  expiresAt?: Date
-}
-
-function accessToken(service: string, json: Record<string, unknown>, ctx: ProviderContext): IamAccessToken {
-  const token = json.access_token
-  if (typeof token !== 'string' || !token) throw new ActionError(`${service} answered without an access_token.`)
-  ctx.mask(token)
-  if (typeof json.expiration === 'number') return { token, expiresAt: new Date(json.expiration * 1000) }
-  if (typeof json.expires_at === 'string' && !Number.isNaN(Date.parse(json.expires_at)))
-    return { token, expiresAt: new Date(json.expires_at) }
-  if (typeof json.expires_in === 'number') return { token, expiresAt: new Date(ctx.now().getTime() + json.expires_in * 1000) }
-  return { token }
-}
-
-export function ibmRunnerToken(auth: IbmRunnerIdentity, ctx: ProviderContext): Promise<IamAccessToken> {
+export function ibmRunnerToken(auth: IbmRunnerIdentity, ctx: ProviderContext): Promise<ExpiringToken> {
   return auth.tokenFile ? podToken(auth.tokenFile, auth.profile, ctx) : vpcToken(auth.profile, ctx)
 }
 
-const VPC_SERVICE = 'The IBM Cloud VPC metadata service'
+const VPC = { service: 'IBM_METADATA', name: 'The IBM Cloud VPC metadata service', identity: IBM_VPC } as const
 
 /** PUT instance_identity/v1/token, then POST instance_identity/v1/iam_token with it as bearer and the profile. */
-async function vpcToken(profile: TrustedProfile, ctx: ProviderContext): Promise<IamAccessToken> {
+async function vpcToken(profile: TrustedProfile, ctx: ProviderContext): Promise<ExpiringToken> {
   const headers = { 'Metadata-Flavor': 'ibm', 'Content-Type': 'application/json', Accept: 'application/json' }
   const version = `version=${VPC_METADATA_VERSION}`
-  const identity = await metadataCall(
-    'IBM_METADATA',
+  const instance = await metadataToken(
+    { ...VPC, asked: 'the instance identity token' },
     {
       method: 'PUT',
       path: `/instance_identity/v1/token?${version}`,
       headers,
       body: JSON.stringify({ expires_in: METADATA_SESSION_TTL_SECONDS })
     },
-    IBM_VPC,
-    ctx.env
+    ctx
   )
-  if (identity.status === 404) throw new NoRunnerIdentity(IBM_VPC, 'its metadata service answered HTTP 404 for the instance identity token')
-  if (identity.status !== 200 && identity.status !== 201) throw metadataStatusError(VPC_SERVICE, identity)
-  const instanceToken = accessToken(VPC_SERVICE, metadataJson(VPC_SERVICE, identity), ctx).token
-  const body = profile.id || profile.crn ? JSON.stringify({ trusted_profile: profile.id ? { id: profile.id } : { crn: profile.crn } }) : ''
-  const reply = await metadataCall(
-    'IBM_METADATA',
+  return metadataToken(
+    {
+      ...VPC,
+      asked: 'an IAM token',
+      hint: `Trusted profile ${profileName(profile)} must trust this instance: ${LINK}, or a compute-resource trust rule for it.`
+    },
     {
       method: 'POST',
       path: `/instance_identity/v1/iam_token?${version}`,
-      headers: { ...headers, Authorization: `Bearer ${instanceToken}` },
-      body
+      headers: { ...headers, Authorization: `Bearer ${instance.token}` },
+      body: profile.id || profile.crn ? JSON.stringify({ trusted_profile: profile.id ? { id: profile.id } : { crn: profile.crn } }) : ''
     },
-    IBM_VPC,
-    ctx.env
+    ctx
   )
-  if (reply.status !== 200 && reply.status !== 201) {
-    const profileName = profile.id ?? profile.crn ?? "the instance's default linked profile"
-    throw metadataStatusError(
-      VPC_SERVICE,
-      reply,
-      `Trusted profile ${profileName} must trust this instance: ibmcloud iam trusted-profile-link-create <profile> --name runner --cr-type VSI --link-crn <instance CRN>, or a compute-resource trust rule for it.`
-    )
-  }
-  return accessToken(VPC_SERVICE, metadataJson(VPC_SERVICE, reply), ctx)
 }
 
 /** POST https://iam.cloud.ibm.com/identity/token, grant_type cr-token, with the pod's token and the profile. */
-async function podToken(tokenFile: string, profile: TrustedProfile, ctx: ProviderContext): Promise<IamAccessToken> {
+async function podToken(tokenFile: string, profile: TrustedProfile, ctx: ProviderContext): Promise<ExpiringToken> {
   const crToken = readTokenFile('identity-token-file', tokenFile)
   const reply = await ctx.http.json<Record<string, unknown>>({
     service: 'IBM Cloud IAM',
@@ -147,5 +124,5 @@ async function podToken(tokenFile: string, profile: TrustedProfile, ctx: Provide
         ? `Trusted profile ${profile.id ?? profile.crn ?? ''} must trust this pod: a compute-resource trust rule for the cluster, namespace and service account (docs/ibm.md, "Runner identity").`
         : undefined
   })
-  return accessToken('IBM Cloud IAM', reply, ctx)
+  return accessTokenOf('IBM Cloud IAM', reply, ctx)
 }
