@@ -7,6 +7,7 @@ import path from 'node:path'
 import { startCloudServer } from './cloud-server.js'
 import { emulatorFactories } from './emulators/index.js'
 import { createGithubOidc } from './github.js'
+import { createClusterIssuer } from './kubernetes.js'
 import { mapHosts, unmapHosts } from './hosts.js'
 import { acquireCloudLock } from './lock.js'
 import { makePki } from './pki.js'
@@ -51,7 +52,9 @@ async function start(options, release) {
   const tokenTtlSeconds = options.tokenTtlSeconds ?? tokenTtlFromEnv()
   const store = new CredentialStore()
   const github = createGithubOidc()
-  const emulators = Object.fromEntries(clouds.map(cloud => [cloud, emulatorFactories[cloud]({ store, github, tokenTtlSeconds })]))
+  // The runner pods' cluster (auth: runner-identity in IKS or ACK): its service-account token issuer.
+  const kube = createClusterIssuer()
+  const emulators = Object.fromEntries(clouds.map(cloud => [cloud, emulatorFactories[cloud]({ store, github, kube, tokenTtlSeconds })]))
   const apiHosts = [...github.hosts, ...clouds.map(tokenHost), ...Object.values(emulators).flatMap(e => e.hosts)]
   const registryHosts = Object.fromEntries(clouds.map(cloud => [cloud, emulators[cloud].registryHosts]))
   const allHosts = [...apiHosts, ...Object.values(registryHosts).flat()]
@@ -106,6 +109,8 @@ async function start(options, release) {
       pki,
       store,
       github,
+      /** The runner pods' cluster: mint({ namespace, serviceAccount, audience }) writes what a projected token holds. */
+      kube,
       emulators,
       tokenService,
       registries,

@@ -14,10 +14,12 @@ export const IBM_RUNNER_PROFILE = 'Profile-0a1b2c3d-runner'
 const ip = (...args) => execFileSync('ip', args, { stdio: 'pipe' })
 
 /**
+ * The metadata services' request handler, without addresses (the unit tests serve it on a loopback port and name the
+ * service by the Host header, as the clouds' own clients do).
  * @param {{ store: import('./store.js').CredentialStore, alibaba?: any, tokenTtlSeconds?: number }} options
  *   alibaba: the Alibaba emulator, whose STS credentials the ECS role hands out.
  */
-export async function startMetadata({ store, alibaba, tokenTtlSeconds }) {
+export function createMetadataHandler({ store, alibaba, tokenTtlSeconds }) {
   const ttl = tokenTtlSeconds ?? 3600
   /** What each VM has attached; a test flips these. */
   const vm = { yandex: true, nebius: true, alibabaRole: 'ecs-runner', ibmProfiles: new Set([IBM_RUNNER_PROFILE]) }
@@ -80,18 +82,22 @@ export async function startMetadata({ store, alibaba, tokenTtlSeconds }) {
       store.issue('yandex', 'iam', token, exp)
       return send(200, { access_token: token, expires_in: ttl, token_type: 'Bearer' })
     }
-    // IBM VPC instance identity.
+    // IBM VPC instance identity (IBM go-sdk-core vpc_instance_authenticator.go): the version query on both calls,
+    // Metadata-Flavor: ibm on the token call (the SDK sends it there only), the instance token as bearer on iam_token.
     if (url.pathname.startsWith('/instance_identity/v1/')) {
-      if (req.headers['metadata-flavor'] !== 'ibm' || !url.searchParams.get('version'))
-        return send(400, { errors: [{ code: 'bad_request', message: 'Metadata-Flavor: ibm and version required' }] })
+      const refuse = message => send(400, { errors: [{ code: 'bad_request', message }] })
+      if (!url.searchParams.get('version')) return refuse('version query parameter required')
       if (url.pathname === '/instance_identity/v1/token' && req.method === 'PUT') {
+        if (req.headers['metadata-flavor'] !== 'ibm') return refuse('Metadata-Flavor: ibm header required')
+        const lifetime = body ? JSON.parse(body).expires_in : 300
+        if (!Number.isInteger(lifetime) || lifetime < 5 || lifetime > 3600) return refuse('expires_in must be 5 to 3600')
         const token = `eyJ${randomBytes(24).toString('base64url')}`
         ibmSessions.add(token)
         return send(200, {
           access_token: token,
           created_at: new Date().toISOString(),
-          expires_at: new Date(Date.now() + 300_000).toISOString(),
-          expires_in: 300
+          expires_at: new Date(Date.now() + lifetime * 1000).toISOString(),
+          expires_in: lifetime
         })
       }
       if (url.pathname === '/instance_identity/v1/iam_token' && req.method === 'POST') {
@@ -117,7 +123,15 @@ export async function startMetadata({ store, alibaba, tokenTtlSeconds }) {
     }
     return send(404, 'Not Found', 'text/plain')
   }
+  return { handler, vm, requests }
+}
 
+/**
+ * The metadata services on their own addresses (root: loopback aliases, port 80).
+ * @param {{ store: import('./store.js').CredentialStore, alibaba?: any, tokenTtlSeconds?: number }} options
+ */
+export async function startMetadata(options) {
+  const { handler, vm, requests } = createMetadataHandler(options)
   const added = []
   for (const address of [LINK_LOCAL, ALIBABA_METADATA]) {
     try {

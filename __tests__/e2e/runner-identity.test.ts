@@ -1,8 +1,12 @@
 // auth: runner-identity against the emulated metadata services on their own addresses (169.254.169.254,
 // 100.100.100.200, metadata.nebius.internal): each cloud's real clients push with the VM's identity; a VM without
-// one, an IBM profile that does not trust the instance, no metadata call without the method, the helper past expiry.
+// one, an IBM profile that does not trust the instance, no metadata call without the method, the helper past expiry;
+// and the pod paths with a cluster's projected token: IBM's cr-token grant and Alibaba's RRSA (AssumeRoleWithOIDC).
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import { clientSandbox } from '../../harness/client-env.js'
-import { ALIBABA_INSTANCE } from '../../harness/emulators/alibaba.js'
+import { ALIBABA_INSTANCE, ALIBABA_RRSA_PROVIDER_ARN } from '../../harness/emulators/alibaba.js'
 import { pushWith } from '../../harness/image.js'
 import { runAction } from '../../harness/run-action.js'
 import { localCloudForFile, REPOSITORY_ENV, stateFileOf } from '../helpers/local-cloud.js'
@@ -150,3 +154,99 @@ test('credential-helper mode: past the token lifetime the helper asks the Yandex
   expect(post!.code).toBe(0)
   expectNoSecretIn([main.log, post!.log, pushed.output], issued('yandex'))
 }, 60_000)
+
+/** A projected service-account token as the kubelet writes it into a runner pod, in a file of its own. */
+function podTokenFile(audience: string, serviceAccount = 'github-runner'): { file: string; token: string } {
+  const token = cloud().kube.mint({ namespace: 'arc-runners', serviceAccount, audience })
+  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'pod-token-')), 'sa-token')
+  writeFileSync(file, `${token}\n`)
+  return { file, token }
+}
+
+test('IBM pod: the projected token exchanged at IAM (cr-token grant) for the trusted profile; no metadata service asked', async () => {
+  const profile = cloud().emulators.ibm.createPodProfile({ namespace: 'arc-runners', serviceAccount: 'github-runner' })
+  const { file, token } = podTokenFile('iam')
+  const before = metadata().requests.length
+  const grants = cloud().emulators.ibm.requests.length
+  const sandbox = clientSandbox()
+  let pushed = false
+  const { main, post } = await runAction(
+    {
+      provider: 'ibm',
+      region: 'us-south',
+      auth: 'runner-identity',
+      'trusted-profile': profile,
+      'identity-token-file': file,
+      clients: 'skopeo'
+    },
+    {
+      env: { ...cloud().env, ...sandbox.env },
+      between: async () => void (pushed = (await pushWith(sandbox.files.containers, 'us.icr.io/acme/pod:ibm')).ok)
+    }
+  )
+  expect(main.log).not.toMatch(/::error::/)
+  expect(main.code).toBe(0)
+  expect(main.outputs.username).toBe('iambearer')
+  expect(pushed).toBe(true)
+  expect(cloud().emulators.ibm.requests.slice(grants)).toEqual([{ grantType: 'urn:ibm:params:oauth:grant-type:cr-token' }])
+  expect(metadata().requests.slice(before)).toEqual([])
+  expect(post!.code).toBe(0)
+  expectNoSecretIn([main.log, main.stderr, post!.log, stateFileOf(main)], [token, ...issued('ibm')])
+})
+
+test("IBM pod: a profile that does not trust the pod's service account is IAM's refusal, in one error with the fix", async () => {
+  const profile = cloud().emulators.ibm.createPodProfile({ namespace: 'arc-runners', serviceAccount: 'github-runner' })
+  const { file } = podTokenFile('iam', 'some-other-account')
+  const sandbox = clientSandbox()
+  const { main } = await runAction(
+    {
+      provider: 'ibm',
+      region: 'us-south',
+      auth: 'runner-identity',
+      'trusted-profile': profile,
+      'identity-token-file': file,
+      clients: 'skopeo'
+    },
+    { env: { ...cloud().env, ...sandbox.env } }
+  )
+  expect(main.code).toBe(1)
+  expect(main.log.match(/::error::/g)).toHaveLength(1)
+  expect(main.log).toMatch(
+    /^::error::registry-login: IBM Cloud IAM answered HTTP 400 BXNIM0102E: Trusted profile Profile-\w+-pod does not trust this compute resource.*must trust this pod: a compute-resource trust rule/m
+  )
+})
+
+test("Alibaba ACK pod with RRSA: the webhook's variables, the pod token through STS AssumeRoleWithOIDC, a push", async () => {
+  const roleArn = cloud().emulators.alibaba.createRole(`rrsa-runner-${Date.now()}`, {
+    subject: 'system:serviceaccount:arc-runners:github-runner',
+    provider: ALIBABA_RRSA_PROVIDER_ARN
+  })
+  const { file, token } = podTokenFile('sts.aliyuncs.com')
+  const before = metadata().requests.length
+  const calls = cloud().emulators.alibaba.requests.length
+  const sandbox = clientSandbox()
+  let pushed = false
+  const { main, post } = await runAction(
+    { provider: 'alibaba', registry: ALIBABA_HOST, 'instance-id': ALIBABA_INSTANCE.id, auth: 'runner-identity', clients: 'skopeo' },
+    {
+      env: {
+        ...cloud().env,
+        ...sandbox.env,
+        ALIBABA_CLOUD_ROLE_ARN: roleArn,
+        ALIBABA_CLOUD_OIDC_PROVIDER_ARN: ALIBABA_RRSA_PROVIDER_ARN,
+        ALIBABA_CLOUD_OIDC_TOKEN_FILE: file
+      },
+      between: async () => void (pushed = (await pushWith(sandbox.files.containers, `${ALIBABA_HOST}/acme/pod:rrsa`)).ok)
+    }
+  )
+  expect(main.log).not.toMatch(/::error::/)
+  expect(main.code).toBe(0)
+  expect(pushed).toBe(true)
+  const sts = cloud()
+    .emulators.alibaba.requests.slice(calls)
+    .filter((r: { api: string }) => r.api === 'sts')
+  expect(sts).toEqual([expect.objectContaining({ action: 'AssumeRoleWithOIDC', roleArn })])
+  expect(metadata().requests.slice(before)).toEqual([])
+  expect(post!.code).toBe(0)
+  expectNoSecretIn([main.log, main.stderr, post!.log, stateFileOf(main)], [token, ...issued('alibaba')])
+})

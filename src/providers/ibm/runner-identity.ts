@@ -115,8 +115,8 @@ async function podToken(tokenFile: string, profile: TrustedProfile, ctx: Provide
     body: formBody({
       grant_type: 'urn:ibm:params:oauth:grant-type:cr-token',
       cr_token: crToken,
-      profile_id: profile.id,
-      profile_crn: profile.crn
+      // IBM's SDKs send the profile by id (or name) in this grant, never by CRN: a CRN ends in the id.
+      profile_id: profile.id ?? profile.crn?.split(':profile:')[1]
     }),
     parseError: parseIamError,
     hint: status =>
