@@ -10,6 +10,7 @@ import { createInputReader } from '../../../src/inputs/reader.js'
 import { providers } from '../../../src/providers/index.js'
 import type { CommonInputs, ProviderContext } from '../../../src/providers/provider.js'
 import { yandexMetadataToken } from '../../../src/providers/yandex/runner-identity.js'
+import { ibmRunnerToken } from '../../../src/providers/ibm/runner-identity.js'
 
 const IDENTITY = { runner: 'a Test VM with an identity', attach: 'Attach one.' }
 const GET: MetadataRequest = { method: 'GET', path: '/token', headers: {} }
@@ -163,5 +164,34 @@ describe('auth: runner-identity inputs', () => {
       kind: 'runner-identity',
       profile: { crn: 'crn:v1:bluemix:public:iam-identity::a/abc::profile:Profile-0a1b2c3d-1111' }
     })
+  })
+})
+
+describe('IBM pod (cr-token grant)', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'cr-token-'))
+  const tokenFile = path.join(dir, 'sa-token')
+  writeFileSync(tokenFile, 'eyJh.eyJpb2Qi.c2ln\n')
+
+  test.each([
+    ['an id', { id: 'Profile-0a1b2c3d-1111' }],
+    [
+      "a CRN (its trailing id: the grant takes profile_id, as IBM's SDKs send it)",
+      { crn: 'crn:v1:bluemix:public:iam-identity::a/abc::profile:Profile-0a1b2c3d-1111' }
+    ]
+  ])('the profile given as %s is sent as profile_id, with the pod token read from its file', async (_what, profile) => {
+    const c = ctx({})
+    const json = c.http.json as jest.Mock<(req: { body: string }) => Promise<unknown>>
+    json.mockResolvedValue({ access_token: 'eyJiam', expiration: 1893456000 })
+    await expect(ibmRunnerToken({ kind: 'runner-identity', profile, tokenFile }, c)).resolves.toEqual({
+      token: 'eyJiam',
+      expiresAt: new Date(1893456000 * 1000)
+    })
+    const form = new URLSearchParams(json.mock.calls[0]![0].body)
+    expect(Object.fromEntries(form)).toEqual({
+      grant_type: 'urn:ibm:params:oauth:grant-type:cr-token',
+      cr_token: 'eyJh.eyJpb2Qi.c2ln',
+      profile_id: 'Profile-0a1b2c3d-1111'
+    })
+    expect(c.mask).toHaveBeenCalledWith('eyJiam')
   })
 })
