@@ -11,9 +11,12 @@ import { fileURLToPath } from 'node:url'
  * feature of 1.0.0 (allow-list, deadlines, credential stores, credential-helper mode): all of it our own code now.
  * The budget keeps the target with a little room, and stops a dependency that drags in a library (undici alone
  * was 440 KB) at once. Raised from 145 KB to 150 KB (the target) for #19's credential-shape checks: 11.7 KB, almost all
- * of it the one error per mistake (the input, the likely mix-up, the fix).
+ * of it the one error per mistake (the input, the likely mix-up, the fix). Raised to 160 KB for #18's runner identity
+ * (auth: runner-identity on every cloud: four metadata protocols, IBM's cr-token grant, ACK RRSA, their errors with
+ * the commands that attach an identity): 11.3 KB after sharing the token-reply, STS and ARN readers (2.5 KB saved),
+ * 158.6 KB in all; 160 KB is the smallest round figure above it.
  */
-export const BUDGET_BYTES = 150 * 1024
+export const BUDGET_BYTES = 160 * 1024
 
 export const DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist')
 
