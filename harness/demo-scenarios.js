@@ -1,5 +1,6 @@
 // The scenarios `npm run demo` walks through: the recommended (keyless where possible) login per cloud.
 import { ALIBABA_INSTANCE, ALIBABA_OIDC_PROVIDER_ARN } from './emulators/alibaba.js'
+import { IBM_RUNNER_PROFILE } from './metadata.js'
 
 const aliHost = `${ALIBABA_INSTANCE.name}-registry.${ALIBABA_INSTANCE.region}.cr.aliyuncs.com`
 
@@ -45,5 +46,15 @@ export const demoScenarios = [
     clients: ['podman', 'skopeo', 'buildah', 'docker'],
     pushTo: 'us.icr.io',
     inputs: cloud => ({ provider: 'ibm', region: 'us-south,eu-de', 'api-key': cloud.emulators.ibm.createApiKey() })
+  },
+  {
+    cloud: 'ibm',
+    // Needs the emulated metadata services (loopback alias 169.254.169.254): startLocalCloud({ metadata: true }).
+    metadata: true,
+    title:
+      "IBM Cloud, keyless on a self-hosted runner: the VPC instance's metadata service -> instance identity token -> the trusted profile's IAM token (auth: runner-identity)",
+    clients: ['podman', 'skopeo', 'buildah', 'docker'],
+    pushTo: 'us.icr.io',
+    inputs: () => ({ provider: 'ibm', region: 'us-south', auth: 'runner-identity', 'trusted-profile': IBM_RUNNER_PROFILE })
   }
 ]

@@ -7,9 +7,11 @@ import path from 'node:path'
 import { startCloudServer } from './cloud-server.js'
 import { emulatorFactories } from './emulators/index.js'
 import { createGithubOidc } from './github.js'
+import { createClusterIssuer } from './kubernetes.js'
 import { mapHosts, unmapHosts } from './hosts.js'
 import { acquireCloudLock } from './lock.js'
 import { makePki } from './pki.js'
+import { NEBIUS_METADATA_HOST, LINK_LOCAL, startMetadata } from './metadata.js'
 import { startRegistry } from './registry.js'
 import { CredentialStore } from './store.js'
 import { createTokenService, tokenHost } from './token-service.js'
@@ -19,7 +21,7 @@ const registryAddress = index => `127.0.0.${11 + index}`
 const CERT_DIRS = ['/etc/containers/certs.d', '/etc/docker/certs.d']
 
 /**
- * @param {{ clouds?: string[], dir?: string, log?: (entry: object) => void, tokenTtlSeconds?: number, registryFault?: object }} [options]
+ * @param {{ clouds?: string[], dir?: string, log?: (entry: object) => void, tokenTtlSeconds?: number, registryFault?: object, metadata?: boolean }} [options]
  *   tokenTtlSeconds: every credential the clouds issue (IAM and access tokens, STS credentials, temporary
  *   registry passwords, registry tokens) expires after this many seconds; default from the environment
  *   variable LOCAL_CLOUD_TOKEN_TTL_SECONDS, else each cloud's real lifetime.
@@ -82,7 +84,9 @@ async function start(options, release) {
   const startFault = options.registryFault ?? registryFaultFromEnv()
   const store = new CredentialStore()
   const github = createGithubOidc()
-  const emulators = Object.fromEntries(clouds.map(cloud => [cloud, emulatorFactories[cloud]({ store, github, tokenTtlSeconds })]))
+  // The runner pods' cluster (auth: runner-identity in IKS or ACK): its service-account token issuer.
+  const kube = createClusterIssuer()
+  const emulators = Object.fromEntries(clouds.map(cloud => [cloud, emulatorFactories[cloud]({ store, github, kube, tokenTtlSeconds })]))
   const apiHosts = [...github.hosts, ...clouds.map(tokenHost), ...Object.values(emulators).flatMap(e => e.hosts)]
   const registryHosts = Object.fromEntries(clouds.map(cloud => [cloud, emulators[cloud].registryHosts]))
   const allHosts = [...apiHosts, ...Object.values(registryHosts).flat()]
@@ -92,6 +96,8 @@ async function start(options, release) {
   const tokenService = createTokenService({ pki, store, clouds, tokenTtlSeconds })
 
   const hostMap = Object.fromEntries(apiHosts.map(h => [h, API_ADDRESS]))
+  // The runners' metadata services (options.metadata): Nebius's by name, on the link-local alias.
+  if (options.metadata) hostMap[NEBIUS_METADATA_HOST] = LINK_LOCAL
   clouds.forEach((cloud, i) => {
     for (const h of registryHosts[cloud]) hostMap[h] = registryAddress(i)
   })
@@ -124,6 +130,8 @@ async function start(options, release) {
     })
     stops.push(() => server.close())
     for (const cloud of startFault ? clouds : []) server.inject({ host: tokenHost(cloud), path: '/token', ...startFault })
+    const metadata = options.metadata ? await startMetadata({ store, alibaba: emulators.alibaba, tokenTtlSeconds }) : undefined
+    if (metadata) stops.push(() => metadata.stop())
     const registries = {}
     for (const [i, cloud] of clouds.entries()) {
       registries[cloud] = await startRegistry({ dir, pki, cloud, address: registryAddress(i) })
@@ -134,10 +142,14 @@ async function start(options, release) {
       pki,
       store,
       github,
+      /** The runner pods' cluster: mint({ namespace, serviceAccount, audience }) writes what a projected token holds. */
+      kube,
       emulators,
       tokenService,
       registries,
       registryHosts,
+      /** The runners' metadata services, with options.metadata: `vm` says what is attached, `requests` what was asked. */
+      metadata,
       /** Injects a fault into the next request(s) to an API host. */
       inject: rule => server.inject(rule),
       /**

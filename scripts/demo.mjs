@@ -24,7 +24,7 @@ const clouds = [...new Set(scenarios.map(s => s.cloud))]
 say(
   `Starting the local cloud (${clouds.join(', ')}): a test CA, the clouds' APIs on their real host names, GitHub's OIDC service, one distribution registry per cloud`
 )
-const cloud = await startLocalCloud({ clouds })
+const cloud = await startLocalCloud({ clouds, metadata: scenarios.some(s => s.metadata) })
 let failures = 0
 try {
   for (const scenario of scenarios) {

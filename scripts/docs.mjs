@@ -42,7 +42,9 @@ export const INPUT_CLOUDS = {
   'role-session-name': ['alibaba'],
   'duration-seconds': ['alibaba'],
   'instance-id': ['alibaba'],
-  'instance-name': ['alibaba']
+  'instance-name': ['alibaba'],
+  'trusted-profile': ['ibm'],
+  'identity-token-file': ['alibaba', 'ibm']
 }
 
 const header = ['| input | default | description |', '|---|---|---|']

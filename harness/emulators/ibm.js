@@ -1,5 +1,6 @@
-// IBM Cloud IAM `POST /identity/token` (API key grant) and what IBM's registries accept:
-// `iambearer` + an IAM access token it issued, `iamapikey` + a known API key.
+// IBM Cloud IAM `POST /identity/token` (API key grant, and the cr-token grant of a pod's projected service-account
+// token for a trusted profile that trusts the pod) and what IBM's registries accept: `iambearer` + an IAM access
+// token it issued, `iamapikey` + a known API key.
 import { randomBytes } from 'node:crypto'
 
 export const IBM_REGISTRY_HOSTS = [
@@ -25,16 +26,42 @@ const iamError = (errorCode, errorMessage) => ({
   context: { requestId: randomBytes(8).toString('hex'), requestType: 'incoming.Identity_Token' }
 })
 
+const CR_TOKEN_GRANT = 'urn:ibm:params:oauth:grant-type:cr-token'
+
 export function createIbmEmulator({
   store,
+  kube = undefined,
   now = () => Date.now(),
   tokenTtlSeconds = undefined,
   tokenLifetimeSeconds = tokenTtlSeconds ?? 3600
 }) {
   /** API keys IAM knows. */
   const apiKeys = new Set()
+  /** Trusted profiles with a compute-resource link to a cluster's service account: id -> { namespace, serviceAccount }. */
+  const podProfiles = new Map()
   const requests = []
   store.acceptWhen('ibm', (username, password) => username === 'iamapikey' && apiKeys.has(password))
+  /**
+   * Why IAM refuses a cr-token grant, or nothing: the token must be the cluster's (signature, issuer, expiry) and the
+   * profile (profile_id, as IBM's SDKs send it) must trust its namespace and service account. The error codes here
+   * are the emulator's own (IAM's real codes for these refusals were not seen).
+   */
+  function crTokenRefusal(form) {
+    const token = form.get('cr_token')
+    const profileId = form.get('profile_id')
+    if (!token || !profileId) return iamError('BXNIM0109E', 'Property missing or empty. Operation not allowed.')
+    let claims
+    try {
+      claims = kube.verify(token)
+    } catch (error) {
+      return iamError('BXNIM0102E', `The compute resource token is not valid: ${error.message}.`)
+    }
+    const link = podProfiles.get(profileId)
+    if (!link || claims.sub !== `system:serviceaccount:${link.namespace}:${link.serviceAccount}`)
+      return iamError('BXNIM0102E', `Trusted profile ${profileId} does not trust this compute resource.`)
+    return undefined
+  }
+
   return {
     cloud: 'ibm',
     hosts: ['iam.cloud.ibm.com', 'private.iam.cloud.ibm.com'],
@@ -47,6 +74,12 @@ export function createIbmEmulator({
       return key
     },
     deleteApiKey: key => apiKeys.delete(key),
+    /** A trusted profile that trusts the pods of `namespace` running as `serviceAccount` (a link of cr-type IKS_SA). */
+    createPodProfile({ namespace = 'arc-runners', serviceAccount = 'github-runner' } = {}) {
+      const id = `Profile-${randomBytes(8).toString('hex')}-pod`
+      podProfiles.set(id, { namespace, serviceAccount })
+      return id
+    },
     errorBody: (status, message) => JSON.stringify(iamError(`BXNIM${status}E`, message)),
     async handle({ req, url, body, reply }) {
       if (url.pathname !== '/identity/token') return false
@@ -56,12 +89,17 @@ export function createIbmEmulator({
       }
       const form = new URLSearchParams(body.toString())
       requests.push({ grantType: form.get('grant_type') })
-      if (form.get('grant_type') !== 'urn:ibm:params:oauth:grant-type:apikey') {
+      const grant = form.get('grant_type')
+      if (grant === CR_TOKEN_GRANT && kube) {
+        const refused = crTokenRefusal(form)
+        if (refused) return reply(400, refused)
+      } else if (grant !== 'urn:ibm:params:oauth:grant-type:apikey') {
         return reply(400, iamError('BXNIM0103E', 'Unsupported grant type.'))
+      } else {
+        const apikey = form.get('apikey')
+        if (!apikey) return reply(400, iamError('BXNIM0109E', 'Property missing or empty. Operation not allowed.'))
+        if (!apiKeys.has(apikey)) return reply(400, iamError('BXNIM0415E', 'Provided API key could not be found.'))
       }
-      const apikey = form.get('apikey')
-      if (!apikey) return reply(400, iamError('BXNIM0109E', 'Property missing or empty. Operation not allowed.'))
-      if (!apiKeys.has(apikey)) return reply(400, iamError('BXNIM0415E', 'Provided API key could not be found.'))
       const accessToken = `eyJ${randomBytes(48).toString('base64url')}`
       const expiration = Math.floor(now() / 1000) + tokenLifetimeSeconds
       store.issue('ibm', 'iambearer', accessToken, expiration * 1000)

@@ -41,7 +41,12 @@ export const ENDPOINT_NAMES = [
   'NEBIUS_TOKEN_HTTP',
   'NEBIUS_TOKEN_GRPC',
   'ALIBABA_CR',
-  'ALIBABA_STS'
+  'ALIBABA_STS',
+  // The runner's own metadata services (auth: runner-identity): plain http, only to loopback when overridden.
+  'YANDEX_METADATA',
+  'NEBIUS_METADATA',
+  'ALIBABA_METADATA',
+  'IBM_METADATA'
 ] as const
 
 export type EndpointName = (typeof ENDPOINT_NAMES)[number]

@@ -12,9 +12,10 @@ export class NetworkError extends ActionError {
   readonly transient = true
   constructor(
     readonly service: string,
-    cause: string
+    /** What happened, as node said it (the message quotes it made safe). */
+    readonly reason: string
   ) {
-    super(`Could not reach ${service}: ${safeText(cause)}.`)
+    super(`Could not reach ${service}: ${safeText(reason)}.`)
     this.name = 'NetworkError'
   }
 }
@@ -22,13 +23,17 @@ export class NetworkError extends ActionError {
 export interface Exchange {
   /** Names the service in errors. */
   service: string
-  method: 'GET' | 'POST'
+  method: 'GET' | 'POST' | 'PUT'
   url: URL
   /** Sent as given (names lower-cased), with Content-Length for a body. */
   headers: Record<string, string>
   body?: string | undefined
   timeoutMs: number
   maxBytes: number
+  /** A shorter deadline for the TCP connection alone (a metadata service on the host answers at once or not at all). */
+  connectTimeoutMs?: number
+  /** Never through HTTP(S)_PROXY, whatever the URL (a metadata service is on the host itself). */
+  direct?: true
 }
 
 export interface Reply {
@@ -104,7 +109,7 @@ function takeOff(call: Exchange, resolve: (reply: Reply) => void, reject: (error
 
 /** A CONNECT tunnel through the proxy for an https URL that goes through one (the toolkit's rule), else none. */
 async function connection(call: Exchange, signal: AbortSignal): Promise<Duplex | undefined> {
-  const proxy = proxyFor(call.url)
+  const proxy = call.direct ? undefined : proxyFor(call.url)
   if (!proxy) return undefined
   return openTunnel(proxy, call.url.hostname.replace(/^\[|\]$/g, ''), Number(call.url.port) || 443, signal)
 }
@@ -126,9 +131,17 @@ async function send(call: Exchange, flight: Flight, tunnel: Duplex | undefined):
     ...(viaTunnel ? { createConnection: () => viaTunnel } : { agent: false })
   })
   flight.request = req
+  if (call.connectTimeoutMs !== undefined) connectDeadline(call.service, call.connectTimeoutMs, req, flight)
   req.on('error', error => flight.finish(new NetworkError(call.service, error.message)))
   req.on('response', response => receive(call, flight, response))
   req.end(call.body)
+}
+
+/** Fails the flight when its socket is not connected within `ms`; the timer goes with the request. */
+function connectDeadline(service: string, ms: number, req: http.ClientRequest, flight: Flight): void {
+  const timer = setTimeout(() => flight.finish(new NetworkError(service, `no connection within ${ms} ms`)), ms)
+  req.once('close', () => clearTimeout(timer))
+  req.once('socket', socket => socket.once('connect', () => clearTimeout(timer)))
 }
 
 /** TLS to the URL's host inside the proxy tunnel (the name checked against the certificate as on a direct call). */

@@ -206,3 +206,18 @@ export function lockPolicy(env: NodeJS.ProcessEnv): LockPolicy {
  * nothing for good. No override.
  */
 export const CLAIM_TTL_MS = 24 * 60 * 60 * 1000
+
+// ---- The runner's own metadata service (net/metadata.ts, auth: runner-identity) ----
+
+/**
+ * A metadata service is on the host itself (a link-local address the hypervisor answers), so its calls get short
+ * deadlines and small replies, and no retry: the TCP connection must be up within 2 s (nothing there means this runner
+ * is not such a VM), one exchange (connect, request, whole reply) done within 10 s, at most 64 KiB read (a token or
+ * an STS triple is a few KiB). No overrides: the limits are not worth tuning, and the tests point the
+ * REGISTRY_LOGIN_ENDPOINT_*_METADATA variables at loopback emulators that answer at once.
+ */
+export const METADATA_CONNECT_TIMEOUT_MS = 2_000
+export const METADATA_EXCHANGE_TIMEOUT_MS = 10_000
+export const METADATA_MAX_REPLY_BYTES = 64 * 1024
+/** Lifetime asked for Alibaba's metadata session token and IBM's instance identity token: one login needs seconds. */
+export const METADATA_SESSION_TTL_SECONDS = 300

@@ -20,7 +20,7 @@ export class ReplyError extends ActionError {
     readonly service: string,
     /** The endpoint's host[:port], for the message. */
     endpoint: string,
-    problem: string,
+    readonly problem: string,
     readonly transient: boolean
   ) {
     super(`Stopped the call to ${service} (${safeText(endpoint, 200)}): ${problem}.`)

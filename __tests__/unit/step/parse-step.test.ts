@@ -201,7 +201,7 @@ describe('invalid inputs: each error names the input, says what is wrong, and le
       'unsupported auth method',
       { provider: 'ibm', 'api-key': API_KEY, region: 'us', auth: 'keyless' },
       'auth',
-      "Input 'auth' is 'keyless', which IBM Cloud does not support. Use one of: auto, api-key, token, password."
+      "Input 'auth' is 'keyless', which IBM Cloud does not support. Use one of: auto, api-key, token, password, runner-identity."
     ],
     [
       'no region and no registry',

@@ -212,16 +212,17 @@ export async function assumeRoleWithOidc(
     hint: (_status, cloud) => stsHint(cloud, role, audience),
     retryable: alibabaRetryable
   })
-  return stsCredential(reply.Credentials ?? {}, ctx)
+  return stsCredential(reply.Credentials ?? {}, ctx, 'Alibaba Cloud STS answered AssumeRoleWithOIDC')
 }
 
-/** The temporary AccessKey in AssumeRoleWithOIDC's `Credentials`, masked in every form a later error may echo. */
-function stsCredential(c: Record<string, unknown>, ctx: ProviderContext): StsCredential {
+/**
+ * A temporary AccessKey (AssumeRoleWithOIDC's `Credentials`, an ECS role's credentials from the metadata service),
+ * masked in every form a later error may echo; `from` says who answered, for the error when a part is missing.
+ */
+export function stsCredential(c: Record<string, unknown>, ctx: ProviderContext, from: string): StsCredential {
   const { AccessKeyId: id, AccessKeySecret: secret, SecurityToken: token } = c
   if (typeof id !== 'string' || !id || typeof secret !== 'string' || !secret || typeof token !== 'string' || !token) {
-    throw new ActionError(
-      'Alibaba Cloud STS answered AssumeRoleWithOIDC without Credentials (AccessKeyId, AccessKeySecret, SecurityToken).'
-    )
+    throw new ActionError(`${from} without Credentials (AccessKeyId, AccessKeySecret, SecurityToken).`)
   }
   ctx.mask(secret)
   ctx.mask(token)

@@ -4,6 +4,9 @@ import type { InputReader } from '../../inputs/reader.js'
 import { maskSecret } from '../../log/secrets.js'
 import type { CommonInputs } from '../provider.js'
 import { MISSING_SECRET, noCredential, readAuth, requireInput, type CloudAuth, type ReaderContext, type ResolvedAuth } from '../kit/auth.js'
+import { refuseCredentialInputs, RUNNER_IDENTITY } from '../kit/runner-identity.js'
+import { readTokenFile } from '../../inputs/token-file.js'
+import type { AlibabaRunnerIdentity, Rrsa } from './runner-identity.js'
 import { percentEncodedForms, type AccessKeyCredential } from './signature.js'
 import { ALIBABA_FORMATS, ALIBABA_SHAPES } from './shapes.js'
 
@@ -14,8 +17,9 @@ export type AlibabaAuth =
   | { kind: 'access-key'; credential: AccessKeyCredential }
   | { kind: 'oidc'; roleArn: string; oidcProviderArn: string; roleSessionName?: string; durationSeconds: number; audience: string }
   | { kind: 'password'; username: string; password: string }
+  | AlibabaRunnerIdentity
 
-export const ALIBABA_AUTH_METHODS = ['oidc', 'access-key', 'password'] as const
+export const ALIBABA_AUTH_METHODS = ['oidc', 'access-key', 'password', RUNNER_IDENTITY] as const
 type Method = AlibabaAuth['kind']
 type Input = 'access-key-id' | 'access-key-secret' | 'security-token' | 'role-arn' | 'oidc-provider-arn' | 'username' | 'password'
 
@@ -90,15 +94,51 @@ const ARNS = {
 
 /** A RAM ARN input: required, and of its documented form. */
 function requireArn(context: Context, input: keyof typeof ARNS): string {
-  const { pattern, what, example, form } = ARNS[input]
-  const arn = requireInput(context, input, `Set it to the ${what}, e.g. ${example}.`)
-  if (!pattern.test(arn)) throw new InputError(input, `has '${arn}', which is not a ${what}`, `Use the form ${form}.`)
+  const { what, example } = ARNS[input]
+  return checkArn(input, requireInput(context, input, `Set it to the ${what}, e.g. ${example}.`))
+}
+
+/** A RAM ARN of its documented form; `from` names the variable it came from, when not the input. */
+function checkArn(input: keyof typeof ARNS, arn: string, from = ''): string {
+  const { pattern, what, form } = ARNS[input]
+  if (!pattern.test(arn)) throw new InputError(input, `has '${arn}'${from}, which is not a ${what}`, `Use the form ${form}.`)
   return arn
 }
 
-function readOidc(context: Context): AlibabaAuth {
-  const roleArn = requireArn(context, 'role-arn')
-  const oidcProviderArn = requireArn(context, 'oidc-provider-arn')
+/** Each RRSA part: the input, else the variable ACK's pod-identity webhook sets. */
+const RRSA_PARTS = [
+  ['role-arn', 'ALIBABA_CLOUD_ROLE_ARN'],
+  ['oidc-provider-arn', 'ALIBABA_CLOUD_OIDC_PROVIDER_ARN'],
+  ['identity-token-file', 'ALIBABA_CLOUD_OIDC_TOKEN_FILE']
+] as const
+
+/**
+ * An ACK pod's RRSA role when any of its three parts is given (inputs first, then the webhook's variables), all three
+ * then required and the token file checked now; none: the ECS instance's role.
+ */
+function readRrsa(inputs: InputReader, env: NodeJS.ProcessEnv): Rrsa | undefined {
+  const parts = RRSA_PARTS.map(([input, variable]) => {
+    const value = inputs.text(input)
+    return { input, variable, value: value || (env[variable] ?? '').trim(), from: value ? '' : ` (from ${variable})` }
+  })
+  if (parts.every(p => !p.value)) return undefined
+  const missing = parts.find(p => !p.value)
+  if (missing) {
+    throw new InputError(
+      missing.input,
+      `is empty (and so is ${missing.variable}), but other RRSA settings are given`,
+      "In an ACK pod with RRSA, annotate its service account (pod-identity.alibabacloud.com/role-name) so the webhook sets ALIBABA_CLOUD_ROLE_ARN, ALIBABA_CLOUD_OIDC_PROVIDER_ARN and ALIBABA_CLOUD_OIDC_TOKEN_FILE, or set the inputs 'role-arn', 'oidc-provider-arn' and 'identity-token-file'."
+    )
+  }
+  const [role, provider, file] = parts as [(typeof parts)[0], (typeof parts)[0], (typeof parts)[0]]
+  const roleArn = checkArn('role-arn', role.value, role.from)
+  const oidcProviderArn = checkArn('oidc-provider-arn', provider.value, provider.from)
+  readTokenFile('identity-token-file', file.value)
+  return { roleArn, oidcProviderArn, tokenFile: file.value }
+}
+
+/** 'role-session-name', when set, as STS accepts it (keyless login and the runner's RRSA role). */
+function readSessionName(context: Context): string {
   const roleSessionName = context.inputs.text('role-session-name')
   if (roleSessionName && !SESSION_NAME.test(roleSessionName)) {
     throw new InputError(
@@ -107,13 +147,22 @@ function readOidc(context: Context): AlibabaAuth {
       'Use 2 to 64 characters from A-Z a-z 0-9 . @ _ -.'
     )
   }
+  return roleSessionName
+}
+
+const readDuration = (context: Context): number => context.inputs.integer('duration-seconds', 3600, 900, 43200)
+
+function readOidc(context: Context): AlibabaAuth {
+  const roleArn = requireArn(context, 'role-arn')
+  const oidcProviderArn = requireArn(context, 'oidc-provider-arn')
+  const roleSessionName = readSessionName(context)
   requireExchange(context.common, 'is false, but keyless login always exchanges the GitHub token', "Leave 'exchange' at true.")
   return {
     kind: 'oidc',
     roleArn,
     oidcProviderArn,
     ...(roleSessionName ? { roleSessionName } : {}),
-    durationSeconds: context.inputs.integer('duration-seconds', 3600, 900, 43200),
+    durationSeconds: readDuration(context),
     audience: context.inputs.text('audience') || ALIBABA_DEFAULT_AUDIENCE
   }
 }
@@ -154,6 +203,21 @@ function readPassword(context: Context): AlibabaAuth {
   return { kind: 'password', username, password }
 }
 
+/** The ECS instance's RAM role, or an ACK pod's RRSA role: no credential input beside it. */
+function readRunnerIdentity(context: Context): AlibabaAuth {
+  const credentialInputs = ['access-key-id', 'access-key-secret', 'security-token', 'username', 'password', 'audience']
+  refuseCredentialInputs(context, credentialInputs, 'Alibaba Cloud')
+  const roleSessionName = readSessionName(context)
+  requireExchange(context.common, "is false, but the runner's role is always exchanged for a registry token", "Leave 'exchange' at true.")
+  const rrsa = readRrsa(context.inputs, process.env)
+  return {
+    kind: RUNNER_IDENTITY,
+    ...(roleSessionName ? { roleSessionName } : {}),
+    durationSeconds: readDuration(context),
+    ...(rrsa ? { from: 'rrsa' as const, ...rrsa } : { from: 'ecs' as const })
+  }
+}
+
 export const ALIBABA_AUTH: CloudAuth<Method, Input, AlibabaAuth> = {
   cloud: 'Alibaba Cloud',
   names: ALIBABA_AUTH_METHODS,
@@ -185,7 +249,7 @@ export const ALIBABA_AUTH: CloudAuth<Method, Input, AlibabaAuth> = {
       'Alibaba Cloud',
       "'access-key-id' and 'access-key-secret' (plus 'security-token' for STS credentials), or 'username' and 'password' (the instance's access credential); for keyless login 'role-arn' and 'oidc-provider-arn', with 'permissions: id-token: write'"
     ),
-  readers: { 'access-key': readAccessKey, oidc: readOidc, password: readPassword }
+  readers: { 'access-key': readAccessKey, oidc: readOidc, password: readPassword, [RUNNER_IDENTITY]: readRunnerIdentity }
 }
 
 /** Alibaba's auth inputs read and resolved: the method chosen, and its data. */

@@ -3,9 +3,11 @@ import type { InputReader } from '../../inputs/reader.js'
 import type { AuthMethodSpec, CommonInputs, LoginSpec, Provider, ProviderContext } from '../provider.js'
 import type { RegistryCredential } from '../../types.js'
 import { loginSpec } from '../kit/login-spec.js'
+import { RUNNER_IDENTITY } from '../kit/runner-identity.js'
 import { assumeRoleWithOidc, getEnterpriseToken, getPersonalToken, type TemporaryRegistryCredential } from './api.js'
 import { ALIBABA_AUTH_METHODS, readAlibabaAuth, type AlibabaAuth } from './auth.js'
 import { ALIBABA_REGISTRY_HOSTS } from './hosts.js'
+import { alibabaRunnerCredential, alibabaRunnerIdentityLabel } from './runner-identity.js'
 import { percentEncodedForms, type AccessKeyCredential } from './signature.js'
 import { alibabaTargets, type AlibabaTarget } from './targets.js'
 import { settleAll } from '../../auth-files/concurrency.js'
@@ -49,6 +51,7 @@ export type AlibabaData = AlibabaAuth & { targets: AlibabaTarget[] }
 function methodLabel(auth: AlibabaAuth): string {
   if (auth.kind === 'password') return 'instance access credential (username and password, passed through)'
   if (auth.kind === 'oidc') return 'GitHub OIDC -> STS AssumeRoleWithOIDC -> temporary registry token'
+  if (auth.kind === RUNNER_IDENTITY) return alibabaRunnerIdentityLabel(auth)
   return auth.credential.securityToken
     ? 'STS credentials (AccessKey + security token) exchanged for a temporary registry token'
     : 'AccessKey exchanged for a temporary registry token'
@@ -85,7 +88,19 @@ export const alibaba: Provider<AlibabaData> = {
       oidc: true
     },
     // The instance's access credential: a password for that registry alone, so a custom domain may get it.
-    password: { reads: ['username', 'password', 'instance-id', 'instance-name'], scope: 'registry-only' }
+    password: { reads: ['username', 'password', 'instance-id', 'instance-name'], scope: 'registry-only' },
+    [RUNNER_IDENTITY]: {
+      reads: [
+        'role-arn',
+        'oidc-provider-arn',
+        'identity-token-file',
+        'role-session-name',
+        'duration-seconds',
+        'instance-id',
+        'instance-name'
+      ],
+      options: ['exchange']
+    }
   } satisfies Record<(typeof ALIBABA_AUTH_METHODS)[number], AuthMethodSpec>,
   registryHosts: ALIBABA_REGISTRY_HOSTS,
   regional: true,
@@ -99,11 +114,13 @@ export const alibaba: Provider<AlibabaData> = {
   async mint({ data, registries }, ctx) {
     if (data.kind === 'password') return registries.map(registry => ({ registry, username: data.username, password: data.password }))
     if (data.kind === 'access-key') return fetchAll(data.targets, data.credential, ctx, false)
+    if (data.kind === RUNNER_IDENTITY)
+      return fetchAll(data.targets, await alibabaRunnerCredential(data, defaultSessionName(ctx.env), ctx), ctx, true)
     return oidcCredentials(data, ctx)
   },
   secrets(data) {
     if (data.kind === 'password') return [data.password]
-    if (data.kind === 'oidc') return []
+    if (data.kind === 'oidc' || data.kind === RUNNER_IDENTITY) return []
     const { accessKeySecret, securityToken } = data.credential
     return [accessKeySecret, ...(securityToken ? [securityToken, ...percentEncodedForms(securityToken)] : [])]
   }

@@ -5,16 +5,20 @@ import type { CommonInputs } from '../provider.js'
 import { credentialOf, noCredential, readAuth, type CloudAuth, type ReaderContext, type ResolvedAuth } from '../kit/auth.js'
 import { givenAs, type UsernameTable } from '../kit/static-login.js'
 import { IBM_FORMATS, IBM_SHAPES } from './shapes.js'
+import { refuseCredentialInputs, RUNNER_IDENTITY } from '../kit/runner-identity.js'
+import { readIbmRunnerIdentity, type IbmRunnerIdentity } from './runner-identity.js'
 
 /**
  * IBM's parsed credential: exactly one of these. `username` is set when the credential came as
  * `password` with that registry username (docker/login-action style), so the log can say so.
  */
 export type IbmAuth =
-  { kind: 'api-key'; apiKey: string; exchange: boolean; username?: string } | { kind: 'token'; token: string; username?: string }
+  | { kind: 'api-key'; apiKey: string; exchange: boolean; username?: string }
+  | { kind: 'token'; token: string; username?: string }
+  | (IbmRunnerIdentity & { username?: undefined })
 
 /** `password` selects the method by `username`, as docker/login-action users write it. */
-export const IBM_AUTH_METHODS = ['api-key', 'token', 'password'] as const
+export const IBM_AUTH_METHODS = ['api-key', 'token', 'password', RUNNER_IDENTITY] as const
 type Method = IbmAuth['kind']
 type Input = 'api-key' | 'token'
 
@@ -39,7 +43,13 @@ const readers: CloudAuth<Method, Input, IbmAuth>['readers'] = {
     kind: 'token',
     token: credentialOf(context, 'token', 'Pass an IAM access token.'),
     ...givenAs(context.login)
-  })
+  }),
+  // A VPC instance's or a pod's trusted profile: reads its own inputs, 'trusted-profile' and 'identity-token-file'
+  // (the username form names its own contradiction).
+  [RUNNER_IDENTITY]: (context: Context) => {
+    refuseCredentialInputs(context, ['api-key', 'token'], 'IBM Cloud')
+    return readIbmRunnerIdentity(context.inputs)
+  }
 }
 
 export const IBM_AUTH: CloudAuth<Method, Input, IbmAuth> = {

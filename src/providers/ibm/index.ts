@@ -5,8 +5,10 @@ import { forEachRegistry, withExpiry } from '../kit/credentials.js'
 import { loginSpec } from '../kit/login-spec.js'
 import { regionalRegistries, type RegionHosts } from '../kit/regions.js'
 import { givenAsLabel } from '../kit/static-login.js'
+import { RUNNER_IDENTITY } from '../kit/runner-identity.js'
 import { IBM_AUTH_METHODS, readIbmAuth, type IbmAuth } from './auth.js'
 import { exchangeApiKey } from './iam.js'
+import { ibmRunnerIdentityLabel, ibmRunnerToken } from './runner-identity.js'
 import { IBM_REGION_NAMES, IBM_REGISTRY_HOSTS, ibmRegistryHost } from './regions.js'
 import { IBM_FORMATS } from './shapes.js'
 
@@ -28,6 +30,7 @@ export function ibmRegistries(common: CommonInputs): string[] {
 
 /** The log's name for the method, as the inputs gave it. */
 function methodLabel(auth: IbmAuth): string {
+  if (auth.kind === RUNNER_IDENTITY) return ibmRunnerIdentityLabel(auth)
   const given = givenAsLabel(auth.username)
   if (auth.kind === 'token') return `IAM access token (iambearer${given})`
   if (!auth.exchange) return `API key passed to the registry (iamapikey${given})`
@@ -43,7 +46,8 @@ export const ibm: Provider<IbmAuth> = {
     'api-key': { reads: ['api-key'], options: ['exchange'] },
     token: { reads: ['token'] },
     // iamapikey / iambearer + password: still an IBM credential, so IBM's hosts only.
-    password: { reads: ['username', 'password'] }
+    password: { reads: ['username', 'password'] },
+    [RUNNER_IDENTITY]: { reads: ['trusted-profile', 'identity-token-file'] }
   } satisfies Record<(typeof IBM_AUTH_METHODS)[number], AuthMethodSpec>,
   registryHosts: IBM_REGISTRY_HOSTS,
   regional: true,
@@ -55,6 +59,7 @@ export const ibm: Provider<IbmAuth> = {
   },
   async mint({ data: auth, registries }, ctx) {
     if (auth.kind === 'token') return forEachRegistry(registries, { username: 'iambearer', password: auth.token })
+    if (auth.kind === RUNNER_IDENTITY) return forEachRegistry(registries, withExpiry('iambearer', await ibmRunnerToken(auth, ctx)))
     if (!auth.exchange) {
       ctx.warn(
         "The long-lived API key is stored in the clients' auth files until post logs out. Leave 'exchange' at true to store a 1-hour IAM token instead."
@@ -63,5 +68,5 @@ export const ibm: Provider<IbmAuth> = {
     }
     return forEachRegistry(registries, withExpiry('iambearer', await exchangeApiKey(auth.apiKey, ctx)))
   },
-  secrets: auth => [auth.kind === 'token' ? auth.token : auth.apiKey]
+  secrets: auth => (auth.kind === RUNNER_IDENTITY ? [] : [auth.kind === 'token' ? auth.token : auth.apiKey])
 }

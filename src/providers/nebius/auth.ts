@@ -15,6 +15,7 @@ import {
   type ResolvedAuth
 } from '../kit/auth.js'
 import { givenAs, type UsernameTable } from '../kit/static-login.js'
+import { refuseCredentialInputs, RUNNER_IDENTITY } from '../kit/runner-identity.js'
 import { checkServiceAccountId, keyFromFields, parseCredentialsFile, type ServiceAccountKey } from './credentials.js'
 import type { Transport } from './exchange.js'
 import { NEBIUS_FORMATS, NEBIUS_SHAPES } from './shapes.js'
@@ -30,9 +31,10 @@ export type NebiusAuth =
   | { kind: 'oidc'; serviceAccountId: string; audience: string | undefined; transport: Exclude<Transport, 'auto'> }
   | { kind: 'service-account-key'; key: ServiceAccountKey; transport: Transport }
   | { kind: 'token'; token: string; username?: string }
+  | { kind: 'runner-identity' }
 
 /** `password` takes `username: iam` + `password`, as docker/login-action users write it. */
-export const NEBIUS_AUTH_METHODS = ['oidc', 'service-account-key', 'token', 'password'] as const
+export const NEBIUS_AUTH_METHODS = ['oidc', 'service-account-key', 'token', 'password', RUNNER_IDENTITY] as const
 type Method = NebiusAuth['kind']
 type Input = 'service-account-key' | 'private-key' | 'public-key-id' | 'service-account-id' | 'token' | 'audience' | 'token-exchange'
 
@@ -144,7 +146,12 @@ function readToken(context: Context): NebiusAuth {
 const readers: CloudAuth<Method, Input, NebiusAuth>['readers'] = {
   oidc: readOidc,
   'service-account-key': readKey,
-  token: readToken
+  token: readToken,
+  // The runner VM's service account: no credential input (the username form names its own contradiction).
+  [RUNNER_IDENTITY]: context => {
+    refuseCredentialInputs(context, [...KEY_INPUTS, 'service-account-id', 'token', 'audience'], 'Nebius AI Cloud')
+    return { kind: RUNNER_IDENTITY }
+  }
 }
 
 export const NEBIUS_AUTH: CloudAuth<Method, Input, NebiusAuth> = {

@@ -6,10 +6,12 @@ import { forEachRegistry, withExpiry, type ExpiringToken } from '../kit/credenti
 import { loginSpec } from '../kit/login-spec.js'
 import { regionalRegistries, type RegionHosts } from '../kit/regions.js'
 import { givenAsLabel } from '../kit/static-login.js'
+import { RUNNER_IDENTITY } from '../kit/runner-identity.js'
 import { NEBIUS_AUTH_METHODS, NEBIUS_USERNAME, readNebiusAuth, type NebiusAuth } from './auth.js'
 import { exchange, federatedExchangeRequest, jwtExchangeRequest, serviceAccountJwt } from './exchange.js'
 import { NEBIUS_REGION_SHAPE, NEBIUS_REGIONS, NEBIUS_REGISTRY_HOSTS, nebiusPatternHost, nebiusRegistryHost } from './regions.js'
 import { NEBIUS_FORMATS } from './shapes.js'
+import { nebiusMetadataToken } from './runner-identity.js'
 
 /**
  * GitHub's own default `aud` for an OIDC token: <server>/<owner>, e.g. https://github.com/acme. The
@@ -48,6 +50,7 @@ const TRANSPORT_NAMES = { auto: 'HTTPS, gRPC as fallback', http: 'HTTPS', grpc: 
 /** The log's name for the method. */
 function methodLabel(auth: NebiusAuth): string {
   if (auth.kind === 'token') return `static key or access token (iam${givenAsLabel(auth.username)})`
+  if (auth.kind === RUNNER_IDENTITY) return "the runner VM's service account, access token from the metadata service (iam)"
   if (auth.kind === 'service-account-key') {
     return `service-account key exchanged for an access token over ${TRANSPORT_NAMES[auth.transport]} (iam)`
   }
@@ -57,6 +60,7 @@ function methodLabel(auth: NebiusAuth): string {
 /** The access token (or static key) the registry takes as the password for `iam`. */
 async function accessToken(auth: NebiusAuth, ctx: ProviderContext): Promise<ExpiringToken> {
   if (auth.kind === 'token') return { token: auth.token }
+  if (auth.kind === RUNNER_IDENTITY) return nebiusMetadataToken(ctx)
   if (auth.kind === 'service-account-key') {
     const jwt = serviceAccountJwt(auth.key, ctx.now())
     ctx.mask(jwt)
@@ -79,7 +83,8 @@ export const nebius: Provider<NebiusAuth> = {
     },
     token: { reads: ['token'] },
     // username iam + a static key or access token: still a Nebius credential, so Nebius's hosts only.
-    password: { reads: ['username', 'password'] }
+    password: { reads: ['username', 'password'] },
+    [RUNNER_IDENTITY]: { reads: [] }
   } satisfies Record<(typeof NEBIUS_AUTH_METHODS)[number], AuthMethodSpec>,
   registryHosts: NEBIUS_REGISTRY_HOSTS,
   regional: true,

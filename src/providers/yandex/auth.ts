@@ -5,6 +5,7 @@ import type { CommonInputs } from '../provider.js'
 import type { InputValues } from '../kit/credential-inputs.js'
 import { credentialOf, noCredential, readAuth, requireInput, type CloudAuth, type ReaderContext, type ResolvedAuth } from '../kit/auth.js'
 import { givenAs, type UsernameTable } from '../kit/static-login.js'
+import { RUNNER_IDENTITY } from '../kit/runner-identity.js'
 import { parseAuthorizedKey, type AuthorizedKey } from './key.js'
 import { YANDEX_FORMATS, YANDEX_SHAPES } from './shapes.js'
 
@@ -18,9 +19,10 @@ export type YandexAuth =
   | { kind: 'token'; token: string; username?: string }
   | { kind: 'oauth-token'; oauthToken: string; exchange: boolean; username?: string }
   | { kind: 'api-key'; apiKey: string; username?: string }
+  | { kind: 'runner-identity' }
 
 /** `password` selects the method by `username`, as docker/login-action and yc-cr-login users write it. */
-export const YANDEX_AUTH_METHODS = ['oidc', 'service-account-key', 'token', 'oauth-token', 'api-key', 'password'] as const
+export const YANDEX_AUTH_METHODS = ['oidc', 'service-account-key', 'token', 'oauth-token', 'api-key', 'password', RUNNER_IDENTITY] as const
 type Method = YandexAuth['kind']
 type Input = 'service-account-id' | 'service-account-key' | 'token' | 'oauth-token' | 'api-key' | 'audience'
 
@@ -46,7 +48,7 @@ const CREDENTIAL_INPUT = {
   token: 'token',
   'oauth-token': 'oauth-token',
   'api-key': 'api-key'
-} as const satisfies Record<Exclude<Method, 'oidc'>, Input>
+} as const satisfies Record<Exclude<Method, 'oidc' | typeof RUNNER_IDENTITY>, Input>
 const CREDENTIAL_METHODS = Object.keys(CREDENTIAL_INPUT) as Array<keyof typeof CREDENTIAL_INPUT>
 
 const SERVICE_ACCOUNT_ID = /^[a-z0-9]{8,64}$/
@@ -64,7 +66,7 @@ function checkServiceAccountId(values: InputValues<Input>): void {
 
 /** With auth auto: two credentials set (service-account-id aside: it goes with a key too). */
 function clash(set: readonly Method[]): InputError | undefined {
-  const [first, second] = set.flatMap(method => (method === 'oidc' ? [] : [CREDENTIAL_INPUT[method]]))
+  const [first, second] = set.flatMap(method => (method === 'oidc' || method === RUNNER_IDENTITY ? [] : [CREDENTIAL_INPUT[method]]))
   if (!first || !second) return undefined
   return new InputError(first, `and input '${second}' are both set`, "Set only one Yandex Cloud credential, or choose one with 'auth'.")
 }
@@ -140,7 +142,10 @@ const readers: CloudAuth<Method, Input, YandexAuth>['readers'] = {
     kind: 'api-key',
     apiKey: credentialOf(context, 'api-key', "Pass a service account's API key (yc iam api-key create) from a secret."),
     ...givenAs(context.login)
-  })
+  }),
+  // The runner VM's linked service account: no input at all. refuseUnused (afterChoice) names any credential,
+  // 'service-account-id' or 'audience' set beside it; the username form names its own contradiction.
+  [RUNNER_IDENTITY]: () => ({ kind: RUNNER_IDENTITY })
 }
 
 export const YANDEX_AUTH: CloudAuth<Method, Input, YandexAuth> = {

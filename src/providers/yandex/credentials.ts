@@ -7,6 +7,7 @@ import { withExpiry, type Credential } from '../kit/credentials.js'
 import type { YandexAuth } from './auth.js'
 import { isCloudRegistry, isContainerRegistry } from './hosts.js'
 import { iamTokenFromGithub, iamTokenFromKey, iamTokenFromOauth } from './iam.js'
+import { yandexMetadataToken } from './runner-identity.js'
 
 /** The GitHub token audience Yandex's federation setup expects by default: <server>/<owner>, GitHub's default `aud` (https://github.com/<owner> on github.com). */
 export function defaultGithubAudience(env: NodeJS.ProcessEnv): string {
@@ -88,5 +89,7 @@ export async function credentialFor(auth: YandexAuth, registries: string[], ctx:
       return oauthCredential(auth, registries, ctx)
     case 'api-key':
       return apiKeyCredential(auth, registries, ctx)
+    case 'runner-identity':
+      return withExpiry('iam', await yandexMetadataToken(ctx))
   }
 }

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto'
 import { endpoint } from '../../net/endpoints.js'
 import { ActionError } from '../../log/errors.js'
 import { formBody, type CloudError } from '../../net/http.js'
+import { accessTokenOf } from '../kit/credentials.js'
 import type { ProviderContext } from '../provider.js'
 import { parseOauthError, parseRpcStatus, yandexRetryable } from './errors.js'
 import { federationHint, keyHint, oauthHint } from './hints.js'
@@ -88,7 +89,7 @@ export async function iamTokenFromGithub(serviceAccountId: string, githubAudienc
   const subjectToken = await ctx.idToken(githubAudience)
   ctx.mask(subjectToken)
   const clientRequestId = randomUUID()
-  const reply = await ctx.http.json<{ access_token?: unknown; expires_in?: unknown }>({
+  const reply = await ctx.http.json<Record<string, unknown>>({
     service: 'Yandex Cloud workload identity federation',
     method: 'POST',
     url: endpoint('YANDEX_WLIF', YANDEX_WLIF_URL, ctx.env),
@@ -104,10 +105,5 @@ export async function iamTokenFromGithub(serviceAccountId: string, githubAudienc
     hint: federationHint(serviceAccountId, githubAudience, subjectOf(subjectToken), clientRequestId),
     retryable: yandexRetryable
   })
-  if (typeof reply.access_token !== 'string' || reply.access_token === '') {
-    throw new ActionError('Yandex Cloud workload identity federation answered without an access_token.')
-  }
-  ctx.mask(reply.access_token)
-  const expiresAt = typeof reply.expires_in === 'number' ? new Date(ctx.now().getTime() + reply.expires_in * 1000) : undefined
-  return expiresAt ? { token: reply.access_token, expiresAt } : { token: reply.access_token }
+  return accessTokenOf('Yandex Cloud workload identity federation', reply, ctx)
 }

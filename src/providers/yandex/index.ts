@@ -4,6 +4,7 @@ import type { AuthMethodSpec, CommonInputs, LoginSpec, Provider } from '../provi
 import { forEachRegistry } from '../kit/credentials.js'
 import { loginSpec } from '../kit/login-spec.js'
 import { givenAsLabel } from '../kit/static-login.js'
+import { RUNNER_IDENTITY } from '../kit/runner-identity.js'
 import { readYandexAuth, YANDEX_AUTH_METHODS, type YandexAuth } from './auth.js'
 import { credentialFor } from './credentials.js'
 import { CLOUD_REGISTRY, containerRegistrySunsetWarning, YANDEX_REGISTRY_POLICY } from './hosts.js'
@@ -18,7 +19,8 @@ const LABELS: Record<YandexAuth['kind'], string> = {
   'service-account-key': 'service-account authorized key exchanged for an IAM token (iam)',
   token: 'IAM token (iam)',
   'oauth-token': 'Yandex ID OAuth token exchanged for an IAM token (iam)',
-  'api-key': 'service-account API key (api_key)'
+  'api-key': 'service-account API key (api_key)',
+  'runner-identity': "the runner VM's service account, IAM token from the metadata service (iam)"
 }
 
 /** The log's name for the method; "(iam)" -> "(iam, given as username oauth + password)" when the inputs gave it so. */
@@ -26,7 +28,7 @@ function methodLabel(auth: YandexAuth): string {
   let label = LABELS[auth.kind]
   if (auth.kind === 'service-account-key' && !auth.exchange) label = 'service-account authorized key passed to the registry (json_key)'
   if (auth.kind === 'oauth-token' && !auth.exchange) label = 'Yandex ID OAuth token passed to the registry (oauth)'
-  const given = givenAsLabel(auth.kind === 'oidc' ? undefined : auth.username)
+  const given = givenAsLabel(auth.kind === 'oidc' || auth.kind === RUNNER_IDENTITY ? undefined : auth.username)
   return given ? label.replace(/\)$/, `${given})`) : label
 }
 
@@ -40,7 +42,8 @@ export const yandex: Provider<YandexAuth> = {
     'oauth-token': { reads: ['oauth-token'], options: ['exchange'] },
     'api-key': { reads: ['api-key'] },
     // iam / oauth / json_key / api_key + password: still a Yandex credential, so Yandex's hosts only.
-    password: { reads: ['username', 'password'] }
+    password: { reads: ['username', 'password'] },
+    [RUNNER_IDENTITY]: { reads: [] }
   } satisfies Record<(typeof YANDEX_AUTH_METHODS)[number], AuthMethodSpec>,
   registryHosts: YANDEX_REGISTRY_POLICY,
   // One host serves every folder: the registries are not regional.
@@ -59,6 +62,7 @@ export const yandex: Provider<YandexAuth> = {
   secrets(auth) {
     switch (auth.kind) {
       case 'oidc':
+      case 'runner-identity':
         return []
       case 'service-account-key':
         return [auth.key.json, auth.key.privateKey]

@@ -170,7 +170,7 @@ describe('plan: every input error names the input and the fix, never a secret', 
       AK,
       { auth: 'api-key', regions: ['cn-hangzhou'] },
       'auth',
-      /'api-key', which Alibaba Cloud does not support\. Use one of: auto, oidc, access-key, password/
+      /'api-key', which Alibaba Cloud does not support\. Use one of: auto, oidc, access-key, password, runner-identity\.$/
     ],
     ['access-key without id', { 'access-key-secret': 'sekrit-value' }, { regions: ['cn-hangzhou'] }, 'access-key-id', /is empty/],
     [

@@ -267,6 +267,6 @@ describe('the IBM provider plan against a local IAM', () => {
 
   test('the provider describes itself', () => {
     expect(ibm.id).toBe('ibm')
-    expect([...ibm.authMethods]).toEqual(['api-key', 'token', 'password'])
+    expect([...ibm.authMethods]).toEqual(['api-key', 'token', 'password', 'runner-identity'])
   })
 })

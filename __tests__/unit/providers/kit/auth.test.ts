@@ -94,7 +94,12 @@ describe('the inputs set choose the method', () => {
       { auth: 'password', username: 'ci@1234567890', password: 'unit-password', 'access-key-id': 'LTAI5tUnit' },
       'password',
       false
-    ]
+    ],
+    // runner-identity only when named: no credential input of its own
+    ['yandex', { auth: 'runner-identity' }, 'runner-identity', false],
+    ['nebius', { auth: 'runner-identity' }, 'runner-identity', false],
+    ['ibm', { auth: 'runner-identity', 'trusted-profile': 'Profile-0a1b2c3d-1111' }, 'runner-identity', false],
+    ['alibaba', { auth: 'runner-identity' }, 'runner-identity', false]
   ]
   test.each(chosen)('%s %j -> %s', (cloud, values, method, byUsername) => {
     const { resolved, data } = resolve(cloud, values)
@@ -144,13 +149,13 @@ describe('conflicts and missing inputs: one error naming one input, word for wor
       'yandex',
       { auth: 'access-key', token: 't1.unit' },
       'auth',
-      "Input 'auth' is 'access-key', which Yandex Cloud does not support. Use one of: auto, oidc, service-account-key, token, oauth-token, api-key, password."
+      "Input 'auth' is 'access-key', which Yandex Cloud does not support. Use one of: auto, oidc, service-account-key, token, oauth-token, api-key, password, runner-identity."
     ],
     [
       'nebius',
       { auth: 'carrier-pigeon' },
       'auth',
-      "Input 'auth' is 'carrier-pigeon', which Nebius AI Cloud does not support. Use one of: auto, oidc, service-account-key, token, password."
+      "Input 'auth' is 'carrier-pigeon', which Nebius AI Cloud does not support. Use one of: auto, oidc, service-account-key, token, password, runner-identity."
     ],
     [
       'ibm',
@@ -162,13 +167,13 @@ describe('conflicts and missing inputs: one error naming one input, word for wor
       'ibm',
       { auth: 'federation', token: 'ibm-unit-token' },
       'auth',
-      "Input 'auth' is 'federation', which IBM Cloud does not support. Use one of: auto, api-key, token, password."
+      "Input 'auth' is 'federation', which IBM Cloud does not support. Use one of: auto, api-key, token, password, runner-identity."
     ],
     [
       'alibaba',
       { auth: 'token', ...ROLE },
       'auth',
-      "Input 'auth' is 'token', which Alibaba Cloud does not support. Use one of: auto, oidc, access-key, password."
+      "Input 'auth' is 'token', which Alibaba Cloud does not support. Use one of: auto, oidc, access-key, password, runner-identity."
     ],
     // auto with the inputs of two methods
     [
@@ -284,6 +289,43 @@ describe('conflicts and missing inputs: one error naming one input, word for wor
       { username: 'api_key', password: 'AQVN-unit', audience: 'https://github.com/acme' },
       'audience',
       "Input 'audience' is set, but auth method api-key does not use a GitHub OIDC token. Remove 'audience', or use keyless login (auth: oidc)."
+    ],
+    // runner-identity: no credential input beside it, and the username form is a contradiction
+    [
+      'yandex',
+      { auth: 'runner-identity', 'api-key': 'AQVN-unit' },
+      'api-key',
+      "Input 'api-key' is set, but 'auth' is runner-identity, which does not use it. Remove 'api-key', or set 'auth' to api-key."
+    ],
+    [
+      'yandex',
+      { auth: 'runner-identity', username: 'iam', password: 't1.unit' },
+      'username',
+      "Input 'username' is iam, which logs in with auth method token, but 'auth' is runner-identity. Set 'auth' to token or password (or leave it at auto), or remove 'username' and 'password'."
+    ],
+    [
+      'nebius',
+      { auth: 'runner-identity', 'private-key': PEM },
+      'private-key',
+      "Input 'private-key' is set, but 'auth' is runner-identity, which does not use it. Remove 'private-key': the runner's own Nebius AI Cloud identity logs in; or choose another method with 'auth'."
+    ],
+    [
+      'ibm',
+      { auth: 'runner-identity', token: 'ibm-unit-token' },
+      'token',
+      "Input 'token' is set, but 'auth' is runner-identity, which does not use it. Remove 'token': the runner's own IBM Cloud identity logs in; or choose another method with 'auth'."
+    ],
+    [
+      'alibaba',
+      { auth: 'runner-identity', audience: 'sts.aliyuncs.com' },
+      'audience',
+      "Input 'audience' is set, but 'auth' is runner-identity, which does not use it. Remove 'audience': the runner's own Alibaba Cloud identity logs in; or choose another method with 'auth'."
+    ],
+    [
+      'alibaba',
+      { auth: 'runner-identity', exchange: 'false' },
+      'exchange',
+      "Input 'exchange' is false, but the runner's role is always exchanged for a registry token. Leave 'exchange' at true."
     ]
   ]
   test.each(refused)('%s %j -> %s', (cloud, values, input, message) => {

@@ -251,7 +251,7 @@ describe('input errors name the input and the fix, never the secret', () => {
     [
       'unknown auth',
       { auth: 'api-key', token: 'x' },
-      "Input 'auth' is 'api-key', which Nebius AI Cloud does not support. Use one of: auto, oidc, service-account-key, token, password."
+      "Input 'auth' is 'api-key', which Nebius AI Cloud does not support. Use one of: auto, oidc, service-account-key, token, password, runner-identity."
     ],
     [
       'exchange false with a key',
@@ -408,7 +408,7 @@ describe('plans and credentials', () => {
       mint(plan({ provider: 'nebius', region: 'eu-north1', 'service-account-id': SA, audience: 'custom' }), ctx)
     ).rejects.toThrow('stop here')
     expect(ctx.audiences).toEqual(['https://github.com/acme', 'custom'])
-    expect(nebius.authMethods).toEqual(['oidc', 'service-account-key', 'token', 'password'])
+    expect(nebius.authMethods).toEqual(['oidc', 'service-account-key', 'token', 'password', 'runner-identity'])
   })
 
   test('defaultAudience: GitHub Enterprise server URL, owner from GITHUB_REPOSITORY, and a warned fallback', () => {

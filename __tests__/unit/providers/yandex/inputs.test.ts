@@ -98,7 +98,7 @@ describe('input errors name the input and the fix, and never echo a secret', () 
   })
   test('an unsupported auth method', () => {
     expect(inputError({ auth: 'access-key', token: IAM }).message).toBe(
-      "Input 'auth' is 'access-key', which Yandex Cloud does not support. Use one of: auto, oidc, service-account-key, token, oauth-token, api-key, password."
+      "Input 'auth' is 'access-key', which Yandex Cloud does not support. Use one of: auto, oidc, service-account-key, token, oauth-token, api-key, password, runner-identity."
     )
   })
   test('an explicit method with another credential set too', () => {
