@@ -147,7 +147,7 @@ describe('auth: runner-identity inputs', () => {
   })
 
   test('auto never picks it', () => {
-    expect(() => plan('yandex', {}, 'auto')).toThrow(/Input 'service-account-id' is empty/)
+    expect(() => plan('yandex', {}, 'auto')).toThrow(/^No Yandex Cloud credential reached the step: every credential input is empty/)
   })
 
   test('IBM: the profile is checked, and required with a token file', () => {

@@ -145,17 +145,22 @@ test('every JSON.parse of file content goes through parseJsonText: the others pa
   expect(parsing).toEqual([
     // a file's JSON that is dropped whole when it does not parse (no message at all)
     'auth-files/backup.ts',
+    'auth-files/claims.ts',
+    'auth-files/lock.ts',
     'auth-files/released.ts',
     // an input's credential document (its shape is told apart), taken as no fields when it does not parse
     'inputs/credential-shape.ts',
     // cloud replies and JWT claims, not files
     'net/http.ts',
+    'net/metadata.ts',
     'providers/alibaba/api.ts',
     'providers/ibm/iam.ts',
     'providers/nebius/exchange.ts',
     'providers/nebius/hints.ts',
     'providers/yandex/errors.ts',
     'providers/yandex/iam.ts',
+    // the runner's event payload: no fork proven when it does not parse (no message)
+    'runner/event.ts',
     'runner/json.ts'
   ])
 })
