@@ -210,12 +210,18 @@ function expectLoggedIn(c: Case, o: Outcome): void {
   const clients = c.clients ?? CONTAINERS
   const registries = (o.main.outputs.registries ?? '').split(',')
   for (const client of clients) for (const registry of registries) expect(o.main.log).toContain(`${client}: logged into ${registry} as `)
-  // Each client binary was run (through the shim) to log in and to log out.
+  // Each client binary was run (through the shim) to log in. Post logs out once per auth file and registry: podman,
+  // buildah and skopeo share one file, and once the last of them logged out the entry is gone, nothing left to log
+  // out for the others (post logs out only an entry that still reads as this job's).
   for (const client of clients.filter(x => x !== 'docker-config')) {
     expect(o.argv.filter(a => a.bin === client && a.argv.includes('login')).length).toBe(registries.length)
-    expect(o.argv.filter(a => a.bin === client && a.argv.includes('logout')).length).toBe(registries.length)
     expect(o.argv.filter(a => a.bin === client && a.argv.includes('login')).every(a => a.argv.includes('--password-stdin'))).toBe(true)
   }
+  const logouts = (bins: string[]): number => o.argv.filter(a => bins.includes(a.bin) && a.argv.includes('logout')).length
+  const sharing = clients.filter(x => ['podman', 'buildah', 'skopeo'].includes(x))
+  if (clients.includes('docker')) expect(logouts(['docker'])).toBe(registries.length)
+  if (sharing.length > 0) expect(logouts(sharing)).toBe(registries.length)
+  for (const client of ['helm', 'oras'].filter(x => clients.includes(x))) expect(logouts([client])).toBe(registries.length)
   // Debug was on: @actions/exec echoed the commands.
   expect(o.main.log).toMatch(/^::debug::|\[command\]/m)
   const stored = Object.values(o.during)
@@ -480,12 +486,13 @@ describe('main failing half way, debug on: nothing leaks, post cleans up', () =>
         .logins.map((l: { client: string }) => l.client)
         .sort()
     ).toEqual(['docker', 'podman'])
+    // podman's refused login wrote nothing: post logs out only docker's
     expect(
       outcome.argv
         .filter(a => a.argv.includes('logout'))
         .map(a => a.bin)
         .sort()
-    ).toEqual(['docker', 'podman'])
+    ).toEqual(['docker'])
   })
 
   test.concurrent(

@@ -64,8 +64,13 @@ test('a 1-hour IBM token: reused at 44 minutes (16 left), minted again at 46 (14
   // main minted one token and cached it
   expect(afterMain.length).toBe(before + 1)
   const mainToken = afterMain.at(-1)
-  for (const answer of answers) expect(answer).toMatchObject({ code: 0, stderr: '' })
+  for (const answer of answers) expect(answer.code).toBe(0)
   const [at44, at46, again] = answers.map(answer => answer.secret)
+  // Only a fresh mint is announced on stderr, as mask commands for the runner (docs/credential-helper.md).
+  const masked = answers.map(answer => answer.stderr.split('\n').filter(line => line !== ''))
+  for (const lines of masked) expect(lines.every(line => line.startsWith('::add-mask::'))).toBe(true)
+  expect(masked.map(lines => lines.length > 0)).toEqual([false, true, false])
+  expect(masked[1]).toContain(`::add-mask::${at46}`)
   // 16 minutes left of 60: handed out from the cache, no exchange
   expect(at44).toBe(mainToken)
   // 14 minutes left: a client that keeps the answer 10 minutes could push with it expired, so a new one is minted

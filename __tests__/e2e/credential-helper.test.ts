@@ -54,12 +54,16 @@ async function clientOperations(
   sandbox: ClientSandbox,
   env: Record<string, string>,
   host: string,
-  tag: string
+  tag: string,
+  gap: () => Promise<void> = () => Promise.resolve()
 ): Promise<Record<string, Outcome>> {
   const skopeo = await pushWith(sandbox.files.containers, `${host}/acme/helper:${tag}`, env)
+  await gap()
   const podman = await pushWithPodman(env, `${host}/acme/helper:${tag}-podman`)
+  await gap()
   // docker has no engine here: `manifest inspect` is its client-side registry command (a pull of the manifest).
   const docker = await run('docker', ['manifest', 'inspect', `${host}/acme/helper:${tag}`], env)
+  await gap()
   const helm = await helmPush(sandbox.files.helm, `${host}/charts-${tag}`, env)
   return { skopeo, podman, docker, helm }
 }
@@ -119,8 +123,11 @@ test('IBM API key: after the token expired, docker, podman, skopeo and helm stil
         modes = ['config.json', 'cache.json'].map(name => statSync(path.join(helperDir, name)).mode & 0o777)
         issuedBefore = issuedPasswords('ibm').length
         await pastTheLifetime()
-        outcomes = await clientOperations(sandbox, later.env, 'us.icr.io', 'ibm')
-        // The protocol exactly as the clients drive it.
+        // Between the clients, past half the token's lifetime, when the helper stops handing out the cached one
+        // (net/policies.ts): each client's helper call mints, and its output must carry the mask.
+        outcomes = await clientOperations(sandbox, later.env, 'us.icr.io', 'ibm', () => sleep((TTL_SECONDS * 1000) / 2 + 300))
+        // The protocol exactly as the clients drive it, past the lifetime of what the clients were handed: a mint.
+        await pastTheLifetime()
         const get = await run(HELPER, ['get'], later.env, 'us.icr.io')
         // Checked at once: the token lives TTL_SECONDS, and the calls below may take longer on a loaded machine.
         const answered = JSON.parse(get.stdout || '{}') as { Username?: string; Secret?: string }
