@@ -119,22 +119,26 @@ const cases = METHODS.flatMap(m => {
   return [`${m.own}.evil.example.com`, 'localhost:5000', '169.254.169.254', OTHER_CLOUD[provider] ?? ''].map(host => ({ ...m, host }))
 })
 
-test.each(cases)('$name refuses $host before any call', async ({ inputs, host }) => {
-  const sandbox = clientSandbox()
-  const before = { requests: requests.length, tokens: cloud().tokenService.seen.length, argv: shim.lines().length }
-  const { main, post } = await runAction(
-    { ...inputs(), registry: host, clients: 'docker,podman,skopeo' },
-    { env: { ...cloud().env, ...sandbox.env, ...REPOSITORY_ENV, RUNNER_DEBUG: '1', PATH: `${shim.dir}:${process.env.PATH ?? ''}` } }
-  )
-  expect(main.code).toBe(1)
-  const errors = (main.stdout as string).split('\n').filter(line => line.startsWith('::error::'))
-  expect(errors).toHaveLength(1)
-  expect(errors[0]).toContain(`Input 'registry' has '${host.replace(/:\d+$/, '')}`)
-  expect(requests.slice(before.requests)).toEqual([])
-  expect(cloud().tokenService.seen.slice(before.tokens)).toEqual([])
-  expect(shim.lines().slice(before.argv)).toEqual([])
-  expect(post?.code).toBe(0)
-  expectNoAuthEntries(sandbox)
+// The refusals run side by side (none may send anything, so the counts below stay exact while they overlap); the
+// control, which does send, runs after them, outside this block.
+describe('foreign hosts', () => {
+  test.concurrent.each(cases)('$name refuses $host before any call', async ({ inputs, host }) => {
+    const sandbox = clientSandbox()
+    const before = { requests: requests.length, tokens: cloud().tokenService.seen.length, argv: shim.lines().length }
+    const { main, post } = await runAction(
+      { ...inputs(), registry: host, clients: 'docker,podman,skopeo' },
+      { env: { ...cloud().env, ...sandbox.env, ...REPOSITORY_ENV, RUNNER_DEBUG: '1', PATH: `${shim.dir}:${process.env.PATH ?? ''}` } }
+    )
+    expect(main.code).toBe(1)
+    const errors = (main.stdout as string).split('\n').filter(line => line.startsWith('::error::'))
+    expect(errors).toHaveLength(1)
+    expect(errors[0]).toContain(`Input 'registry' has '${host.replace(/:\d+$/, '')}`)
+    expect(requests.slice(before.requests)).toEqual([])
+    expect(cloud().tokenService.seen.slice(before.tokens)).toEqual([])
+    expect(shim.lines().slice(before.argv)).toEqual([])
+    expect(post?.code).toBe(0)
+    expectNoAuthEntries(sandbox)
+  })
 })
 
 test('control: a login to the own host is seen by the cloud, the token service and the clients', async () => {

@@ -10,7 +10,8 @@ import { fuzzCases } from '../helpers/fuzz-cases.js'
 import { clientShims, pool, runCase, type CaseResult } from '../helpers/fuzz-run.js'
 
 /** Node starts at once: the machine has 2 cores; the cases mostly wait for node to start. */
-const CONCURRENCY = Number(process.env.FUZZ_CONCURRENCY) || 4
+// Two at a time: the suite runs beside the cloud suites and the unit tests on a 2-core machine (npm test).
+const CONCURRENCY = Number(process.env.FUZZ_CONCURRENCY) || 2
 
 let fixtures: string
 let shims: string
