@@ -55,10 +55,10 @@ function alive(pid: number): boolean {
 
 const childPid = (pidFile: string): number => Number(readFileSync(pidFile, 'utf8').trim())
 
-/** Whether the shim's child is gone, allowing a moment for a SIGKILL to land. */
+/** Whether the shim's child is gone, allowing a moment for a SIGKILL to land (up to 10 s: npm test runs the unit tests beside). */
 async function gone(pidFile: string): Promise<boolean> {
   const pid = childPid(pidFile)
-  for (let i = 0; i < 20 && alive(pid); i++) await new Promise(resolve => setTimeout(resolve, 100))
+  for (let i = 0; i < 100 && alive(pid); i++) await new Promise(resolve => setTimeout(resolve, 100))
   return pid > 0 && !alive(pid)
 }
 const backupFiles = (temp: string): string[] => readdirSync(temp).filter(name => /^registry-login-[0-9a-f]+\.json$/.test(name))
