@@ -130,15 +130,19 @@ export const HELPER_DEADLINE_MS = 90_000
 /** How long the helper waits for the client's request on its stdin. No override. */
 export const HELPER_STDIN_DEADLINE_MS = 10_000
 
-// ---- The hand-over note next to a shared auth file (auth-files/released.ts) ----
+// ---- What a job leaves next to a shared auth file for other jobs (auth-files/released.ts, claims.ts) ----
 
 /**
- * How long a hand-over note (`<auth file>.registry-login-released`) is kept. Only a job that logged in before
- * the note was written can need it (its post follows the note), and no job runs longer than 5 days (the limit
- * of a job on a self-hosted runner; 6 hours on GitHub-hosted ones): past this, every job that could consume
- * the note is over, and a later main or post removes it with the earlier entry it holds. No override.
+ * The longest a job runs: 5 days, the limit of a job on a self-hosted runner (6 hours on GitHub-hosted ones).
+ * Whatever a job leaves next to a shared auth file for jobs running beside it is needed no longer than this.
  */
-export const HANDOVER_NOTE_LIFETIME_MS = 5 * 24 * 60 * 60 * 1000
+export const LONGEST_JOB_MS = 5 * 24 * 60 * 60 * 1000
+/**
+ * How long a hand-over note (`<auth file>.registry-login-released`) is kept. Only a job that logged in before
+ * the note was written can need it (its post follows the note): past the longest job, every job that could
+ * consume the note is over, and a later main or post removes it with the earlier entry it holds. No override.
+ */
+export const HANDOVER_NOTE_LIFETIME_MS = LONGEST_JOB_MS
 /**
  * How far ahead of a lifetime a note's expiry may lie before it is taken for one that would never expire (a
  * clock set back, or not written by this action): file times run a little ahead of node's clock. No override.
@@ -201,11 +205,11 @@ export function lockPolicy(env: NodeJS.ProcessEnv): LockPolicy {
 
 /**
  * How long a claim next to a shared auth file (`<authfile>.registry-login-claims`: which job's login a slot
- * holds) lives: it matters only while the job that wrote it runs, at most 6 hours by default
- * (`timeout-minutes`); past a day a later main or post drops it, so a job that never ran post leaves
+ * holds) lives: it matters only while the job that wrote it runs, so for the longest job (a claim holds a
+ * fingerprint, no secret); past it a later main or post drops it, so a job that never ran post leaves
  * nothing for good. No override.
  */
-export const CLAIM_TTL_MS = 24 * 60 * 60 * 1000
+export const CLAIM_TTL_MS = LONGEST_JOB_MS
 
 // ---- The runner's own metadata service (net/metadata.ts, auth: runner-identity) ----
 
