@@ -4,6 +4,7 @@ import { safeText } from '../log/escape.js'
 import { exchange, NetworkError } from './http-request.js'
 import { MAX_REPLY_BYTES } from './policies.js'
 import { retry, type RetryOptions } from './retry.js'
+import { retryAfterMs } from './retry-after.js'
 
 export { NetworkError }
 
@@ -139,15 +140,6 @@ function failure(req: HttpRequest, response: HttpResponse): HttpError {
   const hint = tryAgain ? undefined : req.hint?.(response.status, cloud)
   const error = new HttpError(req.service, response.status, cloud, hint, retryableStatus(response.status) || tryAgain)
   return Object.assign(error, { retryAfter: retryAfterMs(response.headers['retry-after']) })
-}
-
-function retryAfterMs(value: string | string[] | undefined): number | undefined {
-  const text = Array.isArray(value) ? value[0] : value
-  if (!text) return undefined
-  const seconds = Number(text)
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000)
-  const date = Date.parse(text)
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now())
 }
 
 /** application/x-www-form-urlencoded body from pairs, dropping undefined values. */
