@@ -1,6 +1,6 @@
 // Deadlines and retries through the built action, with the real clients against the local cloud:
 // a hung client in main and in post is killed with its children; a registry answering 503 twice
-// is logged into on the third attempt; one answering 429 with Retry-After after the rate-limit wait;
+// is logged into on the third attempt; one answering 429 waits its Retry-After (read by the action) or the rate-limit delay;
 // a refused credential is not retried.
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
@@ -179,7 +179,8 @@ test('post as a whole is bounded: once its budget is spent, the rest is not logg
 
 test.each(['docker', 'podman'])('%s: a registry answering 503 twice and then 200 is logged into on the third attempt', async client => {
   const sandbox = clientSandbox()
-  cloud().registryFault('ibm', { kind: 'status', status: 503, times: 2 })
+  // Three token requests get 503: the client's first, the action's own look for a Retry-After (none), the client's second.
+  cloud().registryFault('ibm', { kind: 'status', status: 503, times: 3 })
   const served = cloud().faultsServed.length
   const seen = cloud().tokenService.seen.length
   let pushed = false
@@ -194,10 +195,9 @@ test.each(['docker', 'podman'])('%s: a registry answering 503 twice and then 200
     }
   )
   expect(main.code).toBe(0)
-  expect(cloud().faultsServed.slice(served)).toEqual([
-    { host: 'token.ibm.registry.test', path: '/token', kind: 'status', status: 503 },
-    { host: 'token.ibm.registry.test', path: '/token', kind: 'status', status: 503 }
-  ])
+  expect(cloud().faultsServed.slice(served)).toEqual(
+    Array(3).fill({ host: 'token.ibm.registry.test', path: '/token', kind: 'status', status: 503 })
+  )
   expect(
     cloud()
       .tokenService.seen.slice(seen)
@@ -211,13 +211,21 @@ test.each(['docker', 'podman'])('%s: a registry answering 503 twice and then 200
   expect(post!.code).toBe(0)
 })
 
-test.each(['docker', 'podman'])(
-  '%s: a registry answering 429 with Retry-After is logged into after the rate-limit wait, within the deadlines (#20)',
-  async client => {
+test.each([
+  // The registry still pauses when the action asks it (times=2: the client's token request, then the action's): its
+  // Retry-After is the wait.
+  ['docker', 2, '3000'],
+  ['podman', 2, '3000'],
+  // The registry answers the action's own request at once (times=1): no Retry-After to read, the policy's 5 s.
+  ['podman', 1, '5000']
+] as const)(
+  '%s: a registry answering 429 with Retry-After (%s token requests) is logged into after the wait, within the deadlines (#20)',
+  async (client, times, wait) => {
     const sandbox = clientSandbox()
-    // The fault as LOCAL_CLOUD_REGISTRY_FAULT writes it: the next token request of the registry gets 429, Retry-After: 2.
-    cloud().registryFault('ibm', parseRegistryFault('429,retry-after=2,times=1'))
+    // The fault as LOCAL_CLOUD_REGISTRY_FAULT writes it: the next token requests of the registry get 429, Retry-After: 3.
+    cloud().registryFault('ibm', parseRegistryFault(`429,retry-after=3,times=${times}`))
     const served = cloud().faultsServed.length
+    const seen = cloud().tokenService.seen.length
     let pushed = false
     const { main, post } = await runAction(
       { provider: 'ibm', region: 'us', 'api-key': cloud().emulators.ibm.createApiKey(), clients: client },
@@ -230,39 +238,60 @@ test.each(['docker', 'podman'])(
       }
     )
     expect({ code: main.code, log: main.code === 0 ? '' : main.log }).toEqual({ code: 0, log: '' })
-    expect(cloud().faultsServed.slice(served)).toEqual([{ host: 'token.ibm.registry.test', path: '/token', kind: 'status', status: 429 }])
-    // The client does not show the Retry-After value: the next attempt waits the policy's 5 s, then logs in.
+    expect(cloud().faultsServed.slice(served)).toEqual(
+      Array(times).fill({ host: 'token.ibm.registry.test', path: '/token', kind: 'status', status: 429 })
+    )
     const retries = main.log.split('\n').filter((line: string) => line.startsWith(`${client} login to us.icr.io: attempt`))
     expect(retries).toHaveLength(1)
     expect(retries[0]).toMatch(
-      /^(docker|podman) login to us\.icr\.io: attempt 1 of 3 failed \(.*(toomanyrequests|too many requests).*\); retrying in 5000 ms$/
+      new RegExp(
+        `^${client} login to us\\.icr\\.io: attempt 1 of 3 failed \\(.*(toomanyrequests|too many requests).*\\); retrying in ${wait} ms$`
+      )
     )
-    expect(main.ms).toBeGreaterThanOrEqual(5_000)
+    expect(main.log.includes(`${client} login to us.icr.io: the registry asks to wait 3 s (its Retry-After)`)).toBe(times === 2)
+    expect(main.ms).toBeGreaterThanOrEqual(Number(wait))
     expect(main.ms).toBeLessThan(60_000)
+    // The action's own token request (the one a fault did not answer) carried no credential.
+    const ours = cloud()
+      .tokenService.seen.slice(seen)
+      .filter((request: { userAgent?: string }) => request.userAgent?.startsWith('registry-login/'))
+    expect(ours.map((request: { username: string; ok: boolean }) => [request.username, request.ok])).toEqual(
+      times === 1 ? [['', false]] : []
+    )
     expect(main.log).toContain(`${client}: logged into us.icr.io as iambearer`)
     expect(pushed).toBe(true)
     expect(post!.code).toBe(0)
   }
 )
 
-test("a 429 whose rate-limit wait would end past main's deadline fails the login at once, naming the wait and REGISTRY_LOGIN_MAIN_TIMEOUT_MS (#20)", async () => {
-  const sandbox = clientSandbox()
-  cloud().registryFault('ibm', parseRegistryFault('429,retry-after=30,times=1'))
-  const { main } = await runAction(
-    { provider: 'ibm', region: 'us', 'api-key': cloud().emulators.ibm.createApiKey(), clients: 'podman' },
-    // main may take 8 s in all; the first rate-limited wait is 20 s
-    {
-      env: { ...cloud().env, ...sandbox.env, REGISTRY_LOGIN_MAIN_TIMEOUT_MS: '8000', REGISTRY_LOGIN_CLIENT_RATE_LIMIT_DELAY_MS: '20000' },
-      skipPost: true
-    }
-  )
-  expect(main.code).toBe(1)
-  expect(main.ms).toBeLessThan(8_000)
-  expect(main.log).toMatch(
-    /::error::registry-login: podman login to us\.icr\.io: attempt 1 of 3 failed \('podman login' exited with code 125: .*too many requests to registry\), and the next one is not made: its wait of 20000 ms would end past the step's deadline \(\d+ ms left\)\. If the registry needs longer, raise the environment variable REGISTRY_LOGIN_MAIN_TIMEOUT_MS \(milliseconds\)\./
-  )
-  expect(main.log).not.toMatch(/retrying in/)
-})
+test.each([
+  // The action reads the registry's Retry-After (30 s) while the fault lasts; its own delay is short.
+  ['the Retry-After', 2, '100', '30000'],
+  // The registry answers the action's look at once: the policy's delay (20 s) is the wait.
+  ['the rate-limit delay', 1, '20000', '20000']
+] as const)(
+  "a 429 whose wait (%s) would end past main's deadline fails the login at once, naming the wait and REGISTRY_LOGIN_MAIN_TIMEOUT_MS (#20)",
+  async (_wait, times, delay, expected) => {
+    const sandbox = clientSandbox()
+    cloud().registryFault('ibm', parseRegistryFault(`429,retry-after=30,times=${times}`))
+    const { main } = await runAction(
+      { provider: 'ibm', region: 'us', 'api-key': cloud().emulators.ibm.createApiKey(), clients: 'podman' },
+      // main may take 8 s in all
+      {
+        env: { ...cloud().env, ...sandbox.env, REGISTRY_LOGIN_MAIN_TIMEOUT_MS: '8000', REGISTRY_LOGIN_CLIENT_RATE_LIMIT_DELAY_MS: delay },
+        skipPost: true
+      }
+    )
+    expect(main.code).toBe(1)
+    expect(main.ms).toBeLessThan(8_000)
+    expect(main.log).toMatch(
+      new RegExp(
+        `::error::registry-login: podman login to us\\.icr\\.io: attempt 1 of 3 failed \\('podman login' exited with code 125: .*too many requests to registry\\), and the next one is not made: its wait of ${expected} ms would end past the step's deadline \\(\\d+ ms left\\)\\. If the registry needs longer, raise the environment variable REGISTRY_LOGIN_MAIN_TIMEOUT_MS \\(milliseconds\\)\\.`
+      )
+    )
+    expect(main.log).not.toMatch(/retrying in/)
+  }
+)
 
 const helmTest = helmAvailable() ? test : test.skip
 helmTest(

@@ -1,6 +1,7 @@
 // Runs a registry client command: a login retried on transient failures (net/policies.ts), an error in the client's words.
 import { safeText } from '../log/escape.js'
-import { CLIENT_MAX_RATE_LIMIT_DELAY_MS, clientRateLimitDelay, clientRetry } from '../net/policies.js'
+import { CLIENT_MAX_RETRY_AFTER_MS, clientRateLimitDelay, clientRetry } from '../net/policies.js'
+import { log } from '../log/log.js'
 import { retry, type RetryPolicy } from '../net/retry.js'
 import type { ClientContext } from '../process/command-context.js'
 import { ClientCommandError, clientFailure } from './login-failure.js'
@@ -27,31 +28,42 @@ export async function runClient(
   const purpose = verb === 'logout' ? 'logout' : 'login'
   const username = argAfter(args, '--username')
   const login = purpose === 'login' && username !== undefined ? { username, registry: args[args.length - 1] ?? '' } : undefined
+  const policy = clientRetry(ctx.env)
+  const label = login ? `${client} ${verb} to ${safeText(login.registry)}` : ''
+  let attempt = 0
   const once = async (): Promise<string> => {
+    attempt++
     const result = await ctx.run(client, args, { ...runOptions, purpose })
     if (result.exitCode !== 0 && !(ignoreFailure && ignoreFailure.test(result.stderr + result.stdout))) {
-      throw clientFailure(client, verb, result, login)
+      const error = clientFailure(client, verb, result, login)
+      // Asked only when another attempt follows: the wait is all it is for.
+      if (login && error.rateLimited && attempt < policy.attempts) await askRetryAfter(ctx, login.registry, label, error)
+      throw error
     }
     return result.stdout
   }
   if (!login) return once()
-  return retry(once, {
-    ...clientRetry(ctx.env),
-    label: `${client} ${verb} to ${safeText(login.registry)}`,
-    ...rateLimitRule(ctx)
-  })
+  return retry(once, { ...policy, label, ...rateLimitRule(ctx) })
+}
+
+/** Notes on `error` the wait the registry asks for, when it names one (net/registry-retry-after.ts). */
+async function askRetryAfter(ctx: ClientContext, registry: string, label: string, error: ClientCommandError): Promise<void> {
+  const ms = await ctx.retryAfter?.(registry)
+  if (ms === undefined) return
+  error.retryAfterMs = Math.round(ms)
+  log.info`${label}: the registry asks to wait ${Math.ceil(ms / 1000)} s (its Retry-After)`
 }
 
 /**
- * A login the registry answered 429 or 503 waits the rate-limit delay (net/policies.ts) instead of the backoff, and no
- * wait runs past the step's deadline when the context has one.
+ * A login the registry answered 429 or 503 waits the registry's Retry-After when it named one, else the rate-limit
+ * delay (net/policies.ts), instead of the backoff; no wait runs past the step's deadline when the context has one.
  */
 function rateLimitRule(ctx: ClientContext): Pick<RetryPolicy, 'delayHint' | 'maxHintMs' | 'deadline'> {
   const { budget } = ctx
   return {
     delayHint: (error, attempt) =>
-      error instanceof ClientCommandError && error.rateLimited ? clientRateLimitDelay(ctx.env, attempt) : undefined,
-    maxHintMs: CLIENT_MAX_RATE_LIMIT_DELAY_MS,
+      error instanceof ClientCommandError && error.rateLimited ? (error.retryAfterMs ?? clientRateLimitDelay(ctx.env, attempt)) : undefined,
+    maxHintMs: CLIENT_MAX_RETRY_AFTER_MS,
     ...(budget ? { deadline: { remainingMs: () => budget.remainingMs(), variable: budget.limit.variable } } : {})
   }
 }

@@ -74,6 +74,8 @@ export function loginVerdict(output: string): LoginVerdict {
 
 /** A client command that exited non-zero; `transient` tells the shared retry rule to try again. */
 export class ClientCommandError extends ActionError {
+  /** The wait the registry asked for (its Retry-After, ms), when the action could read it. */
+  retryAfterMs: number | undefined
   constructor(
     message: string,
     readonly verdict: LoginVerdict,

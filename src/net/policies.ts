@@ -63,9 +63,9 @@ export function clientRetry(env: NodeJS.ProcessEnv): RetryOptions {
 
 /**
  * A client login the registry answered with HTTP 429 or 503 waits longer before its next attempt than other
- * transient failures: the registry asked for a pause (Retry-After) that the action cannot read. docker, podman,
- * buildah and skopeo print the status but not the header; helm and oras (oras-go) wait out a 429's Retry-After
- * themselves, at most 3 s and 5 times, before they give up. So the wait is CLIENT_RATE_LIMIT_DELAY_MS, doubled per
+ * transient failures: the registry asked for a pause. docker, podman, buildah and skopeo print the status but not
+ * its Retry-After; helm and oras (oras-go) wait out a 429's Retry-After themselves, at most 3 s and 5 times, before
+ * they give up. The registry's own Retry-After is read when it can be (below); otherwise the wait is CLIENT_RATE_LIMIT_DELAY_MS, doubled per
  * attempt, at most CLIENT_MAX_RATE_LIMIT_DELAY_MS, and never past the step's deadline (a wait that would end after
  * it is not started). The attempts are the client logins' (REGISTRY_LOGIN_CLIENT_ATTEMPTS).
  * Override: REGISTRY_LOGIN_CLIENT_RATE_LIMIT_DELAY_MS (the first wait); the cap has none.
@@ -73,7 +73,18 @@ export function clientRetry(env: NodeJS.ProcessEnv): RetryOptions {
 export const CLIENT_RATE_LIMIT_DELAY_MS = 5_000
 export const CLIENT_MAX_RATE_LIMIT_DELAY_MS = 60_000
 
-/** The wait after failed attempt number `attempt` (1-based) of a rate-limited client login. */
+/**
+ * No client prints the registry's Retry-After, so after a 429 or 503 the action asks the registry itself, without
+ * credentials (net/registry-retry-after.ts): its `/v2/` and the token service its challenge names, each request
+ * within REGISTRY_PROBE_TIMEOUT_MS and REGISTRY_PROBE_MAX_REPLY_BYTES. A Retry-After read there is the wait, at most
+ * CLIENT_MAX_RETRY_AFTER_MS and never past the step's deadline (a wait that would end after it is not started: the
+ * login fails at once, naming REGISTRY_LOGIN_MAIN_TIMEOUT_MS); without one, the delay below. No overrides.
+ */
+export const REGISTRY_PROBE_TIMEOUT_MS = 5_000
+export const REGISTRY_PROBE_MAX_REPLY_BYTES = 64 * 1024
+export const CLIENT_MAX_RETRY_AFTER_MS = 10 * 60_000
+
+/** The wait after failed attempt number `attempt` (1-based) of a rate-limited client login without a Retry-After. */
 export function clientRateLimitDelay(env: NodeJS.ProcessEnv, attempt: number): number {
   const first = envNumber(env, 'REGISTRY_LOGIN_CLIENT_RATE_LIMIT_DELAY_MS', CLIENT_RATE_LIMIT_DELAY_MS)
   return Math.min(CLIENT_MAX_RATE_LIMIT_DELAY_MS, first * 2 ** (attempt - 1))

@@ -18,4 +18,9 @@ export interface ClientContext {
   which(binary: string): Promise<string>
   /** The step's overall deadline, when it has one: every process and every wait between login attempts ends within it. */
   budget?: Budget
+  /**
+   * The wait `registry` asks for (its Retry-After, in ms) after a login it answered 429 or 503, read from the
+   * registry without credentials; undefined when it names none or cannot be asked.
+   */
+  retryAfter?(registry: string): Promise<number | undefined>
 }

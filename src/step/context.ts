@@ -4,6 +4,7 @@ import { findBinary, spawnTarget } from '../process/find-binary.js'
 import type { ClientContext } from '../process/command-context.js'
 import { runProcess, tighter, type Budget } from '../process/run-process.js'
 import { createHttp } from '../net/http.js'
+import { registryRetryAfter } from '../net/registry-retry-after.js'
 import { log, safeLines } from '../log/log.js'
 import { safeText } from '../log/escape.js'
 import { githubIdToken } from '../net/oidc.js'
@@ -16,10 +17,12 @@ import { VERSION } from '../runner/version.js'
 /** Where a provider's masking, warnings and debug lines go: the runner's log by default. */
 export type ProviderLog = Pick<ProviderContext, 'mask' | 'warn' | 'debug'>
 
+const USER_AGENT = `registry-login/${VERSION}`
+
 const runnerLog: ProviderLog = { mask: maskSecret, warn: message => log.warning(message), debug: message => log.debug(message) }
 
 export function providerContext(env: NodeJS.ProcessEnv = process.env, sink: ProviderLog = runnerLog): ProviderContext {
-  const http = createHttp({ userAgent: `registry-login/${VERSION}`, ...cloudCallPolicy(env) })
+  const http = createHttp({ userAgent: USER_AGENT, ...cloudCallPolicy(env) })
   return {
     http,
     env,
@@ -56,6 +59,12 @@ export function clientContext(env: NodeJS.ProcessEnv = process.env, budget?: Bud
     env,
     ...(budget ? { budget } : {}),
     which: binary => findBinary(binary, env, platform),
+    retryAfter: registry =>
+      registryRetryAfter({
+        base: `https://${registry}`,
+        userAgent: USER_AGENT,
+        ...(budget ? { remainingMs: () => budget.remainingMs() } : {})
+      }),
     async run(command, args, options = {}) {
       const childEnv = { ...clientEnv(env), ...(options.env as Record<string, string> | undefined) }
       const debug = core.isDebug()

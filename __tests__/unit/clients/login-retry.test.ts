@@ -1,7 +1,13 @@
 import { clients } from '../../../src/clients/index.js'
 import { clientFailure, ClientCommandError, loginVerdict, rateLimited } from '../../../src/clients/login-failure.js'
 import { runClient } from '../../../src/clients/login-command.js'
-import { CLIENT_MAX_RATE_LIMIT_DELAY_MS, CLIENT_RATE_LIMIT_DELAY_MS, clientRateLimitDelay, clientRetry } from '../../../src/net/policies.js'
+import {
+  CLIENT_MAX_RATE_LIMIT_DELAY_MS,
+  CLIENT_MAX_RETRY_AFTER_MS,
+  CLIENT_RATE_LIMIT_DELAY_MS,
+  clientRateLimitDelay,
+  clientRetry
+} from '../../../src/net/policies.js'
 import { budget, DeadlineError } from '../../../src/process/run-process.js'
 import { ActionError } from '../../../src/log/errors.js'
 import type { RegistryCredential } from '../../../src/types.js'
@@ -361,5 +367,78 @@ describe('rate-limited: the registry answered 429 or 503 (#20)', () => {
     await clients.helm.login(credential, '/d/registry.json', ctx)
     expect(ctx.calls).toHaveLength(2)
     expect(stdout.lines().some(line => line.endsWith('; retrying in 20 ms'))).toBe(true)
+  })
+})
+
+describe("the registry's Retry-After, read by the action after a 429 or 503 (#20)", () => {
+  const TOO_MANY = failed('Error: authenticating creds for "us.icr.io": too many requests to registry', 125)
+  const SERVER_ERROR = failed(
+    'Error: authenticating creds for "us.icr.io": invalid status code from registry 500 (Internal Server Error)',
+    125
+  )
+  /** A context whose registry names `retryAfter` ms (or none), recording every registry it was asked about. */
+  const withRetryAfter = (answers: RunResult[], retryAfter: number | undefined, env: NodeJS.ProcessEnv = {}) => {
+    const asked: string[] = []
+    const ctx = {
+      ...fakeClientContext(
+        { REGISTRY_LOGIN_CLIENT_RETRY_DELAY_MS: '0', REGISTRY_LOGIN_CLIENT_RATE_LIMIT_DELAY_MS: '5000', ...env },
+        { behaviour: (_call, index) => answers[index] }
+      ),
+      retryAfter: async (registry: string) => {
+        asked.push(registry)
+        return retryAfter
+      }
+    }
+    return { ctx, asked }
+  }
+  const waits = (): string[] =>
+    stdout.lines().flatMap(line => /^podman login to us\.icr\.io: attempt \d of \d failed .*; retrying in (\d+) ms$/.exec(line)?.[1] ?? [])
+
+  test("the wait is the registry's Retry-After, not the rate-limit delay, and the log says where it came from", async () => {
+    const { ctx, asked } = withRetryAfter([TOO_MANY], 40)
+    await clients.podman.login(credential, '/tmp/registry-login-retry-test/auth.json', ctx)
+    expect(asked).toEqual(['us.icr.io'])
+    expect(ctx.calls).toHaveLength(2)
+    expect(waits()).toEqual(['40'])
+    expect(stdout.lines()).toContain('podman login to us.icr.io: the registry asks to wait 1 s (its Retry-After)')
+  })
+
+  test('without a Retry-After the rate-limit delay stays', async () => {
+    const { ctx, asked } = withRetryAfter([TOO_MANY], undefined, { REGISTRY_LOGIN_CLIENT_RATE_LIMIT_DELAY_MS: '25' })
+    await clients.podman.login(credential, '/tmp/registry-login-retry-test/auth.json', ctx)
+    expect(asked).toEqual(['us.icr.io'])
+    expect(waits()).toEqual(['25'])
+    expect(stdout.lines().some(line => line.includes('Retry-After'))).toBe(false)
+  })
+
+  test('the registry is asked only after a 429 or 503, and never after the last attempt', async () => {
+    const other = withRetryAfter([SERVER_ERROR], 40)
+    await clients.podman.login(credential, '/tmp/registry-login-retry-test/auth.json', other.ctx)
+    expect(other.asked).toEqual([])
+    stdout.restore()
+    stdout = captureStdout()
+    const last = withRetryAfter([TOO_MANY, TOO_MANY, TOO_MANY], 10)
+    const error = await clients.podman.login(credential, '/tmp/registry-login-retry-test/auth.json', last.ctx).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(ClientCommandError)
+    expect(last.ctx.calls).toHaveLength(3)
+    expect(last.asked).toEqual(['us.icr.io', 'us.icr.io'])
+  })
+
+  test("a Retry-After past the step's deadline fails the login at once, naming the wait and the variable", async () => {
+    const { ctx } = withRetryAfter([TOO_MANY], 30_000)
+    const within = { ...ctx, budget: budget({ ms: 2_000, variable: 'REGISTRY_LOGIN_MAIN_TIMEOUT_MS' }) }
+    const started = Date.now()
+    const error = await clients.podman.login(credential, '/tmp/registry-login-retry-test/auth.json', within).catch((e: unknown) => e)
+    expect(Date.now() - started).toBeLessThan(1_000)
+    expect((error as ActionError).message).toMatch(
+      /^podman login to us\.icr\.io: attempt 1 of 3 failed \(.*too many requests to registry\), and the next one is not made: its wait of 30000 ms would end past the step's deadline \(\d+ ms left\)\./
+    )
+  })
+
+  test('a Retry-After longer than CLIENT_MAX_RETRY_AFTER_MS is cut to it', async () => {
+    const { ctx } = withRetryAfter([TOO_MANY], CLIENT_MAX_RETRY_AFTER_MS + 60_000)
+    const within = { ...ctx, budget: budget({ ms: 1_000, variable: 'REGISTRY_LOGIN_MAIN_TIMEOUT_MS' }) }
+    const error = await clients.podman.login(credential, '/tmp/registry-login-retry-test/auth.json', within).catch((e: unknown) => e)
+    expect((error as ActionError).message).toContain(`its wait of ${CLIENT_MAX_RETRY_AFTER_MS} ms would end past`)
   })
 })
