@@ -194,23 +194,29 @@ test('IBM API key: after the token expired, docker, podman, skopeo and helm stil
     expect([client, runnerView(outcome.output).masks.some(value => laterMinted.includes(value))]).toEqual([client, true])
 }, 90_000)
 
-test('the same operations after a plain login fail with 401 once the token expired', async () => {
-  const sandbox = clientSandbox()
-  let outcomes: Record<string, Outcome> = {}
-  const { main } = await runAction(
-    { provider: 'ibm', region: 'us', 'api-key': cloud().emulators.ibm.createApiKey(), clients: ALL_CLIENTS },
-    {
-      env: stepEnv(sandbox),
-      between: async (_step, later) => {
-        await pastTheLifetime()
-        outcomes = await clientOperations(sandbox, later.env, 'us.icr.io', 'ibm')
+// These five wait out the tokens' lifetime side by side: each has its own sandbox, key or cloud, and none counts
+// another's requests (jest runs a run of concurrent tests as one group, between the tests around it).
+test.concurrent(
+  'the same operations after a plain login fail with 401 once the token expired',
+  async () => {
+    const sandbox = clientSandbox()
+    let outcomes: Record<string, Outcome> = {}
+    const { main } = await runAction(
+      { provider: 'ibm', region: 'us', 'api-key': cloud().emulators.ibm.createApiKey(), clients: ALL_CLIENTS },
+      {
+        env: stepEnv(sandbox),
+        between: async (_step, later) => {
+          await pastTheLifetime()
+          outcomes = await clientOperations(sandbox, later.env, 'us.icr.io', 'ibm')
+        }
       }
-    }
-  )
-  expect(main.code).toBe(0)
-  expect(okOf(outcomes)).toEqual({ skopeo: false, podman: false, docker: false, helm: false })
-  for (const outcome of Object.values(outcomes)) expect(outcome.output).toMatch(/401|unauthorized|invalid username\/password/i)
-}, 60_000)
+    )
+    expect(main.code).toBe(0)
+    expect(okOf(outcomes)).toEqual({ skopeo: false, podman: false, docker: false, helm: false })
+    for (const outcome of Object.values(outcomes)) expect(outcome.output).toMatch(/401|unauthorized|invalid username\/password/i)
+  },
+  60_000
+)
 
 interface KeylessCase {
   cloud: 'yandex' | 'nebius' | 'alibaba'
@@ -250,7 +256,7 @@ const keyless: KeylessCase[] = [
   }
 ]
 
-test.each(keyless)(
+test.concurrent.each(keyless)(
   "$cloud keyless: the helper asks the job's GitHub OIDC service for a new token and exchanges it after the first one expired",
   async ({ cloud: name, host, inputs }) => {
     const sandbox = clientSandbox()
@@ -298,7 +304,7 @@ test.each(keyless)(
   60_000
 )
 
-test("a cloud refusal inside the helper shows the cloud's own message in each client's error", async () => {
+test.concurrent("a cloud refusal inside the helper shows the cloud's own message in each client's error", async () => {
   const apiKey = cloud().emulators.ibm.createApiKey()
   const sandbox = clientSandbox()
   let outcomes: Record<string, Outcome> = {}

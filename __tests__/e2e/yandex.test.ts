@@ -102,9 +102,11 @@ beforeAll(() => {
 
 const runnerEnv = (sandboxEnv: Record<string, string>): Record<string, string> => ({ ...cloud().env, ...sandboxEnv, ...REPOSITORY_ENV })
 
-test.each(cases)('$name: logs docker, podman, buildah and skopeo into both hosts, pushes, and post logs out', async c => {
+// Side by side (jest runs them as one group): each has its own sandbox and tag; the checks on what the clouds issued
+// take every token issued since the case began, a superset when the cases overlap.
+test.concurrent.each(cases)('$name: logs docker, podman, buildah and skopeo into both hosts, pushes, and post logs out', async c => {
   const sandbox = clientSandbox()
-  const tag = c.username
+  const tag = `${c.username}-${cases.indexOf(c)}`
   const issuedBefore = cloud().store.issued.get('yandex')?.length ?? 0
   let pushed: Record<string, boolean> = {}
   let pushOutput = ''
@@ -315,7 +317,7 @@ test('status code 14 (UNAVAILABLE) in the error body is retried whatever the HTT
 /** The action's node processes with their clock set to REGISTRY_LOGIN_TEST_NOW (see the helper). */
 const SHIFT_CLOCK = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'helpers', 'shift-clock.cjs')
 
-test.each([
+test.concurrent.each([
   [
     'before the read-only date',
     '2026-10-20T09:00:00Z',
