@@ -119,21 +119,25 @@ export function stopRunningClients(): void {
 }
 
 /**
- * Registers a client's process group so that a cancelled step takes it along: the runner stops a
- * cancelled step with SIGINT/SIGTERM to the action's process, which a client in its own group would
- * not receive. The signal is then raised again, so the action ends as it would have.
+ * A cancelled step takes its clients along: the runner stops a cancelled step with SIGINT/SIGTERM to the action's
+ * process, which a client in its own group would not receive. The handlers kill every tracked group and raise the
+ * signal again, so the action ends as it would have. Installed before the first client is spawned: a signal that
+ * came between the fork and the handler would end the action by default and leave the new client running.
  */
+function forwardSignals(): void {
+  if (forwarding || WINDOWS) return
+  forwarding = true
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      stopRunningClients()
+      process.kill(process.pid, signal)
+    })
+  }
+}
+
+/** Registers a client's process group for the handlers above (in the same tick as the spawn, so none runs between). */
 function track(pgid: number): () => void {
   running.add(pgid)
-  if (!forwarding && !WINDOWS) {
-    forwarding = true
-    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-      process.once(signal, () => {
-        stopRunningClients()
-        process.kill(process.pid, signal)
-      })
-    }
-  }
   return () => void running.delete(pgid)
 }
 
@@ -144,6 +148,7 @@ function track(pgid: number): () => void {
  */
 export function runProcess(file: string, args: string[], options: ProcessOptions): Promise<ProcessResult> {
   return new Promise((resolve, reject) => {
+    forwardSignals()
     const child = spawn(file, args, {
       env: options.env,
       stdio: ['pipe', 'pipe', 'pipe'],
