@@ -1,6 +1,6 @@
 // Runs a registry client command: a login retried on transient failures (net/policies.ts), an error in the client's words.
 import { safeText } from '../log/escape.js'
-import { CLIENT_MAX_RETRY_AFTER_MS, clientRateLimitDelay, clientRetry } from '../net/policies.js'
+import { CLIENT_MAX_RETRY_AFTER_MS, clientRateLimitDelay, clientRetry, REGISTRY_PROBE_TIMEOUT_MS } from '../net/policies.js'
 import { log } from '../log/log.js'
 import { retry, type RetryPolicy } from '../net/retry.js'
 import type { ClientContext } from '../process/command-context.js'
@@ -37,7 +37,7 @@ export async function runClient(
     if (result.exitCode !== 0 && !(ignoreFailure && ignoreFailure.test(result.stderr + result.stdout))) {
       const error = clientFailure(client, verb, result, login)
       // Asked only when another attempt follows: the wait is all it is for.
-      if (login && error.rateLimited && attempt < policy.attempts) await askRetryAfter(ctx, login.registry, label, error)
+      if (login && error.rateLimited && attempt < policy.attempts) await askRetryAfter(ctx, login.registry, label, error, attempt)
       throw error
     }
     return result.stdout
@@ -46,12 +46,24 @@ export async function runClient(
   return retry(once, { ...policy, label, ...rateLimitRule(ctx) })
 }
 
-/** Notes on `error` the wait the registry asks for, when it names one (net/registry-retry-after.ts). */
-async function askRetryAfter(ctx: ClientContext, registry: string, label: string, error: ClientCommandError): Promise<void> {
-  const ms = await ctx.retryAfter?.(registry)
+/**
+ * Notes on `error` the wait the registry asks for, when it names one (net/registry-retry-after.ts). The look gets
+ * what the step's deadline leaves once the rate-limit delay is set aside (none when that is nothing), so a registry
+ * that does not answer it never costs the attempt that delay would have allowed.
+ */
+async function askRetryAfter(
+  ctx: ClientContext,
+  registry: string,
+  label: string,
+  error: ClientCommandError,
+  attempt: number
+): Promise<void> {
+  const withinMs = Math.min(2 * REGISTRY_PROBE_TIMEOUT_MS, (ctx.budget?.remainingMs() ?? Infinity) - clientRateLimitDelay(ctx.env, attempt))
+  if (!ctx.retryAfter || withinMs <= 0) return
+  const ms = await ctx.retryAfter(registry, withinMs)
   if (ms === undefined) return
-  error.retryAfterMs = Math.round(ms)
-  log.info`${label}: the registry asks to wait ${Math.ceil(ms / 1000)} s (its Retry-After)`
+  error.retryAfterMs = Math.min(Math.round(ms), CLIENT_MAX_RETRY_AFTER_MS)
+  log.info`${label}: the registry asks to wait ${Math.ceil(error.retryAfterMs / 1000)} s (its Retry-After)`
 }
 
 /**

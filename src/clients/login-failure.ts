@@ -1,6 +1,7 @@
 // A client's failed login in its own words: refused credential, transient registry failure, rate limit, deadline.
 import { ActionError } from '../log/errors.js'
 import { safeText } from '../log/escape.js'
+import { RATE_LIMIT_STATUSES } from '../net/policies.js'
 
 /**
  * What a failed client login means, read from the client's own words (docker, podman, buildah,
@@ -56,10 +57,11 @@ const TRANSIENT = [
  * - helm, oras: `response status code 429: toomanyrequests: …`, `response status code 503: …`, once oras-go's own
  *   retries (a 429's Retry-After, at most 3 s, 5 times) are spent.
  */
+const PAUSED = RATE_LIMIT_STATUSES.join('|')
 const RATE_LIMITED = [
-  /\bstatus(?: code)?:? (?:429|503)\b/i,
-  /\bstatus code from registry (?:429|503)\b/i,
-  /\bHTTP (?:429|503)\b/,
+  new RegExp(`\\bstatus(?: code)?:? (?:${PAUSED})\\b`, 'i'),
+  new RegExp(`\\bstatus code from registry (?:${PAUSED})\\b`, 'i'),
+  new RegExp(`\\bHTTP (?:${PAUSED})\\b`),
   /\btoo many requests\b|\btoomanyrequests\b/i,
   /\b503 service unavailable\b/i
 ]
@@ -80,7 +82,7 @@ export class ClientCommandError extends ActionError {
     message: string,
     readonly verdict: LoginVerdict,
     hint?: string,
-    /** A transient failure the registry answered with 429 or 503: the next attempt waits the rate-limit delay. */
+    /** A transient failure the registry answered with 429 or 503: the next attempt waits its Retry-After, else the rate-limit delay. */
     readonly rateLimited = false
   ) {
     super(message, hint)

@@ -139,7 +139,7 @@ function failure(req: HttpRequest, response: HttpResponse): HttpError {
   const tryAgain = req.retryable?.(response.status, cloud) === true
   const hint = tryAgain ? undefined : req.hint?.(response.status, cloud)
   const error = new HttpError(req.service, response.status, cloud, hint, retryableStatus(response.status) || tryAgain)
-  return Object.assign(error, { retryAfter: retryAfterMs(response.headers['retry-after']) })
+  return Object.assign(error, { retryAfter: retryAfterMs(response.headers['retry-after'], response.headers.date) })
 }
 
 /** application/x-www-form-urlencoded body from pairs, dropping undefined values. */

@@ -71,14 +71,18 @@ export function clientRetry(env: NodeJS.ProcessEnv): RetryOptions {
  * Override: REGISTRY_LOGIN_CLIENT_RATE_LIMIT_DELAY_MS (the first wait); the cap has none.
  */
 export const CLIENT_RATE_LIMIT_DELAY_MS = 5_000
+/** The HTTP statuses that ask a client to come back later. */
+export const RATE_LIMIT_STATUSES = [429, 503] as const
 export const CLIENT_MAX_RATE_LIMIT_DELAY_MS = 60_000
 
 /**
  * No client prints the registry's Retry-After, so after a 429 or 503 the action asks the registry itself, without
  * credentials (net/registry-retry-after.ts): its `/v2/` and the token service its challenge names, each request
- * within REGISTRY_PROBE_TIMEOUT_MS and REGISTRY_PROBE_MAX_REPLY_BYTES. A Retry-After read there is the wait, at most
- * CLIENT_MAX_RETRY_AFTER_MS and never past the step's deadline (a wait that would end after it is not started: the
- * login fails at once, naming REGISTRY_LOGIN_MAIN_TIMEOUT_MS); without one, the delay below. No overrides.
+ * within REGISTRY_PROBE_TIMEOUT_MS and REGISTRY_PROBE_MAX_REPLY_BYTES, and both within what the step's deadline leaves
+ * once the delay below is set aside (so a registry that does not answer never costs the attempt the delay would have
+ * allowed). A Retry-After read there is the wait, at most CLIENT_MAX_RETRY_AFTER_MS and never past the step's deadline
+ * (a wait that would end after it is not started: the login fails at once, naming REGISTRY_LOGIN_MAIN_TIMEOUT_MS);
+ * without one, the delay below. No overrides.
  */
 export const REGISTRY_PROBE_TIMEOUT_MS = 5_000
 export const REGISTRY_PROBE_MAX_REPLY_BYTES = 64 * 1024

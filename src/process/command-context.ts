@@ -20,7 +20,7 @@ export interface ClientContext {
   budget?: Budget
   /**
    * The wait `registry` asks for (its Retry-After, in ms) after a login it answered 429 or 503, read from the
-   * registry without credentials; undefined when it names none or cannot be asked.
+   * registry without credentials within `withinMs`; undefined when it names none or cannot be asked in time.
    */
-  retryAfter?(registry: string): Promise<number | undefined>
+  retryAfter?(registry: string, withinMs: number): Promise<number | undefined>
 }

@@ -59,12 +59,7 @@ export function clientContext(env: NodeJS.ProcessEnv = process.env, budget?: Bud
     env,
     ...(budget ? { budget } : {}),
     which: binary => findBinary(binary, env, platform),
-    retryAfter: registry =>
-      registryRetryAfter({
-        base: `https://${registry}`,
-        userAgent: USER_AGENT,
-        ...(budget ? { remainingMs: () => budget.remainingMs() } : {})
-      }),
+    retryAfter: (registry, withinMs) => registryRetryAfter({ base: `https://${registry}`, userAgent: USER_AGENT, withinMs }),
     async run(command, args, options = {}) {
       const childEnv = { ...clientEnv(env), ...(options.env as Record<string, string> | undefined) }
       const debug = core.isDebug()

@@ -6,7 +6,8 @@ import {
   CLIENT_MAX_RETRY_AFTER_MS,
   CLIENT_RATE_LIMIT_DELAY_MS,
   clientRateLimitDelay,
-  clientRetry
+  clientRetry,
+  REGISTRY_PROBE_TIMEOUT_MS
 } from '../../../src/net/policies.js'
 import { budget, DeadlineError } from '../../../src/process/run-process.js'
 import { ActionError } from '../../../src/log/errors.js'
@@ -379,17 +380,19 @@ describe("the registry's Retry-After, read by the action after a 429 or 503 (#20
   /** A context whose registry names `retryAfter` ms (or none), recording every registry it was asked about. */
   const withRetryAfter = (answers: RunResult[], retryAfter: number | undefined, env: NodeJS.ProcessEnv = {}) => {
     const asked: string[] = []
+    const within: number[] = []
     const ctx = {
       ...fakeClientContext(
         { REGISTRY_LOGIN_CLIENT_RETRY_DELAY_MS: '0', REGISTRY_LOGIN_CLIENT_RATE_LIMIT_DELAY_MS: '5000', ...env },
         { behaviour: (_call, index) => answers[index] }
       ),
-      retryAfter: async (registry: string) => {
+      retryAfter: async (registry: string, withinMs: number) => {
         asked.push(registry)
+        within.push(withinMs)
         return retryAfter
       }
     }
-    return { ctx, asked }
+    return { ctx, asked, within }
   }
   const waits = (): string[] =>
     stdout.lines().flatMap(line => /^podman login to us\.icr\.io: attempt \d of \d failed .*; retrying in (\d+) ms$/.exec(line)?.[1] ?? [])
@@ -425,7 +428,7 @@ describe("the registry's Retry-After, read by the action after a 429 or 503 (#20
   })
 
   test("a Retry-After past the step's deadline fails the login at once, naming the wait and the variable", async () => {
-    const { ctx } = withRetryAfter([TOO_MANY], 30_000)
+    const { ctx } = withRetryAfter([TOO_MANY], 30_000, { REGISTRY_LOGIN_CLIENT_RATE_LIMIT_DELAY_MS: '100' })
     const within = { ...ctx, budget: budget({ ms: 2_000, variable: 'REGISTRY_LOGIN_MAIN_TIMEOUT_MS' }) }
     const started = Date.now()
     const error = await clients.podman.login(credential, '/tmp/registry-login-retry-test/auth.json', within).catch((e: unknown) => e)
@@ -435,10 +438,40 @@ describe("the registry's Retry-After, read by the action after a 429 or 503 (#20
     )
   })
 
-  test('a Retry-After longer than CLIENT_MAX_RETRY_AFTER_MS is cut to it', async () => {
-    const { ctx } = withRetryAfter([TOO_MANY], CLIENT_MAX_RETRY_AFTER_MS + 60_000)
+  test('a Retry-After longer than CLIENT_MAX_RETRY_AFTER_MS is cut to it, in the log too', async () => {
+    const { ctx } = withRetryAfter([TOO_MANY], CLIENT_MAX_RETRY_AFTER_MS + 60_000, { REGISTRY_LOGIN_CLIENT_RATE_LIMIT_DELAY_MS: '100' })
     const within = { ...ctx, budget: budget({ ms: 1_000, variable: 'REGISTRY_LOGIN_MAIN_TIMEOUT_MS' }) }
     const error = await clients.podman.login(credential, '/tmp/registry-login-retry-test/auth.json', within).catch((e: unknown) => e)
     expect((error as ActionError).message).toContain(`its wait of ${CLIENT_MAX_RETRY_AFTER_MS} ms would end past`)
+    expect(stdout.lines()).toContain(
+      `podman login to us.icr.io: the registry asks to wait ${CLIENT_MAX_RETRY_AFTER_MS / 1000} s (its Retry-After)`
+    )
+  })
+
+  test("the look gets what the step's deadline leaves once the rate-limit delay is set aside, at most two requests' time", async () => {
+    const roomy = withRetryAfter([TOO_MANY], 10, { REGISTRY_LOGIN_CLIENT_RATE_LIMIT_DELAY_MS: '1000' })
+    await clients.podman.login(credential, '/tmp/registry-login-retry-test/auth.json', {
+      ...roomy.ctx,
+      budget: budget({ ms: 60_000, variable: 'REGISTRY_LOGIN_MAIN_TIMEOUT_MS' })
+    })
+    expect(roomy.within).toEqual([2 * REGISTRY_PROBE_TIMEOUT_MS])
+    const tight = withRetryAfter([TOO_MANY], 10, { REGISTRY_LOGIN_CLIENT_RATE_LIMIT_DELAY_MS: '1000' })
+    await clients.podman.login(credential, '/tmp/registry-login-retry-test/auth.json', {
+      ...tight.ctx,
+      budget: budget({ ms: 3_000, variable: 'REGISTRY_LOGIN_MAIN_TIMEOUT_MS' })
+    })
+    expect(tight.within).toHaveLength(1)
+    expect(tight.within[0]).toBeLessThanOrEqual(2_000)
+    expect(tight.within[0]).toBeGreaterThan(1_500)
+    // No room at all: the registry is not asked, and the delay (past the deadline) fails the login at once.
+    const none = withRetryAfter([TOO_MANY], 10, { REGISTRY_LOGIN_CLIENT_RATE_LIMIT_DELAY_MS: '5000' })
+    const error = await clients.podman
+      .login(credential, '/tmp/registry-login-retry-test/auth.json', {
+        ...none.ctx,
+        budget: budget({ ms: 4_000, variable: 'REGISTRY_LOGIN_MAIN_TIMEOUT_MS' })
+      })
+      .catch((e: unknown) => e)
+    expect(none.asked).toEqual([])
+    expect((error as ActionError).message).toContain('its wait of 5000 ms would end past')
   })
 })
