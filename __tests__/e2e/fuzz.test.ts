@@ -1,5 +1,5 @@
 // Several hundred malformed and hostile inputs through the BUILT action (dist/main.js, then
-// dist/post.js), as the runner runs it, with step debug on, the network blocked and recorded and
+// dist/post.js wherever its run differs from one already made: see postRuns), as the runner runs it, with step debug on, the network blocked and recorded and
 // every client replaced by a recording shim. Prints its totals; fails on any crash or stack trace,
 // network attempt or client call on invalid input, an invalid case without exactly one ::error::
 // naming the input, a secret outside ::add-mask:: lines, or an injected workflow command.
@@ -32,6 +32,7 @@ function totals(label: string, results: CaseResult[]): string {
   for (const r of invalid) errorCounts.set(r.errorLines.length, (errorCounts.get(r.errorLines.length) ?? 0) + 1)
   return [
     `${label}: ${results.length} cases (${invalid.length} invalid), ${[...byCategory].map(([c, n]) => `${c} ${n}`).join(', ')}`,
+    `${label}: post steps run: ${results.filter(r => r.postRan).length} (the others' main left post nothing another case's post did not have)`,
     `${label}: crashes or stack traces: ${results.filter(r => r.crashes.length > 0).length}`,
     `${label}: network attempts on invalid input: ${invalid.reduce((n, r) => n + r.networkAttempts, 0)}, client calls on invalid input: ${invalid.reduce((n, r) => n + r.clientCalls, 0)}`,
     `${label}: ::error:: lines per invalid case: ${[...errorCounts].map(([lines, n]) => `${lines} line(s): ${n} cases`).join(', ')}`,
@@ -51,7 +52,9 @@ beforeAll(async () => {
   const all = fuzzCases(fixtures)
   expect(all.length).toBeGreaterThanOrEqual(300)
   const cases = only ? all.filter(c => only.test(`${c.category}: ${c.name}`)) : all
-  results = await pool(cases, CONCURRENCY, fuzzCase => runCase(fuzzCase, shims))
+  // Each category's first case always runs its post step (the rest when main left it anything: see postRuns).
+  const firsts = new Set(cases.filter((c, i) => cases.findIndex(other => other.category === c.category) === i))
+  results = await pool(cases, CONCURRENCY, fuzzCase => runCase(fuzzCase, shims, firsts.has(fuzzCase)))
   console.log(totals('fuzz', results))
 }, 600_000)
 
@@ -63,6 +66,13 @@ const failing = (category?: string): string[] =>
 test('hostile and malformed inputs: one clear error each, nothing sent, nothing leaked, nothing injected', () => {
   expect(results.length).toBeGreaterThan(0)
   expect(failing()).toEqual([])
+})
+
+test('post ran for each category, every injection and every case main logged in for', () => {
+  const categories = new Set(results.map(r => r.case.category))
+  expect(new Set(results.filter(r => r.postRan).map(r => r.case.category))).toEqual(categories)
+  expect(results.filter(r => r.case.category === 'workflow-command injection' && !r.postRan)).toEqual([])
+  expect(results.filter(r => r.case.expect.kind === 'login' && !r.postRan).map(r => r.case.name)).toEqual([])
 })
 
 test("a hostile client's output never becomes a workflow command", () => {

@@ -37,10 +37,11 @@ async function mainLeftovers(): Promise<{ file: string; backupFile: string }> {
 
 test('a logout that takes post past its deadline: the rest are skipped with a warning, then the backup is restored and removed', async () => {
   const { file, backupFile } = await mainLeftovers()
-  process.env.REGISTRY_LOGIN_POST_TIMEOUT_MS = '40'
+  // Room enough for post to reach its first logout on a loaded machine; that logout then outlasts the deadline.
+  process.env.REGISTRY_LOGIN_POST_TIMEOUT_MS = '1000'
   const ctx = fakeClientContext(
     { ...process.env },
-    { behaviour: async () => new Promise(resolve => setTimeout(() => resolve({ exitCode: 0, stdout: '', stderr: '' }), 80)) }
+    { behaviour: async () => new Promise(resolve => setTimeout(() => resolve({ exitCode: 0, stdout: '', stderr: '' }), 1200)) }
   )
   await runPost(ctx)
   expect(ctx.calls.map(call => call.args.at(-1))).toEqual(['de.icr.io'])
