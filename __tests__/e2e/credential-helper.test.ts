@@ -6,6 +6,8 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'no
 import path from 'node:path'
 import { clientSandbox } from '../../harness/client-env.js'
 import { ALIBABA_INSTANCE, ALIBABA_OIDC_PROVIDER_ARN } from '../../harness/emulators/alibaba.js'
+import { ALIBABA_DEFAULT_AUDIENCE } from '../../src/providers/alibaba/auth.js'
+import { githubDefaultAudience } from '../../src/net/oidc.js'
 import { helmPush, pathWithHelm } from '../../harness/helm.js'
 import { pushWith, pushWithPodman } from '../../harness/image.js'
 import { runAction, runnerView } from '../../harness/run-action.js'
@@ -194,142 +196,162 @@ test('IBM API key: after the token expired, docker, podman, skopeo and helm stil
     expect([client, runnerView(outcome.output).masks.some(value => laterMinted.includes(value))]).toEqual([client, true])
 }, 90_000)
 
-// These five wait out the tokens' lifetime side by side: each has its own sandbox, key or cloud, and none counts
-// another's requests (jest runs a run of concurrent tests as one group, between the tests around it).
-test.concurrent(
-  'the same operations after a plain login fail with 401 once the token expired',
-  async () => {
+// These five wait out the tokens' lifetime side by side (jest runs every concurrent test of a describe block as one
+// group, so the block keeps them apart from the serial tests): each has its own sandbox, key or cloud, and what a
+// case counts (GitHub token requests, issued passwords) is its own audience's or its own cloud's.
+describe('after the lifetime, side by side', () => {
+  test.concurrent(
+    'the same operations after a plain login fail with 401 once the token expired',
+    async () => {
+      const sandbox = clientSandbox()
+      let outcomes: Record<string, Outcome> = {}
+      const { main } = await runAction(
+        { provider: 'ibm', region: 'us', 'api-key': cloud().emulators.ibm.createApiKey(), clients: ALL_CLIENTS },
+        {
+          env: stepEnv(sandbox),
+          between: async (_step, later) => {
+            await pastTheLifetime()
+            outcomes = await clientOperations(sandbox, later.env, 'us.icr.io', 'ibm')
+          }
+        }
+      )
+      expect(main.code).toBe(0)
+      expect(okOf(outcomes)).toEqual({ skopeo: false, podman: false, docker: false, helm: false })
+      for (const outcome of Object.values(outcomes)) expect(outcome.output).toMatch(/401|unauthorized|invalid username\/password/i)
+    },
+    60_000
+  )
+
+  interface KeylessCase {
+    cloud: 'yandex' | 'nebius' | 'alibaba'
+    host: string
+    /** The step's inputs, and the audience of the GitHub OIDC tokens this login asks for (each case its own). */
+    inputs: () => { inputs: Record<string, string>; audience: string }
+  }
+
+  const keyless: KeylessCase[] = [
+    {
+      cloud: 'yandex',
+      host: 'cr.yandex',
+      inputs: () => {
+        const sa = cloud().emulators.yandex.createServiceAccount()
+        cloud().emulators.yandex.addFederatedCredential(sa, cloud().github.subject)
+        // GitHub's default audience (https://github.com/<owner>), which Yandex's federation expects by default.
+        return {
+          inputs: { provider: 'yandex', registry: 'cr.yandex', 'service-account-id': sa },
+          audience: githubDefaultAudience(REPOSITORY_ENV) ?? ''
+        }
+      }
+    },
+    {
+      cloud: 'nebius',
+      host: 'cr.eu-north1.nebius.cloud',
+      inputs: () => {
+        const sa = cloud().emulators.nebius.createServiceAccount()
+        // An audience of its own (the credential demands it), apart from Yandex's default one.
+        cloud().emulators.nebius.addFederatedCredentials(sa, { subject: cloud().github.subject, audience: 'nebius-helper' })
+        return {
+          inputs: { provider: 'nebius', region: 'eu-north1', 'service-account-id': sa, audience: 'nebius-helper' },
+          audience: 'nebius-helper'
+        }
+      }
+    },
+    {
+      cloud: 'alibaba',
+      host: `${ALIBABA_INSTANCE.name}-registry.${ALIBABA_INSTANCE.region}.cr.aliyuncs.com`,
+      inputs: () => ({
+        inputs: {
+          provider: 'alibaba',
+          registry: `${ALIBABA_INSTANCE.name}-registry.${ALIBABA_INSTANCE.region}.cr.aliyuncs.com`,
+          'instance-id': ALIBABA_INSTANCE.id,
+          'role-arn': cloud().emulators.alibaba.createRole('github-helper'),
+          'oidc-provider-arn': ALIBABA_OIDC_PROVIDER_ARN
+        },
+        audience: ALIBABA_DEFAULT_AUDIENCE
+      })
+    }
+  ]
+
+  test.concurrent.each(keyless)(
+    "$cloud keyless: the helper asks the job's GitHub OIDC service for a new token and exchanges it after the first one expired",
+    async ({ cloud: name, host, inputs }) => {
+      const sandbox = clientSandbox()
+      let pushed: Outcome = { ok: false, output: '' }
+      let inspected: Outcome = { ok: false, output: '' }
+      let oidcRequests = { main: 0, helper: 0 }
+      let passwords: string[] = []
+      let issuedBefore = 0
+      const login = inputs()
+      // Only this case's GitHub token requests: the cases run side by side, each with its own audience.
+      const ours = (): number =>
+        cloud().github.requests.filter((request: { audience?: string }) => request.audience === login.audience).length
+      const before = ours()
+      const { main, post } = await runAction(
+        { ...login.inputs, clients: 'docker,skopeo', 'credential-helper': 'true' },
+        {
+          env: stepEnv(sandbox),
+          between: async (_step, later) => {
+            const afterMain = ours()
+            passwords = [...storedPasswords(sandbox.files.docker), ...storedPasswords(sandbox.files.containers)]
+            issuedBefore = issuedPasswords(name).length
+            await pastTheLifetime()
+            pushed = await pushWith(sandbox.files.containers, `${host}/acme/keyless:v1`, later.env)
+            inspected = await run('docker', ['manifest', 'inspect', `${host}/acme/keyless:v1`], later.env)
+            oidcRequests = { main: afterMain - before, helper: ours() - afterMain }
+          }
+        }
+      )
+      expect(main.code).toBe(0)
+      expect(passwords).toEqual([])
+      expect(pushed.output).not.toMatch(/unauthorized/i)
+      expect(pushed.ok).toBe(true)
+      expect(inspected.ok).toBe(true)
+      // skopeo's get minted with a new GitHub token; docker's get came after that credential expired too, or from the cache.
+      expect(oidcRequests.helper).toBeGreaterThanOrEqual(1)
+      expectNoSecretIn([main.log, post!.log], [...issuedPasswords(name), ...cloud().github.minted])
+      // The clients' output as the runner reads it: the helper announced each token it minted, nothing else shows one.
+      const masked = expectMaskedLikeTheRunner([pushed.output, inspected.output], {
+        never: cloud().github.minted,
+        minted: issuedPasswords(name)
+      })
+      const laterMinted = issuedPasswords(name).slice(issuedBefore)
+      expect(laterMinted.length).toBeGreaterThanOrEqual(1)
+      for (const token of laterMinted) expect(masked.has(token)).toBe(true)
+      expect(post!.code).toBe(0)
+      expect(credHelpersOf(sandbox.files.docker)).toBeUndefined()
+      expect(credHelpersOf(sandbox.files.containers)).toBeUndefined()
+      expect(existsSync(helperDirOf(main))).toBe(false)
+    },
+    60_000
+  )
+
+  test.concurrent("a cloud refusal inside the helper shows the cloud's own message in each client's error", async () => {
+    const apiKey = cloud().emulators.ibm.createApiKey()
     const sandbox = clientSandbox()
     let outcomes: Record<string, Outcome> = {}
-    const { main } = await runAction(
-      { provider: 'ibm', region: 'us', 'api-key': cloud().emulators.ibm.createApiKey(), clients: ALL_CLIENTS },
-      {
-        env: stepEnv(sandbox),
-        between: async (_step, later) => {
-          await pastTheLifetime()
-          outcomes = await clientOperations(sandbox, later.env, 'us.icr.io', 'ibm')
-        }
-      }
-    )
-    expect(main.code).toBe(0)
-    expect(okOf(outcomes)).toEqual({ skopeo: false, podman: false, docker: false, helm: false })
-    for (const outcome of Object.values(outcomes)) expect(outcome.output).toMatch(/401|unauthorized|invalid username\/password/i)
-  },
-  60_000
-)
-
-interface KeylessCase {
-  cloud: 'yandex' | 'nebius' | 'alibaba'
-  host: string
-  inputs: () => Record<string, string>
-}
-
-const keyless: KeylessCase[] = [
-  {
-    cloud: 'yandex',
-    host: 'cr.yandex',
-    inputs: () => {
-      const sa = cloud().emulators.yandex.createServiceAccount()
-      cloud().emulators.yandex.addFederatedCredential(sa, cloud().github.subject)
-      return { provider: 'yandex', registry: 'cr.yandex', 'service-account-id': sa }
-    }
-  },
-  {
-    cloud: 'nebius',
-    host: 'cr.eu-north1.nebius.cloud',
-    inputs: () => {
-      const sa = cloud().emulators.nebius.createServiceAccount()
-      cloud().emulators.nebius.addFederatedCredentials(sa, { subject: cloud().github.subject })
-      return { provider: 'nebius', region: 'eu-north1', 'service-account-id': sa }
-    }
-  },
-  {
-    cloud: 'alibaba',
-    host: `${ALIBABA_INSTANCE.name}-registry.${ALIBABA_INSTANCE.region}.cr.aliyuncs.com`,
-    inputs: () => ({
-      provider: 'alibaba',
-      registry: `${ALIBABA_INSTANCE.name}-registry.${ALIBABA_INSTANCE.region}.cr.aliyuncs.com`,
-      'instance-id': ALIBABA_INSTANCE.id,
-      'role-arn': cloud().emulators.alibaba.createRole('github-helper'),
-      'oidc-provider-arn': ALIBABA_OIDC_PROVIDER_ARN
-    })
-  }
-]
-
-test.concurrent.each(keyless)(
-  "$cloud keyless: the helper asks the job's GitHub OIDC service for a new token and exchanges it after the first one expired",
-  async ({ cloud: name, host, inputs }) => {
-    const sandbox = clientSandbox()
-    let pushed: Outcome = { ok: false, output: '' }
-    let inspected: Outcome = { ok: false, output: '' }
-    let oidcRequests = { main: 0, helper: 0 }
-    let passwords: string[] = []
-    let issuedBefore = 0
     const { main, post } = await runAction(
-      { ...inputs(), clients: 'docker,skopeo', 'credential-helper': 'true' },
+      { provider: 'ibm', region: 'de', 'api-key': apiKey, clients: 'docker,skopeo,helm', 'credential-helper': 'true' },
       {
         env: stepEnv(sandbox),
         between: async (_step, later) => {
-          const afterMain = cloud().github.requests.length
-          passwords = [...storedPasswords(sandbox.files.docker), ...storedPasswords(sandbox.files.containers)]
-          issuedBefore = issuedPasswords(name).length
+          cloud().emulators.ibm.deleteApiKey(apiKey)
           await pastTheLifetime()
-          pushed = await pushWith(sandbox.files.containers, `${host}/acme/keyless:v1`, later.env)
-          inspected = await run('docker', ['manifest', 'inspect', `${host}/acme/keyless:v1`], later.env)
-          oidcRequests = { main: afterMain, helper: cloud().github.requests.length - afterMain }
+          outcomes = {
+            skopeo: await pushWith(sandbox.files.containers, 'de.icr.io/acme/refused:v1', later.env),
+            docker: await run('docker', ['manifest', 'inspect', 'de.icr.io/acme/refused:v1'], later.env),
+            helm: await helmPush(sandbox.files.helm, 'de.icr.io/charts-refused', later.env)
+          }
         }
       }
     )
     expect(main.code).toBe(0)
-    expect(passwords).toEqual([])
-    expect(pushed.output).not.toMatch(/unauthorized/i)
-    expect(pushed.ok).toBe(true)
-    expect(inspected.ok).toBe(true)
-    // skopeo's get minted with a new GitHub token; docker's get came after that credential expired too, or from the cache.
-    expect(oidcRequests.helper).toBeGreaterThanOrEqual(1)
-    expectNoSecretIn([main.log, post!.log], [...issuedPasswords(name), ...cloud().github.minted])
-    // The clients' output as the runner reads it: the helper announced each token it minted, nothing else shows one.
-    const masked = expectMaskedLikeTheRunner([pushed.output, inspected.output], {
-      never: cloud().github.minted,
-      minted: issuedPasswords(name)
-    })
-    const laterMinted = issuedPasswords(name).slice(issuedBefore)
-    expect(laterMinted.length).toBeGreaterThanOrEqual(1)
-    for (const token of laterMinted) expect(masked.has(token)).toBe(true)
-    expect(post!.code).toBe(0)
-    expect(credHelpersOf(sandbox.files.docker)).toBeUndefined()
-    expect(credHelpersOf(sandbox.files.containers)).toBeUndefined()
-    expect(existsSync(helperDirOf(main))).toBe(false)
-  },
-  60_000
-)
-
-test.concurrent("a cloud refusal inside the helper shows the cloud's own message in each client's error", async () => {
-  const apiKey = cloud().emulators.ibm.createApiKey()
-  const sandbox = clientSandbox()
-  let outcomes: Record<string, Outcome> = {}
-  const { main, post } = await runAction(
-    { provider: 'ibm', region: 'de', 'api-key': apiKey, clients: 'docker,skopeo,helm', 'credential-helper': 'true' },
-    {
-      env: stepEnv(sandbox),
-      between: async (_step, later) => {
-        cloud().emulators.ibm.deleteApiKey(apiKey)
-        await pastTheLifetime()
-        outcomes = {
-          skopeo: await pushWith(sandbox.files.containers, 'de.icr.io/acme/refused:v1', later.env),
-          docker: await run('docker', ['manifest', 'inspect', 'de.icr.io/acme/refused:v1'], later.env),
-          helm: await helmPush(sandbox.files.helm, 'de.icr.io/charts-refused', later.env)
-        }
-      }
+    for (const [client, outcome] of Object.entries(outcomes)) {
+      expect([client, outcome.ok]).toEqual([client, false])
+      expect([client, outcome.output]).toEqual([client, expect.stringContaining('BXNIM0415E: Provided API key could not be found')])
+      expect(outcome.output).not.toContain(apiKey)
     }
-  )
-  expect(main.code).toBe(0)
-  for (const [client, outcome] of Object.entries(outcomes)) {
-    expect([client, outcome.ok]).toEqual([client, false])
-    expect([client, outcome.output]).toEqual([client, expect.stringContaining('BXNIM0415E: Provided API key could not be found')])
-    expect(outcome.output).not.toContain(apiKey)
-  }
-  expect(post!.code).toBe(0)
+    expect(post!.code).toBe(0)
+  })
 })
 
 test.each([

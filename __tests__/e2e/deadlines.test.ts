@@ -213,25 +213,25 @@ test.each(['docker', 'podman'])('%s: a registry answering 503 twice and then 200
 
 test.each([
   // The registry still pauses when the action asks it (times=2: the client's token request, then the action's): its
-  // Retry-After (2 s) is the wait.
-  ['docker', 2, '2000'],
-  ['podman', 2, '2000'],
+  // Retry-After (1 s) is the wait, shorter than the rate-limit delay it replaces.
+  ['docker', 2, '1000'],
+  ['podman', 2, '1000'],
   // The registry answers the action's own request at once (times=1): no Retry-After to read, the rate-limit delay
-  // (1.5 s here, set by its variable).
-  ['podman', 1, '1500']
+  // (2 s here, set by its variable).
+  ['podman', 1, '2000']
 ] as const)(
   '%s: a registry answering 429 with Retry-After (%s token requests) is logged into after the wait, within the deadlines (#20)',
   async (client, times, wait) => {
     const sandbox = clientSandbox()
-    // The fault as LOCAL_CLOUD_REGISTRY_FAULT writes it: the next token requests of the registry get 429, Retry-After: 2.
-    cloud().registryFault('ibm', parseRegistryFault(`429,retry-after=2,times=${times}`))
+    // The fault as LOCAL_CLOUD_REGISTRY_FAULT writes it: the next token requests of the registry get 429, Retry-After: 1.
+    cloud().registryFault('ibm', parseRegistryFault(`429,retry-after=1,times=${times}`))
     const served = cloud().faultsServed.length
     const seen = cloud().tokenService.seen.length
     let pushed = false
     const { main, post } = await runAction(
       { provider: 'ibm', region: 'us', 'api-key': cloud().emulators.ibm.createApiKey(), clients: client },
       {
-        env: { ...cloud().env, ...sandbox.env, REGISTRY_LOGIN_CLIENT_RATE_LIMIT_DELAY_MS: '1500' },
+        env: { ...cloud().env, ...sandbox.env, REGISTRY_LOGIN_CLIENT_RATE_LIMIT_DELAY_MS: '2000' },
         between: async () =>
           void (pushed = (
             await pushWith(client === 'docker' ? sandbox.files.docker : sandbox.files.containers, `us.icr.io/acme/rate-limited:${client}`)
@@ -249,7 +249,7 @@ test.each([
         `^${client} login to us\\.icr\\.io: attempt 1 of 3 failed \\(.*(toomanyrequests|too many requests).*\\); retrying in ${wait} ms$`
       )
     )
-    expect(main.log.includes(`${client} login to us.icr.io: the registry asks to wait 2 s (its Retry-After)`)).toBe(times === 2)
+    expect(main.log.includes(`${client} login to us.icr.io: the registry asks to wait 1 s (its Retry-After)`)).toBe(times === 2)
     expect(main.ms).toBeGreaterThanOrEqual(Number(wait))
     expect(main.ms).toBeLessThan(60_000)
     // The action's own token request (the one a fault did not answer) carried no credential.

@@ -102,59 +102,69 @@ beforeAll(() => {
 
 const runnerEnv = (sandboxEnv: Record<string, string>): Record<string, string> => ({ ...cloud().env, ...sandboxEnv, ...REPOSITORY_ENV })
 
-// Side by side (jest runs them as one group): each has its own sandbox and tag; the checks on what the clouds issued
-// take every token issued since the case began, a superset when the cases overlap.
-test.concurrent.each(cases)('$name: logs docker, podman, buildah and skopeo into both hosts, pushes, and post logs out', async c => {
-  const sandbox = clientSandbox()
-  const tag = `${c.username}-${cases.indexOf(c)}`
-  const issuedBefore = cloud().store.issued.get('yandex')?.length ?? 0
-  let pushed: Record<string, boolean> = {}
-  let pushOutput = ''
-  const { main, post } = await runAction(
-    { provider: 'yandex', registry: BOTH, clients: ALL_CLIENTS, ...c.inputs() },
-    {
-      env: runnerEnv(sandbox.env),
-      between: async () => {
-        for (const host of HOSTS) {
-          const viaDocker = await pushWith(sandbox.files.docker, `${host}/crp0registry/hello:${tag}-docker`)
-          const viaContainers = await pushWith(sandbox.files.containers, `${host}/crp0registry/hello:${tag}-containers`)
-          pushed[`${host} docker`] = viaDocker.ok
-          pushed[`${host} containers`] = viaContainers.ok
-          pushOutput += viaDocker.output + viaContainers.output
+// Side by side (jest runs every concurrent test of a describe block as one group, so the block keeps them apart from
+// the serial tests that inject faults): each case has its own sandbox and repository, and what it checks of the
+// clouds is its own (the token service's requests for its repository, the tokens its own main masked).
+describe('each method, side by side', () => {
+  test.concurrent.each(cases)('$name: logs docker, podman, buildah and skopeo into both hosts, pushes, and post logs out', async c => {
+    const sandbox = clientSandbox()
+    const tag = c.username
+    const repository = `crp0registry/hello-${cases.indexOf(c)}`
+    const issuedBefore = cloud().store.issued.get('yandex')?.length ?? 0
+    const seenBefore = cloud().tokenService.seen.length
+    let pushed: Record<string, boolean> = {}
+    let pushOutput = ''
+    const { main, post } = await runAction(
+      { provider: 'yandex', registry: BOTH, clients: ALL_CLIENTS, ...c.inputs() },
+      {
+        env: runnerEnv(sandbox.env),
+        between: async () => {
+          for (const host of HOSTS) {
+            const viaDocker = await pushWith(sandbox.files.docker, `${host}/${repository}:${tag}-docker`)
+            const viaContainers = await pushWith(sandbox.files.containers, `${host}/${repository}:${tag}-containers`)
+            pushed[`${host} docker`] = viaDocker.ok
+            pushed[`${host} containers`] = viaContainers.ok
+            pushOutput += viaDocker.output + viaContainers.output
+          }
         }
       }
+    )
+    expect({ code: main.code, log: main.code === 0 ? '' : main.log }).toEqual({ code: 0, log: '' })
+    expect(main.outputs.registries).toBe('registry.yandexcloud.net,cr.yandex')
+    expect(main.outputs.username).toBe(c.username)
+    if (c.expires) expect(Date.parse(main.outputs['expires-at'] ?? '')).toBeGreaterThan(Date.now() + 11 * 3_600_000)
+    else expect(main.outputs['expires-at'] ?? '').toBe('')
+    for (const client of ['docker', 'podman', 'buildah', 'skopeo']) {
+      for (const host of HOSTS) expect(main.log).toContain(`${client}: logged into ${host} as ${c.username}`)
     }
-  )
-  expect({ code: main.code, log: main.code === 0 ? '' : main.log }).toEqual({ code: 0, log: '' })
-  expect(main.outputs.registries).toBe('registry.yandexcloud.net,cr.yandex')
-  expect(main.outputs.username).toBe(c.username)
-  if (c.expires) expect(Date.parse(main.outputs['expires-at'] ?? '')).toBeGreaterThan(Date.now() + 11 * 3_600_000)
-  else expect(main.outputs['expires-at'] ?? '').toBe('')
-  for (const client of ['docker', 'podman', 'buildah', 'skopeo']) {
-    for (const host of HOSTS) expect(main.log).toContain(`${client}: logged into ${host} as ${c.username}`)
-  }
-  expect({ pushed, pushOutput: Object.values(pushed).every(Boolean) ? '' : pushOutput }).toEqual({
-    pushed: {
-      'registry.yandexcloud.net docker': true,
-      'registry.yandexcloud.net containers': true,
-      'cr.yandex docker': true,
-      'cr.yandex containers': true
-    },
-    pushOutput: ''
-  })
-  // The token service saw this method's username with real credentials.
-  expect(cloud().tokenService.seen.some(s => s.ok && s.username === c.username)).toBe(true)
-  // cr.yandex is being shut down: a warning annotation says what is true today and points at Cloud Registry.
-  expect(main.log).toContain(`::warning::${containerRegistrySunsetWarning(['cr.yandex'], new Date())}`)
-  if (c.warns) expect(main.log).toMatch(c.warns)
+    expect({ pushed, pushOutput: Object.values(pushed).every(Boolean) ? '' : pushOutput }).toEqual({
+      pushed: {
+        'registry.yandexcloud.net docker': true,
+        'registry.yandexcloud.net containers': true,
+        'cr.yandex docker': true,
+        'cr.yandex containers': true
+      },
+      pushOutput: ''
+    })
+    // The token service saw this method's username with real credentials, for this case's pushes.
+    expect(
+      cloud()
+        .tokenService.seen.slice(seenBefore)
+        .some(s => s.ok && s.username === c.username && s.scopes.some((scope: string) => scope.startsWith(`repository:${repository}:`)))
+    ).toBe(true)
+    // cr.yandex is being shut down: a warning annotation says what is true today and points at Cloud Registry.
+    expect(main.log).toContain(`::warning::${containerRegistrySunsetWarning(['cr.yandex'], new Date())}`)
+    if (c.warns) expect(main.log).toMatch(c.warns)
 
-  expect(post!.code).toBe(0)
-  expectNoAuthEntries(sandbox)
-  expect((await pushWith(sandbox.files.containers, `registry.yandexcloud.net/crp0registry/hello:${tag}-after`)).ok).toBe(false)
-  // Neither the input secrets nor the IAM tokens issued during this run show up in logs, state or summary.
-  const issuedNow = (cloud().store.issued.get('yandex') ?? []).slice(issuedBefore).map((i: { password: string }) => i.password)
-  if (c.expires) expect(issuedNow.length).toBeGreaterThan(0)
-  expectNoSecretIn([main.log, main.stderr, post!.log, post!.stderr, stateFileOf(main), main.summary], [...c.secrets(), ...issuedNow])
+    expect(post!.code).toBe(0)
+    expectNoAuthEntries(sandbox)
+    expect((await pushWith(sandbox.files.containers, `registry.yandexcloud.net/${repository}:${tag}-after`)).ok).toBe(false)
+    // Neither the input secrets nor the IAM tokens issued during this run show up in logs, state or summary.
+    const issuedNow = (cloud().store.issued.get('yandex') ?? []).slice(issuedBefore).map((i: { password: string }) => i.password)
+    // An exchanging method's main masked an IAM token the cloud issued while the case ran.
+    if (c.expires) expect(issuedNow.some(token => main.stdout.includes(`::add-mask::${token}`))).toBe(true)
+    expectNoSecretIn([main.log, main.stderr, post!.log, post!.stderr, stateFileOf(main), main.summary], [...c.secrets(), ...issuedNow])
+  })
 })
 
 test('the default host is registry.yandexcloud.net, and the private-endpoint host is accepted without a warning', async () => {
@@ -317,29 +327,31 @@ test('status code 14 (UNAVAILABLE) in the error body is retried whatever the HTT
 /** The action's node processes with their clock set to REGISTRY_LOGIN_TEST_NOW (see the helper). */
 const SHIFT_CLOCK = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'helpers', 'shift-clock.cjs')
 
-test.concurrent.each([
-  [
-    'before the read-only date',
-    '2026-10-20T09:00:00Z',
-    /is being shut down: it goes read-only on 2026-11-10 .* and is switched off on 2026-12-14\./
-  ],
-  ['between the dates', '2026-11-20T09:00:00Z', /is read-only since 2026-11-10 and is switched off on 2026-12-14: pushes fail unless/],
-  [
-    'after the switch-off',
-    '2026-12-20T09:00:00Z',
-    /was switched off on 2026-12-14: only registries migrated to Cloud Registry still answer/
-  ]
-])('cr.yandex %s (%s): the warning says what is true that day, with the migration command', async (_name, day, says) => {
-  const sandbox = clientSandbox()
-  const { main, post } = await runAction(
-    { provider: 'yandex', registry: 'cr.yandex', token: iamToken, clients: 'skopeo' },
-    { env: { ...runnerEnv(sandbox.env), NODE_OPTIONS: `--require ${SHIFT_CLOCK}`, REGISTRY_LOGIN_TEST_NOW: day } }
-  )
-  expect(main.code).toBe(0)
-  expect(main.log).toContain(`::warning::${containerRegistrySunsetWarning(['cr.yandex'], new Date(day))}`)
-  expect(main.log).toMatch(says)
-  expect(main.log).toContain('`yc cloud-registry v1 migration start-folder <folder id>`')
-  expect(main.log).toContain('skopeo: logged into cr.yandex as iam')
-  expect(post!.code).toBe(0)
-  expectNoAuthEntries(sandbox)
+describe('cr.yandex by date, side by side', () => {
+  test.concurrent.each([
+    [
+      'before the read-only date',
+      '2026-10-20T09:00:00Z',
+      /is being shut down: it goes read-only on 2026-11-10 .* and is switched off on 2026-12-14\./
+    ],
+    ['between the dates', '2026-11-20T09:00:00Z', /is read-only since 2026-11-10 and is switched off on 2026-12-14: pushes fail unless/],
+    [
+      'after the switch-off',
+      '2026-12-20T09:00:00Z',
+      /was switched off on 2026-12-14: only registries migrated to Cloud Registry still answer/
+    ]
+  ])('cr.yandex %s (%s): the warning says what is true that day, with the migration command', async (_name, day, says) => {
+    const sandbox = clientSandbox()
+    const { main, post } = await runAction(
+      { provider: 'yandex', registry: 'cr.yandex', token: iamToken, clients: 'skopeo' },
+      { env: { ...runnerEnv(sandbox.env), NODE_OPTIONS: `--require ${SHIFT_CLOCK}`, REGISTRY_LOGIN_TEST_NOW: day } }
+    )
+    expect(main.code).toBe(0)
+    expect(main.log).toContain(`::warning::${containerRegistrySunsetWarning(['cr.yandex'], new Date(day))}`)
+    expect(main.log).toMatch(says)
+    expect(main.log).toContain('`yc cloud-registry v1 migration start-folder <folder id>`')
+    expect(main.log).toContain('skopeo: logged into cr.yandex as iam')
+    expect(post!.code).toBe(0)
+    expectNoAuthEntries(sandbox)
+  })
 })

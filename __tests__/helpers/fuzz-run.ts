@@ -46,8 +46,8 @@ export interface CaseResult {
   errorLines: string[]
   secretHits: string[]
   injected: string[]
-  /** Whether the case's post step was run (see `postRuns`). */
-  postRan: boolean
+  /** The case's post step, when it was run (see `postRuns`). */
+  post: { code: number; stdout: string } | undefined
   failures: string[]
 }
 
@@ -196,8 +196,6 @@ function postRuns(fuzzCase: FuzzCase, main: { state: object; jobEnv: object; job
   return first || leftSomething || ownSetting || fuzzCase.category === 'workflow-command injection'
 }
 
-const NO_POST = { code: 0, stdout: '', stderr: '' }
-
 export async function runCase(fuzzCase: FuzzCase, shims: string, first = true): Promise<CaseResult> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'registry-login-fuzz-'))
   mkdirSync(path.join(dir, 'docker'))
@@ -211,8 +209,7 @@ export async function runCase(fuzzCase: FuzzCase, shims: string, first = true): 
     wrap: () => BEHIND_THE_CLOUD_SUITES,
     deferPost: true
   })) as Awaited<ReturnType<typeof runAction>> & { runPost: () => Promise<{ code: number; stdout: string; stderr: string }> }
-  const postRan = postRuns(fuzzCase, main, first)
-  const post = postRan ? await runPost() : NO_POST
+  const post = postRuns(fuzzCase, main, first) ? await runPost() : undefined
   const network = lines(readOr(env.BLOCK_NETWORK_LOG ?? '').trim())
   const clientCalls = readOr(env.FUZZ_CLIENT_LOG ?? '')
     .split('\x1e')
@@ -223,8 +220,12 @@ export async function runCase(fuzzCase: FuzzCase, shims: string, first = true): 
   const outputs = [
     { where: 'main stdout', text: main.stdout },
     { where: 'main stderr', text: main.stderr },
-    { where: 'post stdout', text: post.stdout },
-    { where: 'post stderr', text: post.stderr },
+    ...(post
+      ? [
+          { where: 'post stdout', text: post.stdout },
+          { where: 'post stderr', text: post.stderr }
+        ]
+      : []),
     { where: 'outputs', text: JSON.stringify(main.outputs) },
     { where: 'job env', text: JSON.stringify(main.jobEnv) },
     { where: 'state', text: JSON.stringify(main.state) },
@@ -241,7 +242,7 @@ export async function runCase(fuzzCase: FuzzCase, shims: string, first = true): 
   ]
   const crashes = [
     ...(main.code !== 0 && main.code !== 1 ? [`main exited ${main.code}`] : []),
-    ...(post.code !== 0 ? [`post exited ${post.code}`] : []),
+    ...(post && post.code !== 0 ? [`post exited ${post.code}`] : []),
     ...outputs.flatMap(({ where, text }) => STACK.filter(pattern => pattern.test(text)).map(pattern => `${where} matches ${pattern}`))
   ]
   const errorLines = lines(main.stdout).filter(line => line.startsWith('::error'))
@@ -252,8 +253,8 @@ export async function runCase(fuzzCase: FuzzCase, shims: string, first = true): 
     clientCalls: clientCalls.length,
     errorLines,
     secretHits: secretHits(outputs, secrets),
-    injected: [...injectedCommands(main.stdout), ...injectedCommands(post.stdout)],
-    postRan,
+    injected: [...injectedCommands(main.stdout), ...(post ? injectedCommands(post.stdout) : [])],
+    post: post ? { code: post.code, stdout: post.stdout } : undefined,
     failures: []
   }
   result.failures = judge(result, main, post)
@@ -263,7 +264,7 @@ export async function runCase(fuzzCase: FuzzCase, shims: string, first = true): 
 function judge(
   result: CaseResult,
   main: { code: number; stdout: string; outputs: Record<string, string> },
-  post: { stdout: string }
+  post: { stdout: string } | undefined
 ): string[] {
   const expected = result.case.expect
   const failures: string[] = []
@@ -271,7 +272,7 @@ function judge(
   check(result.crashes.length === 0, `crash or stack trace: ${result.crashes.join('; ')}`)
   check(result.secretHits.length === 0, `secret outside ::add-mask::: ${result.secretHits.join('; ')}`)
   check(result.injected.length === 0, `injected workflow command: ${JSON.stringify(result.injected)}`)
-  check(!lines(post.stdout).some(line => line.startsWith('::error')), 'post wrote an ::error::')
+  if (post) check(!lines(post.stdout).some(line => line.startsWith('::error')), 'post wrote an ::error::')
   switch (expected.kind) {
     case 'invalid': {
       check(main.code === 1, `main exited ${main.code}, expected 1`)
