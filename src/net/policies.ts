@@ -65,15 +65,15 @@ export function clientRetry(env: NodeJS.ProcessEnv): RetryOptions {
  * A client login the registry answered with HTTP 429 or 503 waits longer before its next attempt than other
  * transient failures: the registry asked for a pause. docker, podman, buildah and skopeo print the status but not
  * its Retry-After; helm and oras (oras-go) wait out a 429's Retry-After themselves, at most 3 s and 5 times, before
- * they give up. The registry's own Retry-After is read when it can be (below); otherwise the wait is CLIENT_RATE_LIMIT_DELAY_MS, doubled per
- * attempt, at most CLIENT_MAX_RATE_LIMIT_DELAY_MS, and never past the step's deadline (a wait that would end after
- * it is not started). The attempts are the client logins' (REGISTRY_LOGIN_CLIENT_ATTEMPTS).
+ * they give up. The registry's own Retry-After is read when it can be (below); otherwise the wait is
+ * CLIENT_RATE_LIMIT_DELAY_MS, doubled per attempt, at most CLIENT_MAX_RATE_LIMIT_DELAY_MS, and never past the step's
+ * deadline (a wait that would end after it is not started). The attempts are the client logins' (REGISTRY_LOGIN_CLIENT_ATTEMPTS).
  * Override: REGISTRY_LOGIN_CLIENT_RATE_LIMIT_DELAY_MS (the first wait); the cap has none.
  */
 export const CLIENT_RATE_LIMIT_DELAY_MS = 5_000
-/** The HTTP statuses that ask a client to come back later. */
-export const RATE_LIMIT_STATUSES = [429, 503] as const
 export const CLIENT_MAX_RATE_LIMIT_DELAY_MS = 60_000
+/** The HTTP statuses that ask a client to come back later (clients/login-failure.ts, net/registry-retry-after.ts). */
+export const RATE_LIMIT_STATUSES = [429, 503] as const
 
 /**
  * No client prints the registry's Retry-After, so after a 429 or 503 the action asks the registry itself, without
